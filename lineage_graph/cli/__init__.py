@@ -1,0 +1,44 @@
+"""The ``lineage-graph`` command: thin click wrappers, no Cypher and no boto3 here."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from lineage_graph import __version__
+from lineage_graph.cli.neo4j_cmd import neo4j_group
+from lineage_graph.cli.sandbox_cmd import sandbox_group
+from lineage_graph.errors import LineageGraphError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="lineage-graph")
+def cli() -> None:
+    """Mirror SageMaker ML lineage into Neo4j and answer lineage lookups from it.
+
+    \b
+    Example:
+      lineage-graph neo4j start && lineage-graph sync && lineage-graph datasets my-job-aws-training-job
+    """
+
+
+cli.add_command(neo4j_group)
+cli.add_command(sandbox_group)
+
+
+def main() -> None:
+    """Entry point: user-facing errors become one line on stderr and a meaningful exit code."""
+    try:
+        cli.main(standalone_mode=False)
+    except LineageGraphError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(err.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except click.exceptions.Exit as exit_:
+        sys.exit(exit_.exit_code)

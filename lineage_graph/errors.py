@@ -1,0 +1,33 @@
+"""Errors a user can act on, each with the exit code the CLI returns for it."""
+
+from __future__ import annotations
+
+
+class LineageGraphError(Exception):
+    """An error whose message is meant for the user as is: no traceback is shown."""
+
+    exit_code = 1
+
+
+class ConfigurationError(LineageGraphError):
+    """Bad settings or a missing prerequisite (Java, Maven, a free port)."""
+
+    exit_code = 3
+
+
+class Neo4jUnavailableError(LineageGraphError):
+    """Neo4j cannot be reached or refuses our credentials."""
+
+    exit_code = 4
+
+
+class AwsError(LineageGraphError):
+    """SageMaker cannot be reached or refuses our credentials."""
+
+    exit_code = 5
+
+
+class NotFoundError(LineageGraphError):
+    """The entity asked about is not in the graph."""
+
+    exit_code = 2
