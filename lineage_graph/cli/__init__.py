@@ -12,7 +12,7 @@ from lineage_graph.cli.sandbox_cmd import sandbox_group
 from lineage_graph.errors import LineageGraphError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, prog_name="lineage-graph")
 def cli() -> None:
     """Mirror SageMaker ML lineage into Neo4j and answer lineage lookups from it.

@@ -60,6 +60,9 @@ class LineageStore:
         self.entities: dict[str, LineageEntity] = {}  # by ARN, all three kinds
         self.associations: dict[tuple[str, str], Association] = {}
         self.tags: dict[str, list[dict[str, str]]] = {}  # tags on lineage ARNs (moto can't hold them)
+        # ListPipelineExecutionSteps items (botocore's PipelineExecutionStep shape) by execution ARN,
+        # oldest first; written by auto_lineage when a job tagged with an execution ARN is created.
+        self.pipeline_steps: dict[str, list[dict[str, Any]]] = {}
         self.lock = threading.RLock()
 
     # -- ARNs ---------------------------------------------------------------------------------
