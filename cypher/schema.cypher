@@ -1,0 +1,17 @@
+// lineage-graph schema: constraints and indexes. Applied idempotently by every sync
+// (`lineage-graph sync` runs each statement; IF NOT EXISTS makes reruns no-ops).
+// Runnable as is in Neo4j Browser.
+
+// A node's identity is its ARN, whatever its kind: associations MERGE both ends on it.
+CREATE CONSTRAINT lineage_entity_arn IF NOT EXISTS FOR (n:LineageEntity) REQUIRE n.arn IS UNIQUE;
+
+// Lookups start from a trial component's name or ARN.
+CREATE INDEX trial_component_arn IF NOT EXISTS FOR (n:TrialComponent) ON (n.arn);
+CREATE INDEX trial_component_name IF NOT EXISTS FOR (n:TrialComponent) ON (n.name);
+// Pipeline steps name the job they ran; the job's trial component carries it as source_arn.
+CREATE INDEX trial_component_source_arn IF NOT EXISTS FOR (n:TrialComponent) ON (n.source_arn);
+// Datasets and model packages are found by URI (RegisterModel steps name the package ARN).
+CREATE INDEX artifact_source_uri IF NOT EXISTS FOR (n:Artifact) ON (n.source_uri);
+CREATE INDEX context_source_uri IF NOT EXISTS FOR (n:Context) ON (n.source_uri);
+CREATE INDEX lineage_entity_name IF NOT EXISTS FOR (n:LineageEntity) ON (n.name);
+CREATE INDEX lineage_entity_type IF NOT EXISTS FOR (n:LineageEntity) ON (n.type);

@@ -1,0 +1,174 @@
+"""Write graph rows into Neo4j: UNWIND batches that MERGE on the ARN uniqueness constraint.
+
+Each query shape is generated from the model's fixed vocabulary (labels and relationship types are
+checked against it, values are always parameters), so one cached plan serves every batch of a shape.
+Writes go through ``Driver.execute_query``, whose managed transactions retry transient errors.
+Knows nothing of boto3.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from neo4j import Driver, RoutingControl
+
+from lineage_graph import cypher_files
+from lineage_graph.graph import model
+from lineage_graph.graph.transform import EdgeRow, NodeRow, StepRow
+
+T = TypeVar("T")
+_ALL_LABELS = frozenset(
+    {model.ENTITY_LABEL, model.PLACEHOLDER_LABEL}
+    | {k.label for k in model.NODE_KINDS.values()}
+    | {t for k in model.NODE_KINDS.values() for t in k.type_labels}
+)
+_ALL_REL_TYPES = frozenset(model.LINEAGE_RELATIONSHIPS) | {r[0] for r in model.STRUCTURE_RELATIONSHIPS}
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _labels(labels: Iterable[str]) -> str:
+    labels = list(labels)
+    unknown = set(labels) - _ALL_LABELS
+    if unknown:
+        raise ValueError(f"labels outside the graph model: {sorted(unknown)}")
+    return "".join(f":`{label}`" for label in labels)
+
+
+def _rel_type(rel_type: str) -> str:
+    if rel_type not in _ALL_REL_TYPES:
+        raise ValueError(f"relationship type outside the graph model: {rel_type}")
+    return f"`{rel_type}`"
+
+
+@dataclass
+class WriteCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: WriteCounts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+class GraphWriter:
+    """Idempotent writes: rewriting the same rows changes nothing and counts them as unchanged."""
+
+    def __init__(self, driver: Driver, database: str, batch_size: int = 1000) -> None:
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+
+    def _run(self, query: str, **params: Any) -> Any:
+        return self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.WRITE)
+
+    def apply_schema(self) -> None:
+        for statement in cypher_files.statements("schema"):
+            self._run(statement)
+
+    def write_nodes(self, rows: Iterable[NodeRow]) -> WriteCounts:
+        """Upsert entities; a placeholder with the same ARN becomes the real entity."""
+        counts = WriteCounts()
+        for batch in batched(rows, self.batch_size):
+            by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row in batch:
+                by_labels.setdefault(row.labels, []).append(row.props)
+            for labels, props in by_labels.items():
+                kind = model.NODE_KINDS[labels[1]]
+                stale_types = f"REMOVE n{_labels(sorted(kind.type_labels))}" if kind.type_labels else ""
+                query = f"""
+                    UNWIND $rows AS row
+                    MERGE (n:{model.ENTITY_LABEL} {{arn: row.arn}})
+                    WITH n, row, n.content_hash IS NULL AS created
+                    WHERE created OR n.content_hash <> row.content_hash
+                    {stale_types}
+                    REMOVE n:{model.PLACEHOLDER_LABEL}
+                    SET n = row
+                    SET n{_labels(labels)}
+                    RETURN count(*) AS written, sum(CASE WHEN created THEN 1 ELSE 0 END) AS created
+                """
+                record = self._run(query, rows=props).records[0]
+                counts.add(
+                    WriteCounts(
+                        created=record["created"],
+                        updated=record["written"] - record["created"],
+                        unchanged=len(props) - record["written"],
+                    )
+                )
+        return counts
+
+    def write_placeholders(self, rows: Iterable[NodeRow]) -> int:
+        """Create nodes for association ends not yet in the graph; existing nodes are left alone."""
+        created = 0
+        by_labels: dict[tuple[str, ...], dict[str, dict[str, Any]]] = {}
+        for row in rows:
+            by_labels.setdefault(row.labels, {})[row.arn] = row.props
+        for labels, props_by_arn in by_labels.items():
+            query = f"""
+                UNWIND $rows AS row
+                MERGE (n:{model.ENTITY_LABEL} {{arn: row.arn}})
+                ON CREATE SET n = row, n{_labels(labels)}
+            """
+            for batch in batched(props_by_arn.values(), self.batch_size):
+                created += self._run(query, rows=batch).summary.counters.nodes_created
+        return created
+
+    def write_edges(self, rows: Iterable[EdgeRow]) -> collections.Counter[str]:
+        """MERGE relationships between nodes already present (by ARN); returns how many were new, by type."""
+        created: collections.Counter[str] = collections.Counter()
+        for batch in batched(rows, self.batch_size):
+            by_type: dict[str, list[dict[str, Any]]] = {}
+            for row in batch:
+                by_type.setdefault(row.rel_type, []).append(
+                    {"source_arn": row.source_arn, "destination_arn": row.destination_arn, "props": row.props}
+                )
+            for rel_type, params in by_type.items():
+                query = f"""
+                    UNWIND $rows AS row
+                    MATCH (s:{model.ENTITY_LABEL} {{arn: row.source_arn}})
+                    MATCH (d:{model.ENTITY_LABEL} {{arn: row.destination_arn}})
+                    MERGE (s)-[r:{_rel_type(rel_type)}]->(d)
+                    ON CREATE SET r = row.props
+                """
+                created[rel_type] += self._run(query, rows=params).summary.counters.relationships_created
+        return created
+
+    def write_steps(self, rows: Iterable[StepRow]) -> tuple[int, int]:
+        """Link executions to what their steps ran; returns (steps linked, steps whose target is unknown)."""
+        targets = {
+            True: f"MATCH (t:{model.TRIAL_COMPONENT.label} {{source_arn: row.target_arn}})",
+            False: f"MATCH (t:{model.ARTIFACT.label} {{source_uri: row.target_arn}})",
+        }
+        linked = unmatched = 0
+        for batch in batched(rows, self.batch_size):
+            for is_job, target in targets.items():
+                params = [
+                    {"execution_arn": r.execution_arn, "target_arn": r.target_arn, "props": r.props}
+                    for r in batch
+                    if r.target_is_job is is_job
+                ]
+                if not params:
+                    continue
+                query = f"""
+                    UNWIND $rows AS row
+                    MATCH (pe:{model.PIPELINE_EXECUTION.label} {{arn: row.execution_arn}})
+                    {target}
+                    MERGE (pe)-[r:{_rel_type(model.EXECUTED[0])}]->(t)
+                    FOREACH (_ IN CASE WHEN r.content_hash = row.props.content_hash THEN [] ELSE [1] END |
+                        SET r = row.props)
+                    RETURN count(*) AS linked
+                """
+                matched = self._run(query, rows=params).records[0]["linked"]
+                linked += matched
+                unmatched += len(params) - matched
+        return linked, unmatched

@@ -1,0 +1,300 @@
+"""SageMaker records -> graph rows: which fields become which properties, and under which labels.
+
+Neo4j properties cannot hold maps, so maps are flattened into prefixed keys that stay queryable:
+``param.<name>`` (a trial component parameter: number or string), ``metric.<name>.<stat>`` (stat one
+of min, max, avg, last, count, std_dev), ``input.<name>`` / ``output.<name>`` (artifact values, usually
+S3 URIs) and ``property.<key>`` (artifact, context and action properties). In Cypher write them with
+backticks: ``tc.`param.learning_rate```.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lineage_graph.arn import Arn, MalformedArnError
+from lineage_graph.graph import model
+from lineage_graph.graph.model import NodeKind
+
+Record = dict[str, Any]
+_METRIC_STATS = {"Min": "min", "Max": "max", "Avg": "avg", "Last": "last", "Count": "count", "StdDev": "std_dev"}
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    labels: tuple[str, ...]  # from model.labels_for: a fixed vocabulary, never raw data
+    props: dict[str, Any]  # includes "arn" and "content_hash"
+
+    @property
+    def arn(self) -> str:
+        return str(self.props["arn"])
+
+
+@dataclass(frozen=True)
+class EdgeRow:
+    rel_type: str  # from model.LINEAGE_RELATIONSHIPS or STRUCTURE_RELATIONSHIPS
+    source_arn: str
+    destination_arn: str
+    props: dict[str, Any]
+
+
+def _clean(props: dict[str, Any]) -> dict[str, Any]:
+    """Drop nulls (Neo4j stores none) and stamp a content hash, so unchanged rows are not rewritten."""
+    kept = {k: v for k, v in props.items() if v is not None}
+    digest = json.dumps(kept, sort_keys=True, default=_json_default).encode()
+    kept["content_hash"] = hashlib.sha256(digest).hexdigest()[:32]
+    return kept
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _node(kind: NodeKind, arn: str, entity_type: str | None, props: dict[str, Any]) -> NodeRow:
+    parsed = Arn.parse(arn)
+    base = {
+        "arn": arn,
+        "lineage_type": kind.label,
+        "type": entity_type,
+        "account": parsed.account,
+        "region": parsed.region,
+        "placeholder": False,
+    }
+    return NodeRow(model.labels_for(kind, entity_type), _clean(base | props))
+
+
+def _prefixed(prefix: str, mapping: dict[str, Any] | None) -> dict[str, Any]:
+    return {f"{prefix}.{key}": value for key, value in (mapping or {}).items()}
+
+
+def trial_component(rec: Record) -> NodeRow:
+    source = rec.get("Source") or rec.get("TrialComponentSource") or {}
+    source_type = source.get("SourceType")
+    params = {
+        f"param.{name}": value.get("NumberValue", value.get("StringValue"))
+        for name, value in (rec.get("Parameters") or {}).items()
+    }
+    metrics = {
+        f"metric.{metric['MetricName']}.{stat}": metric[field]
+        for metric in rec.get("Metrics") or []
+        if metric.get("MetricName")
+        for field, stat in _METRIC_STATS.items()
+        if metric.get(field) is not None
+    }
+    artifacts = {
+        f"{prefix}.{name}": value.get("Value")
+        for prefix, key in (("input", "InputArtifacts"), ("output", "OutputArtifacts"))
+        for name, value in (rec.get(key) or {}).items()
+    }
+    status = rec.get("Status") or {}
+    return _node(
+        model.TRIAL_COMPONENT,
+        rec["TrialComponentArn"],
+        model.TRIAL_COMPONENT_TYPES.get(source_type or "", source_type),
+        {
+            "name": rec.get("TrialComponentName"),
+            "display_name": rec.get("DisplayName"),
+            "status": status.get("PrimaryStatus"),
+            "status_message": status.get("Message"),
+            "source_arn": source.get("SourceArn"),
+            "source_type": source_type,
+            "start_time": rec.get("StartTime"),
+            "end_time": rec.get("EndTime"),
+            "created_at": rec.get("CreationTime"),
+            "modified_at": rec.get("LastModifiedTime"),
+            **params,
+            **metrics,
+            **artifacts,
+        },
+    )
+
+
+def artifact(rec: Record) -> NodeRow:
+    source = rec.get("Source") or {}
+    return _node(
+        model.ARTIFACT,
+        rec["ArtifactArn"],
+        rec.get("ArtifactType"),
+        {
+            "name": rec.get("ArtifactName"),
+            "source_uri": source.get("SourceUri"),
+            "created_at": rec.get("CreationTime"),
+            "modified_at": rec.get("LastModifiedTime"),
+            **_prefixed("property", rec.get("Properties")),
+        },
+    )
+
+
+def context(rec: Record) -> NodeRow:
+    source = rec.get("Source") or {}
+    return _node(
+        model.CONTEXT,
+        rec["ContextArn"],
+        rec.get("ContextType"),
+        {
+            "name": rec.get("ContextName"),
+            "description": rec.get("Description"),
+            "source_uri": source.get("SourceUri"),
+            "source_type": source.get("SourceType"),
+            "created_at": rec.get("CreationTime"),
+            "modified_at": rec.get("LastModifiedTime"),
+            **_prefixed("property", rec.get("Properties")),
+        },
+    )
+
+
+def action(rec: Record) -> NodeRow:
+    source = rec.get("Source") or {}
+    return _node(
+        model.ACTION,
+        rec["ActionArn"],
+        rec.get("ActionType"),
+        {
+            "name": rec.get("ActionName"),
+            "status": rec.get("Status"),
+            "source_uri": source.get("SourceUri"),
+            "source_type": source.get("SourceType"),
+            "created_at": rec.get("CreationTime"),
+            "modified_at": rec.get("LastModifiedTime"),
+            **_prefixed("property", rec.get("Properties")),
+        },
+    )
+
+
+def experiment(rec: Record) -> NodeRow:
+    return _node(
+        model.EXPERIMENT,
+        rec["ExperimentArn"],
+        None,
+        {
+            "name": rec.get("ExperimentName"),
+            "display_name": rec.get("DisplayName"),
+            "created_at": rec.get("CreationTime"),
+            "modified_at": rec.get("LastModifiedTime"),
+        },
+    )
+
+
+def trial(rec: Record, experiment_name: str) -> NodeRow:
+    return _node(
+        model.TRIAL,
+        rec["TrialArn"],
+        None,
+        {
+            "name": rec.get("TrialName"),
+            "display_name": rec.get("DisplayName"),
+            "experiment_name": experiment_name,
+            "created_at": rec.get("CreationTime"),
+            "modified_at": rec.get("LastModifiedTime"),
+        },
+    )
+
+
+def pipeline(rec: Record) -> NodeRow:
+    return _node(
+        model.PIPELINE,
+        rec["PipelineArn"],
+        None,
+        {
+            "name": rec.get("PipelineName"),
+            "display_name": rec.get("PipelineDisplayName"),
+            "description": rec.get("PipelineDescription"),
+            "created_at": rec.get("CreationTime"),
+            "modified_at": rec.get("LastModifiedTime"),
+            "last_execution_time": rec.get("LastExecutionTime"),
+        },
+    )
+
+
+def pipeline_execution(rec: Record, pipeline_name: str) -> NodeRow:
+    arn = rec["PipelineExecutionArn"]
+    return _node(
+        model.PIPELINE_EXECUTION,
+        arn,
+        None,
+        {
+            "name": rec.get("PipelineExecutionDisplayName") or arn.rsplit("/", 1)[-1],
+            "pipeline_name": pipeline_name,
+            "status": rec.get("PipelineExecutionStatus"),
+            "failure_reason": rec.get("PipelineExecutionFailureReason"),
+            "start_time": rec.get("StartTime"),
+        },
+    )
+
+
+def association(rec: Record) -> tuple[EdgeRow, list[NodeRow]]:
+    """The edge, plus a placeholder for each end, MERGEd only where no listed entity has that ARN."""
+    rel_type = model.ASSOCIATION_TYPES.get(rec.get("AssociationType") or "", model.UNTYPED_ASSOCIATION)
+    created_by = rec.get("CreatedBy") or {}
+    edge = EdgeRow(
+        rel_type,
+        rec["SourceArn"],
+        rec["DestinationArn"],
+        _clean(
+            {
+                "created_at": rec.get("CreationTime"),
+                "created_by": created_by.get("UserProfileName") or (created_by.get("IamIdentity") or {}).get("Arn"),
+            }
+        ),
+    )
+    ends = [
+        placeholder(rec["SourceArn"], rec.get("SourceType"), rec.get("SourceName")),
+        placeholder(rec["DestinationArn"], rec.get("DestinationType"), rec.get("DestinationName")),
+    ]
+    return edge, ends
+
+
+def placeholder(arn: str, entity_type: str | None, name: str | None) -> NodeRow:
+    """A node for an association end no list API returned; keeps the type ListAssociations gave."""
+    parsed = Arn.parse(arn)
+    kind = model.KIND_BY_ARN_RESOURCE.get(parsed.resource_type)
+    if kind is None:
+        raise MalformedArnError(f"association end is not a lineage entity: {arn!r}")
+    labels = (*model.labels_for(kind, entity_type), model.PLACEHOLDER_LABEL)
+    props = {
+        "arn": arn,
+        "name": name,
+        "lineage_type": kind.label,
+        "type": entity_type,
+        "account": parsed.account,
+        "region": parsed.region,
+        "placeholder": True,
+    }
+    return NodeRow(labels, {k: v for k, v in props.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """A pipeline step that ran a job (matched to a trial component by its source ARN) or a model package."""
+
+    execution_arn: str
+    target_arn: str
+    target_is_job: bool
+    props: dict[str, Any]
+
+
+_JOB_METADATA = ("TrainingJob", "ProcessingJob", "TransformJob")
+
+
+def execution_step(rec: Record, execution_arn: str) -> StepRow | None:
+    metadata = rec.get("Metadata") or {}
+    props = _clean(
+        {
+            "step_name": rec.get("StepName"),
+            "step_status": rec.get("StepStatus"),
+            "start_time": rec.get("StartTime"),
+            "end_time": rec.get("EndTime"),
+            "cache_hit": "CacheHitResult" in rec,
+        }
+    )
+    for key in _JOB_METADATA:
+        if (metadata.get(key) or {}).get("Arn"):
+            return StepRow(execution_arn, metadata[key]["Arn"], True, props)
+    if (metadata.get("RegisterModel") or {}).get("Arn"):
+        return StepRow(execution_arn, metadata["RegisterModel"]["Arn"], False, props)
+    return None

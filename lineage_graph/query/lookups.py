@@ -1,0 +1,113 @@
+"""Lineage lookups answered from the graph, with no SageMaker call.
+
+Each lookup runs one file of ``cypher/`` (the only copy of each query) in a read transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from neo4j import Driver, RoutingControl
+
+from lineage_graph import cypher_files
+from lineage_graph.errors import NotFoundError
+
+
+class Direction(StrEnum):
+    """The SDK's LineageQueryDirectionEnum, in our lower-case words."""
+
+    ASCENDANTS = "ascendants"
+    DESCENDANTS = "descendants"
+    BOTH = "both"
+
+
+@dataclass(frozen=True)
+class LineageEntitySummary:
+    """One entity in a lookup's answer; field names are the stable JSON names."""
+
+    arn: str
+    name: str | None
+    lineage_type: str  # Artifact, Context, Action or TrialComponent
+    type: str | None  # DataSet, Model, Endpoint, TrainingJob, ...
+    source_uri: str | None
+    account: str | None
+    region: str | None
+    depth: int  # association hops from the start entity
+    placeholder: bool  # known only from an association: not listable in the synced account
+
+
+@dataclass(frozen=True)
+class PipelineExecutionAnswer:
+    trial_component_arn: str
+    pipeline_execution_arn: str | None
+
+
+class LineageQueries:
+    def __init__(self, driver: Driver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+
+    def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run ``cypher/<name>.cypher`` as a read, routed to a reader in a cluster."""
+        result = self.driver.execute_query(
+            cypher_files.read(name), params, database_=self.database, routing_=RoutingControl.READ
+        )
+        return [record.data() for record in result.records]
+
+    def resolve_trial_component(self, name_or_arn: str) -> str:
+        """The ARN of the one trial component with this name or ARN; NotFoundError otherwise."""
+        rows = self.run("find_trial_component", trial_component=name_or_arn)
+        if not rows:
+            raise NotFoundError(
+                f"no trial component named {name_or_arn!r} in the graph (has `lineage-graph sync` run?)"
+            )
+        if len(rows) > 1:
+            arns = ", ".join(row["arn"] for row in rows)
+            raise NotFoundError(f"{name_or_arn!r} names several trial components; pass one ARN: {arns}")
+        return str(rows[0]["arn"])
+
+    def trial_component_artifacts(
+        self, trial_component: str, artifact_type: str, direction: Direction, max_depth: int | None = None
+    ) -> list[LineageEntitySummary]:
+        arn = self.resolve_trial_component(trial_component)
+        rows = self.run(
+            "trial_component_artifacts",
+            trial_component=arn,
+            artifact_type=artifact_type,
+            direction=str(direction),
+            max_depth=max_depth,
+        )
+        return [
+            LineageEntitySummary(
+                arn=row["arn"],
+                name=row["name"],
+                lineage_type=row["lineage_type"],
+                type=row["type"],
+                source_uri=row["source_uri"],
+                account=row["account"],
+                region=row["region"],
+                depth=row["depth"],
+                placeholder=bool(row["placeholder"]),
+            )
+            for row in rows
+        ]
+
+    def dataset_artifacts(
+        self, trial_component: str, direction: Direction = Direction.ASCENDANTS, max_depth: int | None = None
+    ) -> list[LineageEntitySummary]:
+        """DataSet artifacts of a trial component: the SDK's ``dataset_artifacts()``."""
+        return self.trial_component_artifacts(trial_component, "DataSet", direction, max_depth)
+
+    def models(
+        self, trial_component: str, direction: Direction = Direction.DESCENDANTS, max_depth: int | None = None
+    ) -> list[LineageEntitySummary]:
+        """Model artifacts of a trial component: the SDK's ``models()``."""
+        return self.trial_component_artifacts(trial_component, "Model", direction, max_depth)
+
+    def pipeline_execution(self, trial_component: str) -> PipelineExecutionAnswer:
+        """The pipeline execution that ran the trial component's job: the SDK's ``pipeline_execution_arn()``."""
+        arn = self.resolve_trial_component(trial_component)
+        row = self.run("trial_component_pipeline_execution", trial_component=arn)[0]
+        return PipelineExecutionAnswer(row["trial_component_arn"], row["pipeline_execution_arn"])

@@ -1,0 +1,28 @@
+"""Connection settings. The password is kept out of ``repr`` so it never reaches logs or tracebacks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_NEO4J_URI = "bolt://127.0.0.1:7687"
+DEFAULT_NEO4J_USERNAME = "neo4j"
+# The local development server's documented default; real deployments set NEO4J_PASSWORD.
+DEFAULT_NEO4J_PASSWORD = "lineage-graph-dev"
+DEFAULT_NEO4J_DATABASE = "neo4j"
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    uri: str = DEFAULT_NEO4J_URI
+    username: str = DEFAULT_NEO4J_USERNAME
+    password: str = field(default=DEFAULT_NEO4J_PASSWORD, repr=False)
+    database: str = DEFAULT_NEO4J_DATABASE
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    """Where to crawl. ``None`` means boto3's normal chain (env, profile, instance role)."""
+
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None  # also read by boto3 from AWS_ENDPOINT_URL_SAGEMAKER

@@ -1,0 +1,172 @@
+"""One sync of one account and region: crawl SageMaker -> transform to rows -> load into Neo4j.
+
+Records stream from the crawler through the transform into batched writes, one entity kind at a time;
+only names needed to list children (experiments -> trials, pipelines -> executions) are held.
+Entities are written before associations so that association ends find their nodes, and an end no
+list returned becomes a placeholder.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
+
+from lineage_graph.arn import MalformedArnError
+from lineage_graph.graph import model, transform
+from lineage_graph.graph.load import GraphWriter, WriteCounts
+from lineage_graph.graph.transform import EdgeRow, NodeRow, Record
+from lineage_graph.sagemaker.client import SageMakerApi
+from lineage_graph.sagemaker.crawl import Crawler
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass
+class SyncReport:
+    region: str
+    nodes: dict[str, WriteCounts] = field(default_factory=dict)
+    placeholders_created: int = 0
+    edges_seen: collections.Counter[str] = field(default_factory=collections.Counter)
+    edges_created: collections.Counter[str] = field(default_factory=collections.Counter)
+    steps_linked: int = 0
+    steps_unmatched: int = 0
+    skipped: collections.Counter[str] = field(default_factory=collections.Counter)
+    api_calls: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "region": self.region,
+            "nodes": {kind: vars(counts) for kind, counts in self.nodes.items()},
+            "placeholders_created": self.placeholders_created,
+            "edges": {
+                rel: {"seen": self.edges_seen[rel], "created": self.edges_created[rel]} for rel in self.edges_seen
+            },
+            "pipeline_steps": {"linked": self.steps_linked, "unmatched": self.steps_unmatched},
+            "skipped": dict(self.skipped),
+            "api_calls": dict(sorted(self.api_calls.items())),
+            "api_calls_total": sum(self.api_calls.values()),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def run_sync(api: SageMakerApi, writer: GraphWriter) -> SyncReport:
+    """Sync everything the account has into the graph; rerunning it writes nothing new."""
+    started = time.monotonic()
+    crawler = Crawler(api)
+    report = SyncReport(region=api.region)
+    writer.apply_schema()
+
+    def nodes(kind: str, rows: Iterable[NodeRow]) -> None:
+        log.info("syncing %s", kind)
+        report.nodes.setdefault(kind, WriteCounts()).add(writer.write_nodes(rows))
+
+    def safe(kind: str, records: Iterable[Record], make: Callable[[Record], T]) -> Iterator[T]:
+        """One malformed record is counted and skipped; it never stops the sync."""
+        for rec in records:
+            try:
+                yield make(rec)
+            except (KeyError, MalformedArnError) as err:
+                log.warning("skipping a malformed %s record: %s", kind, err)
+                report.skipped[kind] += 1
+
+    nodes(model.TRIAL_COMPONENT.label, safe("TrialComponent", crawler.trial_components(), transform.trial_component))
+    nodes(model.ARTIFACT.label, safe("Artifact", crawler.artifacts(), transform.artifact))
+    nodes(model.CONTEXT.label, safe("Context", crawler.contexts(), transform.context))
+    nodes(model.ACTION.label, safe("Action", crawler.actions(), transform.action))
+    _sync_associations(writer, report, safe("Association", crawler.associations(), transform.association))
+
+    experiment_names: list[str] = []
+    experiments = _remember(crawler.experiments(), "ExperimentName", experiment_names)
+    nodes(model.EXPERIMENT.label, safe("Experiment", experiments, transform.experiment))
+    for experiment_name in experiment_names:
+        trial_rows = list(
+            safe("Trial", crawler.trials(experiment_name), partial(transform.trial, experiment_name=experiment_name))
+        )
+        nodes(model.TRIAL.label, trial_rows)
+        _structure(writer, report, model.IN_EXPERIMENT[0], ((t.arn, experiment_arn_of(t)) for t in trial_rows))
+        for trial_row in trial_rows:
+            members = crawler.trial_members(str(trial_row.props["name"]))
+            _structure(writer, report, model.IN_TRIAL[0], ((m["TrialComponentArn"], trial_row.arn) for m in members))
+
+    pipeline_names: list[str] = []
+    pipelines = _remember(crawler.pipelines(), "PipelineName", pipeline_names)
+    nodes(model.PIPELINE.label, safe("Pipeline", pipelines, transform.pipeline))
+    for pipeline_name in pipeline_names:
+        execution_rows = list(
+            safe(
+                "PipelineExecution",
+                crawler.pipeline_executions(pipeline_name),
+                partial(transform.pipeline_execution, pipeline_name=pipeline_name),
+            )
+        )
+        nodes(model.PIPELINE_EXECUTION.label, execution_rows)
+        pipeline_arn = pipeline_arn_of(execution_rows[0]) if execution_rows else None
+        if pipeline_arn:
+            _structure(writer, report, model.HAS_EXECUTION[0], ((pipeline_arn, e.arn) for e in execution_rows))
+        for execution in execution_rows:
+            steps = (transform.execution_step(s, execution.arn) for s in crawler.execution_steps(execution.arn))
+            linked, unmatched = writer.write_steps(s for s in steps if s is not None)
+            report.steps_linked += linked
+            report.steps_unmatched += unmatched
+
+    report.skipped.update(crawler.skipped)
+    report.api_calls = dict(api.api_calls())
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _sync_associations(
+    writer: GraphWriter, report: SyncReport, associations: Iterable[tuple[EdgeRow, list[NodeRow]]]
+) -> None:
+    """Placeholders first (only where no node has the ARN), then the edges, batch by batch."""
+    log.info("syncing associations")
+    batch_edges: list[EdgeRow] = []
+    batch_ends: list[NodeRow] = []
+
+    def flush() -> None:
+        report.placeholders_created += writer.write_placeholders(batch_ends)
+        for edge in batch_edges:
+            report.edges_seen[edge.rel_type] += 1
+        report.edges_created.update(writer.write_edges(batch_edges))
+        batch_edges.clear()
+        batch_ends.clear()
+
+    for edge, ends in associations:
+        batch_edges.append(edge)
+        batch_ends.extend(ends)
+        if len(batch_edges) >= writer.batch_size:
+            flush()
+    flush()
+
+
+def _remember(records: Iterable[Record], key: str, names: list[str]) -> Iterator[Record]:
+    """Pass records through, keeping each one's name for listing its children afterwards."""
+    for rec in records:
+        if rec.get(key):
+            names.append(rec[key])
+        yield rec
+
+
+def _structure(writer: GraphWriter, report: SyncReport, rel_type: str, pairs: Iterable[tuple[str, str]]) -> None:
+    rows = [EdgeRow(rel_type, source, destination, {}) for source, destination in pairs]
+    report.edges_seen[rel_type] += len(rows)
+    report.edges_created.update(writer.write_edges(rows))
+
+
+def experiment_arn_of(trial_row: NodeRow) -> str:
+    """A trial's experiment ARN, from the trial's ARN and its experiment's name."""
+    prefix = trial_row.arn.split(":experiment-trial/", 1)[0]
+    return f"{prefix}:experiment/{trial_row.props['experiment_name']}"
+
+
+def pipeline_arn_of(execution_row: NodeRow) -> str | None:
+    """``arn:...:pipeline/<name>/execution/<id>`` -> ``arn:...:pipeline/<name>``."""
+    arn = execution_row.arn
+    return arn.split("/execution/", 1)[0] if "/execution/" in arn else None
