@@ -10,7 +10,9 @@ Jobs (trial component ``<job>-aws-training-job`` / ``-aws-processing-job`` / ``-
 status and start/end times from the job, associated with ``ExperimentConfig.TrialName`` if that trial exists)::
 
     DataSet(input S3 URI)            --ContributedTo--> TC        (training channels, processing inputs,
-                                                                   transform input)
+                                                                   transform input; a processing input
+                                                                   that is a model.tar.gz or already a
+                                                                   Model artifact stays a Model)
     Image(training/processing image) --ContributedTo--> TC
     TC[training]   --Produced--> Model(<S3OutputPath>/<job>/output/model.tar.gz)
     TC[processing] --Produced--> DataSet(each processing output S3 URI)
@@ -301,6 +303,13 @@ def _after_training_job(backend: Any, job: Any) -> None:
     )
 
 
+def _input_artifact_type(store: LineageStore, uri: str) -> str:
+    """A processing input is a ``DataSet``, unless it is a model a training job produced (evaluation)."""
+    if uri.endswith("model.tar.gz") or store.get(store.artifact_arn_for_uri(uri, "Model")) is not None:
+        return "Model"
+    return "DataSet"
+
+
 def _after_processing_job(backend: Any, job: Any) -> None:
     spec = job.app_specification or {}
     image = spec.get("ImageUri")
@@ -308,11 +317,12 @@ def _after_processing_job(backend: Any, job: Any) -> None:
     params = _resource_parameters(cluster)
     input_artifacts: dict[str, dict[str, str]] = {}
     inputs: list[tuple[str, str]] = []
+    store = store_for(backend)
     for item in job.processing_inputs or []:
         uri = (item.get("S3Input") or {}).get("S3Uri")
         if uri:
             input_artifacts[item.get("InputName") or f"input-{len(input_artifacts)}"] = {"Value": uri}
-            inputs.append((uri, "DataSet"))
+            inputs.append((uri, _input_artifact_type(store, uri)))
     if image:
         input_artifacts["SageMaker.ImageUri"] = {"Value": image}
         inputs.append((image, "Image"))
@@ -338,7 +348,7 @@ def _after_processing_job(backend: Any, job: Any) -> None:
         output_artifacts=output_artifacts,
         experiment_config=job.experiment_config,
     )
-    _link_job(store_for(backend), tc.arn, inputs=inputs, outputs=outputs)
+    _link_job(store, tc.arn, inputs=inputs, outputs=outputs)
     _record_step(
         backend,
         job.tags,
