@@ -1,0 +1,395 @@
+"""SageMaker's automatic lineage in the sandbox: jobs, pipeline steps, model packages and endpoints.
+
+Requests go over HTTP with real boto3 to a moto server in this process; lineage is read from the
+sandbox's ``LineageStore`` directly (the lineage HTTP handlers are tested with ``api.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from botocore.config import Config
+from moto.sagemaker.models import sagemaker_backends
+from moto.server import ThreadedMotoServer
+
+from lineage_graph.sandbox import auto_lineage, install
+from lineage_graph.sandbox.lineage_store import LineageStore, store_for
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/SageMakerExecutionRole"
+IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+SKLEARN = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
+EXEC_TAG = "sagemaker:pipeline-execution-arn"
+STEP_TAG = "sagemaker:pipeline-step-name"
+
+
+# -- a local sandbox (moto server in-process, with our hooks) ------------------------------------
+@pytest.fixture(scope="module")
+def local_sandbox_url() -> Iterator[str]:
+    install()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def sm(local_sandbox_url: str) -> Any:
+    requests.post(f"{local_sandbox_url}/moto-api/reset", timeout=10).raise_for_status()
+    return boto3.client(
+        "sagemaker",
+        endpoint_url=local_sandbox_url,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def lineage() -> LineageStore:
+    return store_for(sagemaker_backends[ACCOUNT][REGION])
+
+
+def label(store: LineageStore, arn: str) -> str:
+    entity = store.get(arn)
+    if entity is None:
+        return "TC:" + arn.split("/", 1)[1] if ":experiment-trial-component/" in arn else arn
+    if entity.kind == "artifact":
+        return f"{entity.entity_type}:{entity.source_uri}"
+    return f"{entity.entity_type}:{entity.name}"
+
+
+def edges(store: LineageStore) -> set[tuple[str, str | None, str]]:
+    return {
+        (label(store, a.source_arn), a.association_type, label(store, a.destination_arn))
+        for a in store.all_associations()
+    }
+
+
+# -- request builders ----------------------------------------------------------------------------
+def training_job(sm: Any, name: str, train_uri: str, *, tags: list[dict[str, str]] | None = None, **extra: Any) -> str:
+    arn: str = sm.create_training_job(
+        TrainingJobName=name,
+        RoleArn=ROLE,
+        HyperParameters={"max_depth": "5", "eta": "0.2"},
+        AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+        InputDataConfig=[
+            {
+                "ChannelName": "train",
+                "ContentType": "text/csv",
+                "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": train_uri}},
+            }
+        ],
+        OutputDataConfig={"S3OutputPath": "s3://models/out"},
+        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "VolumeSizeInGB": 30},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600},
+        Tags=tags or [],
+        **extra,
+    )["TrainingJobArn"]
+    return arn
+
+
+def processing_job(sm: Any, name: str, inputs: list[str], outputs: list[str], **extra: Any) -> str:
+    arn: str = sm.create_processing_job(
+        ProcessingJobName=name,
+        RoleArn=ROLE,
+        AppSpecification={"ImageUri": SKLEARN},
+        ProcessingResources={
+            "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 20}
+        },
+        ProcessingInputs=[
+            {
+                "InputName": f"in{i}",
+                "S3Input": {
+                    "S3Uri": uri,
+                    "LocalPath": f"/opt/ml/processing/in{i}",
+                    "S3DataType": "S3Prefix",
+                    "S3InputMode": "File",
+                },
+            }
+            for i, uri in enumerate(inputs)
+        ],
+        ProcessingOutputConfig={
+            "Outputs": [
+                {
+                    "OutputName": f"out{i}",
+                    "S3Output": {"S3Uri": uri, "LocalPath": f"/opt/ml/processing/out{i}", "S3UploadMode": "EndOfJob"},
+                }
+                for i, uri in enumerate(outputs)
+            ]
+        },
+        **extra,
+    )["ProcessingJobArn"]
+    return arn
+
+
+def register(sm: Any, group: str, model_data: str, status: str, tags: list[dict[str, str]] | None = None) -> str:
+    if group not in [
+        g["ModelPackageGroupName"] for g in sm.list_model_package_groups()["ModelPackageGroupSummaryList"]
+    ]:
+        sm.create_model_package_group(ModelPackageGroupName=group)
+    arn: str = sm.create_model_package(
+        ModelPackageGroupName=group,
+        ModelApprovalStatus=status,
+        InferenceSpecification={
+            "Containers": [{"Image": IMAGE, "ModelDataUrl": model_data}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+        Tags=tags or [],
+    )["ModelPackageArn"]
+    return arn
+
+
+def deploy(sm: Any, name: str, container: dict[str, str]) -> str:
+    sm.create_model(ModelName=f"{name}-model", ExecutionRoleArn=ROLE, Containers=[container])
+    sm.create_endpoint_config(
+        EndpointConfigName=f"{name}-config",
+        ProductionVariants=[
+            {"VariantName": "v", "ModelName": f"{name}-model", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}
+        ],
+    )
+    arn: str = sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")["EndpointArn"]
+    return arn
+
+
+# -- tests -----------------------------------------------------------------------------------------
+def test_training_job_creates_its_trial_component(sm: Any) -> None:
+    sm.create_experiment(ExperimentName="exp")
+    sm.create_trial(TrialName="trial-1", ExperimentName="exp")
+    job_arn = training_job(
+        sm, "job-a", "s3://data/train", ExperimentConfig={"ExperimentName": "exp", "TrialName": "trial-1"}
+    )
+
+    tc = sm.describe_trial_component(TrialComponentName="job-a-aws-training-job")
+    assert tc["Source"] == {"SourceArn": job_arn, "SourceType": "SageMakerTrainingJob"}
+    assert tc["Status"]["PrimaryStatus"] == "Completed"
+    assert tc["StartTime"] <= tc["EndTime"]
+    assert tc["Parameters"] == {
+        "max_depth": {"StringValue": "5"},
+        "eta": {"StringValue": "0.2"},
+        "SageMaker.InstanceType": {"StringValue": "ml.m5.xlarge"},
+        "SageMaker.InstanceCount": {"NumberValue": 2.0},
+        "SageMaker.VolumeSizeInGB": {"NumberValue": 30.0},
+    }
+    assert tc["InputArtifacts"] == {
+        "train": {"Value": "s3://data/train", "MediaType": "text/csv"},
+        "SageMaker.ImageUri": {"Value": IMAGE},
+    }
+    model_uri = "s3://models/out/job-a/output/model.tar.gz"
+    assert tc["OutputArtifacts"] == {"SageMaker.ModelArtifact": {"Value": model_uri}}
+    in_trial = sm.list_trial_components(TrialName="trial-1")["TrialComponentSummaries"]
+    assert [s["TrialComponentName"] for s in in_trial] == ["job-a-aws-training-job"]
+
+    store = lineage()
+    assert edges(store) == {
+        ("DataSet:s3://data/train", "ContributedTo", "TC:job-a-aws-training-job"),
+        (f"Image:{IMAGE}", "ContributedTo", "TC:job-a-aws-training-job"),
+        ("TC:job-a-aws-training-job", "Produced", f"Model:{model_uri}"),
+    }
+    for entity in store.of_kind("artifact"):
+        assert entity.arn.startswith(f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:artifact/")
+        assert len(entity.arn.rsplit("/", 1)[1]) == 32
+
+
+def test_same_uri_gives_the_same_artifact_across_jobs(sm: Any) -> None:
+    training_job(sm, "job-a", "s3://data/shared")
+    training_job(sm, "job-b", "s3://data/shared")
+    processing_job(sm, "prep", ["s3://data/shared"], ["s3://data/prepared"])
+
+    store = lineage()
+    shared = [a for a in store.of_kind("artifact") if a.source_uri == "s3://data/shared"]
+    assert len(shared) == 1
+    consumers = {label(store, a.destination_arn) for a in store.all_associations() if a.source_arn == shared[0].arn}
+    assert consumers == {"TC:job-a-aws-training-job", "TC:job-b-aws-training-job", "TC:prep-aws-processing-job"}
+    images = [a for a in store.of_kind("artifact") if a.entity_type == "Image"]
+    assert sorted(a.source_uri or "" for a in images) == sorted([IMAGE, SKLEARN])
+
+
+def test_processing_job_trial_component_and_outputs(sm: Any) -> None:
+    job_arn = processing_job(sm, "prep", ["s3://raw/a", "s3://raw/b"], ["s3://feat/train", "s3://feat/test"])
+
+    tc = sm.describe_trial_component(TrialComponentName="prep-aws-processing-job")
+    assert tc["Source"] == {"SourceArn": job_arn, "SourceType": "SageMakerProcessingJob"}
+    assert tc["Parameters"] == {
+        "SageMaker.InstanceType": {"StringValue": "ml.m5.large"},
+        "SageMaker.InstanceCount": {"NumberValue": 1.0},
+        "SageMaker.VolumeSizeInGB": {"NumberValue": 20.0},
+    }
+    assert tc["InputArtifacts"]["SageMaker.ImageUri"] == {"Value": SKLEARN}
+    assert tc["OutputArtifacts"] == {"out0": {"Value": "s3://feat/train"}, "out1": {"Value": "s3://feat/test"}}
+    assert (
+        sm.describe_processing_job(ProcessingJobName="prep")["ProcessingResources"]["ClusterConfig"]["InstanceType"]
+        == "ml.m5.large"
+    )
+    assert edges(lineage()) == {
+        ("DataSet:s3://raw/a", "ContributedTo", "TC:prep-aws-processing-job"),
+        ("DataSet:s3://raw/b", "ContributedTo", "TC:prep-aws-processing-job"),
+        (f"Image:{SKLEARN}", "ContributedTo", "TC:prep-aws-processing-job"),
+        ("TC:prep-aws-processing-job", "Produced", "DataSet:s3://feat/train"),
+        ("TC:prep-aws-processing-job", "Produced", "DataSet:s3://feat/test"),
+    }
+
+
+def test_evaluation_input_that_is_a_model_stays_a_model(sm: Any) -> None:
+    training_job(sm, "job-a", "s3://data/train")
+    model_uri = "s3://models/out/job-a/output/model.tar.gz"
+    processing_job(sm, "eval", [model_uri, "s3://data/test"], ["s3://reports/eval"])
+    assert (f"Model:{model_uri}", "ContributedTo", "TC:eval-aws-processing-job") in edges(lineage())
+
+
+def test_pipeline_tag_makes_the_job_a_step(sm: Any) -> None:
+    sm.create_pipeline(PipelineName="pipe", PipelineDefinition="{}", RoleArn=ROLE)
+    execution = sm.start_pipeline_execution(PipelineName="pipe")["PipelineExecutionArn"]
+    other = sm.start_pipeline_execution(PipelineName="pipe")["PipelineExecutionArn"]
+    sm.create_experiment(ExperimentName="pipe")
+    sm.create_trial(TrialName="pipe-run", ExperimentName="pipe")
+    prep_arn = processing_job(
+        sm,
+        "prep",
+        ["s3://raw"],
+        ["s3://feat"],
+        Tags=[{"Key": EXEC_TAG, "Value": execution}, {"Key": STEP_TAG, "Value": "Preprocess"}],
+        ExperimentConfig={"ExperimentName": "pipe", "TrialName": "pipe-run"},
+    )
+    train_arn = training_job(
+        sm, "pipelines-abc123def456-TrainModel-AbCdE12345", "s3://feat", tags=[{"Key": EXEC_TAG, "Value": execution}]
+    )
+    training_job(sm, "unrelated", "s3://feat", tags=[{"Key": EXEC_TAG, "Value": execution + "-gone"}])
+    package = register(
+        sm,
+        "grp",
+        "s3://models/out/x/model.tar.gz",
+        "Approved",
+        tags=[{"Key": EXEC_TAG, "Value": execution}, {"Key": STEP_TAG, "Value": "Register"}],
+    )
+
+    steps = lineage().pipeline_steps[execution]
+    assert [(s["StepName"], s["StepStatus"], s["Metadata"]) for s in steps] == [
+        ("Preprocess", "Succeeded", {"ProcessingJob": {"Arn": prep_arn}}),
+        ("TrainModel", "Succeeded", {"TrainingJob": {"Arn": train_arn}}),
+        ("Register", "Succeeded", {"RegisterModel": {"Arn": package}}),
+    ]
+    assert all(s["StartTime"] <= s["EndTime"] for s in steps)
+    assert lineage().pipeline_steps[other] == []
+    # the SDK's pipeline_execution_arn() reads the tag back from the job
+    tags = sm.list_tags(ResourceArn=train_arn)["Tags"]
+    assert {"Key": EXEC_TAG, "Value": execution} in tags
+    described = sm.describe_pipeline_execution(PipelineExecutionArn=execution)
+    assert described["PipelineExperimentConfig"] == {"ExperimentName": "pipe", "TrialName": "pipe-run"}
+    context = next(c for c in lineage().of_kind("context") if c.entity_type == "ModelGroup")
+    assert context.properties["PipelineExecutionArn"] == execution
+
+
+def test_model_package_lineage(sm: Any) -> None:
+    training_job(sm, "job-a", "s3://data/train")
+    model_uri = "s3://models/out/job-a/output/model.tar.gz"
+    v1 = register(sm, "churn-models", model_uri, "Approved")
+    v2 = register(sm, "churn-models", model_uri, "PendingManualApproval")
+
+    store = lineage()
+    groups = [c for c in store.of_kind("context") if c.entity_type == "ModelGroup"]
+    assert len(groups) == 1
+    group = groups[0]
+    assert group.name == "churn-models-aws-model-package-group"
+    assert group.source == {
+        "SourceUri": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package-group/churn-models",
+        "SourceType": "ARN",
+        "SourceId": group.source["SourceId"] if group.source else None,
+    }
+    approvals = {a.name: a for a in store.of_kind("action") if a.entity_type == "Approval"}
+    assert set(approvals) == {"churn-models-1-aws-model-package", "churn-models-2-aws-model-package"}
+    assert approvals["churn-models-1-aws-model-package"].status == "Completed"
+    assert approvals["churn-models-2-aws-model-package"].status == "InProgress"
+    assert approvals["churn-models-2-aws-model-package"].source_uri == v2
+
+    got = edges(store)
+    for package in (v1, v2):
+        assert (f"Model:{model_uri}", "ContributedTo", f"Model:{package}") in got
+        assert (f"Image:{IMAGE}", "ContributedTo", f"Model:{package}") in got
+        assert (f"Model:{package}", "AssociatedWith", "ModelGroup:churn-models-aws-model-package-group") in got
+    assert (f"Model:{v1}", "ContributedTo", "Approval:churn-models-1-aws-model-package") in got
+    # the training job's model and the package's model data are one artifact
+    assert len([a for a in store.of_kind("artifact") if a.source_uri == model_uri]) == 1
+
+    sm.update_model_package(ModelPackageArn=v2, ModelApprovalStatus="Approved")
+    assert approvals["churn-models-2-aws-model-package"].status == "Completed"
+    assert approvals["churn-models-2-aws-model-package"].properties["ModelApprovalStatus"] == "Approved"
+
+
+def test_endpoint_lineage_from_a_model_package(sm: Any) -> None:
+    model_uri = "s3://models/out/job-a/output/model.tar.gz"
+    training_job(sm, "job-a", "s3://data/train")
+    package = register(sm, "churn-models", model_uri, "Approved")
+    endpoint_arn = deploy(sm, "churn-prod", {"ModelPackageName": package})
+
+    store = lineage()
+    context = store.find("context", "churn-prod-aws-endpoint")
+    action = store.find("action", "churn-prod-aws-endpoint")
+    assert context is not None and context.entity_type == "Endpoint" and context.source_uri == endpoint_arn
+    assert action is not None and action.entity_type == "ModelDeployment" and action.source_uri == endpoint_arn
+    got = edges(store)
+    deployment = "ModelDeployment:churn-prod-aws-endpoint"
+    assert {
+        (f"Model:{model_uri}", "ContributedTo", deployment),
+        (f"Image:{IMAGE}", "ContributedTo", deployment),
+        (f"Model:{package}", "ContributedTo", deployment),
+        ("Approval:churn-models-1-aws-model-package", "AssociatedWith", deployment),
+        (deployment, "AssociatedWith", "Endpoint:churn-prod-aws-endpoint"),
+    } <= got
+
+
+def test_endpoint_lineage_from_a_plain_model(sm: Any) -> None:
+    deploy(sm, "direct", {"Image": IMAGE, "ModelDataUrl": "s3://m/model.tar.gz"})
+    assert edges(lineage()) == {
+        ("Model:s3://m/model.tar.gz", "ContributedTo", "ModelDeployment:direct-aws-endpoint"),
+        (f"Image:{IMAGE}", "ContributedTo", "ModelDeployment:direct-aws-endpoint"),
+        ("ModelDeployment:direct-aws-endpoint", "AssociatedWith", "Endpoint:direct-aws-endpoint"),
+    }
+
+
+def test_transform_job_lineage(sm: Any) -> None:
+    sm.create_model(
+        ModelName="scorer",
+        ExecutionRoleArn=ROLE,
+        PrimaryContainer={"Image": IMAGE, "ModelDataUrl": "s3://m/model.tar.gz"},
+    )
+    job_arn = sm.create_transform_job(
+        TransformJobName="score",
+        ModelName="scorer",
+        TransformInput={
+            "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://in"}},
+            "ContentType": "text/csv",
+        },
+        TransformOutput={"S3OutputPath": "s3://out"},
+        TransformResources={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1},
+    )["TransformJobArn"]
+    tc = sm.describe_trial_component(TrialComponentName="score-aws-transform-job")
+    assert tc["Source"] == {"SourceArn": job_arn, "SourceType": "SageMakerTransformJob"}
+    assert tc["InputArtifacts"]["SageMaker.TransformInput"] == {"Value": "s3://in", "MediaType": "text/csv"}
+    assert tc["OutputArtifacts"] == {"SageMaker.TransformOutput": {"Value": "s3://out"}}
+    assert edges(lineage()) == {
+        ("DataSet:s3://in", "ContributedTo", "TC:score-aws-transform-job"),
+        ("Model:s3://m/model.tar.gz", "ContributedTo", "TC:score-aws-transform-job"),
+        ("TC:score-aws-transform-job", "Produced", "DataSet:s3://out"),
+    }
+
+
+def test_install_is_idempotent() -> None:
+    from moto.sagemaker.models import SageMakerModelBackend
+
+    install()
+    before = SageMakerModelBackend.create_training_job
+    auto_lineage._installed = False  # even a forced re-run must not wrap twice
+    try:
+        auto_lineage.install()
+    finally:
+        auto_lineage._installed = True
+    assert SageMakerModelBackend.create_training_job is before
+    assert not getattr(before.__wrapped__, "_lineage_hook", False)  # type: ignore[attr-defined]
