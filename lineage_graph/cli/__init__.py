@@ -7,8 +7,10 @@ import sys
 import click
 
 from lineage_graph import __version__
+from lineage_graph.cli.lookups import datasets_command, models_command, pipeline_execution_command
 from lineage_graph.cli.neo4j_cmd import neo4j_group
 from lineage_graph.cli.sandbox_cmd import sandbox_group
+from lineage_graph.cli.sync_cmd import sync_command
 from lineage_graph.errors import LineageGraphError
 
 
@@ -23,8 +25,15 @@ def cli() -> None:
     """
 
 
-cli.add_command(neo4j_group)
-cli.add_command(sandbox_group)
+for command in (
+    sync_command,
+    datasets_command,
+    models_command,
+    pipeline_execution_command,
+    neo4j_group,
+    sandbox_group,
+):
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -82,7 +82,7 @@ class SageMakerApi:
             ),
         )
         self.calls: collections.Counter[str] = collections.Counter()
-        self.client.meta.events.register("before-call.sagemaker", self._count)
+        self.client.meta.events.register("provide-client-params.sagemaker", self._count)
         self._max_attempts = max_attempts
 
     def _count(self, model: Any, **_: Any) -> None:

@@ -1,0 +1,90 @@
+"""``datasets``, ``models`` and ``pipeline-execution``: the SDK's LineageTrialComponent lookups."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import click
+
+from lineage_graph.cli.options import format_option, neo4j_options
+from lineage_graph.graph.connection import connect
+from lineage_graph.present.formats import render, to_json
+from lineage_graph.query import Direction, LineageEntitySummary, LineageQueries
+from lineage_graph.settings import Neo4jSettings
+
+ENTITY_COLUMNS = [f.name for f in dataclasses.fields(LineageEntitySummary)]
+ENTITY_TABLE = ["name", "type", "lineage_type", "source_uri", "depth", "arn"]
+DIRECTIONS = click.Choice([d.value for d in Direction])
+
+
+def _max_depth_option(command: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--max-depth",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Follow at most N associations (SageMaker's own cap is 10).  [default: unlimited]",
+    )(command)
+
+
+def _print_entities(entities: list[LineageEntitySummary], fmt: str) -> None:
+    rows = [dataclasses.asdict(e) for e in entities]
+    click.echo(render(rows, fmt, ENTITY_COLUMNS, ENTITY_TABLE))
+
+
+@click.command("datasets")
+@click.argument("trial_component")
+@click.option("--direction", type=DIRECTIONS, default=Direction.ASCENDANTS.value, show_default=True)
+@_max_depth_option
+@format_option
+@neo4j_options
+def datasets_command(
+    trial_component: str, direction: str, max_depth: int | None, fmt: str, neo4j: Neo4jSettings
+) -> None:
+    """DataSet artifacts of TRIAL_COMPONENT (name or ARN), like the SDK's dataset_artifacts().
+
+    \b
+    Example:
+      lineage-graph datasets churn-exec-1-train-aws-training-job --format json
+    """
+    with connect(neo4j) as driver:
+        found = LineageQueries(driver, neo4j.database).dataset_artifacts(
+            trial_component, Direction(direction), max_depth
+        )
+    _print_entities(found, fmt)
+
+
+@click.command("models")
+@click.argument("trial_component")
+@click.option("--direction", type=DIRECTIONS, default=Direction.DESCENDANTS.value, show_default=True)
+@_max_depth_option
+@format_option
+@neo4j_options
+def models_command(trial_component: str, direction: str, max_depth: int | None, fmt: str, neo4j: Neo4jSettings) -> None:
+    """Model artifacts of TRIAL_COMPONENT (name or ARN), like the SDK's models().
+
+    \b
+    Example:
+      lineage-graph models churn-exec-1-train-aws-training-job --max-depth 10
+    """
+    with connect(neo4j) as driver:
+        found = LineageQueries(driver, neo4j.database).models(trial_component, Direction(direction), max_depth)
+    _print_entities(found, fmt)
+
+
+@click.command("pipeline-execution")
+@click.argument("trial_component")
+@format_option
+@neo4j_options
+def pipeline_execution_command(trial_component: str, fmt: str, neo4j: Neo4jSettings) -> None:
+    """The pipeline execution that ran TRIAL_COMPONENT's job, like the SDK's pipeline_execution_arn().
+
+    Prints nothing in the table (null in JSON) when no pipeline ran it.
+
+    \b
+    Example:
+      lineage-graph pipeline-execution churn-exec-1-train-aws-training-job --format json
+    """
+    with connect(neo4j) as driver:
+        answer = LineageQueries(driver, neo4j.database).pipeline_execution(trial_component)
+    row = dataclasses.asdict(answer)
+    click.echo(to_json(row) if fmt == "json" else render([row], fmt, list(row), list(row)))

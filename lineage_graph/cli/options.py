@@ -1,0 +1,97 @@
+"""Options shared by commands: where Neo4j and SageMaker are, and how to print."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from lineage_graph.present.formats import FORMATS
+from lineage_graph.settings import (
+    DEFAULT_NEO4J_DATABASE,
+    DEFAULT_NEO4J_PASSWORD,
+    DEFAULT_NEO4J_URI,
+    DEFAULT_NEO4J_USERNAME,
+    AwsSettings,
+    Neo4jSettings,
+)
+
+F = Callable[..., Any]
+
+
+def neo4j_options(command: F) -> F:
+    """Adds --neo4j-uri/-username/-password/-database (env NEO4J_*) and passes ``neo4j: Neo4jSettings``."""
+
+    @click.option(
+        "--neo4j-uri",
+        envvar="NEO4J_URI",
+        default=DEFAULT_NEO4J_URI,
+        show_default=True,
+        help="Bolt URI of Neo4j (neo4j+s://... for Aura or a cluster).",
+    )
+    @click.option("--neo4j-username", envvar="NEO4J_USERNAME", default=DEFAULT_NEO4J_USERNAME, show_default=True)
+    @click.option(
+        "--neo4j-password",
+        envvar="NEO4J_PASSWORD",
+        default=DEFAULT_NEO4J_PASSWORD,
+        show_default=False,
+        help="Neo4j password  [env NEO4J_PASSWORD; default: the local server's development password]",
+    )
+    @click.option("--neo4j-database", envvar="NEO4J_DATABASE", default=DEFAULT_NEO4J_DATABASE, show_default=True)
+    @functools.wraps(command)
+    def wrapper(
+        *args: Any, neo4j_uri: str, neo4j_username: str, neo4j_password: str, neo4j_database: str, **kwargs: Any
+    ) -> Any:
+        settings = Neo4jSettings(neo4j_uri, neo4j_username, neo4j_password, neo4j_database)
+        return command(*args, neo4j=settings, **kwargs)
+
+    return wrapper
+
+
+def aws_options(command: F) -> F:
+    """Adds --region/--profile/--endpoint-url and passes ``aws: AwsSettings``; boto3's chain fills the rest."""
+
+    @click.option("--region", envvar="AWS_REGION", default=None, help="AWS region to sync  [env AWS_REGION]")
+    @click.option("--profile", envvar="AWS_PROFILE", default=None, help="AWS profile  [env AWS_PROFILE]")
+    @click.option(
+        "--endpoint-url",
+        envvar="AWS_ENDPOINT_URL_SAGEMAKER",
+        default=None,
+        help="SageMaker endpoint, e.g. the local sandbox  [env AWS_ENDPOINT_URL_SAGEMAKER]",
+    )
+    @functools.wraps(command)
+    def wrapper(*args: Any, region: str | None, profile: str | None, endpoint_url: str | None, **kwargs: Any) -> Any:
+        return command(*args, aws=AwsSettings(region, profile, endpoint_url), **kwargs)
+
+    return wrapper
+
+
+def format_option(command: F) -> F:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="table for people, json or csv for programs.",
+    )(command)
+
+
+def verbosity_option(command: F) -> F:
+    def configure(_ctx: click.Context, _param: click.Parameter, verbose: int) -> int:
+        level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return verbose
+
+    return click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        callback=configure,
+        is_eager=True,
+        help="-v for progress, -vv for debugging.",
+    )(command)
