@@ -16,20 +16,18 @@
 MATCH (tc:TrialComponent)
 WHERE tc.name = $trial_component OR tc.arn = $trial_component
 CALL (tc) {
-  // Reachability first (DISTINCT end nodes let the planner prune: each node is expanded once) ...
-  MATCH (tc)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED*]-(a:Artifact)
-  WHERE $direction IN ['ascendants', 'both'] AND a.type = $artifact_type
-  WITH DISTINCT a
-  // ... then one shortest path per result, for its depth.
-  MATCH p = shortestPath((tc)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED*]-(a))
+  // One breadth-first search from tc per direction; the shortest path to each node reached is its depth.
+  // The end node is filtered after the search, so the planner cannot start from every artifact instead.
+  MATCH p = ANY SHORTEST (tc)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(a)
+  WHERE $direction IN ['ascendants', 'both']
   RETURN a, length(p) AS depth
   UNION
-  MATCH (tc)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED*]->(a:Artifact)
-  WHERE $direction IN ['descendants', 'both'] AND a.type = $artifact_type
-  WITH DISTINCT a
-  MATCH p = shortestPath((tc)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED*]->(a))
+  MATCH p = ANY SHORTEST (tc)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->+(a)
+  WHERE $direction IN ['descendants', 'both']
   RETURN a, length(p) AS depth
 }
+WITH tc, a, depth
+WHERE a:Artifact AND a.type = $artifact_type
 WITH tc, a, min(depth) AS depth
 WHERE $max_depth IS NULL OR depth <= $max_depth
 RETURN a.arn AS arn, a.name AS name, a.lineage_type AS lineage_type, a.type AS type,

@@ -12,7 +12,12 @@ from lineage_graph.settings import Neo4jSettings
 def connect(settings: Neo4jSettings) -> Driver:
     """A verified driver; raises Neo4jUnavailableError (never with the password) when it can't connect."""
     try:
-        driver = GraphDatabase.driver(settings.uri, auth=(settings.username, settings.password))
+        driver = GraphDatabase.driver(
+            settings.uri,
+            auth=(settings.username, settings.password),
+            # A relationship type no sync has written yet (say SAME_AS) is normal here, not a typo.
+            notifications_disabled_classifications=["UNRECOGNIZED"],
+        )
     except (ValueError, ConfigurationError) as err:
         raise Neo4jUnavailableError(f"invalid Neo4j URI {settings.uri!r}: {err}") from None
     try:
