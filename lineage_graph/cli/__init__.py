@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from lineage_graph import __version__
@@ -14,7 +12,18 @@ from lineage_graph.cli.sync_cmd import sync_command
 from lineage_graph.errors import LineageGraphError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+class _Cli(click.Group):
+    """Turns user-facing errors into one line on stderr and their exit code, also under CliRunner."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except LineageGraphError as err:
+            click.echo(f"error: {err}", err=True)
+            ctx.exit(err.exit_code)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, prog_name="lineage-graph")
 def cli() -> None:
     """Mirror SageMaker ML lineage into Neo4j and answer lineage lookups from it.
@@ -37,17 +46,5 @@ for command in (
 
 
 def main() -> None:
-    """Entry point: user-facing errors become one line on stderr and a meaningful exit code."""
-    try:
-        cli.main(standalone_mode=False)
-    except LineageGraphError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(err.exit_code)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
-    except click.ClickException as err:
-        err.show()
-        sys.exit(err.exit_code)
-    except click.exceptions.Exit as exit_:
-        sys.exit(exit_.exit_code)
+    """Console-script entry point."""
+    cli(prog_name="lineage-graph")
