@@ -1,5 +1,1148 @@
-"""HTTP handlers moto's SageMakerResponse lacks: artifacts, contexts, actions, associations, QueryLineage."""
+"""HTTP handlers moto's SageMakerResponse lacks: artifacts, contexts, actions, associations, QueryLineage.
+
+moto dispatches a request to the ``SageMakerResponse`` method named after the operation (``ListArtifacts``
+→ ``list_artifacts``), looked up at call time, and serialises the dict it returns against botocore's
+output shape. ``install()`` sets the handlers below on that class. Besides the lineage APIs it replaces
+moto's handlers where moto is too thin for the crawler: experiments, trials and trial components (tags,
+display names, ``Source``, filters, sorting), tags on lineage and pipeline-execution ARNs, pipeline listings
+(pagination, sorting) and ``ListPipelineExecutionSteps``.
+
+Every handler first checks its input against botocore's input shape as SageMaker does (required members,
+lengths, ranges, enums, patterns), so out-of-range ``MaxResults`` or a bad enum gives SageMaker's
+``ValidationException`` message. ``NextToken`` is opaque: an offset bound to the request's other parameters.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, TypeVar
+
+from moto.core.responses import ActionResult, EmptyResult
+from moto.core.utils import utcnow
+from moto.sagemaker.exceptions import ConflictException, ResourceNotFound, ValidationError
+
+from lineage_graph.sandbox.lineage_store import (
+    ASSOCIATION_TYPES,
+    Association,
+    EntityKind,
+    LineageEntity,
+    LineageStore,
+    store_for,
+)
+
+T = TypeVar("T")
+Handler = Callable[[Any], ActionResult]
+
+_HANDLERS: dict[str, Handler] = {}
+_MARK = "_lineage_graph_api"
+
+
+def _handler(fn: Handler) -> Handler:
+    setattr(fn, _MARK, True)
+    _HANDLERS[fn.__name__] = fn
+    return fn
 
 
 def install() -> None:
     """Add the handlers to moto's SageMakerResponse. Idempotent."""
+    from moto.sagemaker.responses import SageMakerResponse
+
+    for name, fn in _HANDLERS.items():
+        current = SageMakerResponse.__dict__.get(name)
+        if current is not fn:
+            setattr(SageMakerResponse, name, fn)
+
+
+# -- input validation against botocore's model ---------------------------------------------------------
+@cache
+def _service_model() -> Any:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model("sagemaker")
+
+
+def _camel(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern, re.DOTALL)
+    except re.error:  # Java-only constructs such as \p{L}: not checked
+        return None
+
+
+# Members whose modelled pattern is not enforced (deviation): the demo seed uses display names with
+# spaces, which real SageMaker rejects (ExperimentEntityName pattern).
+_UNCHECKED_PATTERNS = frozenset({"displayName"})
+
+
+def _shape_errors(shape: Any, value: Any, path: str, errors: list[str]) -> None:
+    meta = shape.metadata
+    kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(value, dict):
+            return
+        for name in shape.required_members:
+            if value.get(name) is None:
+                errors.append(
+                    f"Value null at '{_join(path, name)}' failed to satisfy constraint: Member must not be null"
+                )
+        for name, member in shape.members.items():
+            if value.get(name) is not None:
+                _shape_errors(member, value[name], _join(path, name), errors)
+    elif kind in ("list", "map"):
+        size = len(value) if isinstance(value, list | dict) else 0
+        if "min" in meta and size < meta["min"]:
+            errors.append(_constraint(value, path, f"Member must have length greater than or equal to {meta['min']}"))
+        if "max" in meta and size > meta["max"]:
+            errors.append(_constraint(value, path, f"Member must have length less than or equal to {meta['max']}"))
+        if kind == "list" and isinstance(value, list):
+            for item in value:
+                _shape_errors(shape.member, item, path, errors)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                _shape_errors(shape.key, key, path, errors)
+                _shape_errors(shape.value, item, path, errors)
+    elif kind == "string" and isinstance(value, str):
+        if "min" in meta and len(value) < meta["min"]:
+            errors.append(_constraint(value, path, f"Member must have length greater than or equal to {meta['min']}"))
+        if "max" in meta and len(value) > meta["max"]:
+            errors.append(_constraint(value, path, f"Member must have length less than or equal to {meta['max']}"))
+        if shape.enum and value not in shape.enum:
+            errors.append(_constraint(value, path, f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"))
+        checked = "pattern" in meta and path.rsplit(".", 1)[-1] not in _UNCHECKED_PATTERNS
+        pattern = _compiled(meta["pattern"]) if checked else None
+        if pattern is not None and not pattern.fullmatch(value):
+            errors.append(
+                _constraint(value, path, f"Member must satisfy regular expression pattern: {meta['pattern']}")
+            )
+    elif kind in ("integer", "long") and isinstance(value, int):
+        if "min" in meta and value < meta["min"]:
+            errors.append(_constraint(value, path, f"Member must have value greater than or equal to {meta['min']}"))
+        if "max" in meta and value > meta["max"]:
+            errors.append(_constraint(value, path, f"Member must have value less than or equal to {meta['max']}"))
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{_camel(name)}" if path else _camel(name)
+
+
+def _constraint(value: Any, path: str, rule: str) -> str:
+    return f"Value '{value}' at '{path}' failed to satisfy constraint: {rule}"
+
+
+def _params(response: Any, operation: str) -> dict[str, Any]:
+    """The request's parameters, validated as SageMaker validates them."""
+    params = dict(getattr(response, "params", None) or {})
+    errors: list[str] = []
+    _shape_errors(_service_model().operation_model(operation).input_shape, params, "", errors)
+    if errors:
+        noun = "error" if len(errors) == 1 else "errors"
+        raise ValidationError(f"{len(errors)} validation {noun} detected: " + "; ".join(errors))
+    return params
+
+
+# -- small helpers ------------------------------------------------------------------------------------------
+def _aware(value: Any) -> datetime | None:
+    """A timestamp as an aware UTC datetime (moto keeps naive UTC; requests may carry either)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, tz=UTC)
+    return _aware(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+
+
+def _time_filter(
+    params: dict[str, Any], when: Any, *, inclusive: bool, after: str = "CreatedAfter", before: str = "CreatedBefore"
+) -> bool:
+    moment = _aware(when)
+    low, high = _aware(params.get(after)), _aware(params.get(before))
+    if moment is None:
+        return low is None and high is None
+    if low is not None and (moment < low if inclusive else moment <= low):
+        return False
+    return not (high is not None and (moment > high if inclusive else moment >= high))
+
+
+def _sorted(items: list[T], key: Callable[[T], Any], order: str | None) -> list[T]:
+    """Sort by ``key``, ties in insertion order (reversed for Descending); SageMaker defaults to Descending."""
+    indexed = list(enumerate(items))
+    indexed.sort(key=lambda pair: (_sort_value(key(pair[1])), pair[0]), reverse=(order or "Descending") == "Descending")
+    return [item for _, item in indexed]
+
+
+def _sort_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return (1, _aware(value))
+    return (0, "" if value is None else str(value))
+
+
+def _fingerprint(params: dict[str, Any]) -> str:
+    basis = {k: v for k, v in params.items() if k not in ("NextToken", "MaxResults")}
+    return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _decode_token(params: dict[str, Any]) -> int:
+    token = params.get("NextToken")
+    if not token:
+        return 0
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token.encode()))
+        if data["f"] != _fingerprint(params) or not isinstance(data["o"], int) or data["o"] < 0:
+            raise ValueError
+        return int(data["o"])
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise ValidationError(
+            "Invalid pagination token: the token is malformed or was issued for other filters."
+        ) from None
+
+
+def _encode_token(params: dict[str, Any], offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"o": offset, "f": _fingerprint(params)}).encode()).decode()
+
+
+def _page(items: list[T], params: dict[str, Any], default: int = 10) -> tuple[list[T], str | None]:
+    """One page of ``items`` by ``MaxResults`` (validated already) and ``NextToken``."""
+    offset = _decode_token(params)
+    size = params.get("MaxResults") or default
+    end = offset + size
+    return items[offset:end], (_encode_token(params, end) if end < len(items) else None)
+
+
+def _result(body: dict[str, Any]) -> ActionResult:
+    return ActionResult({k: v for k, v in body.items() if v is not None})
+
+
+def _store(response: Any) -> LineageStore:
+    return store_for(response.sagemaker_backend)
+
+
+def _tags_of(params: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"Key": t["Key"], "Value": t.get("Value", "")} for t in params.get("Tags") or []]
+
+
+def _merge_tags(existing: list[dict[str, str]], new: Iterable[dict[str, str]]) -> list[dict[str, str]]:
+    """AddTags semantics: a key that is already there gets the new value."""
+    merged = {t["Key"]: t.get("Value", "") for t in existing}
+    for tag in new:
+        merged[tag["Key"]] = tag.get("Value", "")
+    return [{"Key": k, "Value": v} for k, v in merged.items()]
+
+
+def _name_from(name_or_arn: str, arn_kind: str) -> str:
+    marker = f":{arn_kind}/"
+    return name_or_arn.split(marker, 1)[1] if name_or_arn.startswith("arn:") and marker in name_or_arn else name_or_arn
+
+
+# -- artifacts, contexts, actions -------------------------------------------------------------------------
+_KIND_TYPE_PARAM = {"artifact": "ArtifactType", "context": "ContextType", "action": "ActionType"}
+
+
+def _source_dict(entity: LineageEntity) -> dict[str, Any] | None:
+    if entity.source is None:
+        return None
+    keys = ("SourceUri", "SourceTypes") if entity.kind == "artifact" else ("SourceUri", "SourceType", "SourceId")
+    return {k: entity.source[k] for k in keys if entity.source.get(k) is not None}
+
+
+def _summary(entity: LineageEntity) -> dict[str, Any]:
+    prefix = entity.kind.capitalize()
+    body: dict[str, Any] = {
+        f"{prefix}Arn": entity.arn,
+        f"{prefix}Name": entity.name,
+        "Source": _source_dict(entity),
+        f"{prefix}Type": entity.entity_type,
+        "Status": entity.status if entity.kind == "action" else None,
+        "CreationTime": entity.creation_time,
+        "LastModifiedTime": entity.last_modified_time,
+    }
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def _describe(entity: LineageEntity, store: LineageStore) -> dict[str, Any]:
+    body = _summary(entity)
+    body.update(
+        {
+            "Description": entity.description,
+            "Properties": dict(entity.properties),
+            "CreatedBy": dict(entity.created_by),
+            "LastModifiedBy": dict(entity.created_by),
+            "MetadataProperties": entity.metadata_properties,
+            "LineageGroupArn": store.lineage_group_arn,
+        }
+    )
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def _not_found(kind: str, name_or_arn: str) -> ResourceNotFound:
+    return ResourceNotFound(f"{kind.capitalize()} '{name_or_arn}' does not exist.")
+
+
+def _get(store: LineageStore, kind: EntityKind, name_or_arn: str) -> LineageEntity:
+    entity = store.find(kind, name_or_arn)
+    if entity is None:
+        raise _not_found(kind, name_or_arn)
+    return entity
+
+
+def _create_named(response: Any, kind: EntityKind, operation: str) -> ActionResult:
+    params = _params(response, operation)
+    prefix = kind.capitalize()
+    name = params[f"{prefix}Name"]
+    store = _store(response)
+    with store.lock:
+        if store.find(kind, name) is not None:
+            raise ValidationError(f"{prefix} '{store.arn(kind, name)}' already exists.")
+        source = params["Source"]
+        entity = store.create_named(
+            kind,  # type: ignore[arg-type]
+            name,
+            params[_KIND_TYPE_PARAM[kind]],
+            source["SourceUri"],
+            source_type=source.get("SourceType"),
+            properties=params.get("Properties"),
+            description=params.get("Description"),
+            status=params.get("Status", "Unknown") if kind == "action" else None,
+        )
+        if entity.source is not None and source.get("SourceId"):
+            entity.source["SourceId"] = source["SourceId"]
+        entity.metadata_properties = params.get("MetadataProperties")
+        if params.get("Tags"):
+            store.tags[entity.arn] = _tags_of(params)
+    return _result({f"{prefix}Arn": entity.arn})
+
+
+def _list(response: Any, kind: EntityKind, operation: str) -> ActionResult:
+    params = _params(response, operation)
+    type_param = _KIND_TYPE_PARAM[kind]
+    store = _store(response)
+    with store.lock:
+        entities = [
+            e
+            for e in store.of_kind(kind)
+            if (params.get("SourceUri") is None or e.source_uri == params["SourceUri"])
+            and (params.get(type_param) is None or e.entity_type == params[type_param])
+            and _time_filter(params, e.creation_time, inclusive=True)
+        ]
+    if params.get("SortBy") == "Name":
+        entities = _sorted(entities, lambda e: e.name, params.get("SortOrder"))
+    else:
+        entities = _sorted(entities, lambda e: e.creation_time, params.get("SortOrder"))
+    page, token = _page(entities, params)
+    return _result({f"{kind.capitalize()}Summaries": [_summary(e) for e in page], "NextToken": token})
+
+
+def _update(response: Any, kind: EntityKind, operation: str, key: str) -> ActionResult:
+    params = _params(response, operation)
+    store = _store(response)
+    with store.lock:
+        entity = _get(store, kind, params[key])
+        to_remove = set(params.get("PropertiesToRemove") or [])
+        clash = to_remove & set(params.get("Properties") or {})
+        if clash:
+            raise ConflictException(f"Properties {sorted(clash)} are both set and removed in one update.")
+        for prop in to_remove:
+            entity.properties.pop(prop, None)
+        entity.properties.update(params.get("Properties") or {})
+        if params.get("ArtifactName") is not None:
+            entity.name = params["ArtifactName"]
+        if params.get("Description") is not None:
+            entity.description = params["Description"]
+        if params.get("Status") is not None:
+            entity.status = params["Status"]
+        entity.last_modified_time = utcnow()
+    return _result({f"{kind.capitalize()}Arn": entity.arn})
+
+
+def _delete(store: LineageStore, entity: LineageEntity) -> ActionResult:
+    """Deletes do not cascade: associations of the entity stay, as in SageMaker."""
+    store.delete(entity.arn)
+    return _result({f"{entity.kind.capitalize()}Arn": entity.arn})
+
+
+@_handler
+def create_artifact(self: Any) -> ActionResult:
+    params = _params(self, "CreateArtifact")
+    store = _store(self)
+    source = params["Source"]
+    with store.lock:
+        entity = store.create_artifact(
+            source["SourceUri"],
+            params["ArtifactType"],
+            name=params.get("ArtifactName"),
+            properties=params.get("Properties"),
+            source_types=source.get("SourceTypes"),
+            arn=store.arn("artifact", uuid.uuid4().hex),
+        )
+        entity.metadata_properties = params.get("MetadataProperties")
+        if params.get("Tags"):
+            store.tags[entity.arn] = _tags_of(params)
+    return _result({"ArtifactArn": entity.arn})
+
+
+@_handler
+def describe_artifact(self: Any) -> ActionResult:
+    params = _params(self, "DescribeArtifact")
+    store = _store(self)
+    with store.lock:
+        return _result(_describe(_get(store, "artifact", params["ArtifactArn"]), store))
+
+
+@_handler
+def list_artifacts(self: Any) -> ActionResult:
+    return _list(self, "artifact", "ListArtifacts")
+
+
+@_handler
+def update_artifact(self: Any) -> ActionResult:
+    return _update(self, "artifact", "UpdateArtifact", "ArtifactArn")
+
+
+@_handler
+def delete_artifact(self: Any) -> ActionResult:
+    params = _params(self, "DeleteArtifact")
+    store = _store(self)
+    with store.lock:
+        if params.get("ArtifactArn"):
+            return _delete(store, _get(store, "artifact", params["ArtifactArn"]))
+        source = params.get("Source")
+        if not source:
+            raise ValidationError("Either ArtifactArn or Source must be specified.")
+        wanted_types = source.get("SourceTypes")
+        for entity in store.of_kind("artifact"):
+            if entity.source_uri == source["SourceUri"] and (
+                not wanted_types or (entity.source or {}).get("SourceTypes") == wanted_types
+            ):
+                return _delete(store, entity)
+        raise _not_found("artifact", source["SourceUri"])
+
+
+@_handler
+def create_context(self: Any) -> ActionResult:
+    return _create_named(self, "context", "CreateContext")
+
+
+@_handler
+def describe_context(self: Any) -> ActionResult:
+    params = _params(self, "DescribeContext")
+    store = _store(self)
+    with store.lock:
+        return _result(_describe(_get(store, "context", params["ContextName"]), store))
+
+
+@_handler
+def list_contexts(self: Any) -> ActionResult:
+    return _list(self, "context", "ListContexts")
+
+
+@_handler
+def update_context(self: Any) -> ActionResult:
+    return _update(self, "context", "UpdateContext", "ContextName")
+
+
+@_handler
+def delete_context(self: Any) -> ActionResult:
+    params = _params(self, "DeleteContext")
+    store = _store(self)
+    with store.lock:
+        return _delete(store, _get(store, "context", params["ContextName"]))
+
+
+@_handler
+def create_action(self: Any) -> ActionResult:
+    return _create_named(self, "action", "CreateAction")
+
+
+@_handler
+def describe_action(self: Any) -> ActionResult:
+    params = _params(self, "DescribeAction")
+    store = _store(self)
+    with store.lock:
+        return _result(_describe(_get(store, "action", params["ActionName"]), store))
+
+
+@_handler
+def list_actions(self: Any) -> ActionResult:
+    return _list(self, "action", "ListActions")
+
+
+@_handler
+def update_action(self: Any) -> ActionResult:
+    return _update(self, "action", "UpdateAction", "ActionName")
+
+
+@_handler
+def delete_action(self: Any) -> ActionResult:
+    params = _params(self, "DeleteAction")
+    store = _store(self)
+    with store.lock:
+        return _delete(store, _get(store, "action", params["ActionName"]))
+
+
+# -- associations -----------------------------------------------------------------------------------------
+def _association_summary(store: LineageStore, assoc: Association) -> dict[str, Any]:
+    """Names and types of live ends; of a deleted end, what they were when the edge was made."""
+    body = {
+        "SourceArn": assoc.source_arn,
+        "DestinationArn": assoc.destination_arn,
+        "SourceType": store.entity_type_of(assoc.source_arn) or assoc.source_type,
+        "DestinationType": store.entity_type_of(assoc.destination_arn) or assoc.destination_type,
+        "AssociationType": assoc.association_type,
+        "SourceName": store.name_of(assoc.source_arn) or assoc.source_name,
+        "DestinationName": store.name_of(assoc.destination_arn) or assoc.destination_name,
+        "CreationTime": assoc.creation_time,
+        "CreatedBy": dict(assoc.created_by),
+    }
+    return {k: v for k, v in body.items() if v is not None}
+
+
+@_handler
+def add_association(self: Any) -> ActionResult:
+    """Both ends must exist (a lineage entity, trial component or experiment); one edge per pair."""
+    params = _params(self, "AddAssociation")
+    source, destination = params["SourceArn"], params["DestinationArn"]
+    store = _store(self)
+    with store.lock:
+        for arn in (source, destination):
+            if not store.exists(arn):
+                raise ResourceNotFound(f"Entity '{arn}' does not exist.")
+        if store.experiment_for_arn(source) is not None and store.experiment_for_arn(destination) is not None:
+            raise ValidationError("Associations between two experiment entities are not supported.")
+        if (source, destination) in store.associations:
+            raise ValidationError(f"Association between '{source}' and '{destination}' already exists.")
+        store.associate(source, destination, params.get("AssociationType"))
+    return _result({"SourceArn": source, "DestinationArn": destination})
+
+
+@_handler
+def delete_association(self: Any) -> ActionResult:
+    params = _params(self, "DeleteAssociation")
+    source, destination = params["SourceArn"], params["DestinationArn"]
+    if not _store(self).disassociate(source, destination):
+        raise ResourceNotFound(f"Association between '{source}' and '{destination}' does not exist.")
+    return _result({"SourceArn": source, "DestinationArn": destination})
+
+
+_ASSOCIATION_SORT: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "SourceArn": lambda s: s["SourceArn"],
+    "DestinationArn": lambda s: s["DestinationArn"],
+    "SourceType": lambda s: s.get("SourceType"),
+    "DestinationType": lambda s: s.get("DestinationType"),
+    "CreationTime": lambda s: s["CreationTime"],
+}
+
+
+@_handler
+def list_associations(self: Any) -> ActionResult:
+    """Every filter ANDed; an edge whose end was deleted is still listed (deletes do not cascade)."""
+    params = _params(self, "ListAssociations")
+    store = _store(self)
+    with store.lock:
+        summaries = [_association_summary(store, a) for a in store.all_associations()]
+    summaries = [
+        s
+        for s in summaries
+        if all(
+            params.get(key) is None or s.get(key) == params[key]
+            for key in ("SourceArn", "DestinationArn", "SourceType", "DestinationType", "AssociationType")
+        )
+        and _time_filter(params, s["CreationTime"], inclusive=True)
+    ]
+    summaries = _sorted(summaries, _ASSOCIATION_SORT[params.get("SortBy") or "CreationTime"], params.get("SortOrder"))
+    page, token = _page(summaries, params)
+    return _result({"AssociationSummaries": page, "NextToken": token})
+
+
+# -- QueryLineage -----------------------------------------------------------------------------------------
+QUERY_LINEAGE_DEFAULT_MAX_RESULTS = 50
+QUERY_LINEAGE_DEFAULT_MAX_DEPTH = 10
+
+
+def _matches(store: LineageStore, arn: str, filters: dict[str, Any]) -> bool:
+    if filters.get("Types") and store.vertex_type_of(arn) not in filters["Types"]:
+        return False
+    if filters.get("LineageTypes") and store.lineage_type_of(arn) not in filters["LineageTypes"]:
+        return False
+    entity = store.get(arn)
+    tc = None if entity is not None else store.trial_component_for_arn(arn)
+    created = entity.creation_time if entity is not None else getattr(tc, "creation_time", None)
+    modified = entity.last_modified_time if entity is not None else getattr(tc, "last_modified_time", None)
+    if not _time_filter(filters, created, inclusive=False):
+        return False
+    if not _time_filter(filters, modified, inclusive=False, after="ModifiedAfter", before="ModifiedBefore"):
+        return False
+    wanted = filters.get("Properties")
+    if wanted:
+        properties = entity.properties if entity is not None else {}
+        return any(properties.get(k) == v for k, v in wanted.items())
+    return True
+
+
+def query_lineage_graph(
+    store: LineageStore,
+    start_arns: list[str],
+    *,
+    direction: str = "Both",
+    include_edges: bool = False,
+    filters: dict[str, Any] | None = None,
+    max_depth: int = QUERY_LINEAGE_DEFAULT_MAX_DEPTH,
+) -> tuple[list[dict[str, str]], list[tuple[int, dict[str, str]]]]:
+    """QueryLineage's whole answer before paging: vertices in order, and edges keyed by the page position.
+
+    Semantics chosen (SageMaker documents little of this):
+
+    - Traversal is breadth-first from the start entity, up to ``max_depth`` associations away. Ascendants
+      follows edges backwards (to sources), Descendants forwards; Both follows both ways from *every*
+      visited node, as the developer guide says ("not only from the starting node, but from each node that
+      is visited"), so siblings sharing an input are reached too. Each entity is visited once (cycles such
+      as ``SameAs`` pairs end there).
+    - The start entity is a vertex like any other when it passes the filters: the SageMaker SDK's
+      ``LineageQueryResult`` marks start ARNs found among the returned vertices (its visualiser draws them
+      as a star), which only makes sense if the service returns them.
+    - ``Filters`` select the matched entities (all kinds ANDed, ``Properties`` any pair). With
+      ``IncludeEdges`` false only matched entities are returned and no edges. With ``IncludeEdges`` true the
+      entities on the shortest paths from the start to a matched entity are returned as well, with every
+      traversed association among the returned entities ("the Associations and lineage entities on the path").
+    - Ends that are no lineage vertex (experiments, deleted entities behind a dangling edge) are not
+      traversed or returned.
+    - Order is deterministic: by depth, then by the order entities were reached, neighbours by ARN.
+      An edge belongs to the page of its later end, so paging over vertices returns each edge once.
+    """
+    filters = filters or {}
+    if not start_arns:
+        return [], []
+    start = start_arns[0]
+    forward = direction in ("Descendants", "Both")
+    backward = direction in ("Ascendants", "Both")
+    outgoing: dict[str, list[Association]] = {}
+    incoming: dict[str, list[Association]] = {}
+    for assoc in store.all_associations():
+        outgoing.setdefault(assoc.source_arn, []).append(assoc)
+        incoming.setdefault(assoc.destination_arn, []).append(assoc)
+
+    depth = {start: 0}
+    order = [start]
+    parents: dict[str, set[str]] = {start: set()}
+    traversed: dict[tuple[str, str], Association] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if depth[node] >= max_depth:
+            continue
+        steps: list[tuple[str, Association]] = []
+        if forward:
+            steps += [(a.destination_arn, a) for a in outgoing.get(node, [])]
+        if backward:
+            steps += [(a.source_arn, a) for a in incoming.get(node, [])]
+        for neighbour, assoc in sorted(steps, key=lambda step: (step[0], step[1].source_arn)):
+            if store.lineage_type_of(neighbour) is None:
+                continue
+            traversed[(assoc.source_arn, assoc.destination_arn)] = assoc
+            if neighbour not in depth:
+                depth[neighbour] = depth[node] + 1
+                parents[neighbour] = {node}
+                order.append(neighbour)
+                queue.append(neighbour)
+            elif depth[neighbour] == depth[node] + 1:
+                parents[neighbour].add(node)
+
+    matched = [arn for arn in order if store.lineage_type_of(arn) is not None and _matches(store, arn, filters)]
+    if include_edges:
+        keep: set[str] = set()
+        stack = list(matched)
+        while stack:
+            arn = stack.pop()
+            if arn not in keep:
+                keep.add(arn)
+                stack.extend(parents.get(arn, ()))
+        kept = [arn for arn in order if arn in keep and store.lineage_type_of(arn) is not None]
+    else:
+        kept = matched
+    position = {arn: i for i, arn in enumerate(kept)}
+    vertices = []
+    for arn in kept:
+        vertex = {"Arn": arn, "Type": store.vertex_type_of(arn), "LineageType": store.lineage_type_of(arn)}
+        vertices.append({k: v for k, v in vertex.items() if v is not None})
+    edges: list[tuple[int, dict[str, str]]] = []
+    if include_edges:
+        for (src, dst), assoc in traversed.items():
+            if src in position and dst in position:
+                edge = {"SourceArn": src, "DestinationArn": dst, "AssociationType": assoc.association_type}
+                edges.append((max(position[src], position[dst]), {k: v for k, v in edge.items() if v is not None}))
+        edges.sort(key=lambda item: (item[0], item[1]["SourceArn"], item[1]["DestinationArn"]))
+    return vertices, edges
+
+
+@_handler
+def query_lineage(self: Any) -> ActionResult:
+    """See ``query_lineage_graph`` for the traversal; paging is over vertices (MaxResults ≤ 50)."""
+    params = _params(self, "QueryLineage")
+    start_arns = params.get("StartArns") or []
+    max_results = params.get("MaxResults")
+    if max_results is not None and max_results < 1:
+        raise ValidationError(
+            f"1 validation error detected: Value '{max_results}' at 'maxResults' failed to satisfy constraint: "
+            "Member must have value greater than or equal to 1"
+        )
+    max_depth = params.get("MaxDepth")
+    if max_depth is not None and max_depth < 0:
+        raise ValidationError(
+            f"1 validation error detected: Value '{max_depth}' at 'maxDepth' failed to satisfy constraint: "
+            "Member must have value greater than or equal to 0"
+        )
+    store = _store(self)
+    with store.lock:
+        for arn in start_arns:
+            if store.lineage_type_of(arn) is None and store.experiment_for_arn(arn) is None:
+                raise ResourceNotFound(f"Entity '{arn}' does not exist.")
+        vertices, edges = query_lineage_graph(
+            store,
+            start_arns,
+            direction=params.get("Direction") or "Both",
+            include_edges=bool(params.get("IncludeEdges", False)),
+            filters=params.get("Filters"),
+            max_depth=QUERY_LINEAGE_DEFAULT_MAX_DEPTH if max_depth is None else max_depth,
+        )
+    offset = _decode_token(params)
+    size = max_results or QUERY_LINEAGE_DEFAULT_MAX_RESULTS
+    end = offset + size
+    page_edges = [edge for pos, edge in edges if offset <= pos < end]
+    token = _encode_token(params, end) if end < len(vertices) else None
+    return _result({"Vertices": vertices[offset:end], "Edges": page_edges, "NextToken": token})
+
+
+# -- tags -------------------------------------------------------------------------------------------------
+_PIPELINE_EXECUTION_ARN = re.compile(r"^arn:aws[a-z\-]*:sagemaker:[^:]*:\d{12}:pipeline/[^/]+/execution/[^/]+$")
+_LINEAGE_ARN = re.compile(r"^arn:aws[a-z\-]*:sagemaker:[^:]*:\d{12}:(artifact|context|action)/.+$")
+
+
+def _store_tagged(response: Any, arn: str) -> LineageStore | None:
+    """The store that holds tags for ``arn`` (lineage and pipeline-execution ARNs), None for moto's own."""
+    store = _store(response)
+    if _LINEAGE_ARN.match(arn):
+        if store.get(arn) is None:
+            raise ValidationError(f"Resource '{arn}' does not exist.")
+        return store
+    if _PIPELINE_EXECUTION_ARN.match(arn):
+        from moto.sagemaker.utils import get_pipeline_execution_from_arn
+
+        try:
+            get_pipeline_execution_from_arn(response.sagemaker_backend.pipelines, arn)
+        except ValidationError:
+            raise ValidationError(f"Resource '{arn}' does not exist.") from None
+        return store
+    return None
+
+
+def _moto_resource(response: Any, arn: str) -> Any:
+    try:
+        resource = response.sagemaker_backend._get_resource_from_arn(arn)
+    except (ValueError, AttributeError):
+        resource = None
+    if resource is None or not hasattr(resource, "tags"):
+        raise ValidationError(f"Resource '{arn}' does not exist.")
+    return resource
+
+
+@_handler
+def add_tags(self: Any) -> ActionResult:
+    params = _params(self, "AddTags")
+    arn = params["ResourceArn"]
+    store = _store_tagged(self, arn)
+    if store is not None:
+        with store.lock:
+            store.tags[arn] = _merge_tags(store.tags.get(arn, []), _tags_of(params))
+            return _result({"Tags": store.tags[arn]})
+    resource = _moto_resource(self, arn)
+    resource.tags = _merge_tags(resource.tags or [], _tags_of(params))
+    return _result({"Tags": resource.tags})
+
+
+@_handler
+def list_tags(self: Any) -> ActionResult:
+    params = _params(self, "ListTags")
+    arn = params["ResourceArn"]
+    store = _store_tagged(self, arn)
+    tags = list(store.tags.get(arn, [])) if store is not None else list(_moto_resource(self, arn).tags or [])
+    page, token = _page(tags, params, default=50)
+    return _result({"Tags": page, "NextToken": token})
+
+
+@_handler
+def delete_tags(self: Any) -> ActionResult:
+    params = _params(self, "DeleteTags")
+    arn = params["ResourceArn"]
+    keys = set(params["TagKeys"])
+    store = _store_tagged(self, arn)
+    if store is not None:
+        with store.lock:
+            store.tags[arn] = [t for t in store.tags.get(arn, []) if t["Key"] not in keys]
+    else:
+        resource = _moto_resource(self, arn)
+        resource.tags = [t for t in resource.tags or [] if t["Key"] not in keys]
+    return EmptyResult()
+
+
+# -- experiments, trials, trial components ------------------------------------------------------------------
+def _experiment(backend: Any, name: str) -> Any:
+    experiment = backend.experiments.get(name)
+    if experiment is None:
+        raise ResourceNotFound(f"Experiment '{name}' does not exist.")
+    return experiment
+
+
+def _trial(backend: Any, name: str) -> Any:
+    trial = backend.trials.get(name)
+    if trial is None:
+        raise ResourceNotFound(f"Trial '{name}' does not exist.")
+    return trial
+
+
+def _trial_component(backend: Any, name_or_arn: str) -> Any:
+    tc = backend.trial_components.get(_name_from(name_or_arn, "experiment-trial-component"))
+    if tc is None:
+        raise ResourceNotFound(f"Trial component '{name_or_arn}' does not exist.")
+    return tc
+
+
+@_handler
+def create_experiment(self: Any) -> ActionResult:
+    params = _params(self, "CreateExperiment")
+    backend = self.sagemaker_backend
+    name = params["ExperimentName"]
+    if name in backend.experiments:
+        raise ValidationError(f"Experiment '{name}' already exists.")
+    body = backend.create_experiment(experiment_name=name)
+    experiment = backend.experiments[name]
+    experiment.tags = _tags_of(params)
+    experiment.display_name = params.get("DisplayName") or name
+    experiment.description = params.get("Description")
+    return _result(body)
+
+
+@_handler
+def describe_experiment(self: Any) -> ActionResult:
+    params = _params(self, "DescribeExperiment")
+    experiment = _experiment(self.sagemaker_backend, params["ExperimentName"])
+    return _result(
+        {
+            "ExperimentName": experiment.experiment_name,
+            "ExperimentArn": experiment.arn,
+            "DisplayName": getattr(experiment, "display_name", None) or experiment.experiment_name,
+            "Description": getattr(experiment, "description", None),
+            "CreationTime": experiment.creation_time,
+            "CreatedBy": {},
+            "LastModifiedTime": experiment.last_modified_time,
+            "LastModifiedBy": {},
+        }
+    )
+
+
+@_handler
+def list_experiments(self: Any) -> ActionResult:
+    params = _params(self, "ListExperiments")
+    experiments = [
+        e
+        for e in list(self.sagemaker_backend.experiments.values())
+        if _time_filter(params, e.creation_time, inclusive=False)
+    ]
+    key: Callable[[Any], Any] = (
+        (lambda e: e.experiment_name) if params.get("SortBy") == "Name" else (lambda e: e.creation_time)
+    )
+    page, token = _page(_sorted(experiments, key, params.get("SortOrder")), params)
+    summaries = [
+        {
+            "ExperimentArn": e.arn,
+            "ExperimentName": e.experiment_name,
+            "DisplayName": getattr(e, "display_name", None) or e.experiment_name,
+            "CreationTime": e.creation_time,
+            "LastModifiedTime": e.last_modified_time,
+        }
+        for e in page
+    ]
+    return _result({"ExperimentSummaries": summaries, "NextToken": token})
+
+
+@_handler
+def create_trial(self: Any) -> ActionResult:
+    params = _params(self, "CreateTrial")
+    backend = self.sagemaker_backend
+    name = params["TrialName"]
+    _experiment(backend, params["ExperimentName"])
+    if name in backend.trials:
+        raise ValidationError(f"Trial '{name}' already exists.")
+    body = backend.create_trial(trial_name=name, experiment_name=params["ExperimentName"])
+    trial = backend.trials[name]
+    trial.tags = _tags_of(params)
+    trial.display_name = params.get("DisplayName") or name
+    trial.metadata_properties = params.get("MetadataProperties")
+    return _result(body)
+
+
+@_handler
+def describe_trial(self: Any) -> ActionResult:
+    params = _params(self, "DescribeTrial")
+    trial = _trial(self.sagemaker_backend, params["TrialName"])
+    return _result(
+        {
+            "TrialName": trial.trial_name,
+            "TrialArn": trial.arn,
+            "DisplayName": getattr(trial, "display_name", None) or trial.trial_name,
+            "ExperimentName": trial.experiment_name,
+            "CreationTime": trial.creation_time,
+            "CreatedBy": {},
+            "LastModifiedTime": trial.last_modified_time,
+            "LastModifiedBy": {},
+            "MetadataProperties": getattr(trial, "metadata_properties", None),
+        }
+    )
+
+
+@_handler
+def list_trials(self: Any) -> ActionResult:
+    params = _params(self, "ListTrials")
+    backend = self.sagemaker_backend
+    if params.get("ExperimentName"):
+        _experiment(backend, params["ExperimentName"])
+    tc_name = params.get("TrialComponentName")
+    if tc_name:
+        _trial_component(backend, tc_name)
+    trials = [
+        t
+        for t in list(backend.trials.values())
+        if (not params.get("ExperimentName") or t.experiment_name == params["ExperimentName"])
+        and (not tc_name or tc_name in t.trial_components)
+        and _time_filter(params, t.creation_time, inclusive=False)
+    ]
+    key: Callable[[Any], Any] = (
+        (lambda t: t.trial_name) if params.get("SortBy") == "Name" else (lambda t: t.creation_time)
+    )
+    page, token = _page(_sorted(trials, key, params.get("SortOrder")), params)
+    summaries = [
+        {
+            "TrialArn": t.arn,
+            "TrialName": t.trial_name,
+            "DisplayName": getattr(t, "display_name", None) or t.trial_name,
+            "CreationTime": t.creation_time,
+            "LastModifiedTime": t.last_modified_time,
+        }
+        for t in page
+    ]
+    return _result({"TrialSummaries": summaries, "NextToken": token})
+
+
+@_handler
+def create_trial_component(self: Any) -> ActionResult:
+    params = _params(self, "CreateTrialComponent")
+    backend = self.sagemaker_backend
+    name = params["TrialComponentName"]
+    if name in backend.trial_components:
+        raise ValidationError(f"Trial component '{name}' already exists.")
+    body = backend.create_trial_component(
+        trial_component_name=name,
+        trial_name=None,
+        status=params.get("Status"),
+        start_time=params.get("StartTime"),
+        end_time=params.get("EndTime"),
+        display_name=params.get("DisplayName"),
+        parameters=params.get("Parameters"),
+        input_artifacts=params.get("InputArtifacts"),
+        output_artifacts=params.get("OutputArtifacts"),
+        metadata_properties=params.get("MetadataProperties"),
+    )
+    backend.trial_components[name].tags = _tags_of(params)
+    return _result(body)
+
+
+def _tc_source(tc: Any) -> dict[str, Any] | None:
+    source = getattr(tc, "source", None)
+    return dict(source) if source else None
+
+
+@_handler
+def describe_trial_component(self: Any) -> ActionResult:
+    params = _params(self, "DescribeTrialComponent")
+    backend = self.sagemaker_backend
+    tc = _trial_component(backend, params["TrialComponentName"])
+    body = dict(tc.response_object)
+    source = _tc_source(tc)
+    body.update(
+        {
+            "Source": source,
+            "Sources": [source] if source else None,
+            "LineageGroupArn": store_for(backend).lineage_group_arn,
+            "Status": tc.status or None,
+            "CreatedBy": {},
+            "LastModifiedBy": {},
+        }
+    )
+    return _result(body)
+
+
+def _tc_summary(tc: Any) -> dict[str, Any]:
+    body = {
+        "TrialComponentName": tc.trial_component_name,
+        "TrialComponentArn": tc.arn,
+        "DisplayName": tc.display_name,
+        "TrialComponentSource": _tc_source(tc),
+        "Status": tc.status or None,
+        "StartTime": tc.start_time,
+        "EndTime": tc.end_time,
+        "CreationTime": tc.creation_time,
+        "CreatedBy": {},
+        "LastModifiedTime": tc.last_modified_time,
+        "LastModifiedBy": {},
+    }
+    return {k: v for k, v in body.items() if v is not None}
+
+
+@_handler
+def list_trial_components(self: Any) -> ActionResult:
+    """Filters ExperimentName | TrialName | SourceArn (exclusive), CreatedAfter/Before (strict)."""
+    params = _params(self, "ListTrialComponents")
+    backend = self.sagemaker_backend
+    exclusive = [k for k in ("ExperimentName", "TrialName", "SourceArn") if params.get(k)]
+    if len(exclusive) > 1:
+        raise ValidationError(f"Only one of ExperimentName, TrialName and SourceArn may be given; got {exclusive}.")
+    members: set[str] | None = None
+    if params.get("TrialName"):
+        trial = _trial(backend, params["TrialName"])
+        members = set(trial.trial_components)
+        members |= {n for n, tc in backend.trial_components.items() if tc.trial_name == trial.trial_name}
+    elif params.get("ExperimentName"):
+        experiment = _experiment(backend, params["ExperimentName"])
+        trials = [t for t in backend.trials.values() if t.experiment_name == experiment.experiment_name]
+        names = {t.trial_name for t in trials}
+        members = {n for t in trials for n in t.trial_components}
+        members |= {n for n, tc in backend.trial_components.items() if tc.trial_name in names}
+    components = [
+        tc
+        for name, tc in list(backend.trial_components.items())
+        if (members is None or name in members)
+        and (not params.get("SourceArn") or (_tc_source(tc) or {}).get("SourceArn") == params["SourceArn"])
+        and _time_filter(params, tc.creation_time, inclusive=False)
+    ]
+    key: Callable[[Any], Any] = (
+        (lambda tc: tc.trial_component_name) if params.get("SortBy") == "Name" else (lambda tc: tc.creation_time)
+    )
+    page, token = _page(_sorted(components, key, params.get("SortOrder")), params)
+    return _result({"TrialComponentSummaries": [_tc_summary(tc) for tc in page], "NextToken": token})
+
+
+# -- pipelines --------------------------------------------------------------------------------------------
+def _pipeline(backend: Any, name_or_arn: str) -> Any:
+    pipeline = backend.pipelines.get(_name_from(name_or_arn, "pipeline"))
+    if pipeline is None:
+        raise ResourceNotFound(f"Pipeline '{name_or_arn}' does not exist.")
+    return pipeline
+
+
+def _execution(backend: Any, execution_arn: str) -> Any:
+    for pipeline in list(backend.pipelines.values()):
+        execution = pipeline.pipeline_executions.get(execution_arn)
+        if execution is not None:
+            return execution
+    raise ResourceNotFound(f"Pipeline execution '{execution_arn}' does not exist.")
+
+
+@_handler
+def list_pipelines(self: Any) -> ActionResult:
+    params = _params(self, "ListPipelines")
+    prefix = params.get("PipelineNamePrefix")
+    pipelines = [
+        p
+        for p in list(self.sagemaker_backend.pipelines.values())
+        if (not prefix or p.pipeline_name.startswith(prefix)) and _time_filter(params, p.creation_time, inclusive=False)
+    ]
+    key: Callable[[Any], Any] = (
+        (lambda p: p.pipeline_name) if params.get("SortBy") == "Name" else (lambda p: p.creation_time)
+    )
+    page, token = _page(_sorted(pipelines, key, params.get("SortOrder")), params)
+    summaries = [
+        {
+            "PipelineArn": p.arn,
+            "PipelineName": p.pipeline_name,
+            "PipelineDisplayName": p.pipeline_display_name,
+            "PipelineDescription": p.pipeline_description,
+            "RoleArn": p.role_arn,
+            "CreationTime": p.creation_time,
+            "LastModifiedTime": p.last_modified_time,
+            "LastExecutionTime": p.last_execution_time,
+        }
+        for p in page
+    ]
+    return _result(
+        {"PipelineSummaries": [{k: v for k, v in s.items() if v is not None} for s in summaries], "NextToken": token}
+    )
+
+
+@_handler
+def list_pipeline_executions(self: Any) -> ActionResult:
+    params = _params(self, "ListPipelineExecutions")
+    pipeline = _pipeline(self.sagemaker_backend, params["PipelineName"])
+    executions = [
+        e for e in list(pipeline.pipeline_executions.values()) if _time_filter(params, e.creation_time, inclusive=False)
+    ]
+    key: Callable[[Any], Any] = (
+        (lambda e: e.arn) if params.get("SortBy") == "PipelineExecutionArn" else (lambda e: e.creation_time)
+    )
+    page, token = _page(_sorted(executions, key, params.get("SortOrder")), params)
+    summaries = []
+    for e in page:
+        summary = {
+            "PipelineExecutionArn": e.arn,
+            "StartTime": e.start_time,
+            "PipelineExecutionStatus": e.pipeline_execution_status,
+            "PipelineExecutionDescription": e.pipeline_execution_description,
+            "PipelineExecutionDisplayName": e.pipeline_execution_display_name,
+            "PipelineExecutionFailureReason": e.pipeline_execution_failure_reason,
+        }
+        summaries.append({k: v for k, v in summary.items() if v is not None})
+    return _result({"PipelineExecutionSummaries": summaries, "NextToken": token})
+
+
+@_handler
+def describe_pipeline_execution(self: Any) -> ActionResult:
+    params = _params(self, "DescribePipelineExecution")
+    backend = self.sagemaker_backend
+    _execution(backend, params["PipelineExecutionArn"])
+    body = dict(backend.describe_pipeline_execution(params["PipelineExecutionArn"]))
+    if not body.get("FailureReason"):
+        body.pop("FailureReason", None)
+    if not body.get("PipelineExperimentConfig"):
+        body.pop("PipelineExperimentConfig", None)
+    return _result(body)
+
+
+@_handler
+def list_pipeline_execution_steps(self: Any) -> ActionResult:
+    """Steps recorded by the sandbox's automatic lineage, newest first unless SortOrder=Ascending."""
+    params = _params(self, "ListPipelineExecutionSteps")
+    arn = params.get("PipelineExecutionArn")
+    if not arn:
+        raise ValidationError("PipelineExecutionArn is required.")
+    backend = self.sagemaker_backend
+    _execution(backend, arn)
+    store = store_for(backend)
+    with store.lock:
+        steps = [dict(step) for step in store.pipeline_steps.get(arn, [])]
+    if (params.get("SortOrder") or "Descending") == "Descending":
+        steps.reverse()
+    page, token = _page(steps, params)
+    return _result({"PipelineExecutionSteps": page, "NextToken": token})
+
+
+__all__ = ["ASSOCIATION_TYPES", "install", "query_lineage_graph"]

@@ -49,6 +49,24 @@ class Association:
     association_type: str | None
     creation_time: datetime = field(default_factory=utcnow)
     created_by: dict[str, Any] = field(default_factory=dict)
+    # What the ends were when the edge was made: ListAssociations still names and types an end that has
+    # since been deleted (deletes do not cascade), so these are the fallback for a vanished end.
+    source_type: str | None = None
+    destination_type: str | None = None
+    source_name: str | None = None
+    destination_name: str | None = None
+
+
+LINEAGE_GROUP_NAME = "sagemaker-default-lineage-group"
+
+
+def _arn_kind_and_name(arn: str) -> tuple[str, str]:
+    """``("experiment-trial-component", "name")`` from a SageMaker ARN (``("", "")`` if not one)."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or "/" not in parts[5]:
+        return "", ""
+    kind, _, name = parts[5].partition("/")
+    return kind, name
 
 
 class LineageStore:
@@ -64,6 +82,9 @@ class LineageStore:
         # oldest first; written by auto_lineage when a job tagged with an execution ARN is created.
         self.pipeline_steps: dict[str, list[dict[str, Any]]] = {}
         self.lock = threading.RLock()
+        # The moto ``SageMakerModelBackend`` this store belongs to (set by ``store_for``): trial
+        # components and experiments, which can be association ends too, live there.
+        self.backend: Any = None
 
     # -- ARNs ---------------------------------------------------------------------------------
     def arn(self, kind: str, resource_id: str) -> str:
@@ -161,8 +182,21 @@ class LineageStore:
 
     # -- associations -----------------------------------------------------------------------
     def associate(self, source_arn: str, destination_arn: str, association_type: str | None) -> Association:
+        """Add an edge; re-adding an existing (source, destination) keeps its creation time."""
         with self.lock:
-            assoc = Association(source_arn, destination_arn, association_type)
+            existing = self.associations.get((source_arn, destination_arn))
+            if existing is not None:
+                existing.association_type = association_type
+                return existing
+            assoc = Association(
+                source_arn,
+                destination_arn,
+                association_type,
+                source_type=self.entity_type_of(source_arn),
+                destination_type=self.entity_type_of(destination_arn),
+                source_name=self.name_of(source_arn),
+                destination_name=self.name_of(destination_arn),
+            )
             self.associations[(source_arn, destination_arn)] = assoc
             return assoc
 
@@ -173,6 +207,68 @@ class LineageStore:
     def all_associations(self) -> list[Association]:
         with self.lock:
             return list(self.associations.values())
+
+    # -- any association end: lineage entities here, trial components and experiments in moto ----------
+    @property
+    def lineage_group_arn(self) -> str:
+        return self.arn("lineage-group", LINEAGE_GROUP_NAME)
+
+    def trial_component_for_arn(self, arn: str) -> Any | None:
+        """moto's ``FakeTrialComponent`` for a trial-component ARN (or None)."""
+        kind, name = _arn_kind_and_name(arn)
+        if kind != "experiment-trial-component" or self.backend is None:
+            return None
+        tc = self.backend.trial_components.get(name)
+        return tc if tc is not None and tc.arn == arn else None
+
+    def experiment_for_arn(self, arn: str) -> Any | None:
+        kind, name = _arn_kind_and_name(arn)
+        if kind != "experiment" or self.backend is None:
+            return None
+        experiment = self.backend.experiments.get(name)
+        return experiment if experiment is not None and experiment.arn == arn else None
+
+    def exists(self, arn: str) -> bool:
+        """Whether ``arn`` names something an association may start or end at, and it exists."""
+        return (
+            arn in self.entities
+            or self.trial_component_for_arn(arn) is not None
+            or self.experiment_for_arn(arn) is not None
+        )
+
+    def entity_type_of(self, arn: str) -> str | None:
+        """The association vocabulary: ArtifactType/ContextType/ActionType, a TC's ``Source.SourceType``."""
+        entity = self.entities.get(arn)
+        if entity is not None:
+            return entity.entity_type
+        tc = self.trial_component_for_arn(arn)
+        if tc is not None:
+            return (getattr(tc, "source", None) or {}).get("SourceType")
+        return None
+
+    def name_of(self, arn: str) -> str | None:
+        entity = self.entities.get(arn)
+        if entity is not None:
+            return entity.name
+        tc = self.trial_component_for_arn(arn)
+        if tc is not None:
+            return str(tc.trial_component_name)
+        experiment = self.experiment_for_arn(arn)
+        return str(experiment.experiment_name) if experiment is not None else None
+
+    def lineage_type_of(self, arn: str) -> str | None:
+        """QueryLineage's ``LineageType``: Artifact, Context, Action or TrialComponent (None otherwise)."""
+        entity = self.entities.get(arn)
+        if entity is not None:
+            return entity.kind.capitalize()
+        return "TrialComponent" if self.trial_component_for_arn(arn) is not None else None
+
+    def vertex_type_of(self, arn: str) -> str | None:
+        """QueryLineage's ``Type``: the entity type, or for a job's TC ``TrainingJob``/``ProcessingJob``/..."""
+        source_type = self.entity_type_of(arn)
+        if source_type and arn not in self.entities and source_type.startswith("SageMaker"):
+            return source_type.removeprefix("SageMaker")
+        return source_type
 
 
 _STORES_LOCK = threading.Lock()
@@ -186,5 +282,6 @@ def store_for(backend: Any) -> LineageStore:
             store = getattr(backend, "_lineage_store", None)
             if store is None:
                 store = LineageStore(backend.account_id, backend.region_name)
+                store.backend = backend
                 backend._lineage_store = store
     return store

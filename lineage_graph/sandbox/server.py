@@ -1,0 +1,123 @@
+"""The sandbox over HTTP: moto's server app with the lineage APIs, on 127.0.0.1.
+
+Client side, any boto3 SageMaker client reaches it with dummy credentials and any region::
+
+    boto3.client("sagemaker", endpoint_url=url, region_name="us-east-1",
+                 aws_access_key_id="testing", aws_secret_access_key="testing")
+
+or, without code changes, ``export AWS_ENDPOINT_URL_SAGEMAKER=<url>`` (botocore ≥ 1.31 reads it).
+State is per account and region, in memory; ``POST <url>/moto-api/reset`` empties it (lineage included).
+"""
+
+from __future__ import annotations
+
+import errno
+import threading
+from typing import Any
+
+from lineage_graph.errors import ConfigurationError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5005
+ENDPOINT_ENV = "AWS_ENDPOINT_URL_SAGEMAKER"
+
+
+class SandboxServer:
+    """A moto server with ``lineage_graph.sandbox.install()`` applied, serving in a background thread.
+
+    ``SandboxServer(port=0).start()`` picks a free port and returns the URL; ``stop()`` shuts it down.
+    A port already in use raises ``ConfigurationError`` at ``start()``.
+    """
+
+    def __init__(self, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, log_requests: bool = False) -> None:
+        self.host = host
+        self.port = port
+        self.log_requests = log_requests
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the sandbox server is not running")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> str:
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
+
+        from lineage_graph.sandbox import install
+
+        install()
+        app = DomainDispatcherApplication(create_backend_app)
+        handler = MotoRequestHandler
+        if not self.log_requests:
+
+            class QuietHandler(MotoRequestHandler):
+                def log_request(self, *_: Any) -> None:
+                    pass
+
+            handler = QuietHandler
+        try:
+            self._server = make_server(self.host, self.port, app, threaded=True, request_handler=handler)
+        except OSError as err:
+            if err.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise ConfigurationError(
+                    f"cannot serve the SageMaker sandbox on {self.host}:{self.port}: the port is in use "
+                    "(pick another with --port or LINEAGE_GRAPH_SANDBOX_PORT)"
+                ) from None
+            raise ConfigurationError(f"cannot serve the SageMaker sandbox on {self.host}:{self.port}: {err}") from None
+        self._thread = threading.Thread(target=self._server.serve_forever, name="sagemaker-sandbox", daemon=True)
+        self._thread.start()
+        return self.url
+
+    def serve_forever(self) -> None:
+        """Block until the server stops (Ctrl-C raises KeyboardInterrupt in the caller)."""
+        if self._thread is not None:
+            while self._thread.is_alive():
+                self._thread.join(0.5)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join()
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> SandboxServer:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+def client_for(url: str, region: str = "us-east-1", **config: Any) -> Any:
+    """A boto3 SageMaker client for the sandbox at ``url`` (dummy credentials, one attempt per call)."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "sagemaker",
+        endpoint_url=url,
+        region_name=region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"max_attempts": 1}, **config),
+    )
+
+
+def reset(url: str) -> None:
+    """Empty every account and region of the sandbox at ``url`` (moto's reset API)."""
+    import urllib.request
+
+    request = urllib.request.Request(f"{url}/moto-api/reset", data=b"", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
