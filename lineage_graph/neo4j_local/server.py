@@ -1,0 +1,369 @@
+"""A local Neo4j Community server run straight from Maven Central jars: no Docker, no tarball, no neo4j.conf.
+
+The JVM runs ``org.neo4j.server.CommunityEntryPoint`` with ``--home-dir=<data dir>``; everything it writes
+(``data/``, ``logs/``) stays there, next to our own ``server.pid``, ``server.json`` and ``server.log``.
+An optional ``<data dir>/conf/neo4j.conf`` is read by Neo4j too; our ``-c`` settings win over it.
+
+The password never goes on the java command line or into its environment: a fresh server starts with the
+expired ``neo4j``/``neo4j`` credentials, and we change them over Bolt on first start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+
+from lineage_graph.errors import ConfigurationError, LineageGraphError
+from lineage_graph.neo4j_local.jars import (
+    DEFAULT_NEO4J_VERSION,
+    Notify,
+    check_java,
+    ensure_jars,
+    find_java,
+    to_stderr,
+    validate_version,
+)
+
+HOST = "127.0.0.1"
+USERNAME = "neo4j"
+DEFAULT_BOLT_PORT = 7687
+DEFAULT_HEAP = "1g"
+PAGE_CACHE_SIZE = "256m"
+MIN_PASSWORD_LENGTH = 8  # dbms.security.auth_minimum_password_length
+START_TIMEOUT_S = 120.0
+STOP_TIMEOUT_S = 60.0  # a clean shutdown checkpoints the stores: ~10 s on 2 cores
+ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+_INITIAL_PASSWORD = "neo4j"  # Neo4j's built-in first-start credentials, expired until changed
+_HEAP_RE = re.compile(r"^[1-9][0-9]*[kKmMgG]?$")
+# Secrets the JVM does not need; `ps e` would show them otherwise.
+_SCRUBBED_ENV = ("NEO4J_PASSWORD", "NEO4J_AUTH")
+# From the neo4j.conf that ships with 5.26: `server.jvm.additional` is applied only by bin/neo4j.
+JVM_FLAGS = (
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Dlog4j2.disable.jmx=true",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+ExitOnOutOfMemoryError",
+)
+
+
+def default_data_dir() -> Path:
+    """``${XDG_DATA_HOME:-~/.local/share}/lineage-graph/neo4j``: data that survives reboots and cache purges."""
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg).expanduser() / "lineage-graph" / "neo4j"
+
+
+@dataclass(frozen=True)
+class Neo4jStatus:
+    """What ``lineage-graph neo4j status`` reports; port and version are the running server's own."""
+
+    running: bool
+    data_dir: Path
+    version: str
+    bolt_port: int
+    pid: int | None
+    log_file: Path
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://{HOST}:{self.bolt_port}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "running": self.running,
+            "uri": self.uri if self.running else None,
+            "pid": self.pid,
+            "bolt_port": self.bolt_port,
+            "version": self.version,
+            "data_dir": str(self.data_dir),
+            "log_file": str(self.log_file),
+        }
+
+
+@dataclass(frozen=True)
+class StopResult:
+    pid: int
+    seconds: float
+    killed: bool  # True when SIGTERM was not enough within the timeout
+
+
+class LocalNeo4j:
+    """One local server, identified by its data dir: at most one runs per data dir (Neo4j locks the store)."""
+
+    def __init__(
+        self,
+        data_dir: Path | str | None = None,
+        bolt_port: int = DEFAULT_BOLT_PORT,
+        version: str = DEFAULT_NEO4J_VERSION,
+        *,
+        http_port: int | None = None,
+        heap: str | None = None,
+        notify: Notify = to_stderr,
+    ) -> None:
+        self.data_dir = Path(data_dir or default_data_dir()).expanduser().resolve()
+        self.bolt_port = bolt_port
+        self.version = validate_version(version)
+        self.http_port = http_port  # None: no HTTP (a later Neo4j Browser would set it)
+        self.heap = heap or os.environ.get("LINEAGE_GRAPH_NEO4J_HEAP") or DEFAULT_HEAP
+        if not _HEAP_RE.match(self.heap):
+            raise ConfigurationError(f"invalid heap size {self.heap!r} (a -Xmx value such as 1g or 768m)")
+        self.notify = notify
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://{HOST}:{self.bolt_port}"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.data_dir / "server.pid"
+
+    @property
+    def state_file(self) -> Path:
+        return self.data_dir / "server.json"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "server.log"
+
+    def ensure_jars(self) -> Path:
+        """Resolves the jars now (``lineage-graph neo4j install``), so a later start is offline and fast."""
+        return ensure_jars(self.version, self.notify)
+
+    # -- status ---------------------------------------------------------------------------------------------
+
+    def status(self) -> Neo4jStatus:
+        pid = self._running_pid()
+        state = self._read_state() if pid is not None else {}
+        return Neo4jStatus(
+            running=pid is not None,
+            data_dir=self.data_dir,
+            version=str(state.get("version", self.version)),
+            bolt_port=int(state.get("bolt_port", self.bolt_port)),
+            pid=pid,
+            log_file=self.log_file,
+        )
+
+    def _running_pid(self) -> int | None:
+        """The pid in server.pid if that process is alive *and* is our Neo4j on this data dir (pids get reused)."""
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        return pid if self._is_our_server(pid) else None
+
+    def _is_our_server(self, pid: int) -> bool:
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pid, os.WNOHANG)  # reap it if it is our exited child, or it lingers as a zombie
+        cmdline = _command_line(pid)
+        return cmdline is not None and ENTRY_POINT in cmdline and f"--home-dir={self.data_dir}" in cmdline
+
+    def _read_state(self) -> dict[str, Any]:
+        try:
+            state = json.loads(self.state_file.read_text())
+        except (OSError, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    def _clear_state(self) -> None:
+        for path in (self.pid_file, self.state_file):
+            path.unlink(missing_ok=True)
+
+    # -- start ----------------------------------------------------------------------------------------------
+
+    def start(self, password: str, timeout: float = START_TIMEOUT_S) -> str:
+        """Starts the server detached and returns its Bolt URI once a query succeeds with ``password``.
+
+        Idempotent: if it already runs on this data dir, returns that server's URI.
+        """
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise ConfigurationError(f"the Neo4j password must have at least {MIN_PASSWORD_LENGTH} characters")
+        current = self.status()
+        if current.running:
+            return current.uri
+        self._clear_state()  # stale files of a server that died
+        java = find_java()
+        check_java(java, self.version)
+        lib = self.ensure_jars()
+        for port in (self.bolt_port, self.http_port):
+            if port is not None:
+                _check_port_free(port)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        command = [java, f"-Xmx{self.heap}", *JVM_FLAGS, "-cp", f"{lib}/*", ENTRY_POINT, *self._server_args()]
+        env = {key: value for key, value in os.environ.items() if key not in _SCRUBBED_ENV}
+        with self.log_file.open("ab") as log:
+            log.write(f"\n=== lineage-graph: starting Neo4j {self.version} at {time.ctime()} ===\n".encode())
+            log.flush()
+            log_offset = log.tell()
+            self._process = subprocess.Popen(
+                command,
+                cwd=self.data_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # survives the CLI and Ctrl-C in its terminal
+            )
+        pid = self._process.pid
+        self.pid_file.write_text(f"{pid}\n")
+        self.state_file.write_text(
+            json.dumps({"pid": pid, "bolt_port": self.bolt_port, "http_port": self.http_port, "version": self.version})
+        )
+        try:
+            self._wait_until_ready(password, timeout, log_offset)
+        except BaseException:
+            self._terminate(pid, STOP_TIMEOUT_S)
+            self._clear_state()
+            raise
+        return self.uri
+
+    def _server_args(self) -> list[str]:
+        settings = {
+            "server.default_listen_address": HOST,
+            "server.bolt.enabled": "true",
+            "server.bolt.listen_address": f"{HOST}:{self.bolt_port}",
+            "server.bolt.advertised_address": f"{HOST}:{self.bolt_port}",
+            "server.http.enabled": "false",
+            "server.https.enabled": "false",
+            "dbms.security.auth_enabled": "true",
+            "server.memory.pagecache.size": PAGE_CACHE_SIZE,
+            "dbms.usage_report.enabled": "false",
+        }
+        if self.version.startswith("5."):
+            # Bolt's shutdown otherwise idles 2 x 5 s: `stop` takes 1 s instead of 11 s. Internal names, so 5.x
+            # only (strict config validation rejects unknown keys).
+            settings["internal.dbms.bolt.netty_server_shutdown_quiet_period"] = "0"
+            settings["internal.server.bolt.thread_pool_shutdown_wait_time"] = "0s"
+        if self.http_port is not None:
+            settings["server.http.enabled"] = "true"
+            settings["server.http.listen_address"] = f"{HOST}:{self.http_port}"
+        args = [f"--home-dir={self.data_dir}", "--console-mode"]
+        for key, value in settings.items():
+            args += ["-c", f"{key}={value}"]
+        return args
+
+    def _wait_until_ready(self, password: str, timeout: float, log_offset: int) -> None:
+        assert self._process is not None
+        deadline = time.monotonic() + timeout
+        while True:
+            returncode = self._process.poll()
+            if returncode is not None:
+                raise LineageGraphError(self._startup_failure(f"exited with code {returncode}", log_offset))
+            if time.monotonic() > deadline:
+                raise LineageGraphError(
+                    self._startup_failure(f"did not answer on Bolt within {timeout:.0f} s", log_offset)
+                )
+            try:
+                try:
+                    _query(self.uri, password, "neo4j")
+                    return
+                except AuthError:
+                    self._set_initial_password(password)  # then query again
+            except (ServiceUnavailable, DriverError, Neo4jError, OSError):
+                time.sleep(0.5)  # not listening yet, or the databases are still starting
+
+    def _set_initial_password(self, password: str) -> None:
+        """First start: Neo4j only accepts ``neo4j``/``neo4j``, expired, until the password is changed."""
+        try:
+            with GraphDatabase.driver(self.uri, auth=(USERNAME, _INITIAL_PASSWORD)) as driver:
+                driver.execute_query(
+                    "ALTER CURRENT USER SET PASSWORD FROM $old TO $new",
+                    parameters_={"old": _INITIAL_PASSWORD, "new": password},
+                    database_="system",
+                )
+        except AuthError:
+            raise ConfigurationError(
+                f"the Neo4j in {self.data_dir} refuses the given password: it keeps the one set on its first start; "
+                "pass that one (NEO4J_PASSWORD / --password) or use a new --data-dir"
+            ) from None
+
+    def _startup_failure(self, what: str, log_offset: int) -> str:
+        """Neo4j's own explanation: the innermost cause plus the log tail without stack frames."""
+        try:
+            with self.log_file.open("rb") as log:
+                log.seek(log_offset)
+                text = log.read().decode(errors="replace")
+        except OSError:
+            text = ""
+        lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+        causes = [line.split(": ", 1)[-1] for line in lines if line.startswith("Caused by:")]
+        errors = [line for line in lines if " ERROR " in line or line.startswith("Error")]
+        summary = causes[-1] if causes else errors[-1] if errors else (lines[-1] if lines else "no output")
+        tail = [line for line in lines if not line.startswith(("\tat ", "\t...", "    at "))][-12:]
+        return f"Neo4j {what}: {summary}\n" + "\n".join(f"  | {line}" for line in tail) + f"\nfull log: {self.log_file}"
+
+    # -- stop -----------------------------------------------------------------------------------------------
+
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> StopResult | None:
+        """SIGTERM (Neo4j checkpoints and exits), SIGKILL after ``timeout``; None if it was not running."""
+        pid = self._running_pid()
+        if pid is None:
+            self._clear_state()
+            return None
+        started = time.monotonic()
+        killed = self._terminate(pid, timeout)
+        self._clear_state()
+        return StopResult(pid=pid, seconds=time.monotonic() - started, killed=killed)
+
+    def _terminate(self, pid: int, timeout: float) -> bool:
+        """Returns True if SIGKILL was needed."""
+        for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10.0)):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline:
+                if not self._is_our_server(pid):
+                    return sig == signal.SIGKILL
+                time.sleep(0.2)
+        raise LineageGraphError(f"Neo4j (pid {pid}) did not exit even after SIGKILL")
+
+
+def _query(uri: str, password: str, database: str) -> None:
+    with GraphDatabase.driver(uri, auth=(USERNAME, password), connection_timeout=5.0) as driver:
+        driver.verify_connectivity()
+        driver.execute_query("RETURN 1", database_=database)
+
+
+def _command_line(pid: int) -> str | None:
+    """The process's arguments, or None if it is gone or a zombie (whose cmdline is empty)."""
+    proc = Path("/proc")
+    if proc.is_dir():
+        try:
+            raw = (proc / str(pid) / "cmdline").read_bytes()
+        except OSError:
+            return None
+        return raw.replace(b"\0", b" ").decode(errors="replace") or None
+    result = subprocess.run(["ps", "-p", str(pid), "-o", "command="], capture_output=True, text=True, check=False)
+    return result.stdout.strip() or None if result.returncode == 0 else None
+
+
+def _check_port_free(port: int) -> None:
+    """Fails in a second with one clear line instead of Neo4j's 20 s start and stack trace."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as a server socket would: TIME_WAIT is fine
+        try:
+            sock.bind((HOST, port))
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise ConfigurationError(
+                    f"port {HOST}:{port} is already in use by another process; stop it or choose another port "
+                    "(--bolt-port / LINEAGE_GRAPH_NEO4J_BOLT_PORT)"
+                ) from None
+            raise ConfigurationError(f"cannot listen on {HOST}:{port}: {err.strerror}") from None
