@@ -15,3 +15,5 @@ CREATE INDEX artifact_source_uri IF NOT EXISTS FOR (n:Artifact) ON (n.source_uri
 CREATE INDEX context_source_uri IF NOT EXISTS FOR (n:Context) ON (n.source_uri);
 CREATE INDEX lineage_entity_name IF NOT EXISTS FOR (n:LineageEntity) ON (n.name);
 CREATE INDEX lineage_entity_type IF NOT EXISTS FOR (n:LineageEntity) ON (n.type);
+// Syncs and clean-ups are scoped to one account.
+CREATE INDEX lineage_entity_account IF NOT EXISTS FOR (n:LineageEntity) ON (n.account);

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from lineage_graph import __version__
+from lineage_graph.cli.demo_cmd import demo_command
 from lineage_graph.cli.lookups import datasets_command, models_command, pipeline_execution_command
 from lineage_graph.cli.neo4j_cmd import neo4j_group
 from lineage_graph.cli.sandbox_cmd import sandbox_group
@@ -41,6 +42,7 @@ for command in (
     pipeline_execution_command,
     neo4j_group,
     sandbox_group,
+    demo_command,
 ):
     cli.add_command(command)
 

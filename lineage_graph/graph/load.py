@@ -76,6 +76,18 @@ class GraphWriter:
         for statement in cypher_files.statements("schema"):
             self._run(statement)
 
+    def delete_account(self, account: str, batch_size: int = 10_000) -> int:
+        """Remove one account's nodes and their relationships, in bounded batches; returns nodes deleted."""
+        deleted = 0
+        query = f"""
+            MATCH (n:{model.ENTITY_LABEL} {{account: $account}})
+            WITH n LIMIT $limit
+            DETACH DELETE n
+        """
+        while count := self._run(query, account=account, limit=batch_size).summary.counters.nodes_deleted:
+            deleted += count
+        return deleted
+
     def write_nodes(self, rows: Iterable[NodeRow]) -> WriteCounts:
         """Upsert entities; a placeholder with the same ARN becomes the real entity."""
         counts = WriteCounts()
