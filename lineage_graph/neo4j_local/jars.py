@@ -122,7 +122,7 @@ def _maven_error(log_text: str) -> str:
     for line in log_text.splitlines():
         text = line.removeprefix("[ERROR]").strip()
         if line.startswith("[ERROR]") and text and not text.startswith(("->", "Re-run", "To see", "For more")):
-            return text
+            return text.removesuffix("-> [Help 1]").strip()
     lines = [line for line in log_text.splitlines() if line.strip()]
     return lines[-1] if lines else "no output"
 

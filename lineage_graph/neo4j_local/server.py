@@ -254,7 +254,8 @@ class LocalNeo4j:
         if self.http_port is not None:
             settings["server.http.enabled"] = "true"
             settings["server.http.listen_address"] = f"{HOST}:{self.http_port}"
-        args = [f"--home-dir={self.data_dir}", "--console-mode"]
+        # Without --config-dir no neo4j.conf is read at all; with it, a missing file is fine.
+        args = [f"--home-dir={self.data_dir}", f"--config-dir={self.data_dir / 'conf'}", "--console-mode"]
         for key, value in settings.items():
             args += ["-c", f"{key}={value}"]
         return args
@@ -303,9 +304,13 @@ class LocalNeo4j:
         except OSError:
             text = ""
         lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+        # An uncaught exception (bad config) says it best on its first line; a failed start (port in use) logs
+        # a generic ERROR whose innermost "Caused by" is the real reason.
+        uncaught = [line.split(": ", 1)[-1] for line in lines if line.startswith("Exception in thread")]
         causes = [line.split(": ", 1)[-1] for line in lines if line.startswith("Caused by:")]
         errors = [line for line in lines if " ERROR " in line or line.startswith("Error")]
-        summary = causes[-1] if causes else errors[-1] if errors else (lines[-1] if lines else "no output")
+        candidates = uncaught[:1] or causes[-1:] or errors[-1:] or lines[-1:] or ["no output"]
+        summary = candidates[0]
         tail = [line for line in lines if not line.startswith(("\tat ", "\t...", "    at "))][-12:]
         return f"Neo4j {what}: {summary}\n" + "\n".join(f"  | {line}" for line in tail) + f"\nfull log: {self.log_file}"
 
