@@ -12,6 +12,7 @@ State is per account and region, in memory; ``POST <url>/moto-api/reset`` emptie
 from __future__ import annotations
 
 import errno
+import socket
 import threading
 from typing import Any
 
@@ -63,18 +64,38 @@ class SandboxServer:
                     pass
 
             handler = QuietHandler
+        self._check_port()
         try:
             self._server = make_server(self.host, self.port, app, threaded=True, request_handler=handler)
+        except SystemExit:  # werkzeug prints "Address already in use" and exits
+            raise ConfigurationError(self._port_in_use()) from None
         except OSError as err:
             if err.errno in (errno.EADDRINUSE, errno.EACCES):
-                raise ConfigurationError(
-                    f"cannot serve the SageMaker sandbox on {self.host}:{self.port}: the port is in use "
-                    "(pick another with --port or LINEAGE_GRAPH_SANDBOX_PORT)"
-                ) from None
+                raise ConfigurationError(self._port_in_use()) from None
             raise ConfigurationError(f"cannot serve the SageMaker sandbox on {self.host}:{self.port}: {err}") from None
         self._thread = threading.Thread(target=self._server.serve_forever, name="sagemaker-sandbox", daemon=True)
         self._thread.start()
         return self.url
+
+    def _port_in_use(self) -> str:
+        return (
+            f"cannot serve the SageMaker sandbox on {self.host}:{self.port}: the port is in use "
+            "(pick another with --port or LINEAGE_GRAPH_SANDBOX_PORT)"
+        )
+
+    def _check_port(self) -> None:
+        """Fail with a clear message before werkzeug would print its own and exit."""
+        if self.port == 0:
+            return
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((self.host, self.port))
+            except OSError as err:
+                if err.errno in (errno.EADDRINUSE, errno.EACCES):
+                    raise ConfigurationError(self._port_in_use()) from None
+                raise ConfigurationError(
+                    f"cannot serve the SageMaker sandbox on {self.host}:{self.port}: {err}"
+                ) from None
 
     def serve_forever(self) -> None:
         """Block until the server stops (Ctrl-C raises KeyboardInterrupt in the caller)."""
