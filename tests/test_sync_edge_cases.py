@@ -1,0 +1,119 @@
+"""Sync behaviour on accounts the demo does not cover, and errors a user can hit, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+from click.testing import CliRunner
+from neo4j import Driver
+
+from lineage_graph.cli import cli
+
+
+def sync(sandbox_url: str, neo4j_settings: Any) -> dict[str, Any]:
+    env = {
+        "AWS_ENDPOINT_URL_SAGEMAKER": sandbox_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "NEO4J_URI": neo4j_settings.uri,
+        "NEO4J_PASSWORD": neo4j_settings.password,
+    }
+    result = CliRunner().invoke(cli, ["sync", "--format", "json"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return dict(json.loads(result.stdout))
+
+
+def test_deleted_association_end_lands_as_placeholder_with_listassociations_type(
+    sagemaker_client: Any, sandbox_url: str, neo4j_settings: Any, clean_neo4j: Driver
+) -> None:
+    kept = sagemaker_client.create_artifact(
+        ArtifactName="features", Source={"SourceUri": "s3://b/features"}, ArtifactType="DataSet"
+    )["ArtifactArn"]
+    gone = sagemaker_client.create_artifact(
+        ArtifactName="raw", Source={"SourceUri": "s3://b/raw"}, ArtifactType="DataSet"
+    )["ArtifactArn"]
+    sagemaker_client.add_association(SourceArn=gone, DestinationArn=kept, AssociationType="DerivedFrom")
+    sagemaker_client.delete_artifact(ArtifactArn=gone)  # SageMaker keeps the association
+
+    report = sync(sandbox_url, neo4j_settings)
+
+    assert report["placeholders_created"] == 1
+    assert report["nodes"]["Artifact"]["created"] == 1
+    row = clean_neo4j.execute_query(
+        "MATCH (p:Placeholder)-[:DERIVED_FROM]->(k:Artifact {arn: $kept}) "
+        "RETURN p.arn AS arn, p.type AS type, p.name AS name, labels(p) AS labels",
+        kept=kept,
+        database_="neo4j",
+    ).records
+    assert len(row) == 1
+    assert (row[0]["arn"], row[0]["type"], row[0]["name"]) == (gone, "DataSet", "raw")
+    assert set(row[0]["labels"]) == {"LineageEntity", "Artifact", "DataSet", "Placeholder"}
+
+
+def test_property_changes_update_the_node_and_nothing_else(
+    sagemaker_client: Any, sandbox_url: str, neo4j_settings: Any, clean_neo4j: Driver
+) -> None:
+    sagemaker_client.create_context(
+        ContextName="churn-models",
+        Source={"SourceUri": "arn:x"},
+        ContextType="ModelGroup",
+        Properties={"stage": "dev"},
+    )
+    sync(sandbox_url, neo4j_settings)
+    sagemaker_client.update_context(ContextName="churn-models", Properties={"stage": "prod"})
+    report = sync(sandbox_url, neo4j_settings)
+    assert report["nodes"]["Context"] == {"created": 0, "updated": 1, "unchanged": 0}
+    stage = clean_neo4j.execute_query(
+        "MATCH (c:Context {name: 'churn-models'}) RETURN c.`property.stage` AS s", database_="neo4j"
+    ).records[0]["s"]
+    assert stage == "prod"
+
+
+def run_main(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The installed entry point in a child process: what a user sees, tracebacks included."""
+    return subprocess.run(
+        [sys.executable, "-c", "from lineage_graph.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", **env},
+    )
+
+
+def test_unreachable_neo4j_is_one_line_without_password_or_traceback() -> None:
+    result = run_main("models", "x", "--neo4j-uri", "bolt://127.0.0.1:9", "--neo4j-password", "s3cret-Pa55word")
+    assert result.returncode == 4
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "not reachable at bolt://127.0.0.1:9" in result.stderr and "lineage-graph neo4j start" in result.stderr
+    assert "s3cret-Pa55word" not in result.stderr + result.stdout
+
+
+def test_wrong_neo4j_password_is_one_line_without_password(neo4j_settings: Any) -> None:
+    result = run_main("models", "x", "--neo4j-uri", neo4j_settings.uri, NEO4J_PASSWORD="wrong-Pa55word-123")
+    assert result.returncode == 4
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "refused the credentials" in result.stderr
+    assert "wrong-Pa55word-123" not in result.stderr + result.stdout
+
+
+def test_unreachable_sagemaker_is_one_line(neo4j_settings: Any) -> None:
+    result = run_main(
+        "sync",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        NEO4J_URI=neo4j_settings.uri,
+        NEO4J_PASSWORD=neo4j_settings.password,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_MAX_ATTEMPTS="1",
+    )
+    assert result.returncode == 5, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "cannot reach SageMaker at http://127.0.0.1:9" in result.stderr
