@@ -1,13 +1,14 @@
 """A SageMaker client that counts its calls, pages fully and retries what AWS asks us to retry.
 
 botocore's standard retry mode handles throttling per request; tenacity adds a slower, jittered
-backoff on top for throttling storms and dropped connections, so one bad minute does not end a sync.
+backoff on top for throttling storms and 5xx errors, so one bad minute does not end a sync.
 """
 
 from __future__ import annotations
 
 import collections
 import logging
+import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -49,16 +50,13 @@ CREDENTIAL_CODES = frozenset(
 
 
 def _is_retryable(err: BaseException) -> bool:
+    """Throttling and server errors that outlasted botocore's own retries (connection errors do not:
+    botocore already retried them, and a wrong endpoint should fail in seconds, not minutes)."""
     if isinstance(err, botocore.exceptions.ClientError):
         code = err.response.get("Error", {}).get("Code", "")
         status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         return code in THROTTLING_CODES or status >= 500
-    return isinstance(
-        err,
-        botocore.exceptions.ConnectionError
-        | botocore.exceptions.ReadTimeoutError
-        | botocore.exceptions.ConnectTimeoutError,
-    )
+    return False
 
 
 class SageMakerApi:
@@ -77,7 +75,7 @@ class SageMakerApi:
             "sagemaker",
             endpoint_url=settings.endpoint_url,
             config=Config(
-                retries={"mode": "standard", "max_attempts": 8},
+                retries={"mode": "standard", "max_attempts": int(os.environ.get("AWS_MAX_ATTEMPTS", "8"))},
                 user_agent_extra=f"lineage-graph/{__version__}",
             ),
         )
@@ -96,7 +94,7 @@ class SageMakerApi:
             retry=retry_if_exception(_is_retryable),
             wait=wait_random_exponential(multiplier=0.5, max=20),
             stop=stop_after_attempt(self._max_attempts),
-            before_sleep=before_sleep_log(log, logging.WARNING),
+            before_sleep=before_sleep_log(log, logging.INFO),
             reraise=True,
         )
         def attempt() -> dict[str, Any]:
