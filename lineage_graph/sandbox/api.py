@@ -169,6 +169,8 @@ def _time_filter(
     params: dict[str, Any], when: Any, *, inclusive: bool, after: str = "CreatedAfter", before: str = "CreatedBefore"
 ) -> bool:
     moment = _aware(when)
+    if moment is not None:  # responses carry milliseconds: compare at that precision
+        moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
     low, high = _aware(params.get(after)), _aware(params.get(before))
     if moment is None:
         return low is None and high is None
