@@ -170,8 +170,12 @@ class LocalNeo4j:
         return pid if self._is_our_server(pid) else None
 
     def _is_our_server(self, pid: int) -> bool:
-        with contextlib.suppress(ChildProcessError, OSError):
-            os.waitpid(pid, os.WNOHANG)  # reap it if it is our exited child, or it lingers as a zombie
+        # Reap it if it is our exited child (a test session's server), or it lingers as a zombie.
+        if self._process is not None and self._process.pid == pid:
+            self._process.poll()
+        else:
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(pid, os.WNOHANG)
         cmdline = _command_line(pid)
         return cmdline is not None and ENTRY_POINT in cmdline and f"--home-dir={self.data_dir}" in cmdline
 
