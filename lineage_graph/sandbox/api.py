@@ -82,11 +82,6 @@ def _compiled(pattern: str) -> re.Pattern[str] | None:
         return None
 
 
-# Members whose modelled pattern is not enforced (deviation): the demo seed uses display names with
-# spaces, which real SageMaker rejects (ExperimentEntityName pattern).
-_UNCHECKED_PATTERNS = frozenset({"displayName"})
-
-
 def _shape_errors(shape: Any, value: Any, path: str, errors: list[str]) -> None:
     meta = shape.metadata
     kind = shape.type_name
@@ -121,8 +116,7 @@ def _shape_errors(shape: Any, value: Any, path: str, errors: list[str]) -> None:
             errors.append(_constraint(value, path, f"Member must have length less than or equal to {meta['max']}"))
         if shape.enum and value not in shape.enum:
             errors.append(_constraint(value, path, f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"))
-        checked = "pattern" in meta and path.rsplit(".", 1)[-1] not in _UNCHECKED_PATTERNS
-        pattern = _compiled(meta["pattern"]) if checked else None
+        pattern = _compiled(meta["pattern"]) if "pattern" in meta else None
         if pattern is not None and not pattern.fullmatch(value):
             errors.append(
                 _constraint(value, path, f"Member must satisfy regular expression pattern: {meta['pattern']}")

@@ -434,7 +434,7 @@ class _Seeder:
         name = "customers-data-quality-review-2024-08"
         self.client.create_trial_component(
             TrialComponentName=name,
-            DisplayName="Customers data-quality review (August)",
+            DisplayName="customers-data-quality-review-august",
             Status={"PrimaryStatus": "Completed", "Message": "3 columns flagged"},
             Parameters={
                 "reviewer": {"StringValue": "data-steward"},
