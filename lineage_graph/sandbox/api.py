@@ -972,7 +972,11 @@ def _tc_source(tc: Any) -> dict[str, Any] | None:
 def describe_trial_component(self: Any) -> ActionResult:
     params = _params(self, "DescribeTrialComponent")
     backend = self.sagemaker_backend
-    tc = _trial_component(backend, params["TrialComponentName"])
+    return _result(_tc_record(backend, _trial_component(backend, params["TrialComponentName"])))
+
+
+def _tc_record(backend: Any, tc: Any) -> dict[str, Any]:
+    """DescribeTrialComponent's body; Search adds Tags and Parents to it."""
     body = dict(tc.response_object)
     source = _tc_source(tc)
     body.update(
@@ -985,7 +989,104 @@ def describe_trial_component(self: Any) -> ActionResult:
             "LastModifiedBy": {},
         }
     )
-    return _result(body)
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def _tc_parents(backend: Any, tc: Any) -> list[dict[str, str]]:
+    return [
+        {"TrialName": t.trial_name, "ExperimentName": t.experiment_name}
+        for t in backend.trials.values()
+        if tc.trial_component_name in t.trial_components or tc.trial_name == t.trial_name
+    ]
+
+
+# -- Search (trial components) ---------------------------------------------------------------------------------
+_SEARCH_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "Equals": lambda a, b: a == b,
+    "NotEquals": lambda a, b: a != b,
+    "GreaterThan": lambda a, b: a > b,
+    "GreaterThanOrEqualTo": lambda a, b: a >= b,
+    "LessThan": lambda a, b: a < b,
+    "LessThanOrEqualTo": lambda a, b: a <= b,
+    "Contains": lambda a, b: str(b) in str(a),
+}
+
+
+def _field(record: dict[str, Any], name: str) -> Any:
+    """A dotted property of a search record; lists (Parents, Tags) match if any element does."""
+    values: list[Any] = [record]
+    for part in name.split("."):
+        found: list[Any] = []
+        for value in values:
+            items = value if isinstance(value, list) else [value]
+            found += [item[part] for item in items if isinstance(item, dict) and part in item]
+        values = found
+    return values
+
+
+def _comparable(actual: Any, expected: str) -> tuple[Any, Any]:
+    """Timestamps compare as instants (the filter value is ISO 8601 or epoch seconds), numbers as numbers."""
+    if isinstance(actual, datetime):
+        try:
+            moment = float(expected)
+        except ValueError:
+            return _aware(actual), _aware(expected)
+        return _aware(actual), datetime.fromtimestamp(moment, tz=UTC)
+    if isinstance(actual, int | float) and not isinstance(actual, bool):
+        return actual, float(expected)
+    return actual, expected
+
+
+def _filter_matches(record: dict[str, Any], flt: dict[str, Any]) -> bool:
+    operator = flt.get("Operator") or "Equals"
+    values = _field(record, flt["Name"])
+    if operator == "Exists":
+        return bool(values)
+    if operator == "NotExists":
+        return not values
+    expected = flt.get("Value")
+    if expected is None:
+        raise ValidationError(f"A Value is required for the {operator} operator on {flt['Name']}.")
+    if operator == "In":
+        wanted = {v.strip() for v in expected.split(",")}
+        return any(str(v) in wanted for v in values)
+    try:
+        return any(_SEARCH_OPERATORS[operator](*_comparable(v, expected)) for v in values)
+    except (ValueError, TypeError):
+        raise ValidationError(f"Cannot compare {flt['Name']} with {expected!r}.") from None
+
+
+def _expression_matches(record: dict[str, Any], expression: dict[str, Any]) -> bool:
+    checks = [_filter_matches(record, f) for f in expression.get("Filters") or []]
+    checks += [_expression_matches(record, sub) for sub in expression.get("SubExpressions") or []]
+    if expression.get("NestedFilters"):
+        raise ValidationError("NestedFilters are not supported by this sandbox.")
+    combine = any if expression.get("Operator") == "Or" else all
+    return combine(checks) if checks else True
+
+
+@_handler
+def search(self: Any) -> ActionResult:
+    """Search over trial components (full records with Tags and Parents), filtered, sorted and paged as
+    SageMaker does (default sort LastModifiedTime, Descending). Other resources use moto's own search."""
+    params = _params(self, "Search")
+    backend = self.sagemaker_backend
+    if params["Resource"] != "ExperimentTrialComponent":
+        return ActionResult(backend.search(params["Resource"], params.get("SearchExpression")))
+    records = []
+    for tc in list(backend.trial_components.values()):
+        record = _tc_record(backend, tc)
+        record.pop("Sources", None)  # not in Search's TrialComponent shape
+        record["Tags"] = list(getattr(tc, "tags", None) or [])
+        record["Parents"] = _tc_parents(backend, tc)
+        # Filters name tags as Tags.<key>: match against a key -> value view of the list.
+        view = record | {"Tags": {t["Key"]: t["Value"] for t in record["Tags"]}}
+        if _expression_matches(view, params.get("SearchExpression") or {}):
+            records.append(record)
+    sort_by = params.get("SortBy") or "LastModifiedTime"
+    ordered = _sorted(records, lambda r: (_field(r, sort_by) or [None])[0], params.get("SortOrder"))
+    page, token = _page(ordered, params)
+    return _result({"Results": [{"TrialComponent": r} for r in page], "NextToken": token})
 
 
 def _tc_summary(tc: Any) -> dict[str, Any]:

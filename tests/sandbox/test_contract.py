@@ -31,6 +31,7 @@ OPERATIONS = {
     "CreateTrial", "DescribeTrial", "ListTrials",
     "CreateTrialComponent", "DescribeTrialComponent", "ListTrialComponents",
     "ListPipelines", "ListPipelineExecutions", "DescribePipelineExecution", "ListPipelineExecutionSteps",
+    "Search",
 }  # fmt: skip
 
 
@@ -265,6 +266,18 @@ def scenario(sm: Any) -> None:
         TrialComponentName=f"arn:aws:sagemaker:{region}:{account}:experiment-trial-component/contract-tc"
     )
     sm.describe_experiment(ExperimentName="contract-exp")
+    sm.associate_trial_component(TrialComponentName="contract-tc", TrialName="contract-trial")
+    sm.search(
+        Resource="ExperimentTrialComponent",
+        SearchExpression={
+            "Filters": [
+                {"Name": "LastModifiedTime", "Operator": "GreaterThanOrEqualTo", "Value": "2000-01-01T00:00:00Z"}
+            ]
+        },
+        SortBy="LastModifiedTime",
+        SortOrder="Ascending",
+        MaxResults=100,
+    )
     sm.describe_trial(TrialName="contract-trial")
     sm.delete_association(SourceArn=action, DestinationArn=context)
     sm.delete_artifact(ArtifactArn=artifact)
