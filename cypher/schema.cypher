@@ -17,3 +17,7 @@ CREATE INDEX lineage_entity_name IF NOT EXISTS FOR (n:LineageEntity) ON (n.name)
 CREATE INDEX lineage_entity_type IF NOT EXISTS FOR (n:LineageEntity) ON (n.type);
 // Syncs and clean-ups are scoped to one account.
 CREATE INDEX lineage_entity_account IF NOT EXISTS FOR (n:LineageEntity) ON (n.account);
+
+// Sync bookkeeping (no arn, no LineageEntity label): one watermark per (shard, entity kind), where a
+// shard is "<account>:<region>". A watermark moves only after the data behind it is committed.
+CREATE CONSTRAINT sync_state_key IF NOT EXISTS FOR (s:SyncState) REQUIRE (s.shard, s.kind) IS UNIQUE;

@@ -13,12 +13,13 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
 from lineage_graph.arn import MalformedArnError
 from lineage_graph.graph import model, transform
-from lineage_graph.graph.load import GraphWriter, WriteCounts
+from lineage_graph.graph.load import GraphWriter, WriteCounts, batched
 from lineage_graph.graph.transform import EdgeRow, NodeRow, Record
 from lineage_graph.sagemaker.client import SageMakerApi
 from lineage_graph.sagemaker.crawl import Crawler
@@ -27,9 +28,18 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+# Watermark kind of the association scan (not a node kind).
+ASSOCIATIONS = "Association"
+# SageMaker's lineage is eventually consistent (auto-created lineage can lag about two minutes).
+DEFAULT_OVERLAP = timedelta(minutes=10)
+RUNNING_STATUSES = frozenset({"Executing", "Stopping"})
+
+
 @dataclass
 class SyncReport:
     region: str
+    account: str
+    modes: dict[str, str] = field(default_factory=dict)  # kind -> "full" | "incremental"
     nodes: dict[str, WriteCounts] = field(default_factory=dict)
     placeholders_created: int = 0
     edges_seen: collections.Counter[str] = field(default_factory=collections.Counter)
@@ -42,7 +52,10 @@ class SyncReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "account": self.account,
             "region": self.region,
+            "mode": "incremental" if self.modes and set(self.modes.values()) == {"incremental"} else "full",
+            "modes": dict(self.modes),
             "nodes": {kind: vars(counts) for kind, counts in self.nodes.items()},
             "placeholders_created": self.placeholders_created,
             "edges": {
@@ -56,16 +69,40 @@ class SyncReport:
         }
 
 
-def run_sync(api: SageMakerApi, writer: GraphWriter) -> SyncReport:
-    """Sync everything the account has into the graph; rerunning it writes nothing new."""
-    started = time.monotonic()
-    crawler = Crawler(api)
-    report = SyncReport(region=api.region)
-    writer.apply_schema()
+def run_sync(
+    api: SageMakerApi,
+    writer: GraphWriter,
+    account: str,
+    *,
+    full: bool = False,
+    overlap: timedelta = DEFAULT_OVERLAP,
+) -> SyncReport:
+    """Sync one account and region into the graph; rerunning it writes nothing new.
 
-    def nodes(kind: str, rows: Iterable[NodeRow]) -> None:
+    Each entity kind is incremental when it has a watermark (asking only for what was created or,
+    for trial components, modified since it, less ``overlap`` for SageMaker's eventual consistency)
+    and full otherwise or with ``full``. A kind's watermark is this run's start time, stored once the
+    kind is committed, so a sync killed half-way redoes only the kinds it had not finished.
+    """
+    started = time.monotonic()
+    started_at = datetime.now(UTC)
+    shard = f"{account}:{api.region}"
+    crawler = Crawler(api)
+    report = SyncReport(region=api.region, account=account)
+    writer.apply_schema()
+    watermarks = {} if full else writer.watermarks(shard)
+
+    def since(kind: str) -> datetime | None:
+        mark = watermarks.get(kind)
+        report.modes[kind] = "full" if mark is None else "incremental"
+        return None if mark is None else mark - overlap
+
+    def committed(kind: str) -> None:
+        writer.set_watermark(shard, kind, started_at)
+
+    def nodes(kind: str, rows: Iterable[NodeRow], changed: list[str] | None = None) -> None:
         log.info("syncing %s", kind)
-        report.nodes.setdefault(kind, WriteCounts()).add(writer.write_nodes(rows))
+        report.nodes.setdefault(kind, WriteCounts()).add(writer.write_nodes(rows, changed))
 
     def safe(kind: str, records: Iterable[Record], make: Callable[[Record], T]) -> Iterator[T]:
         """One malformed record is counted and skipped; it never stops the sync."""
@@ -76,12 +113,7 @@ def run_sync(api: SageMakerApi, writer: GraphWriter) -> SyncReport:
                 log.warning("skipping a malformed %s record: %s", kind, err)
                 report.skipped[kind] += 1
 
-    nodes(model.TRIAL_COMPONENT.label, safe("TrialComponent", crawler.trial_components(), transform.trial_component))
-    nodes(model.ARTIFACT.label, safe("Artifact", crawler.artifacts(), transform.artifact))
-    nodes(model.CONTEXT.label, safe("Context", crawler.contexts(), transform.context))
-    nodes(model.ACTION.label, safe("Action", crawler.actions(), transform.action))
-    _sync_associations(writer, report, safe("Association", crawler.associations(), transform.association))
-
+    # Experiments and trials first: trial components link to their trials as they land.
     experiment_names: list[str] = []
     experiments = _remember(crawler.experiments(), "ExperimentName", experiment_names)
     nodes(model.EXPERIMENT.label, safe("Experiment", experiments, transform.experiment))
@@ -90,10 +122,27 @@ def run_sync(api: SageMakerApi, writer: GraphWriter) -> SyncReport:
             safe("Trial", crawler.trials(experiment_name), partial(transform.trial, experiment_name=experiment_name))
         )
         nodes(model.TRIAL.label, trial_rows)
-        _structure(writer, report, model.IN_EXPERIMENT[0], ((t.arn, experiment_arn_of(t)) for t in trial_rows))
-        for trial_row in trial_rows:
-            members = crawler.trial_members(str(trial_row.props["name"]))
-            _structure(writer, report, model.IN_TRIAL[0], ((m["TrialComponentArn"], trial_row.arn) for m in members))
+        _structure(
+            writer, report, [EdgeRow(model.IN_EXPERIMENT[0], t.arn, experiment_arn_of(t), {}) for t in trial_rows]
+        )
+
+    kind = model.TRIAL_COMPONENT.label
+    for batch in batched(crawler.trial_components(modified_since=since(kind)), writer.batch_size):
+        nodes(kind, safe(kind, batch, transform.trial_component))
+        _structure(writer, report, [edge for rec in safe(kind, batch, transform.trial_memberships) for edge in rec])
+    committed(kind)
+
+    for kind, listing, make in (
+        (model.ARTIFACT.label, crawler.artifacts, transform.artifact),
+        (model.CONTEXT.label, crawler.contexts, transform.context),
+        (model.ACTION.label, crawler.actions, transform.action),
+    ):
+        nodes(kind, safe(kind, listing(since(kind)), make))
+        committed(kind)
+    _sync_associations(
+        writer, report, safe("Association", crawler.associations(since(ASSOCIATIONS)), transform.association)
+    )
+    committed(ASSOCIATIONS)
 
     pipeline_names: list[str] = []
     pipelines = _remember(crawler.pipelines(), "PipelineName", pipeline_names)
@@ -106,11 +155,18 @@ def run_sync(api: SageMakerApi, writer: GraphWriter) -> SyncReport:
                 partial(transform.pipeline_execution, pipeline_name=pipeline_name),
             )
         )
-        nodes(model.PIPELINE_EXECUTION.label, execution_rows)
+        # Steps are listed again only for executions that are new, changed (status) or still running.
+        changed: list[str] = []
+        nodes(model.PIPELINE_EXECUTION.label, execution_rows, changed)
         pipeline_arn = pipeline_arn_of(execution_rows[0]) if execution_rows else None
         if pipeline_arn:
-            _structure(writer, report, model.HAS_EXECUTION[0], ((pipeline_arn, e.arn) for e in execution_rows))
+            _structure(
+                writer, report, [EdgeRow(model.HAS_EXECUTION[0], pipeline_arn, e.arn, {}) for e in execution_rows]
+            )
+        refresh = set(changed) | {e.arn for e in execution_rows if e.props.get("status") in RUNNING_STATUSES}
         for execution in execution_rows:
+            if not full and execution.arn not in refresh:
+                continue
             steps = (transform.execution_step(s, execution.arn) for s in crawler.execution_steps(execution.arn))
             linked, unmatched = writer.write_steps(s for s in steps if s is not None)
             report.steps_linked += linked
@@ -154,9 +210,9 @@ def _remember(records: Iterable[Record], key: str, names: list[str]) -> Iterator
         yield rec
 
 
-def _structure(writer: GraphWriter, report: SyncReport, rel_type: str, pairs: Iterable[tuple[str, str]]) -> None:
-    rows = [EdgeRow(rel_type, source, destination, {}) for source, destination in pairs]
-    report.edges_seen[rel_type] += len(rows)
+def _structure(writer: GraphWriter, report: SyncReport, rows: list[EdgeRow]) -> None:
+    for row in rows:
+        report.edges_seen[row.rel_type] += 1
     report.edges_created.update(writer.write_edges(rows))
 
 

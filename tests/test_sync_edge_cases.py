@@ -116,4 +116,4 @@ def test_unreachable_sagemaker_is_one_line(neo4j_settings: Any) -> None:
     )
     assert result.returncode == 5, result.stderr
     assert result.stderr.count("\n") == 1, result.stderr
-    assert "cannot reach SageMaker at http://127.0.0.1:9" in result.stderr
+    assert "STS at http://127.0.0.1:9: Could not connect" in result.stderr

@@ -72,7 +72,8 @@ def demo_command(bolt_port: int, data_dir: Path | None, password: str) -> None:
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
         writer = GraphWriter(driver, neo4j.database)
         writer.delete_account(DEFAULT_ACCOUNT_ID)
-        report = run_sync(SageMakerApi(AwsSettings(region=DEMO_REGION, endpoint_url=sandbox.url)), writer)
+        api = SageMakerApi(AwsSettings(region=DEMO_REGION, endpoint_url=sandbox.url))
+        report = run_sync(api, writer, DEFAULT_ACCOUNT_ID, full=True)
         click.echo(format_report(report) + "\n")
 
         queries = LineageQueries(driver, neo4j.database)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 
 from lineage_graph.cli.options import aws_options, neo4j_options, verbosity_option
@@ -9,8 +11,9 @@ from lineage_graph.graph.connection import connect
 from lineage_graph.graph.load import GraphWriter
 from lineage_graph.present.formats import table, to_json
 from lineage_graph.sagemaker.client import SageMakerApi
+from lineage_graph.sagemaker.identity import caller_account
 from lineage_graph.settings import AwsSettings, Neo4jSettings
-from lineage_graph.sync import SyncReport, run_sync
+from lineage_graph.sync import DEFAULT_OVERLAP, SyncReport, run_sync
 
 
 @click.command("sync")
@@ -24,6 +27,16 @@ from lineage_graph.sync import SyncReport, run_sync
     help="Rows per Neo4j write transaction.",
 )
 @click.option(
+    "--full", is_flag=True, help="Crawl everything, ignoring watermarks (default: incremental where one exists)."
+)
+@click.option(
+    "--overlap-seconds",
+    type=click.IntRange(0),
+    default=int(DEFAULT_OVERLAP.total_seconds()),
+    show_default=True,
+    help="How far before its watermark an incremental run looks again (SageMaker is eventually consistent).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json"]),
@@ -32,19 +45,25 @@ from lineage_graph.sync import SyncReport, run_sync
     help="How to print the sync report.",
 )
 @verbosity_option
-def sync_command(aws: AwsSettings, neo4j: Neo4jSettings, batch_size: int, fmt: str) -> None:
+def sync_command(
+    aws: AwsSettings, neo4j: Neo4jSettings, batch_size: int, full: bool, overlap_seconds: int, fmt: str
+) -> None:
     """Sync a SageMaker account's lineage (one region) into Neo4j.
 
     Lists trial components, artifacts, contexts, actions, every association, experiments, trials,
     pipelines and executions with full pagination, and MERGEs them on ARN: a second run changes nothing.
+    After a first full run, runs are incremental: only what was created (or, for trial components,
+    modified) since the last committed watermark is asked for.
 
     \b
     Example:
       AWS_ENDPOINT_URL_SAGEMAKER=http://127.0.0.1:5005 lineage-graph sync --region us-east-1
     """
     api = SageMakerApi(aws)
+    account = caller_account(aws)
     with connect(neo4j) as driver:
-        report = run_sync(api, GraphWriter(driver, neo4j.database, batch_size=batch_size))
+        writer = GraphWriter(driver, neo4j.database, batch_size=batch_size)
+        report = run_sync(api, writer, account, full=full, overlap=timedelta(seconds=overlap_seconds))
     click.echo(to_json(report.to_dict()) if fmt == "json" else format_report(report))
 
 

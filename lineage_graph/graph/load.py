@@ -12,6 +12,7 @@ import collections
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from neo4j import Driver, RoutingControl
@@ -76,6 +77,25 @@ class GraphWriter:
         for statement in cypher_files.statements("schema"):
             self._run(statement)
 
+    def watermarks(self, shard: str) -> dict[str, datetime]:
+        """The committed watermark of each entity kind of a shard ("<account>:<region>")."""
+        result = self.driver.execute_query(
+            f"MATCH (s:{model.SYNC_STATE_LABEL} {{shard: $shard}}) RETURN s.kind AS kind, s.watermark AS watermark",
+            shard=shard,
+            database_=self.database,
+            routing_=RoutingControl.READ,
+        )
+        return {r["kind"]: r["watermark"].to_native() for r in result.records}
+
+    def set_watermark(self, shard: str, kind: str, watermark: datetime) -> None:
+        """Called only after everything the watermark covers is committed."""
+        self._run(
+            f"MERGE (s:{model.SYNC_STATE_LABEL} {{shard: $shard, kind: $kind}}) SET s.watermark = $watermark",
+            shard=shard,
+            kind=kind,
+            watermark=watermark,
+        )
+
     def delete_account(self, account: str, batch_size: int = 10_000) -> int:
         """Remove one account's nodes and their relationships, in bounded batches; returns nodes deleted."""
         deleted = 0
@@ -88,8 +108,9 @@ class GraphWriter:
             deleted += count
         return deleted
 
-    def write_nodes(self, rows: Iterable[NodeRow]) -> WriteCounts:
-        """Upsert entities; a placeholder with the same ARN becomes the real entity."""
+    def write_nodes(self, rows: Iterable[NodeRow], changed: list[str] | None = None) -> WriteCounts:
+        """Upsert entities; a placeholder with the same ARN becomes the real entity. The ARNs of nodes
+        created or updated are appended to ``changed`` when given."""
         counts = WriteCounts()
         for batch in batched(rows, self.batch_size):
             by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -107,9 +128,12 @@ class GraphWriter:
                     REMOVE n:{model.PLACEHOLDER_LABEL}
                     SET n = row
                     SET n{_labels(labels)}
-                    RETURN count(*) AS written, sum(CASE WHEN created THEN 1 ELSE 0 END) AS created
+                    RETURN count(*) AS written, sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
+                           collect(n.arn) AS arns
                 """
                 record = self._run(query, rows=props).records[0]
+                if changed is not None:
+                    changed.extend(record["arns"])
                 counts.add(
                     WriteCounts(
                         created=record["created"],

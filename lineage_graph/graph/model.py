@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 # Every SageMaker entity we store carries this label, unique on ``arn``, so an association can MERGE
 # both ends by ARN without knowing their kind.
 ENTITY_LABEL = "LineageEntity"
+# Sync bookkeeping, kept apart from lineage (no arn, no LineageEntity label).
+SYNC_STATE_LABEL = "SyncState"
 # An association end that no list API returned (another account's entity, a deleted one).
 PLACEHOLDER_LABEL = "Placeholder"
 

@@ -268,6 +268,16 @@ def placeholder(arn: str, entity_type: str | None, name: str | None) -> NodeRow:
     return NodeRow(labels, {k: v for k, v in props.items() if v is not None})
 
 
+def trial_memberships(rec: Record) -> list[EdgeRow]:
+    """IN_TRIAL edges from a Search record's Parents (a trial component may sit in several trials)."""
+    prefix = rec["TrialComponentArn"].split(":experiment-trial-component/", 1)[0]
+    return [
+        EdgeRow(model.IN_TRIAL[0], rec["TrialComponentArn"], f"{prefix}:experiment-trial/{parent['TrialName']}", {})
+        for parent in rec.get("Parents") or []
+        if parent.get("TrialName")
+    ]
+
+
 @dataclass(frozen=True)
 class StepRow:
     """A pipeline step that ran a job (matched to a trial component by its source ARN) or a model package."""

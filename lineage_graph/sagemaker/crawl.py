@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import logging
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import botocore.exceptions
@@ -40,44 +41,75 @@ class Crawler:
                 return None
             raise
 
-    def trial_components(self) -> Iterator[Record]:
-        """Full trial components: the summary lacks parameters, metrics and artifacts."""
-        for summary in self.api.paginate(
-            "ListTrialComponents",
-            "TrialComponentSummaries",
+    def trial_components(self, modified_since: datetime | None = None) -> Iterator[Record]:
+        """Full trial components (parameters, metrics, artifacts, tags, parents) through Search: one call
+        per 100, where ListTrialComponents would need a Describe per trial component."""
+        expression = None
+        if modified_since is not None:
+            expression = {
+                "Filters": [
+                    {
+                        "Name": "LastModifiedTime",
+                        "Operator": "GreaterThanOrEqualTo",
+                        "Value": modified_since.isoformat(),
+                    }
+                ]
+            }
+        for result in self.api.paginate(
+            "Search",
+            "Results",
+            Resource="ExperimentTrialComponent",
+            SearchExpression=expression,
+            SortBy="LastModifiedTime",
+            SortOrder="Ascending",
+            MaxResults=PAGE,
+        ):
+            if "TrialComponent" in result:
+                yield result["TrialComponent"]
+
+    def artifacts(self, created_after: datetime | None = None) -> Iterator[Record]:
+        return self.api.paginate(
+            "ListArtifacts",
+            "ArtifactSummaries",
             MaxResults=PAGE,
             SortBy="CreationTime",
             SortOrder="Ascending",
-        ):
-            described = self._describe(
-                "TrialComponent", "DescribeTrialComponent", TrialComponentName=summary["TrialComponentName"]
-            )
-            if described is not None:
-                yield described
-
-    def artifacts(self) -> Iterator[Record]:
-        return self.api.paginate(
-            "ListArtifacts", "ArtifactSummaries", MaxResults=PAGE, SortBy="CreationTime", SortOrder="Ascending"
+            CreatedAfter=created_after,
         )
 
-    def contexts(self) -> Iterator[Record]:
+    def contexts(self, created_after: datetime | None = None) -> Iterator[Record]:
         """Described, because a model group's pipeline execution lives in its Properties."""
         for summary in self.api.paginate(
-            "ListContexts", "ContextSummaries", MaxResults=PAGE, SortBy="CreationTime", SortOrder="Ascending"
+            "ListContexts",
+            "ContextSummaries",
+            MaxResults=PAGE,
+            SortBy="CreationTime",
+            SortOrder="Ascending",
+            CreatedAfter=created_after,
         ):
             described = self._describe("Context", "DescribeContext", ContextName=summary["ContextName"])
             if described is not None:
                 yield described
 
-    def actions(self) -> Iterator[Record]:
+    def actions(self, created_after: datetime | None = None) -> Iterator[Record]:
         return self.api.paginate(
-            "ListActions", "ActionSummaries", MaxResults=PAGE, SortBy="CreationTime", SortOrder="Ascending"
+            "ListActions",
+            "ActionSummaries",
+            MaxResults=PAGE,
+            SortBy="CreationTime",
+            SortOrder="Ascending",
+            CreatedAfter=created_after,
         )
 
-    def associations(self) -> Iterator[Record]:
-        """Every edge of the account in one scan, not a call per entity."""
+    def associations(self, created_after: datetime | None = None) -> Iterator[Record]:
+        """Every edge of the account (or those created since) in one scan, not a call per entity."""
         return self.api.paginate(
-            "ListAssociations", "AssociationSummaries", MaxResults=PAGE, SortBy="CreationTime", SortOrder="Ascending"
+            "ListAssociations",
+            "AssociationSummaries",
+            MaxResults=PAGE,
+            SortBy="CreationTime",
+            SortOrder="Ascending",
+            CreatedAfter=created_after,
         )
 
     def experiments(self) -> Iterator[Record]:
@@ -86,11 +118,6 @@ class Crawler:
     def trials(self, experiment_name: str) -> Iterator[Record]:
         """A trial summary does not name its experiment, so trials are listed per experiment."""
         return self.api.paginate("ListTrials", "TrialSummaries", ExperimentName=experiment_name, MaxResults=PAGE)
-
-    def trial_members(self, trial_name: str) -> Iterator[Record]:
-        return self.api.paginate(
-            "ListTrialComponents", "TrialComponentSummaries", TrialName=trial_name, MaxResults=PAGE
-        )
 
     def pipelines(self) -> Iterator[Record]:
         return self.api.paginate("ListPipelines", "PipelineSummaries", MaxResults=PAGE)
