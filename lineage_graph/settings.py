@@ -26,3 +26,4 @@ class AwsSettings:
     region: str | None = None
     profile: str | None = None
     endpoint_url: str | None = None  # also read by boto3 from AWS_ENDPOINT_URL_SAGEMAKER
+    max_rps: float | None = None  # cap on SageMaker HTTP requests per second, retries included

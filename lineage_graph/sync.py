@@ -48,6 +48,8 @@ class SyncReport:
     steps_unmatched: int = 0
     skipped: collections.Counter[str] = field(default_factory=collections.Counter)
     api_calls: dict[str, int] = field(default_factory=dict)
+    throttles: dict[str, int] = field(default_factory=dict)  # throttling responses per operation
+    denied: dict[str, str] = field(default_factory=dict)  # operation -> the IAM permission it lacks
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,6 +67,8 @@ class SyncReport:
             "skipped": dict(self.skipped),
             "api_calls": dict(sorted(self.api_calls.items())),
             "api_calls_total": sum(self.api_calls.values()),
+            "throttles": dict(sorted(self.throttles.items())),
+            "denied": dict(sorted(self.denied.items())),
             "seconds": round(self.seconds, 3),
         }
 
@@ -174,6 +178,8 @@ def run_sync(
 
     report.skipped.update(crawler.skipped)
     report.api_calls = dict(api.api_calls())
+    report.throttles = dict(api.api_throttles())
+    report.denied = dict(crawler.denied)
     report.seconds = time.monotonic() - started
     return report
 

@@ -52,7 +52,7 @@ def neo4j_options(command: F) -> F:
 
 
 def aws_options(command: F) -> F:
-    """Adds --region/--profile/--endpoint-url and passes ``aws: AwsSettings``; boto3's chain fills the rest."""
+    """Adds --region/--profile/--endpoint-url/--max-rps, passes ``aws: AwsSettings``; boto3's chain fills the rest."""
 
     @click.option("--region", envvar="AWS_REGION", default=None, help="AWS region to sync  [env AWS_REGION]")
     @click.option("--profile", envvar="AWS_PROFILE", default=None, help="AWS profile  [env AWS_PROFILE]")
@@ -62,9 +62,23 @@ def aws_options(command: F) -> F:
         default=None,
         help="SageMaker endpoint, e.g. the local sandbox  [env AWS_ENDPOINT_URL_SAGEMAKER]",
     )
+    @click.option(
+        "--max-rps",
+        envvar="LINEAGE_GRAPH_MAX_RPS",
+        type=click.FloatRange(min=0, min_open=True),
+        default=None,
+        help="Cap on SageMaker requests per second, retries included  [env LINEAGE_GRAPH_MAX_RPS; default: none]",
+    )
     @functools.wraps(command)
-    def wrapper(*args: Any, region: str | None, profile: str | None, endpoint_url: str | None, **kwargs: Any) -> Any:
-        return command(*args, aws=AwsSettings(region, profile, endpoint_url), **kwargs)
+    def wrapper(
+        *args: Any,
+        region: str | None,
+        profile: str | None,
+        endpoint_url: str | None,
+        max_rps: float | None,
+        **kwargs: Any,
+    ) -> Any:
+        return command(*args, aws=AwsSettings(region, profile, endpoint_url, max_rps), **kwargs)
 
     return wrapper
 

@@ -1,7 +1,9 @@
-"""A SageMaker client that counts its calls, pages fully and retries what AWS asks us to retry.
+"""A SageMaker client that counts its calls, pages fully, retries what AWS asks us to retry and keeps
+under a request rate.
 
-botocore's standard retry mode handles throttling per request; tenacity adds a slower, jittered
-backoff on top for throttling storms and 5xx errors, so one bad minute does not end a sync.
+botocore's standard retry mode handles throttling and 5xx per request (exponential backoff with jitter,
+a retry quota); tenacity adds a slower, jittered backoff on top for throttling storms and 5xx errors, so
+one bad minute does not end a sync. ``max_rps`` caps every HTTP attempt, botocore's retries included.
 """
 
 from __future__ import annotations
@@ -9,12 +11,17 @@ from __future__ import annotations
 import collections
 import logging
 import os
-from collections.abc import Iterator, Mapping
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import botocore.exceptions
 from botocore.config import Config
+from botocore.retries import quota, standard
 from tenacity import (
     before_sleep_log,
     retry,
@@ -47,6 +54,68 @@ ACCESS_DENIED_CODES = frozenset({"AccessDeniedException", "AccessDenied", "Unaut
 CREDENTIAL_CODES = frozenset(
     {"UnrecognizedClientException", "InvalidClientTokenId", "ExpiredTokenException", "InvalidSignatureException"}
 )
+SERVICE_EVENT_NAME = "sagemaker"
+
+
+class AccessDeniedError(AwsError):
+    """The credentials lack one SageMaker permission; ``permission`` names it (``sagemaker:ListActions``)."""
+
+    def __init__(self, operation: str) -> None:
+        self.operation = operation
+        self.permission = f"sagemaker:{operation}"
+        super().__init__(f"access denied: {operation} needs IAM permission {self.permission}")
+
+
+@dataclass(frozen=True)
+class RetryTiming:
+    """How long retries wait. ``scale`` multiplies every backoff, botocore's per-request one (1 s base
+    for throttling, 50 ms otherwise, doubling, capped at 20 s) and tenacity's (``multiplier`` doubling up
+    to ``max_wait``); tests pass a small scale so a throttling storm costs milliseconds, not minutes."""
+
+    scale: float = 1.0
+    multiplier: float = 0.5
+    max_wait: float = 20.0
+    sleep: Callable[[float], None] = time.sleep
+
+
+class TokenBucket:
+    """A thread-safe token bucket: ``rate`` tokens a second, at most ``capacity`` saved up.
+
+    ``acquire()`` takes a token, sleeping until one is due. Tokens are reserved under the lock and the
+    sleep happens outside it, so concurrent callers queue up in order without holding each other up.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        capacity: float = 1.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("the rate must be positive")
+        if capacity < 1:
+            raise ValueError("the capacity must be at least one token")
+        self.rate = rate
+        self.capacity = capacity
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._tokens = capacity
+        self._last = clock()
+
+    def acquire(self) -> float:
+        """Take one token; returns the seconds slept for it."""
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.rate)
+            self._last = now
+            self._tokens -= 1
+            wait = -self._tokens / self.rate if self._tokens < 0 else 0.0
+        if wait > 0:
+            self._sleep(wait)
+        return wait
 
 
 def _is_retryable(err: BaseException) -> bool:
@@ -60,10 +129,21 @@ def _is_retryable(err: BaseException) -> bool:
 
 
 class SageMakerApi:
-    """The only door to SageMaker: every call is counted per operation and retried on throttling."""
+    """The only door to SageMaker: every call is counted per operation and retried on throttling.
 
-    def __init__(self, settings: AwsSettings, *, max_attempts: int = 6) -> None:
+    ``calls`` counts API calls per operation, ``attempts`` HTTP requests (retries included) and
+    ``throttles`` the responses botocore classified as throttling.
+    """
+
+    def __init__(
+        self,
+        settings: AwsSettings,
+        *,
+        max_attempts: int = 6,
+        retry_timing: RetryTiming | None = None,
+    ) -> None:
         self.settings = settings
+        self.retry_timing = retry_timing or RetryTiming()
         try:
             session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
         except botocore.exceptions.ProfileNotFound as err:
@@ -71,30 +151,89 @@ class SageMakerApi:
         if session.region_name is None:
             raise AwsError("no AWS region: pass --region or set AWS_REGION")
         self.region: str = session.region_name
+        botocore_attempts = int(os.environ.get("AWS_MAX_ATTEMPTS", "8"))
         self.client = session.client(
             "sagemaker",
             endpoint_url=settings.endpoint_url,
             config=Config(
-                retries={"mode": "standard", "max_attempts": int(os.environ.get("AWS_MAX_ATTEMPTS", "8"))},
+                retries={"mode": "standard", "max_attempts": botocore_attempts},
                 user_agent_extra=f"lineage-graph/{__version__}",
             ),
         )
         self.calls: collections.Counter[str] = collections.Counter()
-        self.client.meta.events.register("provide-client-params.sagemaker", self._count)
+        self.attempts: collections.Counter[str] = collections.Counter()
+        self.throttles: collections.Counter[str] = collections.Counter()
+        self._counts_lock = threading.Lock()
+        self.rate_limiter = TokenBucket(settings.max_rps) if settings.max_rps else None
+        self._throttling = standard.ThrottlingErrorDetector(standard.RetryEventAdapter())
+        events = self.client.meta.events
+        events.register(f"provide-client-params.{SERVICE_EVENT_NAME}", self._count)
+        events.register(f"before-send.{SERVICE_EVENT_NAME}", self._before_send)
+        # First, so it sees every attempt's outcome before the retry handler decides; it returns None.
+        events.register_first(f"needs-retry.{SERVICE_EVENT_NAME}", self._count_throttle)
+        if self.retry_timing.scale != 1.0:
+            self._scale_botocore_backoff(botocore_attempts)
         self._max_attempts = max_attempts
 
+    def _scale_botocore_backoff(self, max_attempts: int) -> None:
+        """botocore's standard retry handler again, with its backoff's jitter scaled: the same
+        classification, quota and attempts, shorter sleeps."""
+        events = self.client.meta.events
+        events.unregister(f"needs-retry.{SERVICE_EVENT_NAME}", unique_id=f"retry-config-{SERVICE_EVENT_NAME}")
+        adapter = standard.RetryEventAdapter()
+        detector = standard.ThrottlingErrorDetector(adapter)
+        retry_quota = standard.RetryQuotaChecker(quota.RetryQuota(), detector)
+        scale = self.retry_timing.scale
+        handler = standard.RetryHandler(
+            retry_policy=standard.RetryPolicy(
+                retry_checker=standard.StandardRetryConditions(max_attempts=max_attempts),
+                retry_backoff=standard.ExponentialBackoff(
+                    service_name=SERVICE_EVENT_NAME,
+                    throttling_detector=detector,
+                    random=lambda: scale * random.random(),
+                ),
+            ),
+            retry_event_adapter=adapter,
+            retry_quota=retry_quota,
+            service_name=SERVICE_EVENT_NAME,
+        )
+        events.register(f"after-call.{SERVICE_EVENT_NAME}", retry_quota.release_retry_quota)
+        events.register(
+            f"needs-retry.{SERVICE_EVENT_NAME}", handler.needs_retry, unique_id="lineage-graph-scaled-retry"
+        )
+
     def _count(self, model: Any, **_: Any) -> None:
-        self.calls[model.name] += 1
+        with self._counts_lock:
+            self.calls[model.name] += 1
+
+    def _before_send(self, event_name: str, **_: Any) -> None:
+        """Every HTTP attempt, botocore's retries included: counted, then held to ``max_rps``."""
+        with self._counts_lock:
+            self.attempts[event_name.rsplit(".", 1)[-1]] += 1
+        if self.rate_limiter is not None:
+            self.rate_limiter.acquire()
+        return None
+
+    def _count_throttle(self, **kwargs: Any) -> None:
+        if self._throttling.is_throttling_error(**kwargs):
+            operation = kwargs.get("operation")
+            with self._counts_lock:
+                self.throttles[getattr(operation, "name", "?")] += 1
+        return None
 
     def call(self, operation: str, **params: Any) -> dict[str, Any]:
         """One API call by operation name (``ListArtifacts``), with retries and readable errors."""
         method = getattr(self.client, _snake(operation))
+        timing = self.retry_timing
 
         @retry(
             retry=retry_if_exception(_is_retryable),
-            wait=wait_random_exponential(multiplier=0.5, max=20),
+            wait=wait_random_exponential(
+                multiplier=timing.multiplier * timing.scale, max=timing.max_wait * timing.scale
+            ),
             stop=stop_after_attempt(self._max_attempts),
             before_sleep=before_sleep_log(log, logging.INFO),
+            sleep=timing.sleep,
             reraise=True,
         )
         def attempt() -> dict[str, Any]:
@@ -109,7 +248,7 @@ class SageMakerApi:
         except botocore.exceptions.ClientError as err:
             code = err.response.get("Error", {}).get("Code", "")
             if code in ACCESS_DENIED_CODES:
-                raise AwsError(f"access denied: {operation} needs IAM permission sagemaker:{operation}") from None
+                raise AccessDeniedError(operation) from None
             if code in CREDENTIAL_CODES:
                 raise AwsError(f"AWS rejected the credentials ({code})") from None
             raise
@@ -126,7 +265,13 @@ class SageMakerApi:
             params["NextToken"] = token
 
     def api_calls(self) -> Mapping[str, int]:
-        return dict(self.calls)
+        with self._counts_lock:
+            return dict(self.calls)
+
+    def api_throttles(self) -> Mapping[str, int]:
+        """Throttling responses per operation (each one botocore or tenacity then retried, or gave up on)."""
+        with self._counts_lock:
+            return dict(self.throttles)
 
 
 def _snake(operation: str) -> str:

@@ -8,14 +8,15 @@ Knows nothing of Neo4j.
 from __future__ import annotations
 
 import collections
+import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
 import botocore.exceptions
 
-from lineage_graph.sagemaker.client import SageMakerApi
+from lineage_graph.sagemaker.client import AccessDeniedError, SageMakerApi
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +24,29 @@ PAGE = 100  # the largest MaxResults every list API here accepts
 Record = dict[str, Any]
 
 
+def _reported(listing: Callable[..., Iterator[Record]]) -> Callable[..., Iterator[Record]]:
+    """A listing the credentials may not be allowed: access denied is recorded in ``denied`` and the
+    listing yields nothing more, so the rest of the sync goes on."""
+
+    @functools.wraps(listing)
+    def guarded(self: Crawler, *args: Any, **kwargs: Any) -> Iterator[Record]:
+        try:
+            yield from listing(self, *args, **kwargs)
+        except AccessDeniedError as err:
+            log.warning("%s; skipping what it lists", err)
+            self.denied[err.operation] = err.permission
+
+    return guarded
+
+
 class Crawler:
-    """The listings of one account and region. ``skipped`` counts records that vanished mid-crawl."""
+    """The listings of one account and region. ``skipped`` counts records that vanished mid-crawl;
+    ``denied`` maps each operation the credentials may not call to the missing IAM permission."""
 
     def __init__(self, api: SageMakerApi) -> None:
         self.api = api
         self.skipped: collections.Counter[str] = collections.Counter()
+        self.denied: dict[str, str] = {}
 
     def _describe(self, kind: str, operation: str, **params: Any) -> Record | None:
         """A Describe call, or None when the entity was deleted between list and describe."""
@@ -41,6 +59,7 @@ class Crawler:
                 return None
             raise
 
+    @_reported
     def trial_components(self, modified_since: datetime | None = None) -> Iterator[Record]:
         """Full trial components (parameters, metrics, artifacts, tags, parents) through Search: one call
         per 100, where ListTrialComponents would need a Describe per trial component."""
@@ -67,6 +86,7 @@ class Crawler:
             if "TrialComponent" in result:
                 yield result["TrialComponent"]
 
+    @_reported
     def artifacts(self, created_after: datetime | None = None) -> Iterator[Record]:
         return self.api.paginate(
             "ListArtifacts",
@@ -77,6 +97,7 @@ class Crawler:
             CreatedAfter=created_after,
         )
 
+    @_reported
     def contexts(self, created_after: datetime | None = None) -> Iterator[Record]:
         """Described, because a model group's pipeline execution lives in its Properties."""
         for summary in self.api.paginate(
@@ -91,6 +112,7 @@ class Crawler:
             if described is not None:
                 yield described
 
+    @_reported
     def actions(self, created_after: datetime | None = None) -> Iterator[Record]:
         return self.api.paginate(
             "ListActions",
@@ -101,6 +123,7 @@ class Crawler:
             CreatedAfter=created_after,
         )
 
+    @_reported
     def associations(self, created_after: datetime | None = None) -> Iterator[Record]:
         """Every edge of the account (or those created since) in one scan, not a call per entity."""
         return self.api.paginate(
@@ -112,21 +135,26 @@ class Crawler:
             CreatedAfter=created_after,
         )
 
+    @_reported
     def experiments(self) -> Iterator[Record]:
         return self.api.paginate("ListExperiments", "ExperimentSummaries", MaxResults=PAGE)
 
+    @_reported
     def trials(self, experiment_name: str) -> Iterator[Record]:
         """A trial summary does not name its experiment, so trials are listed per experiment."""
         return self.api.paginate("ListTrials", "TrialSummaries", ExperimentName=experiment_name, MaxResults=PAGE)
 
+    @_reported
     def pipelines(self) -> Iterator[Record]:
         return self.api.paginate("ListPipelines", "PipelineSummaries", MaxResults=PAGE)
 
+    @_reported
     def pipeline_executions(self, pipeline_name: str) -> Iterator[Record]:
         return self.api.paginate(
             "ListPipelineExecutions", "PipelineExecutionSummaries", PipelineName=pipeline_name, MaxResults=PAGE
         )
 
+    @_reported
     def execution_steps(self, execution_arn: str) -> Iterator[Record]:
         return self.api.paginate(
             "ListPipelineExecutionSteps",
