@@ -78,6 +78,9 @@ class RetryTiming:
     sleep: Callable[[float], None] = time.sleep
 
 
+DEFAULT_RETRY_TIMING = RetryTiming()
+
+
 class TokenBucket:
     """A thread-safe token bucket: ``rate`` tokens a second, at most ``capacity`` saved up.
 
@@ -143,7 +146,7 @@ class SageMakerApi:
         retry_timing: RetryTiming | None = None,
     ) -> None:
         self.settings = settings
-        self.retry_timing = retry_timing or RetryTiming()
+        self.retry_timing = retry_timing or DEFAULT_RETRY_TIMING
         try:
             session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
         except botocore.exceptions.ProfileNotFound as err:

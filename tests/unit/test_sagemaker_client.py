@@ -6,15 +6,19 @@ import pytest
 from botocore.stub import Stubber
 
 from lineage_graph.errors import AwsError
-from lineage_graph.sagemaker.client import SageMakerApi
+from lineage_graph.sagemaker.client import AccessDeniedError, RetryTiming, SageMakerApi
+from lineage_graph.sagemaker.crawl import Crawler
 from lineage_graph.settings import AwsSettings
+
+SLEEPS: list[float] = []
 
 
 @pytest.fixture
 def api(monkeypatch: pytest.MonkeyPatch) -> SageMakerApi:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    return SageMakerApi(AwsSettings(region="us-east-1"), max_attempts=3)
+    SLEEPS.clear()
+    return SageMakerApi(AwsSettings(region="us-east-1"), max_attempts=3, retry_timing=RetryTiming(sleep=SLEEPS.append))
 
 
 def _artifact(n: int) -> dict[str, object]:
@@ -68,3 +72,69 @@ def test_validation_errors_are_not_retried(api: SageMakerApi) -> None:
         with pytest.raises(Exception, match="ResourceNotFound"):
             api.call("DescribeContext", ContextName="gone")
         stub.assert_no_pending_responses()
+
+
+def test_tenacity_backoff_is_injectable_and_jittered_exponential(api: SageMakerApi) -> None:
+    with Stubber(api.client) as stub:
+        for _ in range(3):
+            stub.add_client_error("list_actions", service_error_code="ThrottlingException", http_status_code=400)
+        with pytest.raises(Exception, match="ThrottlingException"):
+            api.call("ListActions")
+    # two waits between three attempts, each within its exponential window (0.5 s doubling), none slept
+    assert len(SLEEPS) == 2
+    assert 0 <= SLEEPS[0] <= 1.0
+    assert 0 <= SLEEPS[1] <= 2.0
+
+
+def test_retry_timing_scale_shrinks_the_tenacity_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    sleeps: list[float] = []
+    api = SageMakerApi(
+        AwsSettings(region="us-east-1"), max_attempts=4, retry_timing=RetryTiming(scale=0.001, sleep=sleeps.append)
+    )
+    with Stubber(api.client) as stub:
+        for _ in range(4):
+            stub.add_client_error("list_actions", service_error_code="InternalFailure", http_status_code=500)
+        with pytest.raises(Exception, match="InternalFailure"):
+            api.call("ListActions")
+    assert len(sleeps) == 3
+    assert all(0 <= s <= 0.02 for s in sleeps)
+
+
+def test_access_denied_is_an_aws_error_naming_operation_and_permission(api: SageMakerApi) -> None:
+    with Stubber(api.client) as stub:
+        stub.add_client_error("list_actions", service_error_code="AccessDeniedException", http_status_code=400)
+        with pytest.raises(AccessDeniedError) as caught:
+            api.call("ListActions")
+    assert isinstance(caught.value, AwsError)
+    assert (caught.value.operation, caught.value.permission) == ("ListActions", "sagemaker:ListActions")
+
+
+def test_a_denied_listing_yields_nothing_and_is_recorded_the_next_goes_on(api: SageMakerApi) -> None:
+    crawler = Crawler(api)
+    with Stubber(api.client) as stub:
+        stub.add_client_error("list_actions", service_error_code="AccessDeniedException", http_status_code=400)
+        stub.add_response("list_artifacts", {"ArtifactSummaries": [_artifact(1)]})
+        assert list(crawler.actions()) == []
+        assert [a["ArtifactArn"] for a in crawler.artifacts()] == [_artifact(1)["ArtifactArn"]]
+        stub.assert_no_pending_responses()
+    assert crawler.denied == {"ListActions": "sagemaker:ListActions"}
+
+
+def test_a_denied_describe_inside_a_listing_names_the_describe_permission(api: SageMakerApi) -> None:
+    crawler = Crawler(api)
+    with Stubber(api.client) as stub:
+        stub.add_response("list_contexts", {"ContextSummaries": [{"ContextName": "c1"}]})
+        stub.add_client_error("describe_context", service_error_code="AccessDeniedException", http_status_code=400)
+        assert list(crawler.contexts()) == []
+    assert crawler.denied == {"DescribeContext": "sagemaker:DescribeContext"}
+
+
+def test_other_errors_still_stop_a_listing(api: SageMakerApi) -> None:
+    crawler = Crawler(api)
+    with Stubber(api.client) as stub:
+        stub.add_client_error("list_actions", service_error_code="ValidationException", http_status_code=400)
+        with pytest.raises(Exception, match="ValidationException"):
+            list(crawler.actions())
+    assert crawler.denied == {}
