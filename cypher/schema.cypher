@@ -21,3 +21,15 @@ CREATE INDEX lineage_entity_account IF NOT EXISTS FOR (n:LineageEntity) ON (n.ac
 // Sync bookkeeping (no arn, no LineageEntity label): one watermark per (shard, entity kind), where a
 // shard is "<account>:<region>". A watermark moves only after the data behind it is committed.
 CREATE CONSTRAINT sync_state_key IF NOT EXISTS FOR (s:SyncState) REQUIRE (s.shard, s.kind) IS UNIQUE;
+
+// A full run's cleanup finds the relationships its shard's listings wrote by their `shard` property.
+CREATE INDEX contributed_to_shard IF NOT EXISTS FOR ()-[r:CONTRIBUTED_TO]-() ON (r.shard);
+CREATE INDEX associated_with_shard IF NOT EXISTS FOR ()-[r:ASSOCIATED_WITH]-() ON (r.shard);
+CREATE INDEX derived_from_shard IF NOT EXISTS FOR ()-[r:DERIVED_FROM]-() ON (r.shard);
+CREATE INDEX produced_shard IF NOT EXISTS FOR ()-[r:PRODUCED]-() ON (r.shard);
+CREATE INDEX same_as_shard IF NOT EXISTS FOR ()-[r:SAME_AS]-() ON (r.shard);
+CREATE INDEX associated_shard IF NOT EXISTS FOR ()-[r:ASSOCIATED]-() ON (r.shard);
+CREATE INDEX in_trial_shard IF NOT EXISTS FOR ()-[r:IN_TRIAL]-() ON (r.shard);
+CREATE INDEX in_experiment_shard IF NOT EXISTS FOR ()-[r:IN_EXPERIMENT]-() ON (r.shard);
+CREATE INDEX has_execution_shard IF NOT EXISTS FOR ()-[r:HAS_EXECUTION]-() ON (r.shard);
+CREATE INDEX executed_shard IF NOT EXISTS FOR ()-[r:EXECUTED]-() ON (r.shard);

@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 
 from lineage_graph.arn import MalformedArnError
 from lineage_graph.graph import model, transform
+from lineage_graph.graph.cleanup import Sweeper
 from lineage_graph.graph.load import GraphWriter, WriteCounts, batched
 from lineage_graph.graph.transform import EdgeRow, NodeRow, Record
 from lineage_graph.sagemaker.client import SageMakerApi
@@ -33,6 +35,7 @@ ASSOCIATIONS = "Association"
 # SageMaker's lineage is eventually consistent (auto-created lineage can lag about two minutes).
 DEFAULT_OVERLAP = timedelta(minutes=10)
 RUNNING_STATUSES = frozenset({"Executing", "Stopping"})
+DEFAULT_MAX_DELETE_FRACTION = 0.05
 
 
 @dataclass
@@ -40,6 +43,7 @@ class SyncReport:
     region: str
     account: str
     modes: dict[str, str] = field(default_factory=dict)  # kind -> "full" | "incremental"
+    cleanup: dict[str, Any] | None = None  # full runs: what the sweep removed, or why it did not
     nodes: dict[str, WriteCounts] = field(default_factory=dict)
     placeholders_created: int = 0
     edges_seen: collections.Counter[str] = field(default_factory=collections.Counter)
@@ -65,6 +69,7 @@ class SyncReport:
             },
             "pipeline_steps": {"linked": self.steps_linked, "unmatched": self.steps_unmatched},
             "skipped": dict(self.skipped),
+            "cleanup": self.cleanup,
             "api_calls": dict(sorted(self.api_calls.items())),
             "api_calls_total": sum(self.api_calls.values()),
             "throttles": dict(sorted(self.throttles.items())),
@@ -80,6 +85,8 @@ def run_sync(
     *,
     full: bool = False,
     overlap: timedelta = DEFAULT_OVERLAP,
+    max_delete_fraction: float = DEFAULT_MAX_DELETE_FRACTION,
+    force_delete: bool = False,
 ) -> SyncReport:
     """Sync one account and region into the graph; rerunning it writes nothing new.
 
@@ -87,6 +94,9 @@ def run_sync(
     for trial components, modified since it, less ``overlap`` for SageMaker's eventual consistency)
     and full otherwise or with ``full``. A kind's watermark is this run's start time, stored once the
     kind is committed, so a sync killed half-way redoes only the kinds it had not finished.
+
+    A ``full`` run also removes what SageMaker no longer has (``graph.cleanup``), unless the crawl was
+    partial or the removal would exceed ``max_delete_fraction`` of the shard (without ``force_delete``).
     """
     started = time.monotonic()
     started_at = datetime.now(UTC)
@@ -94,6 +104,8 @@ def run_sync(
     crawler = Crawler(api)
     report = SyncReport(region=api.region, account=account)
     writer.apply_schema()
+    writer.shard = shard
+    writer.stamp = uuid.uuid4().hex if full else None
     watermarks = {} if full else writer.watermarks(shard)
 
     def since(kind: str) -> datetime | None:
@@ -101,8 +113,10 @@ def run_sync(
         report.modes[kind] = "full" if mark is None else "incremental"
         return None if mark is None else mark - overlap
 
-    def committed(kind: str) -> None:
-        writer.set_watermark(shard, kind, started_at)
+    def committed(kind: str, *operations: str) -> None:
+        """Advance a kind's watermark, unless a listing behind it was denied (then nothing was read)."""
+        if not any(op in crawler.denied for op in operations):
+            writer.set_watermark(shard, kind, started_at)
 
     def nodes(kind: str, rows: Iterable[NodeRow], changed: list[str] | None = None) -> None:
         log.info("syncing %s", kind)
@@ -132,21 +146,22 @@ def run_sync(
 
     kind = model.TRIAL_COMPONENT.label
     for batch in batched(crawler.trial_components(modified_since=since(kind)), writer.batch_size):
-        nodes(kind, safe(kind, batch, transform.trial_component))
-        _structure(writer, report, [edge for rec in safe(kind, batch, transform.trial_memberships) for edge in rec])
-    committed(kind)
+        both = list(safe(kind, batch, lambda rec: (transform.trial_component(rec), transform.trial_memberships(rec))))
+        nodes(kind, (node for node, _ in both))
+        _structure(writer, report, [edge for _, edges in both for edge in edges])
+    committed(kind, "Search")
 
-    for kind, listing, make in (
-        (model.ARTIFACT.label, crawler.artifacts, transform.artifact),
-        (model.CONTEXT.label, crawler.contexts, transform.context),
-        (model.ACTION.label, crawler.actions, transform.action),
+    for kind, listing, make, operations in (
+        (model.ARTIFACT.label, crawler.artifacts, transform.artifact, ("ListArtifacts",)),
+        (model.CONTEXT.label, crawler.contexts, transform.context, ("ListContexts", "DescribeContext")),
+        (model.ACTION.label, crawler.actions, transform.action, ("ListActions",)),
     ):
         nodes(kind, safe(kind, listing(since(kind)), make))
-        committed(kind)
+        committed(kind, *operations)
     _sync_associations(
         writer, report, safe("Association", crawler.associations(since(ASSOCIATIONS)), transform.association)
     )
-    committed(ASSOCIATIONS)
+    committed(ASSOCIATIONS, "ListAssociations")
 
     pipeline_names: list[str] = []
     pipelines = _remember(crawler.pipelines(), "PipelineName", pipeline_names)
@@ -177,6 +192,15 @@ def run_sync(
             report.steps_unmatched += unmatched
 
     report.skipped.update(crawler.skipped)
+    if writer.stamp is not None:
+        gaps = {**{k: str(v) for k, v in report.skipped.items()}, **crawler.denied}
+        if gaps:  # what a partial crawl missed would look deleted
+            report.cleanup = {"skipped": "partial crawl: " + ", ".join(f"{k} {v}" for k, v in gaps.items())}
+        else:
+            swept = Sweeper(writer.driver, writer.database).sweep(
+                account, api.region, shard, writer.stamp, max_delete_fraction=max_delete_fraction, force=force_delete
+            )
+            report.cleanup = {**vars(swept), "fraction": round(swept.fraction, 4)}
     report.api_calls = dict(api.api_calls())
     report.throttles = dict(api.api_throttles())
     report.denied = dict(crawler.denied)

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from click.testing import CliRunner
+from fixtures.snapshots import lineage_snapshot
 from neo4j import Driver
 
 from lineage_graph.cli import cli
@@ -18,19 +19,6 @@ def sync(env: dict[str, str], *args: str) -> dict[str, Any]:
     result = CliRunner().invoke(cli, ["sync", "--format", "json", *args], env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return dict(json.loads(result.stdout))
-
-
-def lineage_snapshot(driver: Driver) -> tuple[list[Any], list[Any]]:
-    nodes = driver.execute_query(
-        "MATCH (n:LineageEntity) RETURN n.arn AS arn, labels(n) AS l, properties(n) AS p ORDER BY arn",
-        database_="neo4j",
-    ).records
-    rels = driver.execute_query(
-        "MATCH (s:LineageEntity)-[r]->(d:LineageEntity) "
-        "RETURN s.arn, type(r), d.arn, properties(r) ORDER BY s.arn, type(r), d.arn",
-        database_="neo4j",
-    ).records
-    return [(r["arn"], sorted(r["l"]), r["p"]) for r in nodes], [tuple(r.values()) for r in rels]
 
 
 def train(client: Any, name: str, train_uri: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import boto3
 import pytest
 from click.testing import CliRunner, Result
+from fixtures.snapshots import lineage_snapshot
 from neo4j import Driver
 
 from lineage_graph.cli import cli
@@ -130,27 +131,14 @@ def test_sync_writes_every_entity_and_association(synced: dict[str, Any], demo: 
 
 
 def test_second_sync_changes_nothing(synced: dict[str, Any], env: dict[str, str], neo4j_driver: Driver) -> None:
-    def snapshot() -> Any:
-        nodes = neo4j_driver.execute_query(
-            # Lineage only: bookkeeping (watermarks) moves on every run by design.
-            "MATCH (n:LineageEntity) RETURN n.arn AS arn, labels(n) AS l, properties(n) AS p ORDER BY arn",
-            database_="neo4j",
-        ).records
-        rels = neo4j_driver.execute_query(
-            "MATCH (s:LineageEntity)-[r]->(d:LineageEntity) "
-            "RETURN s.arn, type(r), d.arn, properties(r) ORDER BY s.arn, type(r), d.arn",
-            database_="neo4j",
-        ).records
-        return [tuple(r.values()) for r in nodes], [tuple(r.values()) for r in rels]
-
-    before = snapshot()
+    before = lineage_snapshot(neo4j_driver)
     result = run_cli(env, "sync", "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert all(c["created"] == 0 and c["updated"] == 0 for c in report["nodes"].values()), report["nodes"]
     assert all(e["created"] == 0 for e in report["edges"].values()), report["edges"]
     assert report["placeholders_created"] == 0
-    assert snapshot() == before
+    assert lineage_snapshot(neo4j_driver) == before
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from lineage_graph.present.formats import table, to_json
 from lineage_graph.sagemaker.client import SageMakerApi
 from lineage_graph.sagemaker.identity import caller_account
 from lineage_graph.settings import AwsSettings, Neo4jSettings
-from lineage_graph.sync import DEFAULT_OVERLAP, SyncReport, run_sync
+from lineage_graph.sync import DEFAULT_MAX_DELETE_FRACTION, DEFAULT_OVERLAP, SyncReport, run_sync
 
 
 @click.command("sync")
@@ -29,6 +29,14 @@ from lineage_graph.sync import DEFAULT_OVERLAP, SyncReport, run_sync
 @click.option(
     "--full", is_flag=True, help="Crawl everything, ignoring watermarks (default: incremental where one exists)."
 )
+@click.option(
+    "--max-delete-fraction",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_MAX_DELETE_FRACTION,
+    show_default=True,
+    help="With --full: refuse to delete more than this share of the shard's nodes or relationships.",
+)
+@click.option("--force-delete", is_flag=True, help="With --full: delete however much SageMaker no longer has.")
 @click.option(
     "--overlap-seconds",
     type=click.IntRange(0),
@@ -46,7 +54,14 @@ from lineage_graph.sync import DEFAULT_OVERLAP, SyncReport, run_sync
 )
 @verbosity_option
 def sync_command(
-    aws: AwsSettings, neo4j: Neo4jSettings, batch_size: int, full: bool, overlap_seconds: int, fmt: str
+    aws: AwsSettings,
+    neo4j: Neo4jSettings,
+    batch_size: int,
+    full: bool,
+    max_delete_fraction: float,
+    force_delete: bool,
+    overlap_seconds: int,
+    fmt: str,
 ) -> None:
     """Sync a SageMaker account's lineage (one region) into Neo4j.
 
@@ -63,7 +78,15 @@ def sync_command(
     account = caller_account(aws)
     with connect(neo4j) as driver:
         writer = GraphWriter(driver, neo4j.database, batch_size=batch_size)
-        report = run_sync(api, writer, account, full=full, overlap=timedelta(seconds=overlap_seconds))
+        report = run_sync(
+            api,
+            writer,
+            account,
+            full=full,
+            overlap=timedelta(seconds=overlap_seconds),
+            max_delete_fraction=max_delete_fraction,
+            force_delete=force_delete,
+        )
     click.echo(to_json(report.to_dict()) if fmt == "json" else format_report(report))
 
 
@@ -80,6 +103,8 @@ def format_report(report: SyncReport) -> str:
         f"{data['pipeline_steps']['linked']}, unmatched: {data['pipeline_steps']['unmatched']}",
         table(calls, ["operation", "calls"]),
     ]
+    if data["cleanup"]:
+        parts.append("cleanup: " + ", ".join(f"{k} {v}" for k, v in data["cleanup"].items()))
     if data["skipped"]:
         parts.append("skipped: " + ", ".join(f"{k} {v}" for k, v in data["skipped"].items()))
     return "\n\n".join(parts)

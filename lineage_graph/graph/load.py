@@ -69,6 +69,10 @@ class GraphWriter:
         self.driver = driver
         self.database = database
         self.batch_size = batch_size
+        # Set by a full run: every node and relationship it sees gets this stamp, and cleanup removes
+        # what the run did not stamp. Edges also record the shard whose listing found them.
+        self.stamp: str | None = None
+        self.shard: str | None = None
 
     def _run(self, query: str, **params: Any) -> Any:
         return self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.WRITE)
@@ -122,16 +126,22 @@ class GraphWriter:
                 query = f"""
                     UNWIND $rows AS row
                     MERGE (n:{model.ENTITY_LABEL} {{arn: row.arn}})
-                    WITH n, row, n.content_hash IS NULL AS created
-                    WHERE created OR n.content_hash <> row.content_hash
-                    {stale_types}
-                    REMOVE n:{model.PLACEHOLDER_LABEL}
-                    SET n = row
-                    SET n{_labels(labels)}
-                    RETURN count(*) AS written, sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
-                           collect(n.arn) AS arns
+                    WITH n, row, n.content_hash IS NULL AS created,
+                         coalesce(n.content_hash = row.content_hash, false) AS same
+                    CALL (n, row, same) {{
+                        WITH n, row WHERE NOT same
+                        {stale_types}
+                        REMOVE n:{model.PLACEHOLDER_LABEL}
+                        SET n = row
+                        SET n{_labels(labels)}
+                    }}
+                    FOREACH (_ IN CASE WHEN $stamp IS NULL THEN [] ELSE [1] END | SET n.sync_stamp = $stamp)
+                    WITH n, created, same
+                    RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS written,
+                           sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
+                           [arn IN collect(CASE WHEN same THEN null ELSE n.arn END) WHERE arn IS NOT NULL] AS arns
                 """
-                record = self._run(query, rows=props).records[0]
+                record = self._run(query, rows=props, stamp=self.stamp).records[0]
                 if changed is not None:
                     changed.extend(record["arns"])
                 counts.add(
@@ -174,9 +184,11 @@ class GraphWriter:
                     MATCH (s:{model.ENTITY_LABEL} {{arn: row.source_arn}})
                     MATCH (d:{model.ENTITY_LABEL} {{arn: row.destination_arn}})
                     MERGE (s)-[r:{_rel_type(rel_type)}]->(d)
-                    ON CREATE SET r = row.props
+                    ON CREATE SET r = row.props, r.shard = $shard
+                    FOREACH (_ IN CASE WHEN $stamp IS NULL THEN [] ELSE [1] END | SET r.sync_stamp = $stamp)
                 """
-                created[rel_type] += self._run(query, rows=params).summary.counters.relationships_created
+                summary = self._run(query, rows=params, stamp=self.stamp, shard=self.shard).summary
+                created[rel_type] += summary.counters.relationships_created
         return created
 
     def write_steps(self, rows: Iterable[StepRow]) -> tuple[int, int]:
@@ -201,10 +213,11 @@ class GraphWriter:
                     {target}
                     MERGE (pe)-[r:{_rel_type(model.EXECUTED[0])}]->(t)
                     FOREACH (_ IN CASE WHEN r.content_hash = row.props.content_hash THEN [] ELSE [1] END |
-                        SET r = row.props)
+                        SET r = row.props, r.shard = $shard)
+                    FOREACH (_ IN CASE WHEN $stamp IS NULL THEN [] ELSE [1] END | SET r.sync_stamp = $stamp)
                     RETURN count(*) AS linked
                 """
-                matched = self._run(query, rows=params).records[0]["linked"]
+                matched = self._run(query, rows=params, stamp=self.stamp, shard=self.shard).records[0]["linked"]
                 linked += matched
                 unmatched += len(params) - matched
         return linked, unmatched

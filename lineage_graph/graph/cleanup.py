@@ -1,0 +1,130 @@
+"""Stamp-and-sweep after a full run: remove from one shard what SageMaker no longer has.
+
+A full run stamps every node and relationship it sees (``GraphWriter.stamp``). The sweep then, for the
+shard's account and region only: deletes the relationships its listings found before but not now (in
+bounded batches, before any node); turns entities that are gone but still have a current edge into
+placeholders (the association still exists in SageMaker); deletes the rest; and drops placeholders left
+with no edge. It refuses to delete more than a fraction of the shard unless forced, and callers skip it
+altogether after a partial crawl. Knows nothing of boto3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import Driver, RoutingControl
+
+from lineage_graph.graph import model
+
+_REL_TYPES = (*model.LINEAGE_RELATIONSHIPS, *(r[0] for r in model.STRUCTURE_RELATIONSHIPS))
+_STALE_NODE = f"""
+    MATCH (n:{model.ENTITY_LABEL} {{account: $account, region: $region}})
+    WHERE NOT n:{model.PLACEHOLDER_LABEL} AND coalesce(n.sync_stamp, '') <> $stamp
+"""
+_PLACEHOLDER_PROPS = ("arn", "name", "lineage_type", "type", "account", "region")
+
+
+@dataclass
+class SweepResult:
+    stale_nodes: int = 0
+    stale_relationships: int = 0
+    total_nodes: int = 0
+    total_relationships: int = 0
+    refused: bool = False
+    relationships_deleted: int = 0
+    nodes_deleted: int = 0
+    nodes_made_placeholders: int = 0
+    placeholders_deleted: int = 0
+
+    @property
+    def fraction(self) -> float:
+        """The larger share of the shard's nodes or relationships the sweep would delete."""
+        return max(
+            self.stale_nodes / self.total_nodes if self.total_nodes else 0.0,
+            self.stale_relationships / self.total_relationships if self.total_relationships else 0.0,
+        )
+
+
+class Sweeper:
+    def __init__(self, driver: Driver, database: str, batch_size: int = 5000) -> None:
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+
+    def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        result = self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.WRITE)
+        return [r.data() for r in result.records]
+
+    def _repeat(self, query: str, **params: object) -> int:
+        """Run a ``... LIMIT $limit ... RETURN count(*) AS n`` batch until it touches nothing."""
+        total = 0
+        while n := int(self._run(query, limit=self.batch_size, **params)[0]["n"]):
+            total += n
+        return total
+
+    def measure(self, account: str, region: str, shard: str, stamp: str) -> SweepResult:
+        nodes = self._run(
+            f"""
+            MATCH (n:{model.ENTITY_LABEL} {{account: $account, region: $region}})
+            WHERE NOT n:{model.PLACEHOLDER_LABEL}
+            RETURN count(n) AS total, count(CASE WHEN coalesce(n.sync_stamp, '') <> $stamp THEN 1 END) AS stale
+            """,
+            account=account,
+            region=region,
+            stamp=stamp,
+        )[0]
+        result = SweepResult(stale_nodes=int(nodes["stale"]), total_nodes=int(nodes["total"]))
+        for rel_type in _REL_TYPES:
+            rels = self._run(
+                f"""
+                MATCH ()-[r:`{rel_type}`]->() WHERE r.shard = $shard
+                RETURN count(r) AS total, count(CASE WHEN coalesce(r.sync_stamp, '') <> $stamp THEN 1 END) AS stale
+                """,
+                shard=shard,
+                stamp=stamp,
+            )[0]
+            result.total_relationships += int(rels["total"])
+            result.stale_relationships += int(rels["stale"])
+        return result
+
+    def sweep(
+        self, account: str, region: str, shard: str, stamp: str, *, max_delete_fraction: float, force: bool = False
+    ) -> SweepResult:
+        result = self.measure(account, region, shard, stamp)
+        if result.fraction > max_delete_fraction and not force:
+            result.refused = True
+            return result
+        for rel_type in _REL_TYPES:
+            result.relationships_deleted += self._repeat(
+                f"""
+                MATCH ()-[r:`{rel_type}`]->() WHERE r.shard = $shard AND coalesce(r.sync_stamp, '') <> $stamp
+                WITH r LIMIT $limit DELETE r RETURN count(*) AS n
+                """,
+                shard=shard,
+                stamp=stamp,
+            )
+        keep = ", ".join(f"{p}: n.{p}" for p in _PLACEHOLDER_PROPS)
+        result.nodes_made_placeholders = self._repeat(
+            f"""{_STALE_NODE} AND EXISTS {{ (n)--() }}
+            WITH n LIMIT $limit
+            SET n = {{{keep}, placeholder: true}}, n:{model.PLACEHOLDER_LABEL}
+            RETURN count(*) AS n
+            """,
+            account=account,
+            region=region,
+            stamp=stamp,
+        )
+        result.nodes_deleted = self._repeat(
+            f"{_STALE_NODE} WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
+            account=account,
+            region=region,
+            stamp=stamp,
+        )
+        result.placeholders_deleted = self._repeat(
+            f"""
+            MATCH (n:{model.PLACEHOLDER_LABEL}) WHERE NOT EXISTS {{ (n)--() }}
+            WITH n LIMIT $limit DELETE n RETURN count(*) AS n
+            """
+        )
+        return result

@@ -1,0 +1,97 @@
+"""--full reconciles: what SageMaker no longer has leaves the graph, within a delete bound, and the result
+equals a fresh full sync of the same account."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fixtures.snapshots import lineage_snapshot
+from neo4j import Driver
+
+from lineage_graph.cli import cli
+
+
+@pytest.fixture
+def env(sandbox_url: str, neo4j_settings: Any) -> dict[str, str]:
+    return {
+        "AWS_ENDPOINT_URL_SAGEMAKER": sandbox_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "NEO4J_URI": neo4j_settings.uri,
+        "NEO4J_PASSWORD": neo4j_settings.password,
+    }
+
+
+def sync(env: dict[str, str], *args: str) -> dict[str, Any]:
+    result = CliRunner().invoke(cli, ["sync", "--format", "json", *args], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return dict(json.loads(result.stdout))
+
+
+def artifact(client: Any, name: str) -> str:
+    return str(
+        client.create_artifact(ArtifactName=name, Source={"SourceUri": f"s3://b/{name}"}, ArtifactType="DataSet")[
+            "ArtifactArn"
+        ]
+    )
+
+
+def test_full_run_removes_what_is_gone_and_keeps_edges_to_deleted_ends(
+    sagemaker_client: Any, env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    raw, features, extra = (
+        artifact(sagemaker_client, "raw"),
+        artifact(sagemaker_client, "features"),
+        artifact(sagemaker_client, "extra"),
+    )
+    keep = [artifact(sagemaker_client, f"keep-{i}") for i in range(3)]
+    sagemaker_client.add_association(SourceArn=raw, DestinationArn=features, AssociationType="DerivedFrom")
+    sagemaker_client.add_association(SourceArn=features, DestinationArn=extra, AssociationType="ContributedTo")
+    first = sync(env, "--full")
+    assert first["cleanup"]["stale_nodes"] == 0 and first["cleanup"]["nodes_deleted"] == 0
+
+    sagemaker_client.delete_association(SourceArn=features, DestinationArn=extra)
+    sagemaker_client.delete_artifact(ArtifactArn=extra)
+    sagemaker_client.delete_artifact(ArtifactArn=raw)  # its DerivedFrom association stays in SageMaker
+
+    refused = sync(env, "--full")  # 2 of 6 artifacts and 1 of 2 edges would go: over the 5% bound
+    assert refused["cleanup"]["refused"] is True
+    assert refused["cleanup"]["nodes_deleted"] == 0 and refused["cleanup"]["relationships_deleted"] == 0
+    assert clean_neo4j.execute_query("MATCH (n {arn: $a}) RETURN n", a=extra, database_="neo4j").records
+
+    report = sync(env, "--full", "--max-delete-fraction", "0.5")
+    cleanup = report["cleanup"]
+    assert cleanup["refused"] is False
+    assert (cleanup["relationships_deleted"], cleanup["nodes_deleted"], cleanup["nodes_made_placeholders"]) == (1, 1, 1)
+    placeholder = clean_neo4j.execute_query(
+        "MATCH (p:Placeholder {arn: $a})-[:DERIVED_FROM]->(f {arn: $f}) RETURN p.type AS type, p.name AS name",
+        a=raw,
+        f=features,
+        database_="neo4j",
+    ).records
+    assert [(r["type"], r["name"]) for r in placeholder] == [("DataSet", "raw")]
+    assert not clean_neo4j.execute_query("MATCH (n {arn: $a}) RETURN n", a=extra, database_="neo4j").records
+    assert len(keep) == 3
+
+    reconciled = lineage_snapshot(clean_neo4j)
+    clean_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
+    sync(env, "--full")
+    assert lineage_snapshot(clean_neo4j) == reconciled
+
+
+def test_force_delete_overrides_the_bound_and_incremental_runs_never_delete(
+    sagemaker_client: Any, env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    arns = [artifact(sagemaker_client, f"a-{i}") for i in range(4)]
+    sync(env)
+    for arn in arns[:2]:
+        sagemaker_client.delete_artifact(ArtifactArn=arn)
+    assert sync(env)["cleanup"] is None  # incremental: deletions are invisible, nothing is removed
+    assert clean_neo4j.execute_query("MATCH (a:Artifact) RETURN count(a) AS n", database_="neo4j").records[0]["n"] == 4
+    forced = sync(env, "--full", "--force-delete")
+    assert forced["cleanup"]["nodes_deleted"] == 2
+    assert clean_neo4j.execute_query("MATCH (a:Artifact) RETURN count(a) AS n", database_="neo4j").records[0]["n"] == 2
