@@ -159,7 +159,7 @@ class SageMakerApi:
             "sagemaker",
             endpoint_url=settings.endpoint_url,
             config=Config(
-                retries={"mode": "standard", "max_attempts": botocore_attempts},
+                retries={"mode": "standard", "total_max_attempts": botocore_attempts},
                 user_agent_extra=f"lineage-graph/{__version__}",
             ),
         )

@@ -7,6 +7,8 @@ Client side, any boto3 SageMaker client reaches it with dummy credentials and an
 
 or, without code changes, ``export AWS_ENDPOINT_URL_SAGEMAKER=<url>`` (botocore ≥ 1.31 reads it).
 State is per account and region, in memory; ``POST <url>/moto-api/reset`` empties it (lineage included).
+Faults (throttling, 5xx, latency, access denied) are injected by ``lineage_graph.sandbox.faults``, set at
+start (``faults=FaultConfig(...)``), from Python (``set_faults``) or over HTTP (``<url>/lineage-graph/faults``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import threading
 from typing import Any
 
 from lineage_graph.errors import ConfigurationError
+from lineage_graph.sandbox.faults import FaultConfig, FaultInjector
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5005
@@ -27,15 +30,40 @@ class SandboxServer:
     """A moto server with ``lineage_graph.sandbox.install()`` applied, serving in a background thread.
 
     ``SandboxServer(port=0).start()`` picks a free port and returns the URL; ``stop()`` shuts it down.
-    A port already in use raises ``ConfigurationError`` at ``start()``.
+    A port already in use raises ``ConfigurationError`` at ``start()``. ``faults`` are injected into
+    SageMaker requests from the start; ``set_faults`` changes them at any time.
     """
 
-    def __init__(self, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, log_requests: bool = False) -> None:
+    def __init__(
+        self,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        *,
+        log_requests: bool = False,
+        faults: FaultConfig | None = None,
+    ) -> None:
         self.host = host
         self.port = port
         self.log_requests = log_requests
+        self.fault_injector = FaultInjector(config=faults)
         self._server: Any = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def faults(self) -> FaultConfig:
+        return self.fault_injector.config
+
+    def set_faults(self, config: FaultConfig | None = None, /, **changes: Any) -> FaultConfig:
+        """Replace the faults with ``config``, or change some fields (``set_faults(throttle_rate=0.3)``)."""
+        if config is not None:
+            self.fault_injector.configure(config)
+        if changes or config is None:
+            self.fault_injector.update(**changes)
+        return self.fault_injector.config
+
+    def fault_counters(self) -> dict[str, Any]:
+        """Requests seen and faults injected so far: requests, throttled, errors, denied, by_operation."""
+        return self.fault_injector.counters()
 
     @property
     def url(self) -> str:
@@ -55,7 +83,8 @@ class SandboxServer:
         from lineage_graph.sandbox import install
 
         install()
-        app = DomainDispatcherApplication(create_backend_app)
+        self.fault_injector.app = DomainDispatcherApplication(create_backend_app)
+        app = self.fault_injector
         handler = MotoRequestHandler
         if not self.log_requests:
 
@@ -121,7 +150,8 @@ class SandboxServer:
 
 
 def client_for(url: str, region: str = "us-east-1", **config: Any) -> Any:
-    """A boto3 SageMaker client for the sandbox at ``url`` (dummy credentials, one attempt per call)."""
+    """A boto3 SageMaker client for the sandbox at ``url`` (dummy credentials, one attempt per call unless
+    ``retries`` says otherwise; other ``config`` goes to botocore's ``Config``)."""
     import boto3
     from botocore.config import Config
 
@@ -131,7 +161,7 @@ def client_for(url: str, region: str = "us-east-1", **config: Any) -> Any:
         region_name=region,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        config=Config(retries={"max_attempts": 1}, **config),
+        config=Config(**{"retries": {"mode": "standard", "total_max_attempts": 1}, **config}),
     )
 
 
