@@ -100,6 +100,7 @@ def serve_command(
             summary = seed_demo(client_for(url, region))
             click.echo(f"seeded the demo account in {region}: {summary}", err=True)
         server.set_faults(faults)
+        server.fault_injector.reset_counters()  # count what the faults do to clients, not the seed
         if faults != FaultConfig():
             click.echo(f"injecting faults: {faults.to_dict()}  (change them at {url}{CONTROL_PATH})", err=True)
         click.echo(f"SageMaker sandbox listening on {url}  (Ctrl-C to stop)", err=True)
