@@ -118,9 +118,26 @@ def run_sync(
         if not any(op in crawler.denied for op in operations):
             writer.set_watermark(shard, kind, started_at)
 
-    def nodes(kind: str, rows: Iterable[NodeRow], changed: list[str] | None = None) -> None:
+    def load_pages(
+        kind: str, records: Iterable[Record], time_key: str, write: Callable[[list[Record]], None], *operations: str
+    ) -> None:
+        """Write a listing page by page (it is sorted by ``time_key``, oldest first). After each committed
+        page the kind's watermark moves up to the newest time in it, so a sync killed half-way resumes
+        from its last page; once the listing ends it moves to this run's start."""
+        mark = watermarks.get(kind)
+        for batch in batched(records, writer.batch_size):
+            write(batch)
+            newest = max((r[time_key] for r in batch if isinstance(r.get(time_key), datetime)), default=None)
+            if newest is not None and not any(op in crawler.denied for op in operations):
+                newest = min(newest, started_at)
+                if mark is None or newest > mark:
+                    writer.set_watermark(shard, kind, newest)
+                    mark = newest
+        committed(kind, *operations)
+
+    def nodes(kind: str, rows: Iterable[NodeRow]) -> None:
         log.info("syncing %s", kind)
-        report.nodes.setdefault(kind, WriteCounts()).add(writer.write_nodes(rows, changed))
+        report.nodes.setdefault(kind, WriteCounts()).add(writer.write_nodes(rows))
 
     def safe(kind: str, records: Iterable[Record], make: Callable[[Record], T]) -> Iterator[T]:
         """One malformed record is counted and skipped; it never stops the sync."""
@@ -144,24 +161,32 @@ def run_sync(
             writer, report, [EdgeRow(model.IN_EXPERIMENT[0], t.arn, experiment_arn_of(t), {}) for t in trial_rows]
         )
 
-    kind = model.TRIAL_COMPONENT.label
-    for batch in batched(crawler.trial_components(modified_since=since(kind)), writer.batch_size):
+    def entities(kind: str, make: Callable[[Record], NodeRow]) -> Callable[[list[Record]], None]:
+        return lambda batch: nodes(kind, safe(kind, batch, make))
+
+    def trial_components(batch: list[Record]) -> None:
+        kind = model.TRIAL_COMPONENT.label
         both = list(safe(kind, batch, lambda rec: (transform.trial_component(rec), transform.trial_memberships(rec))))
         nodes(kind, (node for node, _ in both))
         _structure(writer, report, [edge for _, edges in both for edge in edges])
-    committed(kind, "Search")
 
+    kind = model.TRIAL_COMPONENT.label
+    load_pages(
+        kind, crawler.trial_components(modified_since=since(kind)), "LastModifiedTime", trial_components, "Search"
+    )
     for kind, listing, make, operations in (
         (model.ARTIFACT.label, crawler.artifacts, transform.artifact, ("ListArtifacts",)),
         (model.CONTEXT.label, crawler.contexts, transform.context, ("ListContexts", "DescribeContext")),
         (model.ACTION.label, crawler.actions, transform.action, ("ListActions",)),
     ):
-        nodes(kind, safe(kind, listing(since(kind)), make))
-        committed(kind, *operations)
-    _sync_associations(
-        writer, report, safe("Association", crawler.associations(since(ASSOCIATIONS)), transform.association)
+        load_pages(kind, listing(since(kind)), "CreationTime", entities(kind, make), *operations)
+    load_pages(
+        ASSOCIATIONS,
+        crawler.associations(since(ASSOCIATIONS)),
+        "CreationTime",
+        lambda batch: _write_associations(writer, report, list(safe(ASSOCIATIONS, batch, transform.association))),
+        "ListAssociations",
     )
-    committed(ASSOCIATIONS, "ListAssociations")
 
     pipeline_names: list[str] = []
     pipelines = _remember(crawler.pipelines(), "PipelineName", pipeline_names)
@@ -174,22 +199,23 @@ def run_sync(
                 partial(transform.pipeline_execution, pipeline_name=pipeline_name),
             )
         )
-        # Steps are listed again only for executions that are new, changed (status) or still running.
-        changed: list[str] = []
-        nodes(model.PIPELINE_EXECUTION.label, execution_rows, changed)
+        nodes(model.PIPELINE_EXECUTION.label, execution_rows)
         pipeline_arn = pipeline_arn_of(execution_rows[0]) if execution_rows else None
         if pipeline_arn:
             _structure(
                 writer, report, [EdgeRow(model.HAS_EXECUTION[0], pipeline_arn, e.arn, {}) for e in execution_rows]
             )
-        refresh = set(changed) | {e.arn for e in execution_rows if e.props.get("status") in RUNNING_STATUSES}
-        for execution in execution_rows:
-            if not full and execution.arn not in refresh:
+        # Steps are listed again only for executions that are new, changed or still running (all on --full).
+        arns = [e.arn for e in execution_rows]
+        refresh = set(arns) if full else writer.executions_needing_steps(arns, RUNNING_STATUSES)
+        for arn in arns:
+            if arn not in refresh:
                 continue
-            steps = (transform.execution_step(s, execution.arn) for s in crawler.execution_steps(execution.arn))
+            steps = (transform.execution_step(s, arn) for s in crawler.execution_steps(arn))
             linked, unmatched = writer.write_steps(s for s in steps if s is not None)
             report.steps_linked += linked
             report.steps_unmatched += unmatched
+            writer.mark_steps_synced(arn)
 
     report.skipped.update(crawler.skipped)
     if writer.stamp is not None:
@@ -208,28 +234,15 @@ def run_sync(
     return report
 
 
-def _sync_associations(
-    writer: GraphWriter, report: SyncReport, associations: Iterable[tuple[EdgeRow, list[NodeRow]]]
+def _write_associations(
+    writer: GraphWriter, report: SyncReport, associations: list[tuple[EdgeRow, list[NodeRow]]]
 ) -> None:
-    """Placeholders first (only where no node has the ARN), then the edges, batch by batch."""
-    log.info("syncing associations")
-    batch_edges: list[EdgeRow] = []
-    batch_ends: list[NodeRow] = []
-
-    def flush() -> None:
-        report.placeholders_created += writer.write_placeholders(batch_ends)
-        for edge in batch_edges:
-            report.edges_seen[edge.rel_type] += 1
-        report.edges_created.update(writer.write_edges(batch_edges))
-        batch_edges.clear()
-        batch_ends.clear()
-
-    for edge, ends in associations:
-        batch_edges.append(edge)
-        batch_ends.extend(ends)
-        if len(batch_edges) >= writer.batch_size:
-            flush()
-    flush()
+    """Placeholders first (only where no node has the ARN), then the edges."""
+    report.placeholders_created += writer.write_placeholders(end for _, ends in associations for end in ends)
+    edges = [edge for edge, _ in associations]
+    for edge in edges:
+        report.edges_seen[edge.rel_type] += 1
+    report.edges_created.update(writer.write_edges(edges))
 
 
 def _remember(records: Iterable[Record], key: str, names: list[str]) -> Iterator[Record]:

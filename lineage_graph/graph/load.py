@@ -112,9 +112,8 @@ class GraphWriter:
             deleted += count
         return deleted
 
-    def write_nodes(self, rows: Iterable[NodeRow], changed: list[str] | None = None) -> WriteCounts:
-        """Upsert entities; a placeholder with the same ARN becomes the real entity. The ARNs of nodes
-        created or updated are appended to ``changed`` when given."""
+    def write_nodes(self, rows: Iterable[NodeRow]) -> WriteCounts:
+        """Upsert entities; a placeholder with the same ARN becomes the real entity."""
         counts = WriteCounts()
         for batch in batched(rows, self.batch_size):
             by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -138,12 +137,9 @@ class GraphWriter:
                     FOREACH (_ IN CASE WHEN $stamp IS NULL THEN [] ELSE [1] END | SET n.sync_stamp = $stamp)
                     WITH n, created, same
                     RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS written,
-                           sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
-                           [arn IN collect(CASE WHEN same THEN null ELSE n.arn END) WHERE arn IS NOT NULL] AS arns
+                           sum(CASE WHEN created THEN 1 ELSE 0 END) AS created
                 """
                 record = self._run(query, rows=props, stamp=self.stamp).records[0]
-                if changed is not None:
-                    changed.extend(record["arns"])
                 counts.add(
                     WriteCounts(
                         created=record["created"],
@@ -190,6 +186,30 @@ class GraphWriter:
                 summary = self._run(query, rows=params, stamp=self.stamp, shard=self.shard).summary
                 created[rel_type] += summary.counters.relationships_created
         return created
+
+    def executions_needing_steps(self, arns: list[str], running: Iterable[str]) -> set[str]:
+        """Executions whose steps were never synced for their current content (new, changed since, or a
+        crash came between the node and its steps), or that are still running."""
+        result = self.driver.execute_query(
+            f"""
+            UNWIND $arns AS arn
+            MATCH (e:{model.PIPELINE_EXECUTION.label} {{arn: arn}})
+            WHERE e.steps_synced IS NULL OR e.steps_synced <> e.content_hash OR e.status IN $running
+            RETURN e.arn AS arn
+            """,
+            arns=arns,
+            running=list(running),
+            database_=self.database,
+            routing_=RoutingControl.READ,
+        )
+        return {r["arn"] for r in result.records}
+
+    def mark_steps_synced(self, execution_arn: str) -> None:
+        """Record that the execution's steps match its current content (see executions_needing_steps)."""
+        self._run(
+            f"MATCH (e:{model.PIPELINE_EXECUTION.label} {{arn: $arn}}) SET e.steps_synced = e.content_hash",
+            arn=execution_arn,
+        )
 
     def write_steps(self, rows: Iterable[StepRow]) -> tuple[int, int]:
         """Link executions to what their steps ran; returns (steps linked, steps whose target is unknown)."""
