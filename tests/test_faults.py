@@ -331,3 +331,11 @@ def test_access_denied_on_one_listing_is_reported_and_the_rest_lands(
     actions = [n for n in nodes if "Action" in n[0]]
     assert actions and all(props["placeholder"] is True for _, props in actions)
     assert len(actions) == len(clean_nodes) - len(not_actions)
+
+
+def test_sandbox_serve_refuses_impossible_fault_rates() -> None:
+    result = CliRunner().invoke(
+        cli, ["sandbox", "serve", "--port", "0", "--throttle-rate", "0.8", "--error-rate", "0.5"]
+    )
+    assert result.exit_code == 2
+    assert "at most 1" in result.output

@@ -76,3 +76,22 @@ def test_concurrent_callers_reserve_distinct_slots() -> None:
 def test_invalid_settings_are_refused(rate: float, capacity: float) -> None:
     with pytest.raises(ValueError):
         TokenBucket(rate, capacity)
+
+
+def test_max_rps_option_and_environment_reach_aws_settings() -> None:
+    import click
+    from click.testing import CliRunner
+
+    from lineage_graph.cli.options import aws_options
+    from lineage_graph.settings import AwsSettings
+
+    @click.command()
+    @aws_options
+    def show(aws: AwsSettings) -> None:
+        click.echo(repr(aws.max_rps))
+
+    runner = CliRunner()
+    assert runner.invoke(show, ["--max-rps", "20"]).output.strip() == "20.0"
+    assert runner.invoke(show, [], env={"LINEAGE_GRAPH_MAX_RPS": "7.5"}).output.strip() == "7.5"
+    assert runner.invoke(show, [], env={"LINEAGE_GRAPH_MAX_RPS": ""}).output.strip() == "None"
+    assert runner.invoke(show, ["--max-rps", "0"]).exit_code == 2
