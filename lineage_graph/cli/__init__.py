@@ -8,6 +8,7 @@ from lineage_graph import __version__
 from lineage_graph.cli.demo_cmd import demo_command
 from lineage_graph.cli.lookups import datasets_command, models_command, pipeline_execution_command
 from lineage_graph.cli.neo4j_cmd import neo4j_group
+from lineage_graph.cli.queries import COMMANDS as QUERY_COMMANDS
 from lineage_graph.cli.sandbox_cmd import sandbox_group
 from lineage_graph.cli.sync_cmd import sync_command
 from lineage_graph.errors import LineageGraphError
@@ -40,6 +41,7 @@ for command in (
     datasets_command,
     models_command,
     pipeline_execution_command,
+    *QUERY_COMMANDS,
     neo4j_group,
     sandbox_group,
     demo_command,

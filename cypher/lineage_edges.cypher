@@ -1,0 +1,10 @@
+// The association edges among a set of entities: QueryLineage's IncludeEdges for a lineage answer
+// (pass the returned ARNs plus the start's). relationship is the graph's type (CONTRIBUTED_TO, ...).
+// Parameters:
+//   $arns  list of entity ARNs
+// In Neo4j Browser:
+//   :param arns => ['arn:...:artifact/a', 'arn:...:experiment-trial-component/b']
+MATCH (a:LineageEntity)-[r:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(b:LineageEntity)
+WHERE a.arn IN $arns AND b.arn IN $arns
+RETURN a.arn AS source_arn, b.arn AS destination_arn, type(r) AS relationship
+ORDER BY source_arn, destination_arn, relationship

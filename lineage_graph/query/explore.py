@@ -1,0 +1,314 @@
+"""The SDK's generic LineageQuery and its artifact, context and action helpers, answered from the graph.
+
+Every query is a file of ``cypher/``; this module only chooses files, parameters and result types.
+Where an SDK helper walks the opposite way from SageMaker's own graph, or parses an ARN wrongly, the
+method answers what the user meant (see the README's "More lookups" and each file's header).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lineage_graph.errors import NotFoundError
+from lineage_graph.graph.model import ASSOCIATION_TYPES
+from lineage_graph.query.lookups import Direction, LineageEntitySummary, LineageQueries
+
+# CONTRIBUTED_TO -> ContributedTo; an untyped association (ASSOCIATED) has no SageMaker type.
+_ASSOCIATION_BY_RELATIONSHIP = {rel: api for api, rel in ASSOCIATION_TYPES.items()}
+LINEAGE_TYPES = ("Artifact", "Context", "Action", "TrialComponent")
+
+
+@dataclass(frozen=True)
+class LineageFilter:
+    """QueryLineage's Filters: kinds, types, time windows (ISO 8601) and properties (any pair matches)."""
+
+    lineage_types: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    created_after: str | None = None
+    created_before: str | None = None
+    modified_after: str | None = None
+    modified_before: str | None = None
+    properties: dict[str, str] = field(default_factory=dict)
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "lineage_types": list(self.lineage_types) or None,
+            "types": list(self.types) or None,
+            "created_after": self.created_after,
+            "created_before": self.created_before,
+            "modified_after": self.modified_after,
+            "modified_before": self.modified_before,
+            "properties": dict(self.properties) or None,
+        }
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An association between two entities of an answer, in SageMaker's vocabulary (ContributedTo, ...)."""
+
+    source_arn: str
+    destination_arn: str
+    association_type: str | None
+
+
+@dataclass(frozen=True)
+class LineageResult:
+    """QueryLineage's answer: the start, the vertices reached and (with edges) the associations among them."""
+
+    start_arn: str
+    vertices: list[LineageEntitySummary]
+    edges: list[Edge] | None = None
+
+
+@dataclass(frozen=True)
+class JobSummary(LineageEntitySummary):
+    """A trial component with the ARN of the job behind it (its Source.SourceArn)."""
+
+    job_arn: str | None = None
+
+
+@dataclass(frozen=True)
+class UpstreamPipelineExecution:
+    start_arn: str
+    pipeline_execution_arn: str | None  # the execution that ran the nearest training job, else the property
+    pipeline_name: str | None
+    step_name: str | None
+    training_job_arn: str | None
+    property_pipeline_execution_arn: str | None
+
+
+@dataclass(frozen=True)
+class ModelGroupPipelineExecution:
+    model_group_arn: str
+    pipeline_execution_arn: str
+    pipeline_name: str | None
+    status: str | None
+    model_package_arns: list[str]
+    found_by: list[str]  # 'step' (a RegisterModel step), 'property' (the context's PipelineExecutionArn)
+
+
+@dataclass(frozen=True)
+class ApprovalModelPackage:
+    action_arn: str
+    model_package_arn: str | None
+    model_package_group_name: str | None
+    model_package_artifact_arn: str | None
+    status: str | None
+    approval_status: str | None
+
+
+def _summary(row: dict[str, Any]) -> LineageEntitySummary:
+    return LineageEntitySummary(
+        arn=row["arn"],
+        name=row["name"],
+        lineage_type=row["lineage_type"],
+        type=row["type"],
+        source_uri=row["source_uri"],
+        account=row["account"],
+        region=row["region"],
+        depth=row["depth"],
+        placeholder=bool(row["placeholder"]),
+    )
+
+
+class GraphQueries(LineageQueries):
+    """LineageQueries plus the generic LineageQuery and the SDK's artifact, context and action helpers."""
+
+    # -- resolving what the user named ---------------------------------------------------------------
+    def resolve(
+        self,
+        name_or_arn: str,
+        *,
+        lineage_type: str | None = None,
+        entity_type: str | None = None,
+        resource: str | None = None,
+    ) -> str:
+        """The ARN of the one lineage entity with this ARN, name or source URI; NotFoundError otherwise.
+
+        ``resource`` ('endpoint', 'model-package-group') also finds a context by the resource's plain name.
+        """
+        suffix = f":{resource}/{name_or_arn}" if resource and not name_or_arn.startswith("arn:") else None
+        rows = self.run(
+            "find_entity",
+            start=name_or_arn,
+            lineage_type=lineage_type,
+            entity_type=entity_type,
+            resource_suffix=suffix,
+        )
+        what = " ".join(w for w in (entity_type, lineage_type or "entity") if w)
+        if not rows:
+            raise NotFoundError(f"no {what} named {name_or_arn!r} in the graph (has `lineage-graph sync` run?)")
+        if len(rows) > 1:
+            arns = ", ".join(f"{row['arn']} ({row['lineage_type']} {row['type']})" for row in rows)
+            raise NotFoundError(f"{name_or_arn!r} names several entities; pass one ARN: {arns}")
+        return str(rows[0]["arn"])
+
+    # -- the generic LineageQuery --------------------------------------------------------------------
+    def lineage(
+        self,
+        start: str,
+        direction: Direction = Direction.BOTH,
+        query_filter: LineageFilter | None = None,
+        max_depth: int | None = None,
+        include_edges: bool = False,
+    ) -> LineageResult:
+        """Like ``LineageQuery.query()``: every match, at any depth unless ``max_depth``."""
+        start_arn = self.resolve(start)
+        return self._lineage(start_arn, direction, query_filter or LineageFilter(), max_depth, include_edges)
+
+    def _lineage(
+        self,
+        start_arn: str,
+        direction: Direction,
+        query_filter: LineageFilter,
+        max_depth: int | None = None,
+        include_edges: bool = False,
+    ) -> LineageResult:
+        rows = self._lineage_rows(start_arn, direction, query_filter, max_depth)
+        vertices = [_summary(row) for row in rows]
+        edges = self.edges([start_arn, *(v.arn for v in vertices)]) if include_edges else None
+        return LineageResult(start_arn, vertices, edges)
+
+    def _lineage_rows(
+        self, start_arn: str, direction: Direction, query_filter: LineageFilter, max_depth: int | None
+    ) -> list[dict[str, Any]]:
+        return self.run(
+            "lineage_query",
+            start_arn=start_arn,
+            direction=str(direction),
+            max_depth=max_depth,
+            **query_filter.params(),
+        )
+
+    def edges(self, arns: list[str]) -> list[Edge]:
+        """The associations among ``arns``, typed as SageMaker types them."""
+        rows = self.run("lineage_edges", arns=arns)
+        return [
+            Edge(row["source_arn"], row["destination_arn"], _ASSOCIATION_BY_RELATIONSHIP.get(row["relationship"]))
+            for row in rows
+        ]
+
+    def _select(
+        self,
+        start_arn: str,
+        direction: Direction,
+        lineage_type: str,
+        types: tuple[str, ...] = (),
+        max_depth: int | None = None,
+    ) -> list[LineageEntitySummary]:
+        query_filter = LineageFilter(lineage_types=(lineage_type,), types=types)
+        return self._lineage(start_arn, direction, query_filter, max_depth).vertices
+
+    def _jobs(
+        self, start_arn: str, direction: Direction, types: tuple[str, ...], max_depth: int | None
+    ) -> list[JobSummary]:
+        rows = self._lineage_rows(
+            start_arn, direction, LineageFilter(lineage_types=("TrialComponent",), types=types), max_depth
+        )
+        return [JobSummary(**vars(_summary(row)), job_arn=row["source_arn"]) for row in rows]
+
+    # -- artifacts -----------------------------------------------------------------------------------
+    def artifact_trial_components(
+        self, artifact: str, direction: Direction = Direction.DESCENDANTS, max_depth: int | None = None
+    ) -> list[JobSummary]:
+        """Trial components downstream of an artifact: ``Artifact.downstream_trials_v2()`` one level down
+        (trial components, not the trials the SDK then searches for)."""
+        return self._jobs(self.resolve(artifact, lineage_type="Artifact"), direction, (), max_depth)
+
+    def artifact_trained_models(self, artifact: str, max_depth: int | None = None) -> list[LineageEntitySummary]:
+        """Model artifacts downstream of a dataset: ``DatasetArtifact.trained_models()``, which returns the
+        trial components' associations instead; these are the models."""
+        start = self.resolve(artifact, lineage_type="Artifact")
+        return self._select(start, Direction.DESCENDANTS, "Artifact", ("Model",), max_depth)
+
+    def artifact_endpoints(
+        self, artifact: str, direction: Direction = Direction.DESCENDANTS, max_depth: int | None = None
+    ) -> list[LineageEntitySummary]:
+        """Endpoint contexts downstream of a model (or dataset): ``ModelArtifact.endpoint_contexts()``."""
+        start = self.resolve(artifact, lineage_type="Artifact")
+        return self._select(start, direction, "Context", ("Endpoint",), max_depth)
+
+    def artifact_datasets(
+        self, artifact: str, direction: Direction | None = None, max_depth: int | None = None
+    ) -> list[LineageEntitySummary]:
+        """DataSet artifacts of an artifact: ``ImageArtifact.datasets()`` (default descendants: the datasets
+        jobs made with the image) and ``ModelArtifact.dataset_artifacts()`` (default ascendants)."""
+        start = self.resolve(artifact, lineage_type="Artifact")
+        if direction is None:
+            rows = self.run("find_entity", start=start, lineage_type=None, entity_type=None, resource_suffix=None)
+            direction = Direction.DESCENDANTS if rows and rows[0]["type"] == "Image" else Direction.ASCENDANTS
+        return self._select(start, direction, "Artifact", ("DataSet",), max_depth)
+
+    # -- endpoints (contexts) ------------------------------------------------------------------------
+    def resolve_endpoint(self, endpoint: str) -> str:
+        """An Endpoint context by its ARN or name, the endpoint's ARN, or the endpoint's name."""
+        return self.resolve(endpoint, lineage_type="Context", entity_type="Endpoint", resource="endpoint")
+
+    def endpoint_models(self, endpoint: str, max_depth: int | None = None) -> list[LineageEntitySummary]:
+        """Model artifacts upstream of an endpoint. ``EndpointContext.models()`` walks downstream from the
+        context (context → deployment → model), but SageMaker's graph points model → deployment → endpoint,
+        so the SDK finds nothing on real lineage; this walks upstream, as the SageMaker docs do."""
+        return self._select(self.resolve_endpoint(endpoint), Direction.ASCENDANTS, "Artifact", ("Model",), max_depth)
+
+    def endpoint_dataset_artifacts(self, endpoint: str, max_depth: int | None = None) -> list[LineageEntitySummary]:
+        """``EndpointContext.dataset_artifacts()``."""
+        return self._select(self.resolve_endpoint(endpoint), Direction.ASCENDANTS, "Artifact", ("DataSet",), max_depth)
+
+    def endpoint_training_jobs(self, endpoint: str, max_depth: int | None = None) -> list[JobSummary]:
+        """``EndpointContext.training_job_arns()``: the training jobs' ARNs are ``job_arn``."""
+        return self._jobs(self.resolve_endpoint(endpoint), Direction.ASCENDANTS, ("TrainingJob",), max_depth)
+
+    def endpoint_processing_jobs(self, endpoint: str, max_depth: int | None = None) -> list[JobSummary]:
+        """``EndpointContext.processing_jobs()``."""
+        return self._jobs(self.resolve_endpoint(endpoint), Direction.ASCENDANTS, ("ProcessingJob",), max_depth)
+
+    def endpoint_transform_jobs(self, endpoint: str, max_depth: int | None = None) -> list[JobSummary]:
+        """``EndpointContext.transform_jobs()``."""
+        return self._jobs(self.resolve_endpoint(endpoint), Direction.ASCENDANTS, ("TransformJob",), max_depth)
+
+    def endpoint_trial_components(self, endpoint: str, max_depth: int | None = None) -> list[JobSummary]:
+        """``EndpointContext.trial_components()``."""
+        return self._jobs(self.resolve_endpoint(endpoint), Direction.ASCENDANTS, (), max_depth)
+
+    def upstream_pipeline_execution(self, start_arn: str) -> UpstreamPipelineExecution:
+        row = self.run("pipeline_execution_upstream", start_arn=start_arn)[0]
+        return UpstreamPipelineExecution(
+            start_arn=row["start_arn"],
+            pipeline_execution_arn=row["pipeline_execution_arn"] or row["property_pipeline_execution_arn"],
+            pipeline_name=row["pipeline_name"],
+            step_name=row["step_name"],
+            training_job_arn=row["training_job_arn"],
+            property_pipeline_execution_arn=row["property_pipeline_execution_arn"],
+        )
+
+    def endpoint_pipeline_execution(self, endpoint: str) -> UpstreamPipelineExecution:
+        """``EndpointContext.pipeline_execution_arn()``: the execution that ran the nearest training job."""
+        return self.upstream_pipeline_execution(self.resolve_endpoint(endpoint))
+
+    def model_pipeline_execution(self, model: str) -> UpstreamPipelineExecution:
+        """``ModelArtifact.pipeline_execution_arn()``."""
+        return self.upstream_pipeline_execution(self.resolve(model, lineage_type="Artifact"))
+
+    # -- model package groups, approvals -------------------------------------------------------------
+    def model_group_pipeline_executions(self, group: str) -> list[ModelGroupPipelineExecution]:
+        """Every pipeline execution that registered a version in the group (the SDK reads only the last)."""
+        start = self.resolve(group, lineage_type="Context", entity_type="ModelGroup", resource="model-package-group")
+        return [
+            ModelGroupPipelineExecution(
+                model_group_arn=row["model_group_arn"],
+                pipeline_execution_arn=row["pipeline_execution_arn"],
+                pipeline_name=row["pipeline_name"],
+                status=row["status"],
+                model_package_arns=list(row["model_package_arns"]),
+                found_by=sorted(row["found_by"]),
+            )
+            for row in self.run("model_group_pipeline_executions", start_arn=start)
+        ]
+
+    def approval_model_package(self, action: str) -> ApprovalModelPackage:
+        """``ModelPackageApprovalAction.model_package()``, with the versioned package's full ARN (the SDK
+        describes the group's name by mistake)."""
+        start = self.resolve(action, lineage_type="Action", entity_type="Approval")
+        row = self.run("approval_model_package", start_arn=start)[0]
+        return ApprovalModelPackage(**row)

@@ -1,0 +1,430 @@
+"""The LineageQuery, the SDK helpers and the graph-only questions, against a real sync of the sandbox.
+
+One sandbox account holds the demo plus a hand-built corner: a diamond, a SAME_AS cycle (both ways), a
+chain longer than 10, a deleted end (a placeholder) and names that look like Cypher. Every answer is
+checked against an independent breadth-first search in plain Python over the sandbox's ListAssociations.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from click.testing import CliRunner, Result
+from neo4j import Driver
+
+from lineage_graph import cypher_files
+from lineage_graph.cli import cli
+from lineage_graph.query import Direction
+from lineage_graph.query.explore import GraphQueries, LineageFilter
+from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT, seed_demo
+
+REGION = "us-east-1"
+EVIL = "x'}) DETACH DELETE n //"
+CHAIN = 12
+KINDS = {
+    "experiment-trial-component": "TrialComponent",
+    "artifact": "Artifact",
+    "context": "Context",
+    "action": "Action",
+}
+
+
+def kind_of(arn: str) -> str:
+    return KINDS[arn.split(":", 5)[5].split("/", 1)[0]]
+
+
+@dataclass
+class Account:
+    """The sandbox's own view: every association, the type of every end, the hand-built ARNs."""
+
+    client: Any
+    associations: list[dict[str, Any]]
+    types: dict[str, str]
+    built: dict[str, str]
+
+    def bfs(self, start: str, direction: str) -> dict[str, int]:
+        """Hops on a shortest path from start to every entity reached, start excluded."""
+        forward: dict[str, list[str]] = {}
+        backward: dict[str, list[str]] = {}
+        for a in self.associations:
+            forward.setdefault(a["SourceArn"], []).append(a["DestinationArn"])
+            backward.setdefault(a["DestinationArn"], []).append(a["SourceArn"])
+        found: dict[str, int] = {}
+        for adjacency, wanted in ((backward, "ascendants"), (forward, "descendants")):
+            if direction not in (wanted, "both"):
+                continue
+            seen = {start: 0}
+            queue = deque([start])
+            while queue:
+                node = queue.popleft()
+                for nxt in adjacency.get(node, []):
+                    if nxt not in seen:
+                        seen[nxt] = seen[node] + 1
+                        queue.append(nxt)
+            for arn, depth in seen.items():
+                if arn != start:
+                    found[arn] = min(depth, found.get(arn, depth))
+        return found
+
+    def select(self, start: str, direction: str, lineage_type: str, types: tuple[str, ...] = ()) -> dict[str, int]:
+        return {
+            arn: d
+            for arn, d in self.bfs(start, direction).items()
+            if kind_of(arn) == lineage_type and (not types or self.types[arn] in types)
+        }
+
+    def entities(self) -> list[str]:
+        return sorted(self.types)
+
+
+def paginate(client: Any, operation: str, key: str, **params: Any) -> list[dict[str, Any]]:
+    return [item for page in client.get_paginator(operation).paginate(**params) for item in page[key]]
+
+
+def build_corner(client: Any) -> dict[str, str]:
+    """The hand-built lineage beside the demo; returns name -> ARN."""
+    arns: dict[str, str] = {}
+
+    def artifact(name: str, uri: str, kind: str = "DataSet") -> str:
+        arns[name] = client.create_artifact(ArtifactName=name, Source={"SourceUri": uri}, ArtifactType=kind)[
+            "ArtifactArn"
+        ]
+        return arns[name]
+
+    def link(src: str, dst: str, kind: str = "ContributedTo") -> None:
+        client.add_association(SourceArn=arns[src], DestinationArn=arns[dst], AssociationType=kind)
+
+    for n in "abcd":
+        artifact(f"diamond-{n}", f"s3://corner/diamond/{n}")
+    link("diamond-a", "diamond-b")
+    link("diamond-a", "diamond-c")
+    link("diamond-b", "diamond-d", "DerivedFrom")
+    link("diamond-c", "diamond-d", "Produced")
+    artifact("same-x", "s3://corner/same/x")
+    artifact("same-y", "s3://other-account/same/y")
+    link("same-x", "same-y", "SameAs")
+    link("same-y", "same-x", "SameAs")
+    link("diamond-d", "same-x")
+    for i in range(CHAIN + 1):
+        artifact(f"chain-{i}", f"s3://corner/chain/{i}", "Model" if i == CHAIN else "DataSet")
+        if i:
+            link(f"chain-{i - 1}", f"chain-{i}")
+    link("same-y", "chain-0")
+    arns["evil"] = client.create_context(
+        ContextName="evil-context",
+        Source={"SourceUri": f"s3://corner/{EVIL}"},
+        ContextType="Endpoint",
+        Properties={"note": EVIL},
+    )["ContextArn"]
+    link(f"chain-{CHAIN}", "evil", "AssociatedWith")
+    artifact("gone", "s3://corner/gone")
+    link("evil", "gone", "ContributedTo")
+    client.delete_artifact(ArtifactArn=arns["gone"])  # the association stays: a placeholder
+    return arns
+
+
+@pytest.fixture(scope="module")
+def env(sandbox_url: str, neo4j_settings: Any) -> dict[str, str]:
+    return {
+        "AWS_ENDPOINT_URL_SAGEMAKER": sandbox_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": REGION,
+        "NEO4J_URI": neo4j_settings.uri,
+        "NEO4J_USERNAME": neo4j_settings.username,
+        "NEO4J_PASSWORD": neo4j_settings.password,
+        "NEO4J_DATABASE": neo4j_settings.database,
+    }
+
+
+def run_cli(env: dict[str, str], *args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def account(sandbox_url: str, env: dict[str, str], neo4j_settings: Any) -> Iterator[Account]:
+    urllib.request.urlopen(urllib.request.Request(f"{sandbox_url}/moto-api/reset", method="POST"), timeout=30)
+    client = boto3.client(
+        "sagemaker",
+        region_name=REGION,
+        endpoint_url=sandbox_url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    seed_demo(client)
+    built = build_corner(client)
+    from neo4j import GraphDatabase
+
+    with GraphDatabase.driver(neo4j_settings.uri, auth=(neo4j_settings.username, neo4j_settings.password)) as d:
+        d.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_settings.database)
+    result = run_cli(env, "sync", "--format", "json")
+    assert result.exit_code == 0, result.output
+    associations = paginate(client, "list_associations", "AssociationSummaries")
+    types: dict[str, str] = {}
+    for a in associations:  # QueryLineage says TrainingJob where ListAssociations says SageMakerTrainingJob
+        types[a["SourceArn"]] = a["SourceType"].removeprefix("SageMaker")
+        types[a["DestinationArn"]] = a["DestinationType"].removeprefix("SageMaker")
+    yield Account(client, associations, types, built)
+
+
+@pytest.fixture(scope="module")
+def driver(account: Account, neo4j_settings: Any) -> Iterator[Driver]:
+    from neo4j import GraphDatabase
+
+    with GraphDatabase.driver(neo4j_settings.uri, auth=(neo4j_settings.username, neo4j_settings.password)) as d:
+        yield d
+
+
+@pytest.fixture(scope="module")
+def queries(driver: Driver) -> GraphQueries:
+    return GraphQueries(driver, "neo4j")
+
+
+def answer(vertices: Any) -> dict[str, int]:
+    return {v.arn: v.depth for v in vertices}
+
+
+# -- the generic LineageQuery ----------------------------------------------------------------------------
+@pytest.mark.parametrize("direction", ["ascendants", "descendants", "both"])
+def test_lineage_from_every_entity_matches_bfs(account: Account, queries: GraphQueries, direction: str) -> None:
+    for start in account.entities():
+        if start == account.built["gone"]:
+            continue  # a placeholder is not a start anyone can name... but it is still reachable
+        got = answer(queries.lineage(start, Direction(direction)).vertices)
+        assert got == account.bfs(start, direction), start
+
+
+def test_lineage_filters_and_max_depth(account: Account, queries: GraphQueries) -> None:
+    tc_arn = next(a for a in account.entities() if a.endswith("/" + DEMO_TRIAL_COMPONENT))
+    datasets = queries.lineage(DEMO_TRIAL_COMPONENT, Direction.ASCENDANTS, LineageFilter(("Artifact",), ("DataSet",)))
+    assert answer(datasets.vertices) == account.select(tc_arn, "ascendants", "Artifact", ("DataSet",))
+    assert datasets.vertices  # raw hubs and features
+    shallow = queries.lineage(tc_arn, Direction.BOTH, max_depth=2).vertices
+    assert answer(shallow) == {a: d for a, d in account.bfs(tc_arn, "both").items() if d <= 2}
+    start = account.built["diamond-a"]
+    assert answer(queries.lineage(start, Direction.DESCENDANTS, LineageFilter(types=("Model",))).vertices) == {
+        account.built[f"chain-{CHAIN}"]: 3 + 2 + CHAIN  # a→b→d→x→y→chain-0..chain-12
+    }
+    # Properties (any pair) and time windows.
+    evil = queries.lineage(start, Direction.DESCENDANTS, LineageFilter(properties={"note": EVIL})).vertices
+    assert [v.arn for v in evil] == [account.built["evil"]]
+    assert (
+        queries.lineage(start, Direction.DESCENDANTS, LineageFilter(created_after="2999-01-01T00:00:00Z")).vertices
+        == []
+    )
+    everything = queries.lineage(start, Direction.DESCENDANTS).vertices
+    timed = queries.lineage(start, Direction.DESCENDANTS, LineageFilter(created_after="2000-01-01T00:00:00Z")).vertices
+    assert {v.arn for v in everything} - {v.arn for v in timed} == {account.built["gone"]}  # no created_at
+
+
+def test_diamond_cycle_chain_placeholder(account: Account, queries: GraphQueries) -> None:
+    b = account.built
+    down = answer(queries.lineage(b["diamond-a"], Direction.DESCENDANTS).vertices)
+    assert down[b["diamond-d"]] == 2  # once, by the shorter of two equal paths
+    assert down[b["same-y"]] == 4
+    assert b["diamond-a"] not in down  # not even through the SAME_AS cycle
+    assert down[b["gone"]] == 3 + 2 + CHAIN + 2
+    gone = queries.lineage(b["evil"], Direction.DESCENDANTS).vertices
+    assert [(v.arn, v.placeholder) for v in gone] == [(b["gone"], True)]
+    # The SAME_AS cycle goes both ways: each is the other's ascendant and descendant.
+    assert b["same-y"] in answer(queries.lineage(b["same-x"], Direction.ASCENDANTS).vertices)
+    assert b["same-x"] in answer(queries.lineage(b["same-y"], Direction.ASCENDANTS).vertices)
+
+
+def test_cypher_looking_names_are_values(account: Account, queries: GraphQueries, driver: Driver) -> None:
+    before = driver.execute_query("MATCH (n) RETURN count(n) AS n", database_="neo4j").records[0]["n"]
+    from lineage_graph.errors import NotFoundError
+
+    with pytest.raises(NotFoundError):
+        queries.lineage(EVIL)
+    found = queries.lineage(f"s3://corner/{EVIL}", Direction.ASCENDANTS, LineageFilter(types=("DataSet",)))
+    assert account.built["chain-0"] in answer(found.vertices)
+    after = driver.execute_query("MATCH (n) RETURN count(n) AS n", database_="neo4j").records[0]["n"]
+    assert before == after
+
+
+def test_lineage_command_json_and_edges(account: Account, env: dict[str, str]) -> None:
+    start = account.built["diamond-a"]
+    result = run_cli(env, "lineage", start, "--direction", "descendants", "--max-depth", "2", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert set(rows[0]) == {
+        "arn",
+        "name",
+        "lineage_type",
+        "type",
+        "source_uri",
+        "account",
+        "region",
+        "depth",
+        "placeholder",
+    }
+    assert {r["arn"]: r["depth"] for r in rows} == {
+        a: d for a, d in account.bfs(start, "descendants").items() if d <= 2
+    }
+    result = run_cli(
+        env, "lineage", start, "--direction", "descendants", "--max-depth", "2", "--include-edges", "--format", "json"
+    )
+    graph = json.loads(result.stdout)
+    arns = {v["arn"] for v in graph["vertices"]} | {start}
+    expected = {
+        (a["SourceArn"], a["DestinationArn"], a["AssociationType"])
+        for a in account.associations
+        if a["SourceArn"] in arns and a["DestinationArn"] in arns
+    }
+    assert {(e["source_arn"], e["destination_arn"], e["association_type"]) for e in graph["edges"]} == expected
+    assert {e["association_type"] for e in graph["edges"]} == {"ContributedTo", "DerivedFrom", "Produced"}
+    result = run_cli(env, "lineage", "no-such-thing")
+    assert result.exit_code == 2
+    result = run_cli(env, "lineage", start, "--property", "novalue")
+    assert result.exit_code == 2
+
+
+# -- the SDK helpers --------------------------------------------------------------------------------------
+def endpoint_context(account: Account, endpoint: str) -> str:
+    return next(a for a, t in account.types.items() if t == "Endpoint" and a.endswith(f"/{endpoint}-aws-endpoint"))
+
+
+@pytest.mark.parametrize("endpoint", ["churn-prod", "fraud-prod"])
+def test_endpoint_helpers(account: Account, queries: GraphQueries, endpoint: str) -> None:
+    ctx = endpoint_context(account, endpoint)
+    # By the endpoint's name, its context's name and ARN: one context.
+    assert queries.resolve_endpoint(endpoint) == ctx
+    assert queries.resolve_endpoint(ctx) == ctx
+    assert queries.resolve_endpoint(ctx.split("/", 1)[1]) == ctx
+    models = answer(queries.endpoint_models(endpoint))
+    assert models == account.select(ctx, "ascendants", "Artifact", ("Model",))
+    assert len(models) >= 2  # the package and its model.tar.gz
+    assert answer(queries.endpoint_dataset_artifacts(endpoint)) == account.select(
+        ctx, "ascendants", "Artifact", ("DataSet",)
+    )
+    for method, types in (
+        (queries.endpoint_training_jobs, ("TrainingJob",)),
+        (queries.endpoint_processing_jobs, ("ProcessingJob",)),
+        (queries.endpoint_transform_jobs, ("TransformJob",)),
+        (queries.endpoint_trial_components, ()),
+    ):
+        jobs = method(endpoint, None)
+        assert answer(jobs) == account.select(ctx, "ascendants", "TrialComponent", types)
+    training = queries.endpoint_training_jobs(endpoint)
+    assert training
+    for job in training:
+        tc = account.client.describe_trial_component(TrialComponentName=job.name)
+        assert job.job_arn == tc["Source"]["SourceArn"]
+    # The pipeline execution: the SDK reads the nearest training job's tag.
+    nearest = min(training, key=lambda j: (j.depth, j.arn))
+    tags = account.client.list_tags(ResourceArn=nearest.job_arn)["Tags"]
+    tagged = {t["Key"]: t["Value"] for t in tags}.get("sagemaker:pipeline-execution-arn")
+    assert tagged
+    assert queries.endpoint_pipeline_execution(endpoint).pipeline_execution_arn == tagged
+
+
+def test_artifact_helpers(account: Account, queries: GraphQueries) -> None:
+    raw = next(
+        a
+        for a in account.client.list_artifacts(SourceUri="s3://acme-ml-raw/payments/transactions/transactions.parquet")[
+            "ArtifactSummaries"
+        ]
+    )["ArtifactArn"]
+    tcs = queries.artifact_trial_components(raw)
+    assert answer(tcs) == account.select(raw, "descendants", "TrialComponent")
+    models = queries.artifact_trained_models(raw)
+    assert answer(models) == account.select(raw, "descendants", "Artifact", ("Model",))
+    assert models
+    endpoints = queries.artifact_endpoints(raw)
+    assert answer(endpoints) == account.select(raw, "descendants", "Context", ("Endpoint",))
+    assert endpoints
+    image = next(a for a, t in account.types.items() if t == "Image")
+    assert answer(queries.artifact_datasets(image)) == account.select(image, "descendants", "Artifact", ("DataSet",))
+    model = next(iter(answer(models)))
+    assert answer(queries.artifact_datasets(model)) == account.select(model, "ascendants", "Artifact", ("DataSet",))
+    assert answer(queries.artifact_endpoints(model)) == account.select(model, "descendants", "Context", ("Endpoint",))
+
+
+def test_model_group_and_approval(account: Account, queries: GraphQueries) -> None:
+    executions = paginate(
+        account.client, "list_pipeline_executions", "PipelineExecutionSummaries", PipelineName="churn"
+    )
+    found = queries.model_group_pipeline_executions("churn-models")
+    assert {f.pipeline_execution_arn for f in found} == {e["PipelineExecutionArn"] for e in executions}
+    group = account.client.describe_model_package_group(ModelPackageGroupName="churn-models")
+    assert queries.model_group_pipeline_executions(group["ModelPackageGroupArn"]) == found
+    for f in found:
+        assert "step" in f.found_by and len(f.model_package_arns) == 1
+        package = account.client.describe_model_package(ModelPackageName=f.model_package_arns[0])
+        assert package["MetadataProperties"]["GeneratedBy"] == f.pipeline_execution_arn
+    packages = paginate(
+        account.client, "list_model_packages", "ModelPackageSummaryList", ModelPackageGroupName="churn-models"
+    )
+    for package in packages:
+        actions = account.client.list_actions(SourceUri=package["ModelPackageArn"], ActionType="Approval")
+        name = actions["ActionSummaries"][0]["ActionName"]
+        got = queries.approval_model_package(name)
+        assert got.model_package_arn == package["ModelPackageArn"]  # the version, not the group
+        assert got.model_package_group_name == "churn-models"
+        assert got.model_package_artifact_arn is not None
+
+
+def test_helper_commands(account: Account, env: dict[str, str]) -> None:
+    result = run_cli(env, "endpoint", "training-jobs", "churn-prod", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows and all(r["job_arn"].split(":")[5].startswith("training-job/") for r in rows)
+    for args in (
+        ("endpoint", "models", "churn-prod"),
+        ("endpoint", "pipeline-execution", "churn-prod"),
+        ("model-group", "pipeline-executions", "churn-models"),
+        (
+            "artifact",
+            "datasets",
+            "s3://acme-ml-raw/payments/transactions/transactions.parquet",
+            "--direction",
+            "descendants",
+        ),
+    ):
+        result = run_cli(env, *args)
+        assert result.exit_code == 0, (args, result.output)
+        assert result.stdout.strip() and result.stdout.strip() != "(none)", args
+    assert run_cli(env, "endpoint", "models", "no-such-endpoint").exit_code == 2
+
+
+# -- plans ------------------------------------------------------------------------------------------------
+def operators(driver: Driver, name: str, **params: Any) -> list[str]:
+    plan = driver.execute_query("EXPLAIN " + cypher_files.read(name), params, database_="neo4j").summary.plan
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        found.append(node["operatorType"])
+        for child in node.get("children", []):
+            walk(child)
+
+    walk(plan)
+    return found
+
+
+TRAVERSALS: dict[str, dict[str, Any]] = {
+    "lineage_query": {
+        "start_arn": "x",
+        "direction": "both",
+        "max_depth": None,
+        **LineageFilter().params(),
+    },
+    "lineage_edges": {"arns": ["x"]},
+    "pipeline_execution_upstream": {"start_arn": "x"},
+    "model_group_pipeline_executions": {"start_arn": "x"},
+    "approval_model_package": {"start_arn": "x"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRAVERSALS))
+def test_plans_start_from_an_index_seek(account: Account, driver: Driver, name: str) -> None:
+    ops = operators(driver, name, **TRAVERSALS[name])
+    assert not any(op.startswith(("AllNodesScan", "NodeByLabelScan")) for op in ops), ops
+    assert any("IndexSeek" in op for op in ops), ops
