@@ -17,6 +17,9 @@ def connect(settings: Neo4jSettings) -> Driver:
             auth=(settings.username, settings.password),
             # A relationship type no sync has written yet (say SAME_AS) is normal here, not a typo.
             notifications_disabled_classifications=["UNRECOGNIZED"],
+            # Managed transactions retry transient errors and lost connections this long: long enough to
+            # ride out a Neo4j restart in the middle of a sync.
+            max_transaction_retry_time=120.0,
         )
     except (ValueError, ConfigurationError) as err:
         raise Neo4jUnavailableError(f"invalid Neo4j URI {settings.uri!r}: {err}") from None
