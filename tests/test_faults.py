@@ -291,14 +291,22 @@ def test_max_rps_counts_botocore_retries_too(faults: SandboxServer, aws_env: Non
 # --- whole syncs under faults ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("throttle_rate", "error_rate"),
+    [(0.3, 0.05), (0.6, 0.1)],
+    ids=["throttle-30%-5xx-5%", "throttle-60%-5xx-10%"],
+)
 def test_a_sync_under_throttling_and_5xx_ends_with_the_same_graph_as_a_clean_one(
     clean_sync: dict[str, Any],
     faults: SandboxServer,
     fast_retries: None,
     clean_neo4j: Driver,
     neo4j_settings: Neo4jSettings,
+    throttle_rate: float,
+    error_rate: float,
 ) -> None:
-    faults.set_faults(FaultConfig(throttle_rate=0.3, error_rate=0.05, seed=2026))
+    """At 60 % botocore's 8 attempts (and its retry quota) run out now and then: tenacity takes over."""
+    faults.set_faults(FaultConfig(throttle_rate=throttle_rate, error_rate=error_rate, seed=2026))
     report = sync(env_for(faults.url, neo4j_settings))
     injected = faults.fault_counters()
 
@@ -306,8 +314,10 @@ def test_a_sync_under_throttling_and_5xx_ends_with_the_same_graph_as_a_clean_one
     assert injected["throttled"] > 0  # (5xx too, most seeds: 46 requests at 5 %)
     assert sum(report["throttles"].values()) == injected["throttled"]
     assert report["denied"] == {}
-    assert report["api_calls"] == clean_sync["report"]["api_calls"]
     assert report["nodes"] == clean_sync["report"]["nodes"]
+    # every operation was called at least as often as in the clean run (tenacity's retries count as calls)
+    assert report["api_calls"].keys() == clean_sync["report"]["api_calls"].keys()
+    assert all(n >= clean_sync["report"]["api_calls"][op] for op, n in report["api_calls"].items())
     assert clean_sync["report"]["throttles"] == {}
 
 
