@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 
 from lineage_graph.arn import MalformedArnError
 from lineage_graph.graph import model, transform
-from lineage_graph.graph.cleanup import Sweeper
 from lineage_graph.graph.load import GraphWriter, WriteCounts, batched
 from lineage_graph.graph.transform import EdgeRow, NodeRow, Record
 from lineage_graph.sagemaker.client import SageMakerApi
@@ -223,10 +222,9 @@ def run_sync(
         if gaps:  # what a partial crawl missed would look deleted
             report.cleanup = {"skipped": "partial crawl: " + ", ".join(f"{k} {v}" for k, v in gaps.items())}
         else:
-            swept = Sweeper(writer.driver, writer.database).sweep(
-                account, api.region, shard, writer.stamp, max_delete_fraction=max_delete_fraction, force=force_delete
+            report.cleanup = writer.cleanup(
+                account, api.region, max_delete_fraction=max_delete_fraction, force=force_delete
             )
-            report.cleanup = {**vars(swept), "fraction": round(swept.fraction, 4)}
     report.api_calls = dict(api.api_calls())
     report.throttles = dict(api.api_throttles())
     report.denied = dict(crawler.denied)

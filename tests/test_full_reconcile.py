@@ -95,3 +95,33 @@ def test_force_delete_overrides_the_bound_and_incremental_runs_never_delete(
     forced = sync(env, "--full", "--force-delete")
     assert forced["cleanup"]["nodes_deleted"] == 2
     assert clean_neo4j.execute_query("MATCH (a:Artifact) RETURN count(a) AS n", database_="neo4j").records[0]["n"] == 2
+
+
+def test_dry_run_reports_changes_and_deletions_and_writes_nothing(
+    sagemaker_client: Any, env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    first, second, third = (artifact(sagemaker_client, name) for name in ("one", "two", "three"))
+    sagemaker_client.add_association(SourceArn=first, DestinationArn=second, AssociationType="ContributedTo")
+    sync(env)
+    before = lineage_snapshot(clean_neo4j)
+    watermarks = clean_neo4j.execute_query(
+        "MATCH (s:SyncState) RETURN s.kind AS k, s.watermark AS w ORDER BY k", database_="neo4j"
+    ).records
+
+    sagemaker_client.delete_artifact(ArtifactArn=third)
+    fourth = artifact(sagemaker_client, "four")
+    sagemaker_client.add_association(SourceArn=second, DestinationArn=fourth, AssociationType="DerivedFrom")
+    sagemaker_client.update_artifact(ArtifactArn=first, Properties={"owner": "ml-platform"})
+    dry = sync(env, "--full", "--dry-run", "--max-delete-fraction", "0.5")
+
+    assert dry["dry_run"] is True
+    assert dry["nodes"]["Artifact"] == {"created": 1, "updated": 1, "unchanged": 1}
+    assert dry["edges"]["DERIVED_FROM"]["created"] == 1 and dry["edges"]["CONTRIBUTED_TO"]["created"] == 0
+    assert dry["cleanup"]["would_delete_nodes"] == 1 and dry["cleanup"]["sample"] == [third]
+    assert lineage_snapshot(clean_neo4j) == before
+    assert (
+        clean_neo4j.execute_query(
+            "MATCH (s:SyncState) RETURN s.kind AS k, s.watermark AS w ORDER BY k", database_="neo4j"
+        ).records
+        == watermarks
+    )

@@ -8,7 +8,7 @@ import click
 
 from lineage_graph.cli.options import aws_options, neo4j_options, verbosity_option
 from lineage_graph.graph.connection import connect
-from lineage_graph.graph.load import GraphWriter
+from lineage_graph.graph.load import DryRunWriter, GraphWriter
 from lineage_graph.present.formats import table, to_json
 from lineage_graph.sagemaker.client import SageMakerApi
 from lineage_graph.sagemaker.identity import caller_account
@@ -36,6 +36,7 @@ from lineage_graph.sync import DEFAULT_MAX_DELETE_FRACTION, DEFAULT_OVERLAP, Syn
     show_default=True,
     help="With --full: refuse to delete more than this share of the shard's nodes or relationships.",
 )
+@click.option("--dry-run", is_flag=True, help="Say what would be created, changed and deleted; write nothing.")
 @click.option("--force-delete", is_flag=True, help="With --full: delete however much SageMaker no longer has.")
 @click.option(
     "--overlap-seconds",
@@ -59,6 +60,7 @@ def sync_command(
     batch_size: int,
     full: bool,
     max_delete_fraction: float,
+    dry_run: bool,
     force_delete: bool,
     overlap_seconds: int,
     fmt: str,
@@ -77,7 +79,7 @@ def sync_command(
     api = SageMakerApi(aws)
     account = caller_account(aws)
     with connect(neo4j) as driver:
-        writer = GraphWriter(driver, neo4j.database, batch_size=batch_size)
+        writer = (DryRunWriter if dry_run else GraphWriter)(driver, neo4j.database, batch_size=batch_size)
         report = run_sync(
             api,
             writer,
@@ -87,7 +89,9 @@ def sync_command(
             max_delete_fraction=max_delete_fraction,
             force_delete=force_delete,
         )
-    click.echo(to_json(report.to_dict()) if fmt == "json" else format_report(report))
+    if dry_run and fmt == "table":
+        click.echo("Dry run: nothing was written. Created/updated below are what a real run would write.\n")
+    click.echo(to_json({**report.to_dict(), "dry_run": dry_run}) if fmt == "json" else format_report(report))
 
 
 def format_report(report: SyncReport) -> str:

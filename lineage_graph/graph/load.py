@@ -19,6 +19,7 @@ from neo4j import Driver, RoutingControl
 
 from lineage_graph import cypher_files
 from lineage_graph.graph import model
+from lineage_graph.graph.cleanup import Sweeper
 from lineage_graph.graph.transform import EdgeRow, NodeRow, StepRow
 
 T = TypeVar("T")
@@ -99,6 +100,15 @@ class GraphWriter:
             kind=kind,
             watermark=watermark,
         )
+
+    def cleanup(self, account: str, region: str, *, max_delete_fraction: float, force: bool) -> dict[str, Any]:
+        """After a full run: sweep what the run did not stamp from this shard (see graph.cleanup)."""
+        if self.stamp is None or self.shard is None:
+            raise RuntimeError("cleanup needs a full run's stamp and shard")
+        swept = Sweeper(self.driver, self.database).sweep(
+            account, region, self.shard, self.stamp, max_delete_fraction=max_delete_fraction, force=force
+        )
+        return {**vars(swept), "fraction": round(swept.fraction, 4)}
 
     def delete_account(self, account: str, batch_size: int = 10_000) -> int:
         """Remove one account's nodes and their relationships, in bounded batches; returns nodes deleted."""
@@ -241,3 +251,97 @@ class GraphWriter:
                 linked += matched
                 unmatched += len(params) - matched
         return linked, unmatched
+
+
+class DryRunWriter(GraphWriter):
+    """Reads the graph to say what a sync would create, change and delete, and writes nothing.
+
+    Counts come back through the same report as a real run. Deletions of a full run are found by
+    remembering every ARN the crawl returned (memory grows with the account: a dry run is occasional).
+    """
+
+    def __init__(self, driver: Driver, database: str, batch_size: int = 1000) -> None:
+        super().__init__(driver, database, batch_size)
+        self.seen: set[str] = set()
+
+    def _read(self, query: str, **params: Any) -> Any:
+        return self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.READ)
+
+    def apply_schema(self) -> None:
+        """Nothing to do: the schema is applied by real runs."""
+
+    def set_watermark(self, shard: str, kind: str, watermark: datetime) -> None:
+        """Watermarks stay where they are."""
+
+    def mark_steps_synced(self, execution_arn: str) -> None:
+        """Nothing is recorded."""
+
+    def write_nodes(self, rows: Iterable[NodeRow]) -> WriteCounts:
+        counts = WriteCounts()
+        for batch in batched(rows, self.batch_size):
+            self.seen.update(row.arn for row in batch)
+            record = self._read(
+                f"""
+                UNWIND $rows AS row
+                OPTIONAL MATCH (n:{model.ENTITY_LABEL} {{arn: row.arn}})
+                RETURN sum(CASE WHEN n.content_hash IS NULL THEN 1 ELSE 0 END) AS created,
+                       sum(CASE WHEN n.content_hash <> row.content_hash THEN 1 ELSE 0 END) AS updated
+                """,
+                rows=[row.props for row in batch],
+            ).records[0]
+            created, updated = int(record["created"]), int(record["updated"])
+            counts.add(WriteCounts(created, updated, len(batch) - created - updated))
+        return counts
+
+    def write_placeholders(self, rows: Iterable[NodeRow]) -> int:
+        arns = sorted({row.arn for row in rows} - self.seen)
+        if not arns:
+            return 0
+        missing = self._read(
+            f"UNWIND $arns AS arn OPTIONAL MATCH (n:{model.ENTITY_LABEL} {{arn: arn}}) "
+            "RETURN count(arn) - count(n) AS missing",
+            arns=arns,
+        ).records[0]["missing"]
+        return int(missing)
+
+    def write_edges(self, rows: Iterable[EdgeRow]) -> collections.Counter[str]:
+        created: collections.Counter[str] = collections.Counter()
+        for batch in batched(rows, self.batch_size):
+            by_type: dict[str, list[dict[str, str]]] = {}
+            for row in batch:
+                by_type.setdefault(row.rel_type, []).append({"s": row.source_arn, "d": row.destination_arn})
+            for rel_type, pairs in by_type.items():
+                created[rel_type] += self._read(
+                    f"""
+                    UNWIND $rows AS row
+                    OPTIONAL MATCH (s:{model.ENTITY_LABEL} {{arn: row.s}})
+                    OPTIONAL MATCH (d:{model.ENTITY_LABEL} {{arn: row.d}})
+                    OPTIONAL MATCH (s)-[r:{_rel_type(rel_type)}]->(d)
+                    RETURN count(row) - count(r) AS created
+                    """,
+                    rows=pairs,
+                ).records[0]["created"]
+        return created
+
+    def write_steps(self, rows: Iterable[StepRow]) -> tuple[int, int]:
+        return sum(1 for _ in rows), 0
+
+    def cleanup(self, account: str, region: str, *, max_delete_fraction: float, force: bool) -> dict[str, Any]:
+        stored = self._read(
+            f"""
+            MATCH (n:{model.ENTITY_LABEL} {{account: $account, region: $region}})
+            WHERE NOT n:{model.PLACEHOLDER_LABEL}
+            RETURN n.arn AS arn
+            """,
+            account=account,
+            region=region,
+        ).records
+        gone = [r["arn"] for r in stored if r["arn"] not in self.seen]
+        fraction = len(gone) / len(stored) if stored else 0.0
+        return {
+            "would_delete_nodes": len(gone),
+            "total_nodes": len(stored),
+            "fraction": round(fraction, 4),
+            "refused": fraction > max_delete_fraction and not force,
+            "sample": gone[:20],
+        }
