@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -10,25 +9,17 @@ import sys
 import time
 from typing import Any
 
-from click.testing import CliRunner
 from fixtures.snapshots import lineage_snapshot
+from fixtures.sync_cli import sync_json
 from neo4j import Driver
 
-from lineage_graph.cli import cli
 from lineage_graph.sandbox.seed import seed_demo
 
 
 def test_sigkill_at_several_points_then_rerun_equals_a_clean_sync(
-    sagemaker_client: Any, sandbox_url: str, neo4j_settings: Any, clean_neo4j: Driver
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
 ) -> None:
-    env = {
-        "AWS_ENDPOINT_URL_SAGEMAKER": sandbox_url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "NEO4J_URI": neo4j_settings.uri,
-        "NEO4J_PASSWORD": neo4j_settings.password,
-    }
+    env = sync_env
     seed_demo(sagemaker_client)
     killed_with_data = 0
     for delay in (1.0, 2.0, 3.0, 4.5):  # from before the first write to late in the crawl
@@ -45,12 +36,9 @@ def test_sigkill_at_several_points_then_rerun_equals_a_clean_sync(
         killed_with_data += nodes.records[0]["n"] > 0
     assert killed_with_data > 0  # at least one kill landed mid-sync, after writes: what was written stays
 
-    result = CliRunner().invoke(cli, ["sync", "--format", "json"], env=env, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    assert sync_json(env)["skipped"] == {}
     resumed = lineage_snapshot(clean_neo4j)
-    assert json.loads(result.stdout)["skipped"] == {}
 
     clean_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
-    clean = CliRunner().invoke(cli, ["sync"], env=env, catch_exceptions=False)
-    assert clean.exit_code == 0, clean.output
+    sync_json(env)
     assert lineage_snapshot(clean_neo4j) == resumed

@@ -3,33 +3,11 @@ equals a fresh full sync of the same account."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import pytest
-from click.testing import CliRunner
 from fixtures.snapshots import lineage_snapshot
+from fixtures.sync_cli import sync_json
 from neo4j import Driver
-
-from lineage_graph.cli import cli
-
-
-@pytest.fixture
-def env(sandbox_url: str, neo4j_settings: Any) -> dict[str, str]:
-    return {
-        "AWS_ENDPOINT_URL_SAGEMAKER": sandbox_url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "NEO4J_URI": neo4j_settings.uri,
-        "NEO4J_PASSWORD": neo4j_settings.password,
-    }
-
-
-def sync(env: dict[str, str], *args: str) -> dict[str, Any]:
-    result = CliRunner().invoke(cli, ["sync", "--format", "json", *args], env=env, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return dict(json.loads(result.stdout))
 
 
 def artifact(client: Any, name: str) -> str:
@@ -41,7 +19,7 @@ def artifact(client: Any, name: str) -> str:
 
 
 def test_full_run_removes_what_is_gone_and_keeps_edges_to_deleted_ends(
-    sagemaker_client: Any, env: dict[str, str], clean_neo4j: Driver
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
 ) -> None:
     raw, features, extra = (
         artifact(sagemaker_client, "raw"),
@@ -51,19 +29,19 @@ def test_full_run_removes_what_is_gone_and_keeps_edges_to_deleted_ends(
     keep = [artifact(sagemaker_client, f"keep-{i}") for i in range(3)]
     sagemaker_client.add_association(SourceArn=raw, DestinationArn=features, AssociationType="DerivedFrom")
     sagemaker_client.add_association(SourceArn=features, DestinationArn=extra, AssociationType="ContributedTo")
-    first = sync(env, "--full")
+    first = sync_json(sync_env, "--full")
     assert first["cleanup"]["stale_nodes"] == 0 and first["cleanup"]["nodes_deleted"] == 0
 
     sagemaker_client.delete_association(SourceArn=features, DestinationArn=extra)
     sagemaker_client.delete_artifact(ArtifactArn=extra)
     sagemaker_client.delete_artifact(ArtifactArn=raw)  # its DerivedFrom association stays in SageMaker
 
-    refused = sync(env, "--full")  # 2 of 6 artifacts and 1 of 2 edges would go: over the 5% bound
+    refused = sync_json(sync_env, "--full")  # 2 of 6 artifacts and 1 of 2 edges would go: over the 5% bound
     assert refused["cleanup"]["refused"] is True
     assert refused["cleanup"]["nodes_deleted"] == 0 and refused["cleanup"]["relationships_deleted"] == 0
     assert clean_neo4j.execute_query("MATCH (n {arn: $a}) RETURN n", a=extra, database_="neo4j").records
 
-    report = sync(env, "--full", "--max-delete-fraction", "0.5")
+    report = sync_json(sync_env, "--full", "--max-delete-fraction", "0.5")
     cleanup = report["cleanup"]
     assert cleanup["refused"] is False
     assert (cleanup["relationships_deleted"], cleanup["nodes_deleted"], cleanup["nodes_made_placeholders"]) == (1, 1, 1)
@@ -79,30 +57,30 @@ def test_full_run_removes_what_is_gone_and_keeps_edges_to_deleted_ends(
 
     reconciled = lineage_snapshot(clean_neo4j)
     clean_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
-    sync(env, "--full")
+    sync_json(sync_env, "--full")
     assert lineage_snapshot(clean_neo4j) == reconciled
 
 
 def test_force_delete_overrides_the_bound_and_incremental_runs_never_delete(
-    sagemaker_client: Any, env: dict[str, str], clean_neo4j: Driver
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
 ) -> None:
     arns = [artifact(sagemaker_client, f"a-{i}") for i in range(4)]
-    sync(env)
+    sync_json(sync_env)
     for arn in arns[:2]:
         sagemaker_client.delete_artifact(ArtifactArn=arn)
-    assert sync(env)["cleanup"] is None  # incremental: deletions are invisible, nothing is removed
+    assert sync_json(sync_env)["cleanup"] is None  # incremental: deletions are invisible, nothing is removed
     assert clean_neo4j.execute_query("MATCH (a:Artifact) RETURN count(a) AS n", database_="neo4j").records[0]["n"] == 4
-    forced = sync(env, "--full", "--force-delete")
+    forced = sync_json(sync_env, "--full", "--force-delete")
     assert forced["cleanup"]["nodes_deleted"] == 2
     assert clean_neo4j.execute_query("MATCH (a:Artifact) RETURN count(a) AS n", database_="neo4j").records[0]["n"] == 2
 
 
 def test_dry_run_reports_changes_and_deletions_and_writes_nothing(
-    sagemaker_client: Any, env: dict[str, str], clean_neo4j: Driver
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
 ) -> None:
     first, second, third = (artifact(sagemaker_client, name) for name in ("one", "two", "three"))
     sagemaker_client.add_association(SourceArn=first, DestinationArn=second, AssociationType="ContributedTo")
-    sync(env)
+    sync_json(sync_env)
     before = lineage_snapshot(clean_neo4j)
     watermarks = clean_neo4j.execute_query(
         "MATCH (s:SyncState) RETURN s.kind AS k, s.watermark AS w ORDER BY k", database_="neo4j"
@@ -112,7 +90,7 @@ def test_dry_run_reports_changes_and_deletions_and_writes_nothing(
     fourth = artifact(sagemaker_client, "four")
     sagemaker_client.add_association(SourceArn=second, DestinationArn=fourth, AssociationType="DerivedFrom")
     sagemaker_client.update_artifact(ArtifactArn=first, Properties={"owner": "ml-platform"})
-    dry = sync(env, "--full", "--dry-run", "--max-delete-fraction", "0.5")
+    dry = sync_json(sync_env, "--full", "--dry-run", "--max-delete-fraction", "0.5")
 
     assert dry["dry_run"] is True
     assert dry["nodes"]["Artifact"] == {"created": 1, "updated": 1, "unchanged": 1}

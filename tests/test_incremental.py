@@ -3,22 +3,14 @@ fresh full sync of the same account."""
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
-from click.testing import CliRunner
 from fixtures.snapshots import lineage_snapshot
+from fixtures.sync_cli import sync_json
 from neo4j import Driver
 
-from lineage_graph.cli import cli
 from lineage_graph.sandbox.seed import seed_demo
-
-
-def sync(env: dict[str, str], *args: str) -> dict[str, Any]:
-    result = CliRunner().invoke(cli, ["sync", "--format", "json", *args], env=env, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return dict(json.loads(result.stdout))
 
 
 def train(client: Any, name: str, train_uri: str) -> None:
@@ -49,18 +41,11 @@ def train(client: Any, name: str, train_uri: str) -> None:
 
 
 def test_incremental_run_asks_for_changes_only_and_matches_a_full_sync(
-    sagemaker_client: Any, sandbox_url: str, neo4j_settings: Any, clean_neo4j: Driver
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
 ) -> None:
-    env = {
-        "AWS_ENDPOINT_URL_SAGEMAKER": sandbox_url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "NEO4J_URI": neo4j_settings.uri,
-        "NEO4J_PASSWORD": neo4j_settings.password,
-    }
+    env = sync_env
     seed_demo(sagemaker_client)
-    first = sync(env)
+    first = sync_json(env)
     assert first["mode"] == "full"
 
     time.sleep(1.1)  # SageMaker timestamps have millisecond precision; keep "before" and "after" apart
@@ -68,7 +53,7 @@ def test_incremental_run_asks_for_changes_only_and_matches_a_full_sync(
     sagemaker_client.update_trial_component(
         TrialComponentName="churn-exec-1-train-aws-training-job", DisplayName="retrained-by-hand"
     )
-    second = sync(env, "--overlap-seconds", "0")
+    second = sync_json(env, "--overlap-seconds", "0")
 
     assert second["mode"] == "incremental"
     assert second["nodes"]["TrialComponent"] == {"created": 1, "updated": 1, "unchanged": 0}
@@ -79,9 +64,9 @@ def test_incremental_run_asks_for_changes_only_and_matches_a_full_sync(
     assert "ListPipelineExecutionSteps" not in second["api_calls"]  # no execution changed
 
     incremental = lineage_snapshot(clean_neo4j)
-    full = sync(env, "--full")
+    full = sync_json(env, "--full")
     assert full["mode"] == "full"
     assert all(c["created"] == 0 and c["updated"] == 0 for c in full["nodes"].values()), full["nodes"]
     clean_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
-    sync(env, "--full")
+    sync_json(env, "--full")
     assert lineage_snapshot(clean_neo4j) == incremental

@@ -16,6 +16,7 @@ import boto3
 import pytest
 from click.testing import CliRunner, Result
 from fixtures.snapshots import lineage_snapshot
+from fixtures.sync_cli import sync_json
 from neo4j import Driver
 
 from lineage_graph.cli import cli
@@ -44,29 +45,13 @@ def demo(sandbox_url: str) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def env(sandbox_url: str, neo4j_settings: Any) -> dict[str, str]:
-    return {
-        "AWS_ENDPOINT_URL_SAGEMAKER": sandbox_url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": REGION,
-        "NEO4J_URI": neo4j_settings.uri,
-        "NEO4J_USERNAME": neo4j_settings.username,
-        "NEO4J_PASSWORD": neo4j_settings.password,
-        "NEO4J_DATABASE": neo4j_settings.database,
-    }
-
-
-@pytest.fixture(scope="module")
-def synced(demo: Any, env: dict[str, str], neo4j_settings: Any) -> Iterator[dict[str, Any]]:
+def synced(demo: Any, sync_env: dict[str, str], neo4j_settings: Any) -> Iterator[dict[str, Any]]:
     """The first sync's JSON report, into an emptied database."""
     from neo4j import GraphDatabase
 
     with GraphDatabase.driver(neo4j_settings.uri, auth=(neo4j_settings.username, neo4j_settings.password)) as d:
         d.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_settings.database)
-    result = run_cli(env, "sync", "--format", "json")
-    assert result.exit_code == 0, result.output
-    yield json.loads(result.stdout)
+    yield sync_json(sync_env)
 
 
 def paginate(client: Any, operation: str, key: str, **params: Any) -> list[dict[str, Any]]:
@@ -130,11 +115,9 @@ def test_sync_writes_every_entity_and_association(synced: dict[str, Any], demo: 
     assert synced["api_calls"]["ListAssociations"] == -(-len(expected) // 100)  # one scan, 100 a page
 
 
-def test_second_sync_changes_nothing(synced: dict[str, Any], env: dict[str, str], neo4j_driver: Driver) -> None:
+def test_second_sync_changes_nothing(synced: dict[str, Any], sync_env: dict[str, str], neo4j_driver: Driver) -> None:
     before = lineage_snapshot(neo4j_driver)
-    result = run_cli(env, "sync", "--format", "json")
-    assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout)
+    report = sync_json(sync_env)
     assert all(c["created"] == 0 and c["updated"] == 0 for c in report["nodes"].values()), report["nodes"]
     assert all(e["created"] == 0 for e in report["edges"].values()), report["edges"]
     assert report["placeholders_created"] == 0
@@ -149,13 +132,13 @@ def test_second_sync_changes_nothing(synced: dict[str, Any], env: dict[str, str]
     ],
 )
 def test_lookups_agree_with_query_lineage_for_every_trial_component(
-    synced: dict[str, Any], demo: Any, env: dict[str, str], command: str, direction: str, artifact_type: str
+    synced: dict[str, Any], demo: Any, sync_env: dict[str, str], command: str, direction: str, artifact_type: str
 ) -> None:
     trial_components = all_trial_components(demo)
     assert len(trial_components) > 30
     nonempty = 0
     for tc in trial_components:
-        result = run_cli(env, command, tc["TrialComponentName"], "--max-depth", "10", "--format", "json")
+        result = run_cli(sync_env, command, tc["TrialComponentName"], "--max-depth", "10", "--format", "json")
         assert result.exit_code == 0, result.output
         ours = {row["arn"] for row in json.loads(result.stdout)}
         assert ours == query_lineage(demo, tc["TrialComponentArn"], direction, artifact_type), tc["TrialComponentName"]
@@ -163,7 +146,9 @@ def test_lookups_agree_with_query_lineage_for_every_trial_component(
     assert nonempty > len(trial_components) // 2
 
 
-def test_pipeline_execution_agrees_with_the_job_tag(synced: dict[str, Any], demo: Any, env: dict[str, str]) -> None:
+def test_pipeline_execution_agrees_with_the_job_tag(
+    synced: dict[str, Any], demo: Any, sync_env: dict[str, str]
+) -> None:
     with_pipeline = 0
     for tc in all_trial_components(demo):
         described = demo.describe_trial_component(TrialComponentName=tc["TrialComponentName"])
@@ -171,7 +156,7 @@ def test_pipeline_execution_agrees_with_the_job_tag(synced: dict[str, Any], demo
         if described.get("Source", {}).get("SourceArn"):
             tags = demo.list_tags(ResourceArn=described["Source"]["SourceArn"])["Tags"]
             expected = next((t["Value"] for t in tags if t["Key"] == "sagemaker:pipeline-execution-arn"), None)
-        result = run_cli(env, "pipeline-execution", tc["TrialComponentArn"], "--format", "json")
+        result = run_cli(sync_env, "pipeline-execution", tc["TrialComponentArn"], "--format", "json")
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout) == {
             "trial_component_arn": tc["TrialComponentArn"],
@@ -181,21 +166,21 @@ def test_pipeline_execution_agrees_with_the_job_tag(synced: dict[str, Any], demo
     assert with_pipeline >= 30
 
 
-def test_demo_trial_component_lookups_in_every_format(synced: dict[str, Any], env: dict[str, str]) -> None:
-    table = run_cli(env, "datasets", DEMO_TRIAL_COMPONENT)
+def test_demo_trial_component_lookups_in_every_format(synced: dict[str, Any], sync_env: dict[str, str]) -> None:
+    table = run_cli(sync_env, "datasets", DEMO_TRIAL_COMPONENT)
     assert table.exit_code == 0 and table.stdout.startswith("NAME") and "s3://" in table.stdout
-    rows = json.loads(run_cli(env, "models", DEMO_TRIAL_COMPONENT, "--format", "json").stdout)
+    rows = json.loads(run_cli(sync_env, "models", DEMO_TRIAL_COMPONENT, "--format", "json").stdout)
     assert rows and {"arn", "name", "lineage_type", "type", "source_uri"} <= set(rows[0])
     assert all(r["type"] == "Model" and r["lineage_type"] == "Artifact" for r in rows)
-    csv_out = run_cli(env, "datasets", DEMO_TRIAL_COMPONENT, "--format", "csv").stdout.splitlines()
+    csv_out = run_cli(sync_env, "datasets", DEMO_TRIAL_COMPONENT, "--format", "csv").stdout.splitlines()
     assert csv_out[0].startswith("arn,name,lineage_type,type,source_uri")
     assert len(csv_out) == 1 + len(
-        json.loads(run_cli(env, "datasets", DEMO_TRIAL_COMPONENT, "--format", "json").stdout)
+        json.loads(run_cli(sync_env, "datasets", DEMO_TRIAL_COMPONENT, "--format", "json").stdout)
     )
 
 
-def test_unknown_trial_component_exits_2(synced: dict[str, Any], env: dict[str, str]) -> None:
+def test_unknown_trial_component_exits_2(synced: dict[str, Any], sync_env: dict[str, str]) -> None:
     for command in ("datasets", "models", "pipeline-execution"):
-        result = CliRunner().invoke(cli, [command, "no-such-trial-component"], env=env)
+        result = CliRunner().invoke(cli, [command, "no-such-trial-component"], env=sync_env)
         assert result.exit_code == 2, (command, result.output)
         assert "no trial component named 'no-such-trial-component'" in result.output

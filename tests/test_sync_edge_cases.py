@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from typing import Any
 
-from click.testing import CliRunner
+from fixtures.sync_cli import sync_json
 from neo4j import Driver
-
-from lineage_graph.cli import cli
-
-
-def sync(sandbox_url: str, neo4j_settings: Any) -> dict[str, Any]:
-    env = {
-        "AWS_ENDPOINT_URL_SAGEMAKER": sandbox_url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "NEO4J_URI": neo4j_settings.uri,
-        "NEO4J_PASSWORD": neo4j_settings.password,
-    }
-    result = CliRunner().invoke(cli, ["sync", "--format", "json"], env=env, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return dict(json.loads(result.stdout))
 
 
 def test_deleted_association_end_lands_as_placeholder_with_listassociations_type(
-    sagemaker_client: Any, sandbox_url: str, neo4j_settings: Any, clean_neo4j: Driver
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
 ) -> None:
     kept = sagemaker_client.create_artifact(
         ArtifactName="features", Source={"SourceUri": "s3://b/features"}, ArtifactType="DataSet"
@@ -39,7 +22,7 @@ def test_deleted_association_end_lands_as_placeholder_with_listassociations_type
     sagemaker_client.add_association(SourceArn=gone, DestinationArn=kept, AssociationType="DerivedFrom")
     sagemaker_client.delete_artifact(ArtifactArn=gone)  # SageMaker keeps the association
 
-    report = sync(sandbox_url, neo4j_settings)
+    report = sync_json(sync_env)
 
     assert report["placeholders_created"] == 1
     assert report["nodes"]["Artifact"]["created"] == 1
@@ -55,7 +38,7 @@ def test_deleted_association_end_lands_as_placeholder_with_listassociations_type
 
 
 def test_property_changes_update_the_node_and_nothing_else(
-    sagemaker_client: Any, sandbox_url: str, neo4j_settings: Any, clean_neo4j: Driver
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
 ) -> None:
     sagemaker_client.create_context(
         ContextName="churn-models",
@@ -63,9 +46,9 @@ def test_property_changes_update_the_node_and_nothing_else(
         ContextType="ModelGroup",
         Properties={"stage": "dev"},
     )
-    sync(sandbox_url, neo4j_settings)
+    sync_json(sync_env)
     sagemaker_client.update_context(ContextName="churn-models", Properties={"stage": "prod"})
-    report = sync(sandbox_url, neo4j_settings)
+    report = sync_json(sync_env)
     assert report["nodes"]["Context"] == {"created": 0, "updated": 1, "unchanged": 0}
     stage = clean_neo4j.execute_query(
         "MATCH (c:Context {name: 'churn-models'}) RETURN c.`property.stage` AS s", database_="neo4j"
