@@ -7,6 +7,7 @@ checked against an independent breadth-first search in plain Python over the san
 
 from __future__ import annotations
 
+import itertools
 import json
 import urllib.request
 from collections import deque
@@ -420,6 +421,8 @@ TRAVERSALS: dict[str, dict[str, Any]] = {
     "pipeline_execution_upstream": {"start_arn": "x"},
     "model_group_pipeline_executions": {"start_arn": "x"},
     "approval_model_package": {"start_arn": "x"},
+    "impact": {"prefix": "s3://acme-ml-raw/"},
+    "path": {"from_arn": "x", "to_arn": "y", "all": True, "max_length": 10},
 }
 
 
@@ -428,3 +431,160 @@ def test_plans_start_from_an_index_seek(account: Account, driver: Driver, name: 
     ops = operators(driver, name, **TRAVERSALS[name])
     assert not any(op.startswith(("AllNodesScan", "NodeByLabelScan")) for op in ops), ops
     assert any("IndexSeek" in op for op in ops), ops
+
+
+# -- impact, path, find, cypher ---------------------------------------------------------------------------
+def test_impact_matches_bfs_and_pipeline_steps(account: Account, queries: Any) -> None:
+    from lineage_graph.query.explore import InvestigationQueries
+
+    investigate = InvestigationQueries(queries.driver, "neo4j")
+    client = account.client
+    for prefix in ("s3://acme-ml-raw/payments/", "s3://acme-ml-raw/", "s3://corner/diamond/a"):
+        sources = [
+            a["ArtifactArn"]
+            for a in paginate(client, "list_artifacts", "ArtifactSummaries")
+            if a["Source"]["SourceUri"].startswith(prefix)
+        ]
+        expected: dict[str, int] = {}
+        for source in sources:
+            for arn, depth in account.bfs(source, "descendants").items():
+                expected[arn] = min(depth, expected.get(arn, depth))
+        found = investigate.impact(prefix)
+        lineage = {e.arn: e.depth for e in found if e.kind not in ("pipeline", "pipeline_execution")}
+        assert lineage == expected, prefix
+        # Executions: those with a step that ran a reached job or registered a reached package.
+        jobs = {e.source_arn for e in found if e.kind == "job"}
+        packages = {e.source_uri for e in found if e.kind == "model_package"}
+        ran: set[str] = set()
+        pipelines: set[str] = set()
+        for pipeline in paginate(client, "list_pipelines", "PipelineSummaries"):
+            for execution in paginate(
+                client,
+                "list_pipeline_executions",
+                "PipelineExecutionSummaries",
+                PipelineName=pipeline["PipelineName"],
+            ):
+                steps = paginate(
+                    client,
+                    "list_pipeline_execution_steps",
+                    "PipelineExecutionSteps",
+                    PipelineExecutionArn=execution["PipelineExecutionArn"],
+                )
+                arns = {v["Arn"] for step in steps for v in step.get("Metadata", {}).values() if "Arn" in v}
+                if arns & (jobs | packages):
+                    ran.add(execution["PipelineExecutionArn"])
+                    pipelines.add(pipeline["PipelineArn"])
+        assert {e.arn for e in found if e.kind == "pipeline_execution"} == ran, prefix
+        assert {e.arn for e in found if e.kind == "pipeline"} == pipelines, prefix
+        if prefix.startswith("s3://acme"):
+            kinds = {e.kind for e in found}
+            assert {"job", "model", "model_package", "endpoint", "pipeline_execution", "pipeline"} <= kinds
+
+
+def simple_paths(account: Account, start: str, end: str, max_length: int) -> set[tuple[str, ...]]:
+    forward: dict[str, list[str]] = {}
+    for a in account.associations:
+        forward.setdefault(a["SourceArn"], []).append(a["DestinationArn"])
+    found: set[tuple[str, ...]] = set()
+
+    def walk(path: list[str]) -> None:
+        if path[-1] == end:
+            found.add(tuple(path))
+            return
+        if len(path) > max_length:
+            return
+        for nxt in forward.get(path[-1], []):
+            if nxt not in path:
+                walk([*path, nxt])
+
+    walk([start])
+    return found
+
+
+def test_path_shortest_and_all(account: Account, queries: Any) -> None:
+    from lineage_graph.query.explore import InvestigationQueries
+
+    investigate = InvestigationQueries(queries.driver, "neo4j")
+    b = account.built
+    raw = account.client.list_artifacts(SourceUri="s3://acme-ml-raw/crm/customers/customers.parquet")[
+        "ArtifactSummaries"
+    ][0]["ArtifactArn"]
+    endpoint = endpoint_context(account, "churn-prod")
+    cases = [(b["diamond-a"], b["same-x"]), (b["diamond-a"], b["gone"]), (raw, endpoint)]
+    for start, end in cases:
+        shortest = investigate.path(start, end)
+        assert len(shortest) == 1, (start, end, account.bfs(start, "descendants").get(end))
+        assert shortest[0].length == account.bfs(start, "descendants")[end]
+        hops = shortest[0].hops
+        assert hops[0].source_arn == start and hops[-1].destination_arn == end
+        assert all(h1.destination_arn == h2.source_arn for h1, h2 in itertools.pairwise(hops))
+        # The other way round gives the same path, in the edges' direction.
+        assert investigate.path(end, start) == shortest
+        expected = simple_paths(account, start, end, 8)
+        if len(expected) <= 100:
+            every = investigate.path(start, end, all_paths=True, max_length=8)
+            got = {(p.hops[0].source_arn, *(h.destination_arn for h in p.hops)) for p in every}
+            assert got == expected
+            assert [p.length for p in every] == sorted(p.length for p in every)
+    assert len(investigate.path(b["diamond-a"], b["same-x"], all_paths=True)) == 2  # the diamond's two sides
+    assert investigate.path(b["diamond-b"], b["diamond-c"]) == []
+
+
+def test_find(account: Account, queries: Any) -> None:
+    from lineage_graph.query.explore import InvestigationQueries
+
+    investigate = InvestigationQueries(queries.driver, "neo4j")
+    endpoints = {
+        c["ContextArn"] for c in paginate(account.client, "list_contexts", "ContextSummaries", ContextType="Endpoint")
+    }
+    assert {f.arn for f in investigate.find(entity_type="Endpoint")} == endpoints
+    assert [f.arn for f in investigate.find(source_uri_prefix="s3://corner/x'})")] == [account.built["evil"]]
+    chain = investigate.find(name="CHAIN-", lineage_type="Artifact")
+    assert {f.arn for f in chain} == {account.built[f"chain-{i}"] for i in range(CHAIN + 1)}
+    assert investigate.find(name="chain-", created_after="2999-01-01T00:00:00Z") == []
+    failed = {
+        t["TrialComponentArn"]
+        for t in paginate(account.client, "list_trial_components", "TrialComponentSummaries")
+        if (t.get("Status") or {}).get("PrimaryStatus") == "Completed"
+    }
+    assert {f.arn for f in investigate.find(status="Completed", lineage_type="TrialComponent")} == failed
+
+
+def test_commands_impact_path_find(account: Account, env: dict[str, str]) -> None:
+    result = run_cli(env, "impact", "s3://acme-ml-raw/payments/", "--format", "json")
+    assert result.exit_code == 0, result.output
+    grouped = json.loads(result.stdout)
+    assert {"job", "model", "endpoint", "pipeline_execution"} <= set(grouped)
+    b = account.built
+    result = run_cli(env, "path", b["diamond-a"], b["same-y"], "--all", "--format", "json")
+    assert result.exit_code == 0, result.output
+    paths = json.loads(result.stdout)
+    assert [p["length"] for p in paths] == [4, 4]
+    assert paths[0]["hops"][-1]["association_type"] == "SameAs"
+    result = run_cli(env, "find", "--type", "Endpoint", "--name", "churn")
+    assert result.exit_code == 0 and "churn-prod" in result.stdout
+
+
+def test_cypher_command_reads_and_refuses_writes(account: Account, env: dict[str, str], driver: Driver) -> None:
+    def count() -> int:
+        return int(driver.execute_query("MATCH (n) RETURN count(n) AS n", database_="neo4j").records[0]["n"])
+
+    before = count()
+    for write in ("CREATE (n)", "MATCH (n) DETACH DELETE n", "MATCH (n:Context) SET n.x = 1"):
+        result = CliRunner().invoke(cli, ["cypher", write], env=env)
+        assert result.exit_code == 2, (write, result.output)
+        assert "read-only" in result.stderr
+    assert count() == before
+    result = run_cli(
+        env, "cypher", "find_trial_component", "--param", f"trial_component={DEMO_TRIAL_COMPONENT}", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    assert [r["name"] for r in json.loads(result.stdout)] == [DEMO_TRIAL_COMPONENT]
+    query = "MATCH (c:Context {name: $name}) RETURN c.`property.note` AS note, c.source_uri AS uri"
+    result = run_cli(env, "cypher", query, "--param", "name=evil-context", "--format", "json")
+    assert json.loads(result.stdout) == [{"note": EVIL, "uri": f"s3://corner/{EVIL}"}]
+    result = run_cli(env, "cypher", "lineage_edges", "--param", "arns=" + json.dumps([account.built["diamond-a"]]))
+    assert result.exit_code == 0 and result.stdout.strip() == "(none)"
+    result = CliRunner().invoke(cli, ["cypher", "MATCH (n RETURN n"], env=env)
+    assert result.exit_code == 2 and "refused" in result.stderr
+    assert count() == before

@@ -6,10 +6,12 @@ import click
 
 from lineage_graph import __version__
 from lineage_graph.cli.demo_cmd import demo_command
+from lineage_graph.cli.investigate import COMMANDS as INVESTIGATION_COMMANDS
 from lineage_graph.cli.lookups import datasets_command, models_command, pipeline_execution_command
 from lineage_graph.cli.neo4j_cmd import neo4j_group
 from lineage_graph.cli.queries import COMMANDS as QUERY_COMMANDS
 from lineage_graph.cli.sandbox_cmd import sandbox_group
+from lineage_graph.cli.status_cmd import status_command
 from lineage_graph.cli.sync_cmd import sync_command
 from lineage_graph.errors import LineageGraphError
 
@@ -42,9 +44,11 @@ for command in (
     models_command,
     pipeline_execution_command,
     *QUERY_COMMANDS,
+    *INVESTIGATION_COMMANDS,
     neo4j_group,
     sandbox_group,
     demo_command,
+    status_command,
 ):
     cli.add_command(command)
 

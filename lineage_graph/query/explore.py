@@ -312,3 +312,109 @@ class GraphQueries(LineageQueries):
         start = self.resolve(action, lineage_type="Action", entity_type="Approval")
         row = self.run("approval_model_package", start_arn=start)[0]
         return ApprovalModelPackage(**row)
+
+
+# -- what SageMaker cannot answer ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ImpactedEntity:
+    """One entity downstream of data under a prefix; kind groups them (job, model, endpoint, ...)."""
+
+    kind: str
+    arn: str
+    name: str | None
+    lineage_type: str | None
+    type: str | None
+    source_uri: str | None
+    source_arn: str | None
+    status: str | None
+    placeholder: bool
+    depth: int
+
+
+@dataclass(frozen=True)
+class Hop:
+    source_arn: str
+    source_name: str | None
+    source_type: str | None
+    association_type: str | None
+    destination_arn: str
+    destination_name: str | None
+    destination_type: str | None
+
+
+@dataclass(frozen=True)
+class LineagePath:
+    length: int
+    hops: list[Hop]
+
+
+@dataclass(frozen=True)
+class FoundEntity:
+    arn: str
+    name: str | None
+    lineage_type: str
+    type: str | None
+    source_uri: str | None
+    status: str | None
+    created_at: Any
+    account: str | None
+    region: str | None
+    placeholder: bool
+
+
+class InvestigationQueries(GraphQueries):
+    """GraphQueries plus impact, path and find."""
+
+    def impact(self, prefix: str) -> list[ImpactedEntity]:
+        """Everything downstream of the artifacts whose source URI starts with ``prefix``."""
+        return [ImpactedEntity(**row) for row in self.run("impact", prefix=prefix)]
+
+    def path(self, source: str, destination: str, all_paths: bool = False, max_length: int = 10) -> list[LineagePath]:
+        """Association paths from ``source`` to ``destination`` (or, when there are none, the other way)."""
+        start, end = self.resolve(source), self.resolve(destination)
+        for from_arn, to_arn in ((start, end), (end, start)):
+            rows = self.run("path", from_arn=from_arn, to_arn=to_arn, all=all_paths, max_length=max_length)
+            if rows:
+                return [
+                    LineagePath(
+                        row["length"],
+                        [
+                            Hop(
+                                source_arn=h["source_arn"],
+                                source_name=h["source_name"],
+                                source_type=h["source_type"],
+                                association_type=_ASSOCIATION_BY_RELATIONSHIP.get(h["relationship"]),
+                                destination_arn=h["destination_arn"],
+                                destination_name=h["destination_name"],
+                                destination_type=h["destination_type"],
+                            )
+                            for h in row["hops"]
+                        ],
+                    )
+                    for row in rows
+                ]
+        return []
+
+    def find(
+        self,
+        name: str | None = None,
+        lineage_type: str | None = None,
+        entity_type: str | None = None,
+        source_uri_prefix: str | None = None,
+        status: str | None = None,
+        created_after: str | None = None,
+        created_before: str | None = None,
+        limit: int = 1000,
+    ) -> list[FoundEntity]:
+        rows = self.run(
+            "find",
+            name_contains=name,
+            lineage_type=lineage_type,
+            type=entity_type,
+            source_uri_prefix=source_uri_prefix,
+            status=status,
+            created_after=created_after,
+            created_before=created_before,
+            limit=limit,
+        )
+        return [FoundEntity(**row) for row in rows]

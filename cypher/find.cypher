@@ -1,0 +1,33 @@
+// Lineage entities by name, type, source URI prefix, status and creation window; every filter optional
+// (null), all given filters must hold. Names match as a case-insensitive substring.
+// Parameters:
+//   $name_contains               a substring of the name, or null
+//   $lineage_type       'Artifact', 'Context', 'Action', 'TrialComponent', or null
+//   $type               an entity type ('DataSet', 'Endpoint', 'TrainingJob', ...), or null
+//   $source_uri_prefix  a prefix of the source URI (trial components: of the job ARN), or null
+//   $status             a status ('Completed', 'Failed', ...), or null
+//   $created_after, $created_before   ISO 8601 strings, or null
+//   $limit              most rows to return
+// In Neo4j Browser:
+//   :param name_contains => 'churn'
+//   :param lineage_type => null
+//   :param type => 'Endpoint'
+//   :param source_uri_prefix => null
+//   :param status => null
+//   :param created_after => null
+//   :param created_before => null
+//   :param limit => 100
+MATCH (n:LineageEntity)
+WHERE n.lineage_type IN ['Artifact', 'Context', 'Action', 'TrialComponent']
+  AND ($name_contains IS NULL OR toLower(n.name) CONTAINS toLower($name_contains))
+  AND ($lineage_type IS NULL OR n.lineage_type = $lineage_type)
+  AND ($type IS NULL OR n.type = $type)
+  AND ($source_uri_prefix IS NULL OR coalesce(n.source_uri, n.source_arn) STARTS WITH $source_uri_prefix)
+  AND ($status IS NULL OR n.status = $status)
+  AND ($created_after IS NULL OR n.created_at >= datetime($created_after))
+  AND ($created_before IS NULL OR n.created_at <= datetime($created_before))
+RETURN n.arn AS arn, n.name AS name, n.lineage_type AS lineage_type, n.type AS type,
+       coalesce(n.source_uri, n.source_arn) AS source_uri, n.status AS status, n.created_at AS created_at,
+       n.account AS account, n.region AS region, coalesce(n.placeholder, false) AS placeholder
+ORDER BY lineage_type, type, name, arn
+LIMIT $limit
