@@ -104,11 +104,15 @@ def snapshot(driver: Driver) -> tuple[list[Any], list[Any]]:
 
 
 @pytest.fixture(scope="module")
-def demo_account(fault_server: SandboxServer) -> None:
-    """The demo account, seeded once for the module with faults off (its ARNs are random)."""
+def demo_account(fault_server: SandboxServer) -> Iterator[None]:
+    """The demo account, seeded once for the module with faults off (its ARNs are random); emptied after,
+    since moto's state is shared with every other sandbox of the test session."""
     fault_server.set_faults(FaultConfig())
     reset(fault_server.url)
     seed_demo(client_for(fault_server.url, REGION))
+    yield
+    fault_server.set_faults(FaultConfig())
+    reset(fault_server.url)
 
 
 @pytest.fixture(scope="module")
