@@ -31,3 +31,9 @@ class NotFoundError(LineageGraphError):
     """The entity asked about is not in the graph."""
 
     exit_code = 2
+
+
+class LeaseHeldError(LineageGraphError):
+    """Another process holds the sync lease of this shard (account, region); the message says who and until when."""
+
+    exit_code = 6

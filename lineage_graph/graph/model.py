@@ -86,3 +86,9 @@ def labels_for(kind: NodeKind, entity_type: str | None) -> tuple[str, ...]:
     if entity_type in kind.type_labels:
         labels.append(entity_type)
     return tuple(labels)
+
+
+# Sync bookkeeping beside SyncState, also without arn or LineageEntity label: one lease per shard (who may
+# sync it right now) and one node per sync run (its outcome and report), the last runs of each shard kept.
+SYNC_LEASE_LABEL = "SyncLease"
+SYNC_RUN_LABEL = "SyncRun"

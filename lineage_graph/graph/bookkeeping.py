@@ -1,0 +1,421 @@
+"""Sync bookkeeping in Neo4j: a lease per shard, a record per sync run, and what ``status`` reports.
+
+A shard is one (account, region), keyed ``"<account>:<region>"``. Bookkeeping nodes carry no ``arn`` and
+no ``LineageEntity`` label, so lineage queries and cleanups never see them.
+
+Leases. ``(:SyncLease {shard, holder, acquired_at, expires_at})``, unique on ``shard``. Taking one is a
+single statement: MERGE on the uniqueness constraint (concurrent creators serialize on the constraint), then
+a write lock on the node before its holder and expiry are read (Neo4j's documented lost-update guard), then
+a conditional SET: the lease is taken only when it is free, expired, or already ours. Exactly one of any
+number of racing processes wins. Expiry is judged by the Neo4j server's clock, so holders on machines with
+skewed clocks still agree. A holder that dies lets its lease expire after ``ttl_seconds``.
+
+Run records. ``(:SyncRun)`` with ``id``, ``shard``, ``account``, ``region``, ``started_at``,
+``finished_at`` (datetimes), ``duration_s``, ``outcome`` (success | partial | failed | lease_held),
+``mode`` (full | incremental | dry_run), ``report_json`` (the whole report as JSON) and every number,
+string or boolean leaf of the report flattened into a ``report.``-prefixed property, path segments joined
+by dots: ``r.`report.nodes.Artifact.created```, ``r.`report.api_calls.ListArtifacts```. Lists of scalars
+are kept as lists; other lists only live in ``report_json``. The last ``keep`` runs of each shard are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from neo4j import Driver, RoutingControl
+from neo4j.exceptions import ClientError
+
+from lineage_graph import cypher_files
+from lineage_graph.errors import LeaseHeldError, LineageGraphError
+from lineage_graph.graph import model
+
+DEFAULT_TTL_SECONDS = 300.0
+DEFAULT_WAIT_TIMEOUT = 900.0
+DEFAULT_POLL_SECONDS = 2.0
+DEFAULT_KEEP_RUNS = 100
+
+OUTCOMES = ("success", "partial", "failed", "lease_held")
+MODES = ("full", "incremental", "dry_run")
+
+_LEASE = model.SYNC_LEASE_LABEL
+_RUN = model.SYNC_RUN_LABEL
+
+
+class LeaseLostError(LeaseHeldError):
+    """Our lease was taken over (it expired and another holder took it) or deleted."""
+
+
+def shard_key(account: str, region: str) -> str:
+    return f"{account}:{region}"
+
+
+def split_shard(shard: str) -> tuple[str, str]:
+    """``"<account>:<region>"`` -> (account, region)."""
+    account, _, region = shard.partition(":")
+    return account, region
+
+
+def default_holder() -> str:
+    """``hostname:pid:random``: unique per process and per acquisition, readable in ``status``."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _write(driver: Driver, database: str, query: str, **params: Any) -> Any:
+    return driver.execute_query(query, params, database_=database, routing_=RoutingControl.WRITE)
+
+
+def _read(driver: Driver, database: str, query: str, **params: Any) -> Any:
+    return driver.execute_query(query, params, database_=database, routing_=RoutingControl.READ)
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def apply_bookkeeping_schema(driver: Driver, database: str) -> None:
+    """Create the constraints and indexes of ``cypher/bookkeeping_schema.cypher`` (idempotent)."""
+    for statement in cypher_files.statements("bookkeeping_schema"):
+        try:
+            _write(driver, database, statement)
+        except ClientError as err:
+            # Two processes creating the same constraint at the same moment: the other one won, fine.
+            if "AlreadyExists" not in (err.code or ""):
+                raise
+
+
+_schema_applied: set[tuple[int, str]] = set()
+
+
+def _ensure_schema(driver: Driver, database: str) -> None:
+    key = (id(driver), database)
+    if key not in _schema_applied:
+        apply_bookkeeping_schema(driver, database)
+        _schema_applied.add(key)
+
+
+# --- leases -------------------------------------------------------------------------------------------
+
+_ACQUIRE = f"""
+MERGE (l:{_LEASE} {{shard: $shard}})
+SET l._lock = true
+WITH l, datetime() AS now
+WITH l, now, (l.holder IS NULL OR l.expires_at <= now OR l.holder = $holder) AS free
+FOREACH (_ IN CASE WHEN free THEN [1] ELSE [] END |
+  SET l.holder = $holder, l.acquired_at = now, l.expires_at = now + duration({{milliseconds: $ttl_ms}}))
+REMOVE l._lock
+RETURN free, l.holder AS holder, l.acquired_at AS acquired_at, l.expires_at AS expires_at
+"""
+
+_RENEW = f"""
+MATCH (l:{_LEASE} {{shard: $shard}})
+SET l._lock = true
+WITH l, datetime() AS now
+WITH l, now, l.holder = $holder AS ours
+FOREACH (_ IN CASE WHEN ours THEN [1] ELSE [] END |
+  SET l.expires_at = now + duration({{milliseconds: $ttl_ms}}))
+REMOVE l._lock
+RETURN ours, l.holder AS holder, l.acquired_at AS acquired_at, l.expires_at AS expires_at
+"""
+
+_RELEASE = f"""
+MATCH (l:{_LEASE} {{shard: $shard, holder: $holder}})
+DELETE l
+RETURN count(*) AS released
+"""
+
+
+def _held_message(shard: str, holder: str, acquired_at: datetime, expires_at: datetime) -> str:
+    return (
+        f"shard {shard} is being synced by {holder} since {acquired_at.isoformat()} "
+        f"(lease until {expires_at.isoformat()}); wait for it, pass --wait, or let the lease expire "
+        "if that process died"
+    )
+
+
+@dataclass
+class Lease:
+    """The right to sync one shard until ``expires_at``; a context manager that releases it on exit."""
+
+    driver: Driver = field(repr=False)
+    database: str
+    shard: str
+    holder: str
+    acquired_at: datetime
+    expires_at: datetime
+    ttl_seconds: float = DEFAULT_TTL_SECONDS
+
+    def renew(self, ttl_seconds: float | None = None) -> datetime:
+        """Push the expiry ``ttl_seconds`` past now; raises LeaseLostError when it is no longer ours."""
+        ttl = self.ttl_seconds if ttl_seconds is None else ttl_seconds
+        records = _write(
+            self.driver, self.database, _RENEW, shard=self.shard, holder=self.holder, ttl_ms=int(ttl * 1000)
+        ).records
+        if not records or not records[0]["ours"]:
+            if not records:
+                raise LeaseLostError(f"the lease of shard {self.shard} held by {self.holder} was deleted")
+            r = records[0]
+            raise LeaseLostError(
+                f"lost the lease of shard {self.shard}: "
+                + _held_message(self.shard, r["holder"], _native(r["acquired_at"]), _native(r["expires_at"]))
+            )
+        self.expires_at = _native(records[0]["expires_at"])
+        return self.expires_at
+
+    def release(self) -> bool:
+        """Delete the lease if it is still ours; True when it was."""
+        records = _write(self.driver, self.database, _RELEASE, shard=self.shard, holder=self.holder).records
+        return bool(records and records[0]["released"])
+
+    def __enter__(self) -> Lease:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()
+
+
+def try_acquire_lease(
+    driver: Driver, database: str, shard: str, holder: str, ttl_seconds: float = DEFAULT_TTL_SECONDS
+) -> Lease | LeaseHeldError:
+    """One atomic attempt: the Lease, or the LeaseHeldError (not raised) naming the current holder."""
+    _ensure_schema(driver, database)
+    r = _write(driver, database, _ACQUIRE, shard=shard, holder=holder, ttl_ms=int(ttl_seconds * 1000)).records[0]
+    acquired_at, expires_at = _native(r["acquired_at"]), _native(r["expires_at"])
+    if r["free"]:
+        return Lease(driver, database, shard, holder, acquired_at, expires_at, ttl_seconds)
+    error = LeaseHeldError(_held_message(shard, r["holder"], acquired_at, expires_at))
+    error.holder, error.acquired_at, error.expires_at = r["holder"], acquired_at, expires_at  # type: ignore[attr-defined]
+    return error
+
+
+def acquire_lease(
+    driver: Driver,
+    database: str,
+    shard: str,
+    holder: str | None = None,
+    ttl_seconds: float = DEFAULT_TTL_SECONDS,
+    wait: bool = False,
+    wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
+    poll_seconds: float = DEFAULT_POLL_SECONDS,
+) -> Lease:
+    """Take the sync lease of ``shard`` for ``ttl_seconds`` (renew it for longer runs).
+
+    Raises LeaseHeldError (exit code 6) saying who holds it, since when and until when; with ``wait``,
+    polls every ``poll_seconds`` until it is free or ``wait_timeout`` seconds have passed.
+    """
+    if ttl_seconds <= 0:
+        raise ValueError("ttl_seconds must be positive")
+    holder = holder or default_holder()
+    deadline = time.monotonic() + wait_timeout
+    while True:
+        outcome = try_acquire_lease(driver, database, shard, holder, ttl_seconds)
+        if isinstance(outcome, Lease):
+            return outcome
+        remaining = deadline - time.monotonic()
+        if not wait or remaining <= 0:
+            if wait:
+                raise LeaseHeldError(f"gave up after waiting {wait_timeout:g} s: {outcome}")
+            raise outcome
+        time.sleep(min(poll_seconds, remaining))
+
+
+def leases(driver: Driver, database: str) -> list[dict[str, Any]]:
+    """Every lease, with ``expired`` and ``expires_in_s`` (negative when expired) by the server's clock."""
+    result = _read(
+        driver,
+        database,
+        f"""
+        MATCH (l:{_LEASE}) WHERE l.holder IS NOT NULL
+        WITH l, datetime() AS now
+        RETURN l.shard AS shard, l.holder AS holder, l.acquired_at AS acquired_at, l.expires_at AS expires_at,
+               duration.inSeconds(now, l.expires_at).milliseconds / 1000.0 AS expires_in_s
+        ORDER BY shard
+        """,
+    )
+    rows = []
+    for r in result.records:
+        row = {k: _native(v) for k, v in r.data().items()}
+        row["expired"] = row["expires_in_s"] <= 0
+        rows.append(row)
+    return rows
+
+
+# --- sync runs ----------------------------------------------------------------------------------------
+
+
+def flatten_report(report: Mapping[str, Any], prefix: str = "report") -> dict[str, Any]:
+    """Scalar leaves of a nested report as ``report.a.b`` properties (lists of scalars kept as lists)."""
+    flat: dict[str, Any] = {}
+    for key, value in report.items():
+        name = f"{prefix}.{key}"
+        if isinstance(value, Mapping):
+            flat.update(flatten_report(value, name))
+        elif isinstance(value, bool | int | float | str):
+            flat[name] = value
+        elif isinstance(value, datetime):
+            flat[name] = value.isoformat()
+        elif isinstance(value, list | tuple) and _homogeneous_scalars(value):
+            flat[name] = list(value)
+    return flat
+
+
+def _homogeneous_scalars(values: list[Any] | tuple[Any, ...]) -> bool:
+    """Neo4j stores lists whose items are all strings or all numbers."""
+    if not values:
+        return False
+    return all(isinstance(v, str) for v in values) or all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in values
+    )
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def record_run(
+    driver: Driver,
+    database: str,
+    shard: str,
+    *,
+    started_at: datetime,
+    finished_at: datetime,
+    outcome: str,
+    report: Mapping[str, Any],
+    mode: str,
+    keep: int = DEFAULT_KEEP_RUNS,
+) -> str:
+    """Store one sync run as a ``SyncRun`` node and prune the shard to its last ``keep`` runs; its id."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"outcome must be one of {OUTCOMES}, not {outcome!r}")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    if keep < 1:
+        raise ValueError("keep must be at least 1")
+    for moment in (started_at, finished_at):
+        if moment.tzinfo is None:
+            raise ValueError("started_at and finished_at must be timezone-aware")
+    _ensure_schema(driver, database)
+    account, region = split_shard(shard)
+    run_id = str(uuid.uuid4())
+    props = {
+        **flatten_report(report),
+        "id": run_id,
+        "shard": shard,
+        "account": account,
+        "region": region,
+        "started_at": started_at,
+        "finished_at": finished_at,
+        "duration_s": round((finished_at - started_at).total_seconds(), 3),
+        "outcome": outcome,
+        "mode": mode,
+        "report_json": json.dumps(report, default=_iso, sort_keys=True),
+    }
+    _write(
+        driver,
+        database,
+        f"""
+        CREATE (r:{_RUN}) SET r = $props
+        WITH r
+        CALL {{
+          MATCH (old:{_RUN} {{shard: $shard}})
+          WITH old ORDER BY old.started_at DESC, old.finished_at DESC SKIP $keep
+          DETACH DELETE old
+        }}
+        RETURN r.id AS id
+        """,
+        props=props,
+        shard=shard,
+        keep=keep,
+    )
+    return run_id
+
+
+def _run_row(node: Any) -> dict[str, Any]:
+    props = {k: _native(v) for k, v in dict(node).items()}
+    report = json.loads(props.get("report_json") or "{}")
+    row = {k: v for k, v in props.items() if not k.startswith("report")}
+    row["report"] = report
+    return row
+
+
+def last_runs(driver: Driver, database: str, shard: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """The newest runs first (of one shard, or of all), each a dict of the node's properties with the
+    report parsed back into ``report``."""
+    result = _read(
+        driver,
+        database,
+        f"""
+        MATCH (r:{_RUN}) WHERE $shard IS NULL OR r.shard = $shard
+        RETURN r ORDER BY r.started_at DESC, r.finished_at DESC LIMIT $limit
+        """,
+        shard=shard,
+        limit=limit,
+    )
+    return [_run_row(rec["r"]) for rec in result.records]
+
+
+def latest_run_per_shard(driver: Driver, database: str) -> list[dict[str, Any]]:
+    """The newest run of every shard, by shard."""
+    result = _read(
+        driver,
+        database,
+        f"""
+        MATCH (r:{_RUN})
+        WITH r.shard AS shard, r ORDER BY r.started_at DESC, r.finished_at DESC
+        WITH shard, collect(r)[0] AS r
+        RETURN r ORDER BY shard
+        """,
+    )
+    return [_run_row(rec["r"]) for rec in result.records]
+
+
+# --- graph size and server ----------------------------------------------------------------------------
+
+
+def _relationship_types() -> Iterator[str]:
+    yield from model.LINEAGE_RELATIONSHIPS
+    for rel_type, _, _ in model.STRUCTURE_RELATIONSHIPS:
+        yield rel_type
+
+
+def graph_size(driver: Driver, database: str) -> dict[str, dict[str, int]]:
+    """Node counts per kind label (and placeholders, all entities) and relationship counts per type,
+    from the model's fixed vocabulary (Neo4j's count store answers these without scanning)."""
+    node_labels = [model.ENTITY_LABEL, *model.NODE_KINDS, model.PLACEHOLDER_LABEL]
+    nodes = {
+        label: _read(driver, database, f"MATCH (n:`{label}`) RETURN count(n) AS n").records[0]["n"]
+        for label in node_labels
+    }
+    relationships = {
+        rel: _read(driver, database, f"MATCH ()-[r:`{rel}`]->() RETURN count(r) AS n").records[0]["n"]
+        for rel in _relationship_types()
+    }
+    return {"nodes": nodes, "relationships": relationships}
+
+
+def server_info(driver: Driver, database: str) -> dict[str, str]:
+    """Neo4j's name, version and edition (``dbms.components()``)."""
+    records = _read(
+        driver, database, "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
+    ).records
+    for r in records:
+        if r["name"] == "Neo4j Kernel":
+            return {"name": r["name"], "version": r["versions"][0], "edition": r["edition"]}
+    if records:
+        r = records[0]
+        return {"name": r["name"], "version": r["versions"][0], "edition": r["edition"]}
+    raise LineageGraphError("Neo4j did not report its version")
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
