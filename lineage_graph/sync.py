@@ -86,6 +86,7 @@ def run_sync(
     overlap: timedelta = DEFAULT_OVERLAP,
     max_delete_fraction: float = DEFAULT_MAX_DELETE_FRACTION,
     force_delete: bool = False,
+    heartbeat: Callable[[], object] = lambda: None,
 ) -> SyncReport:
     """Sync one account and region into the graph; rerunning it writes nothing new.
 
@@ -96,6 +97,7 @@ def run_sync(
 
     A ``full`` run also removes what SageMaker no longer has (``graph.cleanup``), unless the crawl was
     partial or the removal would exceed ``max_delete_fraction`` of the shard (without ``force_delete``).
+    ``heartbeat`` is called after every committed page, e.g. to renew the shard's lease.
     """
     started = time.monotonic()
     started_at = datetime.now(UTC)
@@ -126,6 +128,7 @@ def run_sync(
         mark = watermarks.get(kind)
         for batch in batched(records, writer.batch_size):
             write(batch)
+            heartbeat()
             newest = max((r[time_key] for r in batch if isinstance(r.get(time_key), datetime)), default=None)
             if newest is not None and not any(op in crawler.denied for op in operations):
                 newest = min(newest, started_at)
@@ -215,6 +218,7 @@ def run_sync(
             report.steps_linked += linked
             report.steps_unmatched += unmatched
             writer.mark_steps_synced(arn)
+            heartbeat()
 
     report.skipped.update(crawler.skipped)
     if writer.stamp is not None:

@@ -100,3 +100,21 @@ def test_unreachable_sagemaker_is_one_line(neo4j_settings: Any) -> None:
     assert result.returncode == 5, result.stderr
     assert result.stderr.count("\n") == 1, result.stderr
     assert "STS at http://127.0.0.1:9: Could not connect" in result.stderr
+
+
+def test_a_held_lease_stops_a_second_sync_of_the_shard_with_exit_6(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver, neo4j_settings: Any
+) -> None:
+    from click.testing import CliRunner
+
+    from lineage_graph.cli import cli
+    from lineage_graph.graph.bookkeeping import acquire_lease, last_runs
+
+    shard = "123456789012:us-east-1"
+    with acquire_lease(clean_neo4j, neo4j_settings.database, shard, holder="other-host:42:abc", ttl_seconds=60):
+        result = CliRunner().invoke(cli, ["sync"], env=sync_env)
+        assert result.exit_code == 6, result.output
+        assert "other-host:42:abc" in result.output
+    assert sync_json(sync_env)["mode"] == "full"  # released: the next run goes ahead
+    outcomes = [run["outcome"] for run in last_runs(clean_neo4j, neo4j_settings.database, shard)]
+    assert outcomes[:2] == ["success", "lease_held"]

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import click
 
 from lineage_graph.cli.options import aws_options, neo4j_options, verbosity_option
+from lineage_graph.errors import LeaseHeldError
+from lineage_graph.graph.bookkeeping import (
+    DEFAULT_TTL_SECONDS,
+    Lease,
+    acquire_lease,
+    now_utc,
+    record_run,
+    shard_key,
+)
 from lineage_graph.graph.connection import connect
 from lineage_graph.graph.load import DryRunWriter, GraphWriter
 from lineage_graph.present.formats import table, to_json
@@ -14,6 +26,9 @@ from lineage_graph.sagemaker.client import SageMakerApi
 from lineage_graph.sagemaker.identity import caller_account
 from lineage_graph.settings import AwsSettings, Neo4jSettings
 from lineage_graph.sync import DEFAULT_MAX_DELETE_FRACTION, DEFAULT_OVERLAP, SyncReport, run_sync
+
+# Exit code of a sync that finished but could not read everything (a denied listing, skipped records).
+PARTIAL_EXIT_CODE = 7
 
 
 @click.command("sync")
@@ -39,6 +54,16 @@ from lineage_graph.sync import DEFAULT_MAX_DELETE_FRACTION, DEFAULT_OVERLAP, Syn
 @click.option("--dry-run", is_flag=True, help="Say what would be created, changed and deleted; write nothing.")
 @click.option("--force-delete", is_flag=True, help="With --full: delete however much SageMaker no longer has.")
 @click.option(
+    "--wait", is_flag=True, help="If another sync holds this shard's lease, wait for it instead of exiting 6."
+)
+@click.option(
+    "--lease-ttl",
+    type=click.FloatRange(10),
+    default=DEFAULT_TTL_SECONDS,
+    show_default=True,
+    help="Seconds the shard's lease outlives a sync that died; renewed while the sync runs.",
+)
+@click.option(
     "--overlap-seconds",
     type=click.IntRange(0),
     default=int(DEFAULT_OVERLAP.total_seconds()),
@@ -62,6 +87,8 @@ def sync_command(
     max_delete_fraction: float,
     dry_run: bool,
     force_delete: bool,
+    wait: bool,
+    lease_ttl: float,
     overlap_seconds: int,
     fmt: str,
 ) -> None:
@@ -78,20 +105,64 @@ def sync_command(
     """
     api = SageMakerApi(aws)
     account = caller_account(aws)
+    shard = shard_key(account, api.region)
     with connect(neo4j) as driver:
         writer = (DryRunWriter if dry_run else GraphWriter)(driver, neo4j.database, batch_size=batch_size)
-        report = run_sync(
-            api,
-            writer,
-            account,
-            full=full,
-            overlap=timedelta(seconds=overlap_seconds),
-            max_delete_fraction=max_delete_fraction,
-            force_delete=force_delete,
-        )
+        mode = "dry_run" if dry_run else "full" if full else "incremental"
+        started_at = now_utc()
+
+        def record(outcome: str, report: dict[str, Any]) -> None:
+            record_run(
+                driver,
+                neo4j.database,
+                shard,
+                started_at=started_at,
+                finished_at=now_utc(),
+                outcome=outcome,
+                report=report,
+                mode=mode,
+            )
+
+        try:
+            lease = acquire_lease(driver, neo4j.database, shard, ttl_seconds=lease_ttl, wait=wait)
+        except LeaseHeldError as err:
+            record("lease_held", {"error": str(err)})
+            raise
+        with lease:
+            try:
+                report = run_sync(
+                    api,
+                    writer,
+                    account,
+                    full=full,
+                    overlap=timedelta(seconds=overlap_seconds),
+                    max_delete_fraction=max_delete_fraction,
+                    force_delete=force_delete,
+                    heartbeat=_renewer(lease),
+                )
+            except Exception as err:
+                record("failed", {"error": f"{type(err).__name__}: {err}"})
+                raise
+        partial = bool(report.denied or report.skipped)
+        record("partial" if partial else "success", report.to_dict())
     if dry_run and fmt == "table":
         click.echo("Dry run: nothing was written. Created/updated below are what a real run would write.\n")
     click.echo(to_json({**report.to_dict(), "dry_run": dry_run}) if fmt == "json" else format_report(report))
+    if partial:
+        raise click.exceptions.Exit(PARTIAL_EXIT_CODE)
+
+
+def _renewer(lease: Lease) -> Callable[[], None]:
+    """Renew the lease once a third of its time has passed (not on every page: that is a write each)."""
+    last = time.monotonic()
+
+    def renew() -> None:
+        nonlocal last
+        if time.monotonic() - last > lease.ttl_seconds / 3:
+            lease.renew()
+            last = time.monotonic()
+
+    return renew
 
 
 def format_report(report: SyncReport) -> str:
@@ -100,7 +171,8 @@ def format_report(report: SyncReport) -> str:
     edges = [{"relationship": rel, **counts} for rel, counts in data["edges"].items()]
     calls = [{"operation": op, "calls": n} for op, n in data["api_calls"].items()]
     parts = [
-        f"Synced region {report.region} in {data['seconds']:.1f} s ({data['api_calls_total']} SageMaker API calls).",
+        f"Synced account {report.account}, region {report.region} ({data['mode']}) in {data['seconds']:.1f} s "
+        f"({data['api_calls_total']} SageMaker API calls).",
         table(nodes, ["kind", "created", "updated", "unchanged"]),
         table(edges, ["relationship", "seen", "created"]),
         f"placeholders created: {data['placeholders_created']}; pipeline steps linked: "
