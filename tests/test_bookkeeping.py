@@ -23,6 +23,7 @@ from lineage_graph.graph.bookkeeping import (
     leases,
     record_run,
 )
+from lineage_graph.graph.connection import connect
 from lineage_graph.settings import Neo4jSettings
 
 SHARD = "123456789012:us-east-1"
@@ -305,5 +306,8 @@ def test_status_on_an_empty_graph(db: tuple[Driver, str], neo4j_settings: Neo4jS
 
 def test_status_with_a_wrong_password(neo4j_settings: Neo4jSettings) -> None:
     wrong = Neo4jSettings(neo4j_settings.uri, neo4j_settings.username, "not-the-password-1", neo4j_settings.database)
-    code, output = _status(wrong)
+    try:
+        code, output = _status(wrong)
+    finally:
+        connect(neo4j_settings).close()  # a good login resets Neo4j's count of failed ones
     assert code == 4 and "not-the-password-1" not in output

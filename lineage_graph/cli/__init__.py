@@ -6,6 +6,7 @@ import click
 
 from lineage_graph import __version__
 from lineage_graph.cli.demo_cmd import demo_command
+from lineage_graph.cli.doctor_cmd import doctor_command
 from lineage_graph.cli.investigate import COMMANDS as INVESTIGATION_COMMANDS
 from lineage_graph.cli.lookups import datasets_command, models_command, pipeline_execution_command
 from lineage_graph.cli.neo4j_cmd import neo4j_group
@@ -49,6 +50,7 @@ for command in (
     sandbox_group,
     demo_command,
     status_command,
+    doctor_command,
 ):
     cli.add_command(command)
 

@@ -1,0 +1,265 @@
+"""``lineage-graph doctor``: is everything a sync needs in place?
+
+Neo4j: reachable with these credentials, version 5 or newer, the constraints and indexes of
+``cypher/schema.cypher`` present. AWS: the credentials resolve (STS GetCallerIdentity), and each SageMaker
+operation the sync calls is allowed, probed with the cheapest request there is: one item of a listing, or
+a name that does not exist for a Describe (ResourceNotFound or ValidationException then means the call was
+allowed, AccessDenied that it was not).
+
+``SAGEMAKER_OPERATIONS`` is the one list of what the sync needs: the checks probe it and
+``iam_policy()`` grants exactly it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import botocore.exceptions
+from neo4j import Driver, RoutingControl
+from neo4j.exceptions import DriverError, Neo4jError
+
+from lineage_graph import cypher_files
+from lineage_graph.errors import AwsError, LineageGraphError, Neo4jUnavailableError
+from lineage_graph.graph import bookkeeping
+from lineage_graph.graph.connection import connect
+from lineage_graph.sagemaker.client import AccessDeniedError, SageMakerApi
+from lineage_graph.sagemaker.identity import caller_account
+from lineage_graph.settings import AwsSettings, Neo4jSettings
+
+MIN_NEO4J_MAJOR = 5
+# A name no SageMaker resource has: Describe* and per-resource listings answer "not found" once allowed.
+PROBE_NAME = "lineage-graph-doctor-probe-nonexistent"
+# Errors that prove a probe got past IAM: the (nonexistent) resource was looked for.
+ALLOWED_ERROR_CODES = frozenset({"ResourceNotFound", "ValidationException"})
+# Doctor's exit codes reuse the documented ones: 4 a Neo4j check failed, 5 an AWS check failed.
+EXIT_NEO4J = Neo4jUnavailableError.exit_code
+EXIT_AWS = AwsError.exit_code
+
+Params = Callable[[str, str], dict[str, Any]]  # (region, account) -> request parameters
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One SageMaker API call the sync makes, why, and the cheapest request that proves it is allowed."""
+
+    name: str
+    purpose: str
+    probe: Params
+
+
+def _page(_region: str, _account: str) -> dict[str, Any]:
+    return {"MaxResults": 1}
+
+
+SAGEMAKER_OPERATIONS: tuple[Operation, ...] = (
+    Operation("ListTrialComponents", "list trial components", _page),
+    Operation("DescribeTrialComponent", "describe a trial component", lambda r, a: {"TrialComponentName": PROBE_NAME}),
+    Operation("ListArtifacts", "list artifacts", _page),
+    Operation("ListContexts", "list contexts", _page),
+    Operation("DescribeContext", "read a context's properties", lambda r, a: {"ContextName": PROBE_NAME}),
+    Operation("ListActions", "list actions", _page),
+    Operation("ListAssociations", "list every association (the edges)", _page),
+    Operation("ListExperiments", "list experiments", _page),
+    Operation("ListTrials", "list trials", _page),
+    Operation("ListPipelines", "list pipelines", _page),
+    Operation(
+        "ListPipelineExecutions",
+        "list a pipeline's executions",
+        lambda r, a: {"PipelineName": PROBE_NAME, "MaxResults": 1},
+    ),
+    Operation(
+        "ListPipelineExecutionSteps",
+        "list an execution's steps",
+        lambda r, a: {
+            "PipelineExecutionArn": f"arn:aws:sagemaker:{r}:{a}:pipeline/{PROBE_NAME}/execution/{PROBE_NAME}",
+            "MaxResults": 1,
+        },
+    ),
+    Operation(
+        "Search",
+        "find trial components changed since the last sync",
+        lambda r, a: {"Resource": "ExperimentTrialComponent", "MaxResults": 1},
+    ),
+    Operation(
+        "ListTags",
+        "read tags",
+        lambda r, a: {"ResourceArn": f"arn:aws:sagemaker:{r}:{a}:artifact/{PROBE_NAME}", "MaxResults": 50},
+    ),
+)
+
+
+def iam_policy() -> dict[str, Any]:
+    """The least-privilege IAM policy of a sync: read-only SageMaker actions, nothing else
+    (STS GetCallerIdentity needs no permission)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "LineageGraphSyncReadOnly",
+                "Effect": "Allow",
+                "Action": [f"sagemaker:{op.name}" for op in SAGEMAKER_OPERATIONS],
+                "Resource": "*",
+            }
+        ],
+    }
+
+
+Status = Literal["pass", "fail", "skip"]
+
+
+@dataclass(frozen=True)
+class Check:
+    group: Literal["neo4j", "aws"]
+    name: str
+    status: Status
+    detail: str
+    fix: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    checks: tuple[Check, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status != "fail" for c in self.checks)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all passed; 4 a Neo4j check failed; 5 only AWS checks failed."""
+        failed = {c.group for c in self.checks if c.status == "fail"}
+        return EXIT_NEO4J if "neo4j" in failed else EXIT_AWS if "aws" in failed else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "exit_code": self.exit_code, "checks": [c.to_dict() for c in self.checks]}
+
+
+def schema_names() -> set[str]:
+    """Names of the constraints and indexes ``cypher/schema.cypher`` creates."""
+    pattern = re.compile(r"CREATE\s+(?:CONSTRAINT|INDEX)\s+(\w+)", re.IGNORECASE)
+    return {m.group(1) for s in cypher_files.statements("schema") if (m := pattern.search(s))}
+
+
+def _existing_schema(driver: Driver, database: str) -> set[str]:
+    names: set[str] = set()
+    for query in ("SHOW CONSTRAINTS YIELD name", "SHOW INDEXES YIELD name"):
+        records = driver.execute_query(query, database_=database, routing_=RoutingControl.READ).records
+        names.update(r["name"] for r in records)
+    return names
+
+
+def neo4j_checks(settings: Neo4jSettings) -> list[Check]:
+    where = f"{settings.uri} as {settings.username!r}, database {settings.database!r}"
+    try:
+        driver = connect(settings)
+    except Neo4jUnavailableError as err:
+        return [
+            Check("neo4j", "Neo4j connection", "fail", str(err), "check NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD")
+        ]
+    except (Neo4jError, DriverError) as err:  # e.g. AuthenticationRateLimit after repeated wrong passwords
+        return [
+            Check(
+                "neo4j",
+                "Neo4j connection",
+                "fail",
+                f"Neo4j at {settings.uri} refused the connection: "
+                f"{getattr(err, 'message', None) or type(err).__name__}",
+                "check NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD; after repeated wrong passwords wait a few seconds",
+            )
+        ]
+    checks = [Check("neo4j", "Neo4j connection", "pass", where)]
+    with driver:
+        try:
+            server = bookkeeping.server_info(driver, settings.database)
+            major = int(server["version"].split(".")[0])
+            label = f"Neo4j {server['version']} {server['edition']}"
+            if major >= MIN_NEO4J_MAJOR:
+                checks.append(Check("neo4j", "Neo4j version", "pass", label))
+            else:
+                checks.append(
+                    Check("neo4j", "Neo4j version", "fail", label, f"upgrade to Neo4j {MIN_NEO4J_MAJOR}.x or newer")
+                )
+            expected = schema_names()
+            missing = sorted(expected - _existing_schema(driver, settings.database))
+            if missing:
+                checks.append(
+                    Check(
+                        "neo4j",
+                        "graph schema",
+                        "fail",
+                        f"{len(missing)} of {len(expected)} constraints/indexes missing: {', '.join(missing)}",
+                        "run `lineage-graph sync` (it applies cypher/schema.cypher) or run that file in Neo4j Browser",
+                    )
+                )
+            else:
+                checks.append(
+                    Check("neo4j", "graph schema", "pass", f"all {len(expected)} constraints/indexes of schema.cypher")
+                )
+        except (LineageGraphError, ValueError, IndexError) as err:
+            checks.append(Check("neo4j", "Neo4j version", "fail", str(err), "check the Neo4j server"))
+        except Exception as err:  # a Neo4j error on SHOW/dbms.components, e.g. missing privileges
+            checks.append(
+                Check(
+                    "neo4j",
+                    "Neo4j queries",
+                    "fail",
+                    f"{type(err).__name__}: {getattr(err, 'message', None) or err}",
+                    "grant the user read access to the database and to SHOW CONSTRAINTS/INDEXES",
+                )
+            )
+    return checks
+
+
+def _probe(api: SageMakerApi, operation: Operation, account: str) -> Check:
+    name = f"sagemaker:{operation.name}"
+    fix = f"grant IAM permission {name} (see `lineage-graph doctor --print-policy`)"
+    try:
+        api.call(operation.name, **operation.probe(api.region, account))
+    except AccessDeniedError:
+        return Check("aws", name, "fail", f"access denied: the sync cannot {operation.purpose}", fix)
+    except AwsError as err:
+        return Check("aws", name, "fail", str(err), "check the SageMaker endpoint and the credentials")
+    except botocore.exceptions.ClientError as err:
+        code = err.response.get("Error", {}).get("Code", "")
+        if code not in ALLOWED_ERROR_CODES:
+            return Check("aws", name, "fail", f"{code}: {err}", fix)
+    return Check("aws", name, "pass", f"allowed ({operation.purpose})")
+
+
+def aws_checks(settings: AwsSettings) -> list[Check]:
+    try:
+        account = caller_account(settings)
+    except AwsError as err:
+        checks = [
+            Check(
+                "aws",
+                "AWS credentials",
+                "fail",
+                str(err),
+                "configure credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a role)",
+            )
+        ]
+        return checks + [
+            Check("aws", f"sagemaker:{op.name}", "skip", "not checked without credentials")
+            for op in SAGEMAKER_OPERATIONS
+        ]
+    try:
+        api = SageMakerApi(settings, max_attempts=2)
+    except AwsError as err:
+        return [
+            Check("aws", "AWS credentials", "pass", f"account {account}"),
+            Check("aws", "AWS region", "fail", str(err), "pass --region or set AWS_REGION"),
+        ]
+    checks = [Check("aws", "AWS credentials", "pass", f"account {account}, region {api.region}")]
+    checks += [_probe(api, op, account) for op in SAGEMAKER_OPERATIONS]
+    return checks
+
+
+def run_doctor(neo4j: Neo4jSettings, aws: AwsSettings) -> DoctorReport:
+    return DoctorReport(tuple(neo4j_checks(neo4j) + aws_checks(aws)))
