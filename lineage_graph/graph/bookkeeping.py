@@ -326,12 +326,9 @@ def record_run(
         f"""
         CREATE (r:{_RUN}) SET r = $props
         WITH r
-        CALL {{
-          MATCH (old:{_RUN} {{shard: $shard}})
-          WITH old ORDER BY old.started_at DESC, old.finished_at DESC SKIP $keep
-          DETACH DELETE old
-        }}
-        RETURN r.id AS id
+        MATCH (old:{_RUN} {{shard: $shard}})
+        WITH old ORDER BY old.started_at DESC, old.finished_at DESC SKIP $keep
+        DETACH DELETE old
         """,
         props=props,
         shard=shard,
