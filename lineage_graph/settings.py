@@ -27,3 +27,5 @@ class AwsSettings:
     profile: str | None = None
     endpoint_url: str | None = None  # also read by boto3 from AWS_ENDPOINT_URL_SAGEMAKER
     max_rps: float | None = None  # cap on SageMaker HTTP requests per second, retries included
+    role_arn: str | None = None  # assume this role (another account) for the shard
+    external_id: str | None = None  # the role's external id, where its trust policy asks for one

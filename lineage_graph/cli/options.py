@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import boto3
 import click
 
 from lineage_graph.present.formats import FORMATS
@@ -51,34 +52,87 @@ def neo4j_options(command: F) -> F:
     return wrapper
 
 
+_profile = click.option("--profile", envvar="AWS_PROFILE", default=None, help="AWS profile  [env AWS_PROFILE]")
+_endpoint_url = click.option(
+    "--endpoint-url",
+    envvar="AWS_ENDPOINT_URL_SAGEMAKER",
+    default=None,
+    help="SageMaker endpoint, e.g. the local sandbox  [env AWS_ENDPOINT_URL_SAGEMAKER]",
+)
+_max_rps = click.option(
+    "--max-rps",
+    envvar="LINEAGE_GRAPH_MAX_RPS",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Cap on SageMaker requests per second, retries included  [env LINEAGE_GRAPH_MAX_RPS; default: none]",
+)
+
+
 def aws_options(command: F) -> F:
     """Adds --region/--profile/--endpoint-url/--max-rps, passes ``aws: AwsSettings``; boto3's chain fills the rest."""
 
-    @click.option("--region", envvar="AWS_REGION", default=None, help="AWS region to sync  [env AWS_REGION]")
-    @click.option("--profile", envvar="AWS_PROFILE", default=None, help="AWS profile  [env AWS_PROFILE]")
+    @click.option("--region", envvar="AWS_REGION", default=None, help="AWS region  [env AWS_REGION]")
+    @_profile
+    @_endpoint_url
+    @_max_rps
+    @functools.wraps(command)
+    def wrapper(
+        *args: Any, region: str | None, profile: str | None, endpoint_url: str | None, max_rps: float | None, **kw: Any
+    ) -> Any:
+        return command(*args, aws=AwsSettings(region, profile, endpoint_url, max_rps), **kw)
+
+    return wrapper
+
+
+def shard_options(command: F) -> F:
+    """Adds the shard choice (--region repeatable, --all-regions, --role-arn repeatable, --external-id) to
+    the AWS options and passes ``shards: list[AwsSettings]``, one per (role, region)."""
+
     @click.option(
-        "--endpoint-url",
-        envvar="AWS_ENDPOINT_URL_SAGEMAKER",
-        default=None,
-        help="SageMaker endpoint, e.g. the local sandbox  [env AWS_ENDPOINT_URL_SAGEMAKER]",
+        "--region",
+        "regions",
+        multiple=True,
+        envvar="AWS_REGION",
+        help="Region to sync; repeat for several  [env AWS_REGION; default: boto3's region]",
+    )
+    @click.option("--all-regions", is_flag=True, help="Every region where SageMaker is offered.")
+    @click.option(
+        "--role-arn",
+        "role_arns",
+        multiple=True,
+        envvar="LINEAGE_GRAPH_ROLE_ARNS",
+        help="Assume this role to sync its account; repeat for several accounts.",
     )
     @click.option(
-        "--max-rps",
-        envvar="LINEAGE_GRAPH_MAX_RPS",
-        type=click.FloatRange(min=0, min_open=True),
+        "--external-id",
+        envvar="LINEAGE_GRAPH_EXTERNAL_ID",
         default=None,
-        help="Cap on SageMaker requests per second, retries included  [env LINEAGE_GRAPH_MAX_RPS; default: none]",
+        help="External id the roles' trust policies ask for.",
     )
+    @_profile
+    @_endpoint_url
+    @_max_rps
     @functools.wraps(command)
     def wrapper(
         *args: Any,
-        region: str | None,
+        regions: tuple[str, ...],
+        all_regions: bool,
+        role_arns: tuple[str, ...],
+        external_id: str | None,
         profile: str | None,
         endpoint_url: str | None,
         max_rps: float | None,
-        **kwargs: Any,
+        **kw: Any,
     ) -> Any:
-        return command(*args, aws=AwsSettings(region, profile, endpoint_url, max_rps), **kwargs)
+        chosen: list[str | None] = list(regions)
+        if all_regions:
+            chosen = list(boto3.Session(profile_name=profile).get_available_regions("sagemaker"))
+        shards = [
+            AwsSettings(region, profile, endpoint_url, max_rps, role_arn, external_id)
+            for role_arn in (role_arns or (None,))
+            for region in (chosen or [None])
+        ]
+        return command(*args, shards=shards, **kw)
 
     return wrapper
 

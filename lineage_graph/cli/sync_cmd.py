@@ -1,38 +1,23 @@
-"""``lineage-graph sync``: crawl one account and region into Neo4j and report what changed."""
+"""``lineage-graph sync``: crawl accounts and regions into Neo4j and report what changed."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import click
 
-from lineage_graph.cli.options import aws_options, neo4j_options, verbosity_option
-from lineage_graph.errors import LeaseHeldError
-from lineage_graph.graph.bookkeeping import (
-    DEFAULT_TTL_SECONDS,
-    Lease,
-    acquire_lease,
-    now_utc,
-    record_run,
-    shard_key,
-)
+from lineage_graph.cli.options import neo4j_options, shard_options, verbosity_option
+from lineage_graph.errors import LineageGraphError
+from lineage_graph.graph.bookkeeping import DEFAULT_TTL_SECONDS
 from lineage_graph.graph.connection import connect
-from lineage_graph.graph.load import DryRunWriter, GraphWriter
 from lineage_graph.present.formats import table, to_json
-from lineage_graph.sagemaker.client import SageMakerApi
-from lineage_graph.sagemaker.identity import caller_account
 from lineage_graph.settings import AwsSettings, Neo4jSettings
-from lineage_graph.sync import DEFAULT_MAX_DELETE_FRACTION, DEFAULT_OVERLAP, SyncReport, run_sync
-
-# Exit code of a sync that finished but could not read everything (a denied listing, skipped records).
-PARTIAL_EXIT_CODE = 7
+from lineage_graph.shards import ShardOutcome, SyncOptions, exit_code, sync_shards
+from lineage_graph.sync import DEFAULT_MAX_DELETE_FRACTION, DEFAULT_OVERLAP, SyncReport
 
 
 @click.command("sync")
-@aws_options
+@shard_options
 @neo4j_options
 @click.option(
     "--batch-size",
@@ -53,6 +38,7 @@ PARTIAL_EXIT_CODE = 7
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be created, changed and deleted; write nothing.")
 @click.option("--force-delete", is_flag=True, help="With --full: delete however much SageMaker no longer has.")
+@click.option("--parallel", type=click.IntRange(1, 64), default=4, show_default=True, help="Shards synced at once.")
 @click.option(
     "--wait", is_flag=True, help="If another sync holds this shard's lease, wait for it instead of exiting 6."
 )
@@ -80,89 +66,68 @@ PARTIAL_EXIT_CODE = 7
 )
 @verbosity_option
 def sync_command(
-    aws: AwsSettings,
+    shards: list[AwsSettings],
     neo4j: Neo4jSettings,
     batch_size: int,
     full: bool,
     max_delete_fraction: float,
     dry_run: bool,
     force_delete: bool,
+    parallel: int,
     wait: bool,
     lease_ttl: float,
     overlap_seconds: int,
     fmt: str,
 ) -> None:
-    """Sync a SageMaker account's lineage (one region) into Neo4j.
+    """Sync SageMaker accounts' lineage into Neo4j, one shard per (account, region).
 
     Lists trial components, artifacts, contexts, actions, every association, experiments, trials,
     pipelines and executions with full pagination, and MERGEs them on ARN: a second run changes nothing.
     After a first full run, runs are incremental: only what was created (or, for trial components,
-    modified) since the last committed watermark is asked for.
+    modified) since the last committed watermark is asked for. Several --region and --role-arn give
+    several shards, synced in parallel, each under its own lease.
 
     \b
     Example:
       AWS_ENDPOINT_URL_SAGEMAKER=http://127.0.0.1:5005 lineage-graph sync --region us-east-1
     """
-    api = SageMakerApi(aws)
-    account = caller_account(aws)
-    shard = shard_key(account, api.region)
+    options = SyncOptions(
+        batch_size=batch_size,
+        full=full,
+        dry_run=dry_run,
+        overlap=timedelta(seconds=overlap_seconds),
+        max_delete_fraction=max_delete_fraction,
+        force_delete=force_delete,
+        wait=wait,
+        lease_ttl=lease_ttl,
+    )
     with connect(neo4j) as driver:
-        writer = (DryRunWriter if dry_run else GraphWriter)(driver, neo4j.database, batch_size=batch_size)
-        mode = "dry_run" if dry_run else "full" if full else "incremental"
-        started_at = now_utc()
-
-        def record(outcome: str, report: dict[str, Any]) -> None:
-            record_run(
-                driver,
-                neo4j.database,
-                shard,
-                started_at=started_at,
-                finished_at=now_utc(),
-                outcome=outcome,
-                report=report,
-                mode=mode,
-            )
-
-        try:
-            lease = acquire_lease(driver, neo4j.database, shard, ttl_seconds=lease_ttl, wait=wait)
-        except LeaseHeldError as err:
-            record("lease_held", {"error": str(err)})
-            raise
-        with lease:
-            try:
-                report = run_sync(
-                    api,
-                    writer,
-                    account,
-                    full=full,
-                    overlap=timedelta(seconds=overlap_seconds),
-                    max_delete_fraction=max_delete_fraction,
-                    force_delete=force_delete,
-                    heartbeat=_renewer(lease),
-                )
-            except Exception as err:
-                record("failed", {"error": f"{type(err).__name__}: {err}"})
-                raise
-        partial = bool(report.denied or report.skipped)
-        record("partial" if partial else "success", report.to_dict())
+        outcomes = sync_shards(shards, driver, neo4j.database, options, parallel=parallel)
+    if len(outcomes) == 1 and outcomes[0].report is None:  # one shard that could not run: just say why
+        raise ShardFailedError(outcomes[0].error or "the sync failed", outcomes[0].exit_code)
     if dry_run and fmt == "table":
         click.echo("Dry run: nothing was written. Created/updated below are what a real run would write.\n")
-    click.echo(to_json({**report.to_dict(), "dry_run": dry_run}) if fmt == "json" else format_report(report))
-    if partial:
-        raise click.exceptions.Exit(PARTIAL_EXIT_CODE)
+    if fmt == "json":
+        documents = [{**o.to_dict(), "dry_run": dry_run} for o in outcomes]
+        click.echo(to_json(documents[0] if len(documents) == 1 else documents))
+    else:
+        click.echo("\n\n".join(_format_outcome(o) for o in outcomes))
+    code = exit_code(outcomes)
+    if code:
+        raise click.exceptions.Exit(code)
 
 
-def _renewer(lease: Lease) -> Callable[[], None]:
-    """Renew the lease once a third of its time has passed (not on every page: that is a write each)."""
-    last = time.monotonic()
+class ShardFailedError(LineageGraphError):
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
-    def renew() -> None:
-        nonlocal last
-        if time.monotonic() - last > lease.ttl_seconds / 3:
-            lease.renew()
-            last = time.monotonic()
 
-    return renew
+def _format_outcome(outcome: ShardOutcome) -> str:
+    if outcome.report is None:
+        where = outcome.shard or outcome.aws.region or "(default region)"
+        return f"Shard {where}: {outcome.outcome}: {outcome.error}"
+    return format_report(outcome.report)
 
 
 def format_report(report: SyncReport) -> str:

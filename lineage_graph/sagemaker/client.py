@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import botocore.exceptions
 from botocore.config import Config
 from botocore.retries import quota, standard
@@ -32,6 +31,7 @@ from tenacity import (
 
 from lineage_graph import __version__
 from lineage_graph.errors import AwsError
+from lineage_graph.sagemaker.session import boto_session
 from lineage_graph.settings import AwsSettings
 
 log = logging.getLogger(__name__)
@@ -147,10 +147,7 @@ class SageMakerApi:
     ) -> None:
         self.settings = settings
         self.retry_timing = retry_timing or DEFAULT_RETRY_TIMING
-        try:
-            session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
-        except botocore.exceptions.ProfileNotFound as err:
-            raise AwsError(str(err)) from None
+        session = boto_session(settings)
         if session.region_name is None:
             raise AwsError("no AWS region: pass --region or set AWS_REGION")
         self.region: str = session.region_name

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import os
-
-import boto3
 import botocore.exceptions
 
 from lineage_graph.errors import AwsError
+from lineage_graph.sagemaker.session import boto_session, sts_endpoints
 from lineage_graph.settings import AwsSettings
 
 
 def caller_account(settings: AwsSettings) -> str:
     """The account of the credentials, from STS GetCallerIdentity.
 
-    Where SageMaker's endpoint is overridden and STS's is not, that endpoint is asked first: the local
-    sandbox serves STS beside SageMaker. boto3 itself honours AWS_ENDPOINT_URL_STS.
+    With a role, the role's account. See ``sts_endpoints`` for where STS is asked.
     """
-    session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
-    endpoints: list[str | None] = [None]
-    if settings.endpoint_url and not os.environ.get("AWS_ENDPOINT_URL_STS"):
-        endpoints.insert(0, settings.endpoint_url)
+    session = boto_session(settings)
     failures: list[str] = []
-    for endpoint in endpoints:
+    for endpoint in sts_endpoints(settings):
         try:
             sts = session.client("sts", endpoint_url=endpoint)
             return str(sts.get_caller_identity()["Account"])

@@ -1,0 +1,137 @@
+"""Sync many shards (account x region) into one Neo4j: each under its own lease, recorded as a run.
+
+A shard is independent: its own watermarks, lease and cleanup scope, so shards run in parallel here,
+or as separate scheduled jobs on separate machines against the same Neo4j.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from neo4j import Driver
+
+from lineage_graph.errors import LeaseHeldError, LineageGraphError
+from lineage_graph.graph.bookkeeping import DEFAULT_TTL_SECONDS, Lease, acquire_lease, now_utc, record_run, shard_key
+from lineage_graph.graph.load import DryRunWriter, GraphWriter
+from lineage_graph.sagemaker.client import SageMakerApi
+from lineage_graph.sagemaker.identity import caller_account
+from lineage_graph.settings import AwsSettings
+from lineage_graph.sync import DEFAULT_MAX_DELETE_FRACTION, DEFAULT_OVERLAP, SyncReport, run_sync
+
+log = logging.getLogger(__name__)
+
+# Exit codes of a shard's outcome (errors carry their own).
+LEASE_HELD_EXIT_CODE = LeaseHeldError.exit_code
+PARTIAL_EXIT_CODE = 7
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    batch_size: int = 1000
+    full: bool = False
+    dry_run: bool = False
+    overlap: timedelta = DEFAULT_OVERLAP
+    max_delete_fraction: float = DEFAULT_MAX_DELETE_FRACTION
+    force_delete: bool = False
+    wait: bool = False
+    lease_ttl: float = DEFAULT_TTL_SECONDS
+
+
+@dataclass
+class ShardOutcome:
+    aws: AwsSettings
+    shard: str | None = None
+    outcome: str = "failed"  # success | partial | failed | lease_held
+    report: SyncReport | None = None
+    error: str | None = None
+    exit_code: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        body = self.report.to_dict() if self.report else {"region": self.aws.region}
+        return {**body, "shard": self.shard, "outcome": self.outcome, "error": self.error, **self.extra}
+
+
+def sync_shard(aws: AwsSettings, driver: Driver, database: str, options: SyncOptions) -> ShardOutcome:
+    """One shard: find its account, take its lease, sync, record the run. Errors come back in the outcome."""
+    result = ShardOutcome(aws)
+    started_at = now_utc()
+    mode = "dry_run" if options.dry_run else "full" if options.full else "incremental"
+
+    def record(outcome: str, report: dict[str, Any]) -> None:
+        if result.shard is not None:
+            record_run(
+                driver, database, result.shard, started_at=started_at, finished_at=now_utc(),
+                outcome=outcome, report=report, mode=mode,
+            )  # fmt: skip
+
+    try:
+        api = SageMakerApi(aws)
+        result.shard = shard_key(caller_account(aws), api.region)
+        writer = (DryRunWriter if options.dry_run else GraphWriter)(driver, database, batch_size=options.batch_size)
+        with acquire_lease(driver, database, result.shard, ttl_seconds=options.lease_ttl, wait=options.wait) as lease:
+            result.report = run_sync(
+                api,
+                writer,
+                result.shard.split(":", 1)[0],
+                full=options.full,
+                overlap=options.overlap,
+                max_delete_fraction=options.max_delete_fraction,
+                force_delete=options.force_delete,
+                heartbeat=_renewer(lease),
+            )
+    except LeaseHeldError as err:
+        result.outcome, result.error, result.exit_code = "lease_held", str(err), err.exit_code
+        record("lease_held", {"error": str(err)})
+        return result
+    except LineageGraphError as err:
+        result.error, result.exit_code = str(err), err.exit_code
+        record("failed", {"error": str(err)})
+        return result
+    except Exception as err:  # a bug or an unexpected failure: recorded, then shown in full
+        record("failed", {"error": f"{type(err).__name__}: {err}"})
+        raise
+    partial = bool(result.report.denied or result.report.skipped)
+    result.outcome = "partial" if partial else "success"
+    result.exit_code = PARTIAL_EXIT_CODE if partial else 0
+    record(result.outcome, result.report.to_dict())
+    return result
+
+
+def sync_shards(
+    shards: Sequence[AwsSettings], driver: Driver, database: str, options: SyncOptions, parallel: int = 4
+) -> list[ShardOutcome]:
+    """Every shard, at most ``parallel`` at a time (the Neo4j driver is shared: it is thread-safe)."""
+    if len(shards) == 1:
+        return [sync_shard(shards[0], driver, database, options)]
+    with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="shard") as pool:
+        return list(pool.map(lambda aws: sync_shard(aws, driver, database, options), shards))
+
+
+def exit_code(outcomes: Sequence[ShardOutcome]) -> int:
+    """The most serious outcome wins: a failure's own code, then lease held (6), then partial (7)."""
+    codes = [o.exit_code for o in outcomes]
+    failures = [c for c in codes if c not in (0, LEASE_HELD_EXIT_CODE, PARTIAL_EXIT_CODE)]
+    for candidates in (failures, [c for c in codes if c == LEASE_HELD_EXIT_CODE], [c for c in codes if c]):
+        if candidates:
+            return candidates[0]
+    return 0
+
+
+def _renewer(lease: Lease) -> Callable[[], None]:
+    """Renew the lease once a third of its time has passed (not on every page: that is a write each)."""
+    last = time.monotonic()
+
+    def renew() -> None:
+        nonlocal last
+        if time.monotonic() - last > lease.ttl_seconds / 3:
+            lease.renew()
+            last = time.monotonic()
+
+    return renew

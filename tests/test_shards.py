@@ -1,0 +1,76 @@
+"""Several accounts (assumed roles) and regions: independent shards, synced in parallel into one Neo4j."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+from click.testing import CliRunner
+from neo4j import Driver
+
+from lineage_graph.cli import cli
+
+ACCOUNTS = ("111111111111", "222222222222")
+REGIONS = ("us-east-1", "eu-west-1")
+
+
+def role(account: str) -> str:
+    return f"arn:aws:iam::{account}:role/lineage-graph-reader"
+
+
+def client_as(sandbox_url: str, account: str, region: str) -> Any:
+    """A SageMaker client with the role's credentials: the sandbox (moto) keys its state by that account."""
+    sts = boto3.client(
+        "sts",
+        endpoint_url=sandbox_url,
+        region_name=region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    creds = sts.assume_role(RoleArn=role(account), RoleSessionName="seed", ExternalId="xid")["Credentials"]
+    return boto3.client(
+        "sagemaker",
+        endpoint_url=sandbox_url,
+        region_name=region,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+
+
+def test_roles_and_regions_are_independent_shards(
+    sagemaker_client: Any, sandbox_url: str, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    expected: dict[tuple[str, str], int] = {}
+    for i, account in enumerate(ACCOUNTS):
+        for j, region in enumerate(REGIONS):
+            client = client_as(sandbox_url, account, region)
+            count = 1 + i + 2 * j  # a different number of artifacts per shard
+            for n in range(count):
+                client.create_artifact(
+                    ArtifactName=f"ds-{n}", Source={"SourceUri": f"s3://{account}/{region}/{n}"}, ArtifactType="DataSet"
+                )
+            expected[(account, region)] = count
+
+    args = ["sync", "--format", "json", "--external-id", "xid", "--parallel", "3"]
+    for account in ACCOUNTS:
+        args += ["--role-arn", role(account)]
+    for region in REGIONS:
+        args += ["--region", region]
+    env = {k: v for k, v in sync_env.items() if k != "AWS_REGION"}
+    result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    reports = json.loads(result.stdout)
+
+    assert sorted(r["shard"] for r in reports) == sorted(f"{a}:{r}" for a in ACCOUNTS for r in REGIONS)
+    assert all(r["outcome"] == "success" for r in reports)
+    for report in reports:
+        account, region = report["shard"].split(":")
+        assert report["nodes"]["Artifact"]["created"] == expected[(account, region)]
+    rows = clean_neo4j.execute_query(
+        "MATCH (a:Artifact) RETURN a.account AS account, a.region AS region, count(*) AS n", database_="neo4j"
+    ).records
+    assert {(r["account"], r["region"]): r["n"] for r in rows} == expected
+    shards = clean_neo4j.execute_query("MATCH (s:SyncState) RETURN DISTINCT s.shard AS shard", database_="neo4j")
+    assert len(shards.records) == 4
