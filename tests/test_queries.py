@@ -588,3 +588,59 @@ def test_cypher_command_reads_and_refuses_writes(account: Account, env: dict[str
     result = CliRunner().invoke(cli, ["cypher", "MATCH (n RETURN n"], env=env)
     assert result.exit_code == 2 and "refused" in result.stderr
     assert count() == before
+
+
+def query_lineage(client: Any, arn: str, direction: str, **filters: Any) -> set[str]:
+    """Every page of the sandbox's QueryLineage at its depth cap (the SDK reads only the first page)."""
+    arns: set[str] = set()
+    params: dict[str, Any] = {
+        "StartArns": [arn],
+        "Direction": direction,
+        "IncludeEdges": False,
+        "MaxDepth": 10,
+        "Filters": filters,
+        "MaxResults": 50,
+    }
+    while True:
+        page = client.query_lineage(**params)
+        arns |= {v["Arn"] for v in page["Vertices"]}
+        if not page.get("NextToken"):
+            return arns - {arn}
+        params["NextToken"] = page["NextToken"]
+
+
+def test_lineage_matches_query_lineage_within_its_depth_cap(account: Account, queries: GraphQueries) -> None:
+    starts = [a for a in account.entities() if a != account.built["gone"]]
+    for start in starts:
+        for direction in ("Ascendants", "Descendants"):
+            ours = {v.arn for v in queries.lineage(start, Direction(direction.lower()), max_depth=10).vertices}
+            theirs = query_lineage(account.client, start, direction)
+            # The sandbox's QueryLineage leaves out the deleted end; the graph keeps it as a placeholder.
+            ours.discard(account.built["gone"])
+            assert ours == theirs, (start, direction, ours - theirs, theirs - ours)
+    tc = next(a for a in starts if a.endswith("/" + DEMO_TRIAL_COMPONENT))
+    ours = queries.lineage(tc, Direction.ASCENDANTS, LineageFilter(("Artifact",), ("DataSet",)), max_depth=10)
+    expected = query_lineage(account.client, tc, "Ascendants", Types=["DataSet"], LineageTypes=["Artifact"])
+    assert {v.arn for v in ours.vertices} == expected
+    # Past QueryLineage's cap: the chain's end is 12 hops from its start.
+    chain_end = account.built[f"chain-{CHAIN}"]
+    assert chain_end not in query_lineage(account.client, account.built["chain-0"], "Descendants")
+    unlimited = answer(queries.lineage(account.built["chain-0"], Direction.DESCENDANTS).vertices)
+    assert unlimited[chain_end] == CHAIN
+
+
+def test_lineage_command_filters(account: Account, env: dict[str, str]) -> None:
+    start = account.built["diamond-a"]
+    result = run_cli(
+        env, "lineage", start, "--direction", "descendants", "--lineage-type", "Context", "--format", "json"
+    )
+    assert [r["arn"] for r in json.loads(result.stdout)] == [account.built["evil"]]
+    result = run_cli(env, "lineage", start, "--type", "Model", "--type", "Endpoint", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "arn,name,lineage_type,type,source_uri,account,region,depth,placeholder"
+    assert len(lines) == 3
+    result = run_cli(env, "lineage", start, "--property", f"note={EVIL}", "--created-after", "2000-01-01T00:00:00Z")
+    assert result.exit_code == 0 and "evil-context" in result.stdout
+    result = run_cli(env, "lineage", DEMO_TRIAL_COMPONENT, "--include-edges")
+    assert result.exit_code == 0 and "ContributedTo" in result.stdout
