@@ -58,7 +58,12 @@ class ShardOutcome:
         return {**body, "shard": self.shard, "outcome": self.outcome, "error": self.error, **self.extra}
 
 
-def sync_shard(aws: AwsSettings, driver: Driver, database: str, options: SyncOptions) -> ShardOutcome:
+Progress = Callable[[str, str, int], object]  # (shard, kind, rows so far)
+
+
+def sync_shard(
+    aws: AwsSettings, driver: Driver, database: str, options: SyncOptions, progress: Progress = lambda *_: None
+) -> ShardOutcome:
     """One shard: find its account, take its lease, sync, record the run. Errors come back in the outcome."""
     result = ShardOutcome(aws)
     started_at = now_utc()
@@ -84,7 +89,7 @@ def sync_shard(aws: AwsSettings, driver: Driver, database: str, options: SyncOpt
                 overlap=options.overlap,
                 max_delete_fraction=options.max_delete_fraction,
                 force_delete=options.force_delete,
-                heartbeat=_renewer(lease),
+                on_page=_page_callback(result.shard, lease, progress),
             )
     except LeaseHeldError as err:
         result.outcome, result.error, result.exit_code = "lease_held", str(err), err.exit_code
@@ -105,13 +110,18 @@ def sync_shard(aws: AwsSettings, driver: Driver, database: str, options: SyncOpt
 
 
 def sync_shards(
-    shards: Sequence[AwsSettings], driver: Driver, database: str, options: SyncOptions, parallel: int = 4
+    shards: Sequence[AwsSettings],
+    driver: Driver,
+    database: str,
+    options: SyncOptions,
+    parallel: int = 4,
+    progress: Progress = lambda *_: None,
 ) -> list[ShardOutcome]:
     """Every shard, at most ``parallel`` at a time (the Neo4j driver is shared: it is thread-safe)."""
     if len(shards) == 1:
-        return [sync_shard(shards[0], driver, database, options)]
+        return [sync_shard(shards[0], driver, database, options, progress)]
     with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="shard") as pool:
-        return list(pool.map(lambda aws: sync_shard(aws, driver, database, options), shards))
+        return list(pool.map(lambda aws: sync_shard(aws, driver, database, options, progress), shards))
 
 
 def exit_code(outcomes: Sequence[ShardOutcome]) -> int:
@@ -124,14 +134,19 @@ def exit_code(outcomes: Sequence[ShardOutcome]) -> int:
     return 0
 
 
-def _renewer(lease: Lease) -> Callable[[], None]:
-    """Renew the lease once a third of its time has passed (not on every page: that is a write each)."""
-    last = time.monotonic()
+def _page_callback(shard: str, lease: Lease, progress: Progress) -> Callable[[str, int], None]:
+    """After each committed page: report progress, and renew the lease once a third of its time has
+    passed (not on every page: that would be a write each)."""
+    renewed = time.monotonic()
+    totals: dict[str, int] = {}
 
-    def renew() -> None:
-        nonlocal last
-        if time.monotonic() - last > lease.ttl_seconds / 3:
+    def on_page(kind: str, rows: int) -> None:
+        nonlocal renewed
+        totals[kind] = totals.get(kind, 0) + rows
+        log.info("%s: %s %d", shard, kind, totals[kind])
+        progress(shard, kind, totals[kind])
+        if time.monotonic() - renewed > lease.ttl_seconds / 3:
             lease.renew()
-            last = time.monotonic()
+            renewed = time.monotonic()
 
-    return renew
+    return on_page

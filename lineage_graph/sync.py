@@ -86,7 +86,7 @@ def run_sync(
     overlap: timedelta = DEFAULT_OVERLAP,
     max_delete_fraction: float = DEFAULT_MAX_DELETE_FRACTION,
     force_delete: bool = False,
-    heartbeat: Callable[[], object] = lambda: None,
+    on_page: Callable[[str, int], object] = lambda kind, rows: None,
 ) -> SyncReport:
     """Sync one account and region into the graph; rerunning it writes nothing new.
 
@@ -97,7 +97,7 @@ def run_sync(
 
     A ``full`` run also removes what SageMaker no longer has (``graph.cleanup``), unless the crawl was
     partial or the removal would exceed ``max_delete_fraction`` of the shard (without ``force_delete``).
-    ``heartbeat`` is called after every committed page, e.g. to renew the shard's lease.
+    ``on_page(kind, rows)`` is called after every committed page: progress, and the shard's lease renewal.
     """
     started = time.monotonic()
     started_at = datetime.now(UTC)
@@ -128,7 +128,7 @@ def run_sync(
         mark = watermarks.get(kind)
         for batch in batched(records, writer.batch_size):
             write(batch)
-            heartbeat()
+            on_page(kind, len(batch))
             newest = max((r[time_key] for r in batch if isinstance(r.get(time_key), datetime)), default=None)
             if newest is not None and not any(op in crawler.denied for op in operations):
                 newest = min(newest, started_at)
@@ -218,7 +218,7 @@ def run_sync(
             report.steps_linked += linked
             report.steps_unmatched += unmatched
             writer.mark_steps_synced(arn)
-            heartbeat()
+            on_page("PipelineExecutionSteps", 1)
 
     report.skipped.update(crawler.skipped)
     if writer.stamp is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from typing import Any
@@ -118,3 +119,19 @@ def test_a_held_lease_stops_a_second_sync_of_the_shard_with_exit_6(
     assert sync_json(sync_env)["mode"] == "full"  # released: the next run goes ahead
     outcomes = [run["outcome"] for run in last_runs(clean_neo4j, neo4j_settings.database, shard)]
     assert outcomes[:2] == ["success", "lease_held"]
+
+
+def test_log_format_json_gives_one_json_object_per_line(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    from click.testing import CliRunner
+
+    from lineage_graph.cli import cli
+
+    sagemaker_client.create_artifact(ArtifactName="a", Source={"SourceUri": "s3://b/a"}, ArtifactType="DataSet")
+    result = CliRunner().invoke(cli, ["sync", "-v", "--log-format", "json", "--format", "json"], env=sync_env)
+    assert result.exit_code == 0, result.output
+    entries = [json.loads(line) for line in result.stderr.splitlines()]
+    assert entries and all({"time", "level", "logger", "message"} <= set(e) for e in entries)
+    assert any(e["message"] == "123456789012:us-east-1: Artifact 1" for e in entries)
+    assert json.loads(result.stdout)["nodes"]["Artifact"]["created"] == 1

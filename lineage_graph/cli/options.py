@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -148,18 +150,45 @@ def format_option(command: F) -> F:
     )(command)
 
 
-def verbosity_option(command: F) -> F:
-    def configure(_ctx: click.Context, _param: click.Parameter, verbose: int) -> int:
-        level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        return verbose
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line, for schedulers and log pipelines."""
 
-    return click.option(
-        "-v",
-        "--verbose",
-        count=True,
-        expose_value=False,
-        callback=configure,
-        is_eager=True,
-        help="-v for progress, -vv for debugging.",
-    )(command)
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def verbosity_option(command: F) -> F:
+    """Adds -v/--verbose and --log-format text|json, and configures logging before the command runs."""
+
+    @click.option("-v", "--verbose", count=True, help="-v for progress lines, -vv for debugging.")
+    @click.option(
+        "--log-format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        envvar="LINEAGE_GRAPH_LOG_FORMAT",
+        help="json: one JSON object per log line, for schedulers  [env LINEAGE_GRAPH_LOG_FORMAT]",
+    )
+    @functools.wraps(command)
+    def wrapper(*args: Any, verbose: int, log_format: str, **kwargs: Any) -> Any:
+        handler = logging.StreamHandler()
+        handler.setFormatter(
+            JsonLogFormatter() if log_format == "json" else logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+        )
+        root = logging.getLogger()
+        root.handlers[:] = [handler]
+        root.setLevel(logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG)
+        if verbose < 2:  # the drivers' own chatter only when debugging
+            for noisy in ("neo4j", "botocore", "urllib3"):
+                logging.getLogger(noisy).setLevel(logging.WARNING)
+        return command(*args, **kwargs)
+
+    return wrapper

@@ -11,6 +11,7 @@ from lineage_graph.errors import LineageGraphError
 from lineage_graph.graph.bookkeeping import DEFAULT_TTL_SECONDS
 from lineage_graph.graph.connection import connect
 from lineage_graph.present.formats import table, to_json
+from lineage_graph.present.progress import TerminalProgress
 from lineage_graph.settings import AwsSettings, Neo4jSettings
 from lineage_graph.shards import ShardOutcome, SyncOptions, exit_code, sync_shards
 from lineage_graph.sync import DEFAULT_MAX_DELETE_FRACTION, DEFAULT_OVERLAP, SyncReport
@@ -101,8 +102,12 @@ def sync_command(
         wait=wait,
         lease_ttl=lease_ttl,
     )
-    with connect(neo4j) as driver:
-        outcomes = sync_shards(shards, driver, neo4j.database, options, parallel=parallel)
+    progress = TerminalProgress()
+    try:
+        with connect(neo4j) as driver:
+            outcomes = sync_shards(shards, driver, neo4j.database, options, parallel, progress.update)
+    finally:
+        progress.close()
     if len(outcomes) == 1 and outcomes[0].report is None:  # one shard that could not run: just say why
         raise ShardFailedError(outcomes[0].error or "the sync failed", outcomes[0].exit_code)
     if dry_run and fmt == "table":
@@ -144,6 +149,10 @@ def format_report(report: SyncReport) -> str:
         f"{data['pipeline_steps']['linked']}, unmatched: {data['pipeline_steps']['unmatched']}",
         table(calls, ["operation", "calls"]),
     ]
+    if data["throttles"]:
+        parts.append("throttled: " + ", ".join(f"{op} {n}" for op, n in data["throttles"].items()))
+    if data["denied"]:
+        parts.append("denied (missing IAM permission): " + ", ".join(data["denied"].values()))
     if data["cleanup"]:
         parts.append("cleanup: " + ", ".join(f"{k} {v}" for k, v in data["cleanup"].items()))
     if data["skipped"]:
