@@ -431,6 +431,8 @@ def test_plans_start_from_an_index_seek(account: Account, driver: Driver, name: 
     ops = operators(driver, name, **TRAVERSALS[name])
     assert not any(op.startswith(("AllNodesScan", "NodeByLabelScan")) for op in ops), ops
     assert any("IndexSeek" in op for op in ops), ops
+    if "SHORTEST" in cypher_files.read(name):  # one breadth-first search from the start, not a path expansion
+        assert any(op.startswith("StatefulShortestPath") for op in ops), ops
 
 
 # -- impact, path, find, cypher ---------------------------------------------------------------------------
@@ -565,7 +567,9 @@ def test_commands_impact_path_find(account: Account, env: dict[str, str]) -> Non
     assert result.exit_code == 0 and "churn-prod" in result.stdout
 
 
-def test_cypher_command_reads_and_refuses_writes(account: Account, env: dict[str, str], driver: Driver) -> None:
+def test_cypher_command_reads_and_refuses_writes(
+    account: Account, env: dict[str, str], driver: Driver, tmp_path: Any
+) -> None:
     def count() -> int:
         return int(driver.execute_query("MATCH (n) RETURN count(n) AS n", database_="neo4j").records[0]["n"])
 
@@ -585,6 +589,12 @@ def test_cypher_command_reads_and_refuses_writes(account: Account, env: dict[str
     assert json.loads(result.stdout) == [{"note": EVIL, "uri": f"s3://corner/{EVIL}"}]
     result = run_cli(env, "cypher", "lineage_edges", "--param", "arns=" + json.dumps([account.built["diamond-a"]]))
     assert result.exit_code == 0 and result.stdout.strip() == "(none)"
+    saved = tmp_path / "endpoints.cypher"
+    saved.write_text(
+        "// endpoints\nMATCH (e:Endpoint) WHERE e.name STARTS WITH $p RETURN e.name AS name ORDER BY name\n"
+    )
+    result = run_cli(env, "cypher", str(saved), "--param", "p=churn", "--format", "csv")
+    assert result.stdout.strip().splitlines() == ["name", "churn-prod-aws-endpoint"]
     result = CliRunner().invoke(cli, ["cypher", "MATCH (n RETURN n"], env=env)
     assert result.exit_code == 2 and "refused" in result.stderr
     assert count() == before
