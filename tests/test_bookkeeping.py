@@ -166,6 +166,22 @@ def test_renew_extends_expiry(db: tuple[Driver, str]) -> None:
         lease.renew()
 
 
+def test_heartbeat_keeps_the_lease_and_reports_a_loss(db: tuple[Driver, str]) -> None:
+    driver, database = db
+    with acquire_lease(driver, database, SHARD, holder="beating", ttl_seconds=0.6) as lease:
+        lease.start_heartbeat(every_seconds=0.15)
+        time.sleep(1.5)  # more than twice the ttl: only the heartbeat keeps it
+        with pytest.raises(LeaseHeldError, match="beating"):
+            acquire_lease(driver, database, SHARD, holder="other")
+        lease.check()
+        # Someone deletes it (an operator): the next beat notices and check() raises in this thread.
+        driver.execute_query("MATCH (l:SyncLease) DELETE l", database_=database)
+        time.sleep(0.5)
+        with pytest.raises(LeaseLostError):
+            lease.check()
+    assert lease._heartbeat is None
+
+
 def test_wait_mode(db: tuple[Driver, str]) -> None:
     driver, database = db
     acquire_lease(driver, database, SHARD, holder="busy", ttl_seconds=1)

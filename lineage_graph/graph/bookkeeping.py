@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -152,6 +153,9 @@ class Lease:
     acquired_at: datetime
     expires_at: datetime
     ttl_seconds: float = DEFAULT_TTL_SECONDS
+    lost: BaseException | None = field(default=None, repr=False, compare=False)
+    _heartbeat: threading.Thread | None = field(default=None, init=False, repr=False, compare=False)
+    _stop: threading.Event = field(default_factory=threading.Event, init=False, repr=False, compare=False)
 
     def renew(self, ttl_seconds: float | None = None) -> datetime:
         """Push the expiry ``ttl_seconds`` past now; raises LeaseLostError when it is no longer ours."""
@@ -171,9 +175,42 @@ class Lease:
         return self.expires_at
 
     def release(self) -> bool:
-        """Delete the lease if it is still ours; True when it was."""
+        """Delete the lease if it is still ours; True when it was. Stops the heartbeat first."""
+        self.stop_heartbeat()
         records = _write(self.driver, self.database, _RELEASE, shard=self.shard, holder=self.holder).records
         return bool(records and records[0]["released"])
+
+    def start_heartbeat(self, every_seconds: float | None = None) -> None:
+        """Renew in a daemon thread every ``every_seconds`` (default a third of the ttl) until released.
+        A failed renewal stops it and is kept: ``check()`` raises it in the caller's thread."""
+        if self._heartbeat is not None:
+            return
+        interval = every_seconds if every_seconds is not None else self.ttl_seconds / 3
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(interval):
+                try:
+                    self.renew()
+                except Exception as err:  # lost, or Neo4j gone for longer than the driver's retries
+                    self.lost = err
+                    return
+
+        self._stop = stop
+        self._heartbeat = threading.Thread(target=beat, name=f"lease-heartbeat-{self.shard}", daemon=True)
+        self._heartbeat.start()
+
+    def stop_heartbeat(self) -> None:
+        if self._heartbeat is not None:
+            self._stop.set()
+            if self._heartbeat is not threading.current_thread():
+                self._heartbeat.join()
+            self._heartbeat = None
+
+    def check(self) -> None:
+        """Raise what ended the heartbeat (LeaseLostError, say); a sync calls this between pages."""
+        if self.lost is not None:
+            raise self.lost
 
     def __enter__(self) -> Lease:
         return self
