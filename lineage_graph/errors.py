@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class LineageGraphError(Exception):
     """An error whose message is meant for the user as is: no traceback is shown."""
@@ -37,3 +39,18 @@ class LeaseHeldError(LineageGraphError):
     """Another process holds the sync lease of this shard (account, region); the message says who and until when."""
 
     exit_code = 6
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        shard: str | None = None,
+        holder: str | None = None,
+        acquired_at: datetime | None = None,
+        expires_at: datetime | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.shard = shard
+        self.holder = holder
+        self.acquired_at = acquired_at
+        self.expires_at = expires_at

@@ -52,6 +52,7 @@ def test_acquire_then_held_says_who_and_until_when(db: tuple[Driver, str]) -> No
     assert "host-a:1:x" in message and lease.acquired_at.isoformat() in message
     assert lease.expires_at.isoformat() in message
     assert caught.value.exit_code == 6
+    assert (caught.value.shard, caught.value.holder, caught.value.expires_at) == (SHARD, "host-a:1:x", lease.expires_at)
     # The holder itself may take it again (idempotent), another shard is independent.
     acquire_lease(driver, database, SHARD, holder="host-a:1:x")
     acquire_lease(driver, database, "123456789012:eu-west-1", holder="host-b:2:y")

@@ -26,6 +26,7 @@ import socket
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -93,14 +94,15 @@ def apply_bookkeeping_schema(driver: Driver, database: str) -> None:
                 raise
 
 
-_schema_applied: set[tuple[int, str]] = set()
+# Databases each live driver has applied the bookkeeping schema to (once per driver and database).
+_schema_applied: weakref.WeakKeyDictionary[Driver, set[str]] = weakref.WeakKeyDictionary()
 
 
 def _ensure_schema(driver: Driver, database: str) -> None:
-    key = (id(driver), database)
-    if key not in _schema_applied:
+    applied = _schema_applied.setdefault(driver, set())
+    if database not in applied:
         apply_bookkeeping_schema(driver, database)
-        _schema_applied.add(key)
+        applied.add(database)
 
 
 # --- leases -------------------------------------------------------------------------------------------
@@ -230,9 +232,13 @@ def try_acquire_lease(
     acquired_at, expires_at = _native(r["acquired_at"]), _native(r["expires_at"])
     if r["free"]:
         return Lease(driver, database, shard, holder, acquired_at, expires_at, ttl_seconds)
-    error = LeaseHeldError(_held_message(shard, r["holder"], acquired_at, expires_at))
-    error.holder, error.acquired_at, error.expires_at = r["holder"], acquired_at, expires_at  # type: ignore[attr-defined]
-    return error
+    return LeaseHeldError(
+        _held_message(shard, r["holder"], acquired_at, expires_at),
+        shard=shard,
+        holder=r["holder"],
+        acquired_at=acquired_at,
+        expires_at=expires_at,
+    )
 
 
 def acquire_lease(
@@ -261,7 +267,13 @@ def acquire_lease(
         remaining = deadline - time.monotonic()
         if not wait or remaining <= 0:
             if wait:
-                raise LeaseHeldError(f"gave up after waiting {wait_timeout:g} s: {outcome}")
+                raise LeaseHeldError(
+                    f"gave up after waiting {wait_timeout:g} s: {outcome}",
+                    shard=shard,
+                    holder=outcome.holder,
+                    acquired_at=outcome.acquired_at,
+                    expires_at=outcome.expires_at,
+                )
             raise outcome
         time.sleep(min(poll_seconds, remaining))
 
