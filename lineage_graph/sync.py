@@ -1,7 +1,7 @@
 """One sync of one account and region: crawl SageMaker -> transform to rows -> load into Neo4j.
 
-Records stream from the crawler through the transform into batched writes, one entity kind at a time;
-only names needed to list children (experiments -> trials, pipelines -> executions) are held.
+Records stream from the crawler through the transform into batched writes, one entity kind at a time
+and one page at a time (children, such as an experiment's trials, are listed page by page too).
 Entities are written before associations so that association ends find their nodes, and an end no
 list returned becomes a placeholder.
 """
@@ -150,18 +150,16 @@ def run_sync(
                 log.warning("skipping a malformed %s record: %s", kind, err)
                 report.skipped[kind] += 1
 
-    # Experiments and trials first: trial components link to their trials as they land.
-    experiment_names: list[str] = []
-    experiments = _remember(crawler.experiments(), "ExperimentName", experiment_names)
-    nodes(model.EXPERIMENT.label, safe("Experiment", experiments, transform.experiment))
-    for experiment_name in experiment_names:
-        trial_rows = list(
-            safe("Trial", crawler.trials(experiment_name), partial(transform.trial, experiment_name=experiment_name))
-        )
-        nodes(model.TRIAL.label, trial_rows)
-        _structure(
-            writer, report, [EdgeRow(model.IN_EXPERIMENT[0], t.arn, experiment_arn_of(t), {}) for t in trial_rows]
-        )
+    # Experiments and trials first: trial components link to their trials as they land. Everything is
+    # handled a page at a time, so memory stays flat however large the account.
+    for experiment_page in batched(crawler.experiments(), writer.batch_size):
+        nodes(model.EXPERIMENT.label, safe("Experiment", experiment_page, transform.experiment))
+        for name in (e["ExperimentName"] for e in experiment_page if e.get("ExperimentName")):
+            for trial_page in batched(crawler.trials(name), writer.batch_size):
+                trial_rows = list(safe("Trial", trial_page, partial(transform.trial, experiment_name=name)))
+                nodes(model.TRIAL.label, trial_rows)
+                in_experiment = [EdgeRow(model.IN_EXPERIMENT[0], t.arn, experiment_arn_of(t), {}) for t in trial_rows]
+                _structure(writer, report, in_experiment)
 
     def entities(kind: str, make: Callable[[Record], NodeRow]) -> Callable[[list[Record]], None]:
         return lambda batch: nodes(kind, safe(kind, batch, make))
@@ -190,35 +188,16 @@ def run_sync(
         "ListAssociations",
     )
 
-    pipeline_names: list[str] = []
-    pipelines = _remember(crawler.pipelines(), "PipelineName", pipeline_names)
-    nodes(model.PIPELINE.label, safe("Pipeline", pipelines, transform.pipeline))
-    for pipeline_name in pipeline_names:
-        execution_rows = list(
-            safe(
-                "PipelineExecution",
-                crawler.pipeline_executions(pipeline_name),
-                partial(transform.pipeline_execution, pipeline_name=pipeline_name),
-            )
-        )
-        nodes(model.PIPELINE_EXECUTION.label, execution_rows)
-        pipeline_arn = pipeline_arn_of(execution_rows[0]) if execution_rows else None
-        if pipeline_arn:
-            _structure(
-                writer, report, [EdgeRow(model.HAS_EXECUTION[0], pipeline_arn, e.arn, {}) for e in execution_rows]
-            )
-        # Steps are listed again only for executions that are new, changed or still running (all on --full).
-        arns = [e.arn for e in execution_rows]
-        refresh = set(arns) if full else writer.executions_needing_steps(arns, RUNNING_STATUSES)
-        for arn in arns:
-            if arn not in refresh:
-                continue
-            steps = (transform.execution_step(s, arn) for s in crawler.execution_steps(arn))
-            linked, unmatched = writer.write_steps(s for s in steps if s is not None)
-            report.steps_linked += linked
-            report.steps_unmatched += unmatched
-            writer.mark_steps_synced(arn)
-            on_page("PipelineExecutionSteps", 1)
+    for pipeline_page in batched(crawler.pipelines(), writer.batch_size):
+        nodes(model.PIPELINE.label, safe("Pipeline", pipeline_page, transform.pipeline))
+        for name in (p["PipelineName"] for p in pipeline_page if p.get("PipelineName")):
+            executions = crawler.pipeline_executions(name)
+            for execution_page in batched(executions, writer.batch_size):
+                _sync_executions(
+                    writer, crawler, report, full, on_page,
+                    list(safe("PipelineExecution", execution_page,
+                              partial(transform.pipeline_execution, pipeline_name=name))),
+                )  # fmt: skip
 
     report.skipped.update(crawler.skipped)
     if writer.stamp is not None:
@@ -236,6 +215,32 @@ def run_sync(
     return report
 
 
+def _sync_executions(
+    writer: GraphWriter,
+    crawler: Crawler,
+    report: SyncReport,
+    full: bool,
+    on_page: Callable[[str, int], object],
+    execution_rows: list[NodeRow],
+) -> None:
+    """A page of one pipeline's executions, with their steps listed again only where an execution is new,
+    changed or still running (all of them on a full run)."""
+    counts = writer.write_nodes(execution_rows)
+    report.nodes.setdefault(model.PIPELINE_EXECUTION.label, WriteCounts()).add(counts)
+    pipeline_arn = pipeline_arn_of(execution_rows[0]) if execution_rows else None
+    if pipeline_arn:
+        _structure(writer, report, [EdgeRow(model.HAS_EXECUTION[0], pipeline_arn, e.arn, {}) for e in execution_rows])
+    arns = [e.arn for e in execution_rows]
+    refresh = set(arns) if full else writer.executions_needing_steps(arns, RUNNING_STATUSES)
+    for arn in (a for a in arns if a in refresh):
+        steps = (transform.execution_step(s, arn) for s in crawler.execution_steps(arn))
+        linked, unmatched = writer.write_steps(s for s in steps if s is not None)
+        report.steps_linked += linked
+        report.steps_unmatched += unmatched
+        writer.mark_steps_synced(arn)
+        on_page("PipelineExecutionSteps", 1)
+
+
 def _write_associations(
     writer: GraphWriter, report: SyncReport, associations: list[tuple[EdgeRow, list[NodeRow]]]
 ) -> None:
@@ -245,14 +250,6 @@ def _write_associations(
     for edge in edges:
         report.edges_seen[edge.rel_type] += 1
     report.edges_created.update(writer.write_edges(edges))
-
-
-def _remember(records: Iterable[Record], key: str, names: list[str]) -> Iterator[Record]:
-    """Pass records through, keeping each one's name for listing its children afterwards."""
-    for rec in records:
-        if rec.get(key):
-            names.append(rec[key])
-        yield rec
 
 
 def _structure(writer: GraphWriter, report: SyncReport, rows: list[EdgeRow]) -> None:
