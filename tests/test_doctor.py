@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from fixtures.neo4j_server import free_port
 from neo4j import Driver
 
 from lineage_graph import doctor
@@ -149,3 +150,11 @@ def test_every_operation_the_crawler_calls_is_checked() -> None:
     source = Path(__file__).parents[1].joinpath("lineage_graph", "sagemaker", "crawl.py").read_text()
     called = set(re.findall(r'"((?:List|Describe|Search|Get|Query)[A-Za-z]*)"', source))
     assert called and called <= set(OPERATIONS), called - set(OPERATIONS)
+
+
+def test_neo4j_not_running(env: dict[str, str]) -> None:
+    result = run({**env, "NEO4J_URI": f"bolt://127.0.0.1:{free_port()}"}, "--format", "json")
+    assert result.exit_code == 4, result.output
+    connection = by_name(result)["Neo4j connection"]
+    assert connection["status"] == "fail" and "not reachable" in connection["detail"]
+    assert "Neo4j version" not in by_name(result)
