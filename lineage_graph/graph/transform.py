@@ -114,56 +114,35 @@ def trial_component(rec: Record) -> NodeRow:
     )
 
 
-def artifact(rec: Record) -> NodeRow:
+def _lineage_record(kind: NodeKind, rec: Record, **extra: Any) -> NodeRow:
+    """Artifacts, contexts and actions share one record shape: ``<Kind>Arn``, ``<Kind>Name``, ``<Kind>Type``."""
     source = rec.get("Source") or {}
     return _node(
-        model.ARTIFACT,
-        rec["ArtifactArn"],
-        rec.get("ArtifactType"),
+        kind,
+        rec[f"{kind.label}Arn"],
+        rec.get(f"{kind.label}Type"),
         {
-            "name": rec.get("ArtifactName"),
+            "name": rec.get(f"{kind.label}Name"),
             "source_uri": source.get("SourceUri"),
+            "source_type": source.get("SourceType"),
             "created_at": rec.get("CreationTime"),
             "modified_at": rec.get("LastModifiedTime"),
+            **extra,
             **_prefixed("property", rec.get("Properties")),
         },
     )
+
+
+def artifact(rec: Record) -> NodeRow:
+    return _lineage_record(model.ARTIFACT, rec)
 
 
 def context(rec: Record) -> NodeRow:
-    source = rec.get("Source") or {}
-    return _node(
-        model.CONTEXT,
-        rec["ContextArn"],
-        rec.get("ContextType"),
-        {
-            "name": rec.get("ContextName"),
-            "description": rec.get("Description"),
-            "source_uri": source.get("SourceUri"),
-            "source_type": source.get("SourceType"),
-            "created_at": rec.get("CreationTime"),
-            "modified_at": rec.get("LastModifiedTime"),
-            **_prefixed("property", rec.get("Properties")),
-        },
-    )
+    return _lineage_record(model.CONTEXT, rec, description=rec.get("Description"))
 
 
 def action(rec: Record) -> NodeRow:
-    source = rec.get("Source") or {}
-    return _node(
-        model.ACTION,
-        rec["ActionArn"],
-        rec.get("ActionType"),
-        {
-            "name": rec.get("ActionName"),
-            "status": rec.get("Status"),
-            "source_uri": source.get("SourceUri"),
-            "source_type": source.get("SourceType"),
-            "created_at": rec.get("CreationTime"),
-            "modified_at": rec.get("LastModifiedTime"),
-            **_prefixed("property", rec.get("Properties")),
-        },
-    )
+    return _lineage_record(model.ACTION, rec, status=rec.get("Status"))
 
 
 def experiment(rec: Record) -> NodeRow:
