@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -328,3 +331,38 @@ def test_status_with_a_wrong_password(neo4j_settings: Neo4jSettings) -> None:
     finally:
         connect(neo4j_settings).close()  # a good login resets Neo4j's count of failed ones
     assert code == 4 and "not-the-password-1" not in output
+
+
+_CONTENDER = """
+import os, sys, time
+from neo4j import GraphDatabase
+from lineage_graph.errors import LeaseHeldError
+from lineage_graph.graph.bookkeeping import acquire_lease
+uri, user, database, shard, start = sys.argv[1:6]
+with GraphDatabase.driver(uri, auth=(user, os.environ["NEO4J_PASSWORD"])) as driver:
+    driver.verify_connectivity()
+    time.sleep(max(0.0, float(start) - time.time()))
+    try:
+        lease = acquire_lease(driver, database, shard, ttl_seconds=60)
+        print("won", lease.holder)
+    except LeaseHeldError as err:
+        print("lost", err.holder)
+"""
+
+
+def test_race_between_processes_has_exactly_one_winner(db: tuple[Driver, str], neo4j_settings: Neo4jSettings) -> None:
+    """Separate processes (default holders hostname:pid:random) start at the same instant; one wins."""
+    driver, database = db
+    start = str(time.time() + 4)
+    args = [neo4j_settings.uri, neo4j_settings.username, database, SHARD, start]
+    env = {**os.environ, "NEO4J_PASSWORD": neo4j_settings.password}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _CONTENDER, *args], stdout=subprocess.PIPE, text=True, env=env)
+        for _ in range(6)
+    ]
+    outputs = [p.communicate(timeout=60)[0].split() for p in procs]
+    assert all(p.returncode == 0 for p in procs), outputs
+    winners = [holder for verdict, holder in outputs if verdict == "won"]
+    assert len(winners) == 1, outputs
+    assert all(holder == winners[0] for verdict, holder in outputs if verdict == "lost")
+    assert leases(driver, database)[0]["holder"] == winners[0]
