@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from neo4j import Driver, GraphDatabase
-from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ClientError, ConfigurationError, ServiceUnavailable
 
 from lineage_graph.errors import Neo4jUnavailableError
 from lineage_graph.settings import Neo4jSettings
@@ -31,6 +31,14 @@ def connect(settings: Neo4jSettings) -> Driver:
             f"Neo4j at {settings.uri} refused the credentials of user {settings.username!r}; "
             "check NEO4J_USERNAME and NEO4J_PASSWORD"
         ) from None
+    except ClientError as err:
+        driver.close()
+        if "AuthenticationRateLimit" in (err.code or ""):
+            raise Neo4jUnavailableError(
+                f"Neo4j at {settings.uri} is refusing logins for user {settings.username!r} for a while "
+                "after repeated failures; check NEO4J_PASSWORD and retry in a few seconds"
+            ) from None
+        raise Neo4jUnavailableError(f"Neo4j at {settings.uri} refused the connection ({err.code})") from None
     except (ServiceUnavailable, OSError) as err:
         driver.close()
         raise Neo4jUnavailableError(
