@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from lineage_graph.cli.options import aws_options, neo4j_options, verbosity_option
+from lineage_graph.cli.options import aws_options, neo4j_options, report_format_option, verbosity_option
 from lineage_graph.doctor import DoctorReport, iam_policy, run_doctor
 from lineage_graph.present.formats import to_json
 from lineage_graph.settings import AwsSettings, Neo4jSettings
@@ -29,14 +29,7 @@ def format_report(report: DoctorReport) -> str:
 @click.option(
     "--print-policy", is_flag=True, help="Only print the least-privilege IAM policy a sync needs (JSON) and exit."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for programs.",
-)
+@report_format_option
 @verbosity_option
 def doctor_command(aws: AwsSettings, neo4j: Neo4jSettings, print_policy: bool, fmt: str) -> None:
     """Check that a sync can run: Neo4j (connection, version 5+, schema) and AWS (credentials and every

@@ -139,6 +139,18 @@ def shard_options(command: F) -> F:
     return wrapper
 
 
+def report_format_option(command: F) -> F:
+    """--format table|json, for reports (sync, status, doctor) that have no rows to put in CSV."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json"]),
+        default="table",
+        show_default=True,
+        help="table for people, json for programs.",
+    )(command)
+
+
 def format_option(command: F) -> F:
     return click.option(
         "--format",

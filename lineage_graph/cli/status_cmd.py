@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from lineage_graph.cli.options import neo4j_options, verbosity_option
+from lineage_graph.cli.options import neo4j_options, report_format_option, verbosity_option
 from lineage_graph.graph import bookkeeping
 from lineage_graph.graph.connection import connect
 from lineage_graph.present.formats import table, to_json
@@ -98,14 +98,7 @@ def format_status(data: dict[str, Any]) -> str:
 
 @click.command("status")
 @neo4j_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for programs.",
-)
+@report_format_option
 @verbosity_option
 def status_command(neo4j: Neo4jSettings, fmt: str) -> None:
     """Show the last sync of each shard (account:region), current sync leases and the graph's size.

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import click
 
-from lineage_graph.cli.options import neo4j_options, shard_options, verbosity_option
+from lineage_graph.cli.options import neo4j_options, report_format_option, shard_options, verbosity_option
 from lineage_graph.errors import LineageGraphError
 from lineage_graph.graph.bookkeeping import DEFAULT_TTL_SECONDS
 from lineage_graph.graph.connection import connect
@@ -57,14 +57,7 @@ from lineage_graph.sync import DEFAULT_MAX_DELETE_FRACTION, DEFAULT_OVERLAP, Syn
     show_default=True,
     help="How far before its watermark an incremental run looks again (SageMaker is eventually consistent).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="How to print the sync report.",
-)
+@report_format_option
 @verbosity_option
 def sync_command(
     shards: list[AwsSettings],
