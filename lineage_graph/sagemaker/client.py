@@ -122,13 +122,18 @@ class TokenBucket:
 
 
 def _is_retryable(err: BaseException) -> bool:
-    """Throttling and server errors that outlasted botocore's own retries (connection errors do not:
-    botocore already retried them, and a wrong endpoint should fail in seconds, not minutes)."""
+    """Throttling, server errors and lost connections that outlasted botocore's own retries: a minute
+    of trouble must not end a scheduled sync."""
     if isinstance(err, botocore.exceptions.ClientError):
         code = err.response.get("Error", {}).get("Code", "")
         status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         return code in THROTTLING_CODES or status >= 500
-    return False
+    return isinstance(
+        err,
+        botocore.exceptions.ConnectionError  # connection refused or reset, DNS, endpoint unreachable
+        | botocore.exceptions.ReadTimeoutError
+        | botocore.exceptions.ConnectTimeoutError,
+    )
 
 
 class SageMakerApi:

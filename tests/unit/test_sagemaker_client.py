@@ -138,3 +138,25 @@ def test_other_errors_still_stop_a_listing(api: SageMakerApi) -> None:
         with pytest.raises(Exception, match="ValidationException"):
             list(crawler.actions())
     assert crawler.denied == {}
+
+
+def test_lost_connections_are_retried_by_tenacity_then_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A port nobody listens on: every attempt is made, then one readable error."""
+    import socket
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again below: connections are refused
+    sleeps: list[float] = []
+    api = SageMakerApi(
+        AwsSettings(region="us-east-1", endpoint_url=f"http://127.0.0.1:{port}"),
+        max_attempts=3,
+        retry_timing=RetryTiming(scale=0.001, sleep=sleeps.append),
+    )
+    with pytest.raises(AwsError, match=f"cannot reach SageMaker at http://127.0.0.1:{port}"):
+        api.call("ListArtifacts")
+    assert api.api_calls() == {"ListArtifacts": 3}
+    assert len(sleeps) == 2
