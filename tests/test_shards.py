@@ -74,3 +74,18 @@ def test_roles_and_regions_are_independent_shards(
     assert {(r["account"], r["region"]): r["n"] for r in rows} == expected
     shards = clean_neo4j.execute_query("MATCH (s:SyncState) RETURN DISTINCT s.shard AS shard", database_="neo4j")
     assert len(shards.records) == 4
+
+
+def test_all_regions_is_one_shard_per_sagemaker_region(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    regions = boto3.Session().get_available_regions("sagemaker")
+    assert len(regions) > 10
+    env = {k: v for k, v in sync_env.items() if k != "AWS_REGION"}
+    result = CliRunner().invoke(
+        cli, ["sync", "--all-regions", "--parallel", "8", "--format", "json"], env=env, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    reports = json.loads(result.stdout)
+    assert sorted(r["region"] for r in reports) == sorted(regions)
+    assert {r["outcome"] for r in reports} == {"success"}
