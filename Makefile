@@ -25,5 +25,6 @@ lint: install
 
 # Lint, then the whole suite against a real Neo4j (started by the tests) and the sandbox over HTTP.
 test: lint
+	scripts/install-chromium.sh
 	$(BIN)/lineage-graph neo4j install
 	$(BIN)/pytest

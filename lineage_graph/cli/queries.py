@@ -11,7 +11,8 @@ import click
 
 from lineage_graph.cli.options import format_option, neo4j_options
 from lineage_graph.graph.connection import connect
-from lineage_graph.present.formats import render, to_json
+from lineage_graph.present.formats import FORMATS, render, to_json
+from lineage_graph.present.graph_formats import GRAPH_FORMATS, Subgraph, render_graph
 from lineage_graph.query import Direction, LineageEntitySummary
 from lineage_graph.query.explore import LINEAGE_TYPES, GraphQueries, JobSummary, LineageFilter
 from lineage_graph.settings import Neo4jSettings
@@ -74,7 +75,15 @@ def _key_values(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
 )
 @max_depth_option
 @click.option("--include-edges", is_flag=True, help="Also print the associations among the answer and START.")
-@format_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*FORMATS, *GRAPH_FORMATS]),
+    default="table",
+    show_default=True,
+    help="table, json, csv; mermaid, dot or html draw the subgraph (they imply --include-edges).",
+)
+@click.option("--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE, not stdout.")
 @neo4j_options
 def lineage_command(
     start: str,
@@ -89,6 +98,7 @@ def lineage_command(
     max_depth: int | None,
     include_edges: bool,
     fmt: str,
+    output: str | None,
     neo4j: Neo4jSettings,
 ) -> None:
     """Entities reachable from START (an ARN, or a trial component, context or action name), like the
@@ -103,9 +113,17 @@ def lineage_command(
     )
     with connect(neo4j) as driver:
         result = GraphQueries(driver, neo4j.database).lineage(
-            start, Direction(direction), query_filter, max_depth, include_edges
+            start, Direction(direction), query_filter, max_depth, include_edges or fmt in GRAPH_FORMATS
         )
-    if result.edges is None:
+    if fmt in GRAPH_FORMATS:
+        graph = Subgraph(
+            [dataclasses.asdict(v) for v in result.vertices],
+            [dataclasses.asdict(e) for e in result.edges or []],
+            result.start_arn,
+        )
+        with click.open_file(output or "-", "w", encoding="utf-8") as out:
+            click.echo(render_graph(graph, fmt), file=out)
+    elif result.edges is None:
         print_rows(result.vertices, fmt, ENTITY_COLUMNS, ENTITY_TABLE)
     elif fmt == "json":
         click.echo(
