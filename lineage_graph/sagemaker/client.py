@@ -3,7 +3,8 @@ under a request rate.
 
 botocore's standard retry mode handles throttling and 5xx per request (exponential backoff with jitter,
 a retry quota); tenacity adds a slower, jittered backoff on top for throttling storms, 5xx errors and
-lost connections, so one bad minute does not end a sync. ``max_rps`` caps every HTTP attempt, botocore's retries included.
+lost connections, so one bad minute does not end a sync. ``max_rps`` caps every HTTP attempt, botocore's
+retries included.
 """
 
 from __future__ import annotations
