@@ -98,20 +98,6 @@ class ApprovalModelPackage:
     approval_status: str | None
 
 
-def _summary(row: dict[str, Any]) -> LineageEntitySummary:
-    return LineageEntitySummary(
-        arn=row["arn"],
-        name=row["name"],
-        lineage_type=row["lineage_type"],
-        type=row["type"],
-        source_uri=row["source_uri"],
-        account=row["account"],
-        region=row["region"],
-        depth=row["depth"],
-        placeholder=bool(row["placeholder"]),
-    )
-
-
 class GraphQueries(LineageQueries):
     """LineageQueries plus the generic LineageQuery and the SDK's artifact, context and action helpers."""
 
@@ -166,7 +152,7 @@ class GraphQueries(LineageQueries):
         include_edges: bool = False,
     ) -> LineageResult:
         rows = self._lineage_rows(start_arn, direction, query_filter, max_depth)
-        vertices = [_summary(row) for row in rows]
+        vertices = [LineageEntitySummary.from_row(row) for row in rows]
         edges = self.edges([start_arn, *(v.arn for v in vertices)]) if include_edges else None
         return LineageResult(start_arn, vertices, edges)
 
@@ -206,7 +192,7 @@ class GraphQueries(LineageQueries):
         rows = self._lineage_rows(
             start_arn, direction, LineageFilter(lineage_types=("TrialComponent",), types=types), max_depth
         )
-        return [JobSummary(**vars(_summary(row)), job_arn=row["source_arn"]) for row in rows]
+        return [JobSummary(**vars(LineageEntitySummary.from_row(row)), job_arn=row["source_arn"]) for row in rows]
 
     # -- artifacts -----------------------------------------------------------------------------------
     def artifact_trial_components(

@@ -37,6 +37,21 @@ class LineageEntitySummary:
     depth: int  # association hops from the start entity
     placeholder: bool  # known only from an association: not listable in the synced account
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> LineageEntitySummary:
+        """From a query row that returns these fields under these names."""
+        return cls(
+            arn=row["arn"],
+            name=row["name"],
+            lineage_type=row["lineage_type"],
+            type=row["type"],
+            source_uri=row["source_uri"],
+            account=row["account"],
+            region=row["region"],
+            depth=row["depth"],
+            placeholder=bool(row["placeholder"]),
+        )
+
 
 @dataclass(frozen=True)
 class PipelineExecutionAnswer:
@@ -79,20 +94,7 @@ class LineageQueries:
             direction=str(direction),
             max_depth=max_depth,
         )
-        return [
-            LineageEntitySummary(
-                arn=row["arn"],
-                name=row["name"],
-                lineage_type=row["lineage_type"],
-                type=row["type"],
-                source_uri=row["source_uri"],
-                account=row["account"],
-                region=row["region"],
-                depth=row["depth"],
-                placeholder=bool(row["placeholder"]),
-            )
-            for row in rows
-        ]
+        return [LineageEntitySummary.from_row(row) for row in rows]
 
     def dataset_artifacts(
         self, trial_component: str, direction: Direction = Direction.ASCENDANTS, max_depth: int | None = None
