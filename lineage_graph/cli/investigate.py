@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
+from lineage_graph.cli.lookups import print_rows
 from lineage_graph.cli.options import format_option, neo4j_options
-from lineage_graph.cli.queries import print_rows
 from lineage_graph.graph.connection import connect
 from lineage_graph.present.formats import render, to_json
 from lineage_graph.query.adhoc import query_text, run_read

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
@@ -17,7 +19,7 @@ ENTITY_TABLE = ["name", "type", "lineage_type", "source_uri", "depth", "arn"]
 DIRECTIONS = click.Choice([d.value for d in Direction])
 
 
-def _max_depth_option(command: click.decorators.FC) -> click.decorators.FC:
+def max_depth_option(command: click.decorators.FC) -> click.decorators.FC:
     return click.option(
         "--max-depth",
         type=click.IntRange(min=1),
@@ -26,15 +28,22 @@ def _max_depth_option(command: click.decorators.FC) -> click.decorators.FC:
     )(command)
 
 
-def _print_entities(entities: list[LineageEntitySummary], fmt: str) -> None:
-    rows = [dataclasses.asdict(e) for e in entities]
-    click.echo(render(rows, fmt, ENTITY_COLUMNS, ENTITY_TABLE))
+def print_one(item: Any, fmt: str) -> None:
+    """One dataclass answer: a JSON object, or a one-row table or CSV."""
+    row = dataclasses.asdict(item)
+    click.echo(to_json(row) if fmt == "json" else render([row], fmt, list(row), list(row)))
+
+
+def print_rows(items: Sequence[Any], fmt: str, columns: list[str], table_columns: list[str]) -> None:
+    """Dataclass answers in the chosen format: all ``columns`` for programs, ``table_columns`` for people."""
+    rows = [dataclasses.asdict(item) for item in items]
+    click.echo(render(rows, fmt, columns, table_columns))
 
 
 @click.command("datasets")
 @click.argument("trial_component")
 @click.option("--direction", type=DIRECTIONS, default=Direction.ASCENDANTS.value, show_default=True)
-@_max_depth_option
+@max_depth_option
 @format_option
 @neo4j_options
 def datasets_command(
@@ -50,13 +59,13 @@ def datasets_command(
         found = LineageQueries(driver, neo4j.database).dataset_artifacts(
             trial_component, Direction(direction), max_depth
         )
-    _print_entities(found, fmt)
+    print_rows(found, fmt, ENTITY_COLUMNS, ENTITY_TABLE)
 
 
 @click.command("models")
 @click.argument("trial_component")
 @click.option("--direction", type=DIRECTIONS, default=Direction.DESCENDANTS.value, show_default=True)
-@_max_depth_option
+@max_depth_option
 @format_option
 @neo4j_options
 def models_command(trial_component: str, direction: str, max_depth: int | None, fmt: str, neo4j: Neo4jSettings) -> None:
@@ -68,7 +77,7 @@ def models_command(trial_component: str, direction: str, max_depth: int | None, 
     """
     with connect(neo4j) as driver:
         found = LineageQueries(driver, neo4j.database).models(trial_component, Direction(direction), max_depth)
-    _print_entities(found, fmt)
+    print_rows(found, fmt, ENTITY_COLUMNS, ENTITY_TABLE)
 
 
 @click.command("pipeline-execution")
@@ -86,5 +95,4 @@ def pipeline_execution_command(trial_component: str, fmt: str, neo4j: Neo4jSetti
     """
     with connect(neo4j) as driver:
         answer = LineageQueries(driver, neo4j.database).pipeline_execution(trial_component)
-    row = dataclasses.asdict(answer)
-    click.echo(to_json(row) if fmt == "json" else render([row], fmt, list(row), list(row)))
+    print_one(answer, fmt)

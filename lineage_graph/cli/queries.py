@@ -4,44 +4,21 @@ its artifact, context and action helpers, answered from the graph."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
-from typing import Any
 
 import click
 
+from lineage_graph.cli.lookups import DIRECTIONS, ENTITY_COLUMNS, ENTITY_TABLE, max_depth_option, print_one, print_rows
 from lineage_graph.cli.options import format_option, neo4j_options
 from lineage_graph.graph.connection import connect
 from lineage_graph.present.formats import FORMATS, render, to_json
 from lineage_graph.present.graph_formats import GRAPH_FORMATS, Subgraph, render_graph
-from lineage_graph.query import Direction, LineageEntitySummary
+from lineage_graph.query import Direction
 from lineage_graph.query.explore import LINEAGE_TYPES, GraphQueries, JobSummary, LineageFilter
 from lineage_graph.settings import Neo4jSettings
 
-ENTITY_COLUMNS = [f.name for f in dataclasses.fields(LineageEntitySummary)]
-ENTITY_TABLE = ["name", "type", "lineage_type", "source_uri", "depth", "arn"]
 JOB_COLUMNS = [f.name for f in dataclasses.fields(JobSummary)]
 JOB_TABLE = ["name", "type", "depth", "job_arn", "arn"]
 EDGE_COLUMNS = ["source_arn", "destination_arn", "association_type"]
-DIRECTIONS = click.Choice([d.value for d in Direction])
-
-
-def max_depth_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--max-depth",
-        type=click.IntRange(min=1),
-        default=None,
-        help="Follow at most N associations (SageMaker's own cap is 10).  [default: unlimited]",
-    )(command)
-
-
-def print_rows(items: Sequence[Any], fmt: str, columns: list[str], table_columns: list[str]) -> None:
-    rows = [dataclasses.asdict(item) for item in items]
-    click.echo(render(rows, fmt, columns, table_columns))
-
-
-def print_one(item: Any, fmt: str) -> None:
-    row = dataclasses.asdict(item)
-    click.echo(to_json(row) if fmt == "json" else render([row], fmt, list(row), list(row)))
 
 
 def _key_values(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
