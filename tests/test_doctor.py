@@ -23,18 +23,12 @@ OPERATIONS = [op.name for op in doctor.SAGEMAKER_OPERATIONS]
 
 
 @pytest.fixture
-def env(sandbox_url: str, sagemaker_client: Any, neo4j_settings: Neo4jSettings, clean_neo4j: Driver) -> dict[str, str]:
+def env(
+    sync_env: dict[str, str], sagemaker_client: Any, neo4j_settings: Neo4jSettings, clean_neo4j: Driver
+) -> dict[str, str]:
+    """The shared CLI environment, on an empty sandbox and a Neo4j with the schema applied."""
     GraphWriter(clean_neo4j, neo4j_settings.database).apply_schema()
-    return {
-        "AWS_ENDPOINT_URL_SAGEMAKER": sandbox_url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "NEO4J_URI": neo4j_settings.uri,
-        "NEO4J_USERNAME": neo4j_settings.username,
-        "NEO4J_PASSWORD": neo4j_settings.password,
-        "NEO4J_DATABASE": neo4j_settings.database,
-    }
+    return dict(sync_env)
 
 
 def run(env: dict[str, Any], *args: str) -> Result:

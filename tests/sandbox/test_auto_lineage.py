@@ -6,15 +6,10 @@ sandbox's ``LineageStore`` directly (the lineage HTTP handlers are tested with `
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-import requests
-from botocore.config import Config
 from moto.sagemaker.models import sagemaker_backends
-from moto.server import ThreadedMotoServer
 
 from lineage_graph.sandbox import auto_lineage, install
 from lineage_graph.sandbox.lineage_store import LineageStore, store_for
@@ -28,28 +23,10 @@ EXEC_TAG = "sagemaker:pipeline-execution-arn"
 STEP_TAG = "sagemaker:pipeline-step-name"
 
 
-# -- a local sandbox (moto server in-process, with our hooks) ------------------------------------
-@pytest.fixture(scope="module")
-def local_sandbox_url() -> Iterator[str]:
-    install()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
-def sm(local_sandbox_url: str) -> Any:
-    requests.post(f"{local_sandbox_url}/moto-api/reset", timeout=10).raise_for_status()
-    return boto3.client(
-        "sagemaker",
-        endpoint_url=local_sandbox_url,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(retries={"max_attempts": 1}),
-    )
+def sm(sagemaker_client: Any) -> Any:
+    """A client on the shared sandbox (tests/fixtures/sandbox_server.py), emptied for each test."""
+    return sagemaker_client
 
 
 def lineage() -> LineageStore:

@@ -10,14 +10,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-import requests
-from botocore.config import Config
 from moto.sagemaker.models import sagemaker_backends
-from moto.server import ThreadedMotoServer
 
-from lineage_graph.sandbox import install
 from lineage_graph.sandbox.lineage_store import LineageStore, store_for
 from lineage_graph.sandbox.seed import (
     DEMO_TRIAL_COMPONENT,
@@ -29,38 +24,17 @@ from lineage_graph.sandbox.seed import (
     SeedSummary,
     seed_demo,
 )
+from lineage_graph.sandbox.server import client_for, reset
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 EXEC_TAG = "sagemaker:pipeline-execution-arn"
 
 
-@pytest.fixture(scope="module")
-def local_sandbox_url() -> Iterator[str]:
-    install()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 def fresh_client(url: str) -> Any:
-    requests.post(f"{url}/moto-api/reset", timeout=10).raise_for_status()
-    return boto3.client(
-        "sagemaker",
-        endpoint_url=url,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-
-def fresh_client_no_reset(url: str) -> Any:
-    return boto3.client(
-        "sagemaker", endpoint_url=url, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-    )
+    """A client on the shared sandbox after emptying it."""
+    reset(url)
+    return client_for(url, REGION)
 
 
 def lineage() -> LineageStore:
@@ -126,19 +100,19 @@ def snapshot(sm: Any) -> dict[str, Any]:
     }
 
 
-def test_seed_is_deterministic(local_sandbox_url: str) -> None:
-    first = seed_demo(fresh_client(local_sandbox_url))
-    one = snapshot(fresh_client_no_reset(local_sandbox_url))
-    second = seed_demo(fresh_client(local_sandbox_url))
-    two = snapshot(fresh_client_no_reset(local_sandbox_url))
+def test_seed_is_deterministic(sandbox_url: str) -> None:
+    first = seed_demo(fresh_client(sandbox_url))
+    one = snapshot(client_for(sandbox_url, REGION))
+    second = seed_demo(fresh_client(sandbox_url))
+    two = snapshot(client_for(sandbox_url, REGION))
     assert first == second
     assert one == two
     assert len(one["entities"]) > 100 and len(one["edges"]) > 200
 
 
 @pytest.fixture
-def demo(local_sandbox_url: str) -> Iterator[tuple[Any, SeedSummary]]:
-    sm = fresh_client(local_sandbox_url)
+def demo(sandbox_url: str) -> Iterator[tuple[Any, SeedSummary]]:
+    sm = fresh_client(sandbox_url)
     yield sm, seed_demo(sm)
 
 
