@@ -24,6 +24,7 @@ from lineage_graph.graph.load import GraphWriter, WriteCounts, batched
 from lineage_graph.graph.transform import EdgeRow, NodeRow, Record
 from lineage_graph.sagemaker.client import SageMakerApi
 from lineage_graph.sagemaker.crawl import Crawler
+from lineage_graph.sagemaker.prefetch import prefetched
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -122,11 +123,12 @@ def run_sync(
     def load_pages(
         kind: str, records: Iterable[Record], time_key: str, write: Callable[[list[Record]], None], *operations: str
     ) -> None:
-        """Write a listing page by page (it is sorted by ``time_key``, oldest first). After each committed
-        page the kind's watermark moves up to the newest time in it, so a sync killed half-way resumes
-        from its last page; once the listing ends it moves to this run's start."""
+        """Write a listing page by page (it is sorted by ``time_key``, oldest first), reading the next pages
+        while writing this one. After each committed page the kind's watermark moves up to the newest time
+        in it, so a sync killed half-way resumes from its last page; once the listing ends it moves to this
+        run's start."""
         mark = watermarks.get(kind)
-        for batch in batched(records, writer.batch_size):
+        for batch in batched(prefetched(records), writer.batch_size):
             write(batch)
             on_page(kind, len(batch))
             newest = max((r[time_key] for r in batch if isinstance(r.get(time_key), datetime)), default=None)
@@ -231,14 +233,22 @@ def _sync_executions(
     if pipeline_arn:
         _structure(writer, report, [EdgeRow(model.HAS_EXECUTION[0], pipeline_arn, e.arn, {}) for e in execution_rows])
     arns = [e.arn for e in execution_rows]
-    refresh = set(arns) if full else writer.executions_needing_steps(arns, RUNNING_STATUSES)
-    for arn in (a for a in arns if a in refresh):
-        steps = (transform.execution_step(s, arn) for s in crawler.execution_steps(arn))
-        linked, unmatched = writer.write_steps(s for s in steps if s is not None)
-        report.steps_linked += linked
-        report.steps_unmatched += unmatched
-        writer.mark_steps_synced(arn)
-        on_page("PipelineExecutionSteps", 1)
+    needing = set(arns) if full else writer.executions_needing_steps(arns, RUNNING_STATUSES)
+    refresh = [a for a in arns if a in needing]
+    # One listing per execution (SageMaker has no bulk step API), but one write for the whole page; the
+    # executions are marked synced only after their steps are committed, so a crash in between redoes them.
+    steps = [
+        step
+        for arn in refresh
+        for step in (transform.execution_step(s, arn) for s in crawler.execution_steps(arn))
+        if step is not None
+    ]
+    linked, unmatched = writer.write_steps(steps)
+    report.steps_linked += linked
+    report.steps_unmatched += unmatched
+    if refresh:
+        writer.mark_steps_synced(refresh)
+        on_page("PipelineExecutionSteps", len(refresh))
 
 
 def _write_associations(

@@ -203,8 +203,9 @@ class GraphWriter:
         result = self.driver.execute_query(
             f"""
             UNWIND $arns AS arn
-            MATCH (e:{model.PIPELINE_EXECUTION.label} {{arn: arn}})
-            WHERE e.steps_synced IS NULL OR e.steps_synced <> e.content_hash OR e.status IN $running
+            MATCH (e:{model.ENTITY_LABEL} {{arn: arn}})
+            WHERE e:{model.PIPELINE_EXECUTION.label}
+              AND (e.steps_synced IS NULL OR e.steps_synced <> e.content_hash OR e.status IN $running)
             RETURN e.arn AS arn
             """,
             arns=arns,
@@ -214,11 +215,16 @@ class GraphWriter:
         )
         return {r["arn"] for r in result.records}
 
-    def mark_steps_synced(self, execution_arn: str) -> None:
-        """Record that the execution's steps match its current content (see executions_needing_steps)."""
+    def mark_steps_synced(self, execution_arns: list[str]) -> None:
+        """Record that the executions' steps match their current content (see executions_needing_steps)."""
         self._run(
-            f"MATCH (e:{model.PIPELINE_EXECUTION.label} {{arn: $arn}}) SET e.steps_synced = e.content_hash",
-            arn=execution_arn,
+            f"""
+            UNWIND $arns AS arn
+            MATCH (e:{model.ENTITY_LABEL} {{arn: arn}})
+            WHERE e:{model.PIPELINE_EXECUTION.label}
+            SET e.steps_synced = e.content_hash
+            """,
+            arns=execution_arns,
         )
 
     def write_steps(self, rows: Iterable[StepRow]) -> tuple[int, int]:
@@ -239,7 +245,8 @@ class GraphWriter:
                     continue
                 query = f"""
                     UNWIND $rows AS row
-                    MATCH (pe:{model.PIPELINE_EXECUTION.label} {{arn: row.execution_arn}})
+                    MATCH (pe:{model.ENTITY_LABEL} {{arn: row.execution_arn}})
+                    WHERE pe:{model.PIPELINE_EXECUTION.label}
                     {target}
                     MERGE (pe)-[r:{_rel_type(model.EXECUTED[0])}]->(t)
                     FOREACH (_ IN CASE WHEN r.content_hash = row.props.content_hash THEN [] ELSE [1] END |
@@ -273,7 +280,7 @@ class DryRunWriter(GraphWriter):
     def set_watermark(self, shard: str, kind: str, watermark: datetime) -> None:
         """Watermarks stay where they are."""
 
-    def mark_steps_synced(self, execution_arn: str) -> None:
+    def mark_steps_synced(self, execution_arns: list[str]) -> None:
         """Nothing is recorded."""
 
     def write_nodes(self, rows: Iterable[NodeRow]) -> WriteCounts:

@@ -19,8 +19,9 @@ import binascii
 import hashlib
 import json
 import re
+import threading
 import uuid
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import cache
@@ -218,6 +219,51 @@ def _page(items: list[T], params: dict[str, Any], default: int = 10) -> tuple[li
     return items[offset:end], (_encode_token(params, end) if end < len(items) else None)
 
 
+class _Listings:
+    """Filtered, sorted listings by (backend, operation, filters), kept until the sandbox next changes.
+
+    A client pages through a listing with one request per page; rebuilding the whole filtered, sorted list
+    for each page made paging quadratic (seconds per page at 100k entities). Now the list is built once
+    and each page is a slice. ``changed()`` is called after every write (``ChangeTracker`` in server.py,
+    and code that writes to the stores directly), so a page never comes from a list older than a write.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.generation = 0
+        self._size = size
+        self._cache: OrderedDict[tuple[int, str, str], tuple[int, list[Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def changed(self) -> None:
+        with self._lock:
+            self.generation += 1
+            self._cache.clear()
+
+    def get(self, backend: Any, operation: str, params: dict[str, Any], build: Callable[[], list[T]]) -> list[T]:
+        key = (id(backend), operation, _fingerprint(params))
+        with self._lock:
+            generation = self.generation
+            cached = self._cache.get(key)
+            if cached is not None and cached[0] == generation:
+                self._cache.move_to_end(key)
+                return cached[1]
+        items = build()
+        with self._lock:
+            if self.generation == generation:
+                self._cache[key] = (generation, items)
+                while len(self._cache) > self._size:
+                    self._cache.popitem(last=False)
+        return items
+
+
+LISTINGS = _Listings()
+
+
+def _listing(response: Any, operation: str, params: dict[str, Any], build: Callable[[], list[T]]) -> list[T]:
+    """The full filtered, sorted listing a paged request slices (built once per listing, see _Listings)."""
+    return LISTINGS.get(response.sagemaker_backend, operation, params, build)
+
+
 def _result(body: dict[str, Any]) -> ActionResult:
     return ActionResult({k: v for k, v in body.items() if v is not None})
 
@@ -325,19 +371,22 @@ def _list(response: Any, kind: EntityKind, operation: str) -> ActionResult:
     params = _params(response, operation)
     type_param = _KIND_TYPE_PARAM[kind]
     store = _store(response)
-    with store.lock:
-        entities = [
-            e
-            for e in store.of_kind(kind)
-            if (params.get("SourceUri") is None or e.source_uri == params["SourceUri"])
-            and (params.get(type_param) is None or e.entity_type == params[type_param])
-            and _time_filter(params, e.creation_time, inclusive=True)
-        ]
-    if params.get("SortBy") == "Name":
-        entities = _sorted(entities, lambda e: e.name, params.get("SortOrder"))
-    else:
-        entities = _sorted(entities, lambda e: e.creation_time, params.get("SortOrder"))
-    page, token = _page(entities, params)
+
+    def build() -> list[LineageEntity]:
+        with store.lock:
+            entities = [
+                e
+                for e in store.of_kind(kind)
+                if (params.get("SourceUri") is None or e.source_uri == params["SourceUri"])
+                and (params.get(type_param) is None or e.entity_type == params[type_param])
+                and _time_filter(params, e.creation_time, inclusive=True)
+            ]
+        key: Callable[[LineageEntity], Any] = (
+            (lambda e: e.name) if params.get("SortBy") == "Name" else (lambda e: e.creation_time)
+        )
+        return _sorted(entities, key, params.get("SortOrder"))
+
+    page, token = _page(_listing(response, operation, params, build), params)
     return _result({f"{kind.capitalize()}Summaries": [_summary(e) for e in page], "NextToken": token})
 
 
@@ -532,13 +581,16 @@ def delete_association(self: Any) -> ActionResult:
     return _result({"SourceArn": source, "DestinationArn": destination})
 
 
-_ASSOCIATION_SORT: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "SourceArn": lambda s: s["SourceArn"],
-    "DestinationArn": lambda s: s["DestinationArn"],
-    "SourceType": lambda s: s.get("SourceType"),
-    "DestinationType": lambda s: s.get("DestinationType"),
-    "CreationTime": lambda s: s["CreationTime"],
-}
+def _association_key(store: LineageStore, field: str) -> Callable[[Association], Any]:
+    """ListAssociations' sort keys and filters, read off the edge (and its live ends for the types)."""
+    return {
+        "SourceArn": lambda a: a.source_arn,
+        "DestinationArn": lambda a: a.destination_arn,
+        "SourceType": lambda a: store.entity_type_of(a.source_arn) or a.source_type,
+        "DestinationType": lambda a: store.entity_type_of(a.destination_arn) or a.destination_type,
+        "AssociationType": lambda a: a.association_type,
+        "CreationTime": lambda a: a.creation_time,
+    }[field]
 
 
 @_handler
@@ -546,20 +598,28 @@ def list_associations(self: Any) -> ActionResult:
     """Every filter ANDed; an edge whose end was deleted is still listed (deletes do not cascade)."""
     params = _params(self, "ListAssociations")
     store = _store(self)
-    with store.lock:
-        summaries = [_association_summary(store, a) for a in store.all_associations()]
-    summaries = [
-        s
-        for s in summaries
-        if all(
-            params.get(key) is None or s.get(key) == params[key]
+
+    def build() -> list[Association]:
+        filters = [
+            (_association_key(store, key), params[key])
             for key in ("SourceArn", "DestinationArn", "SourceType", "DestinationType", "AssociationType")
+            if params.get(key) is not None
+        ]
+        with store.lock:
+            associations = [
+                a
+                for a in store.all_associations()
+                if all(key(a) == wanted for key, wanted in filters)
+                and _time_filter(params, a.creation_time, inclusive=True)
+            ]
+        return _sorted(
+            associations, _association_key(store, params.get("SortBy") or "CreationTime"), params.get("SortOrder")
         )
-        and _time_filter(params, s["CreationTime"], inclusive=True)
-    ]
-    summaries = _sorted(summaries, _ASSOCIATION_SORT[params.get("SortBy") or "CreationTime"], params.get("SortOrder"))
-    page, token = _page(summaries, params)
-    return _result({"AssociationSummaries": page, "NextToken": token})
+
+    page, token = _page(_listing(self, "ListAssociations", params, build), params)
+    with store.lock:
+        summaries = [_association_summary(store, a) for a in page]
+    return _result({"AssociationSummaries": summaries, "NextToken": token})
 
 
 # -- QueryLineage -----------------------------------------------------------------------------------------
@@ -992,12 +1052,20 @@ def _tc_record(backend: Any, tc: Any) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
-def _tc_parents(backend: Any, tc: Any) -> list[dict[str, str]]:
-    return [
-        {"TrialName": t.trial_name, "ExperimentName": t.experiment_name}
-        for t in backend.trials.values()
-        if tc.trial_component_name in t.trial_components or tc.trial_name == t.trial_name
-    ]
+def _tc_parents(backend: Any) -> dict[str, list[dict[str, str]]]:
+    """Each trial component's trials (``Parents``), by trial component name, in one pass over the trials."""
+    parents: dict[str, list[dict[str, str]]] = {}
+    for trial in list(backend.trials.values()):
+        parent = {"TrialName": trial.trial_name, "ExperimentName": trial.experiment_name}
+        for name in list(trial.trial_components):
+            parents.setdefault(name, []).append(parent)
+    for name, tc in list(backend.trial_components.items()):
+        trial = backend.trials.get(tc.trial_name) if tc.trial_name else None
+        if trial is not None and name not in trial.trial_components:
+            parents.setdefault(name, []).append(
+                {"TrialName": trial.trial_name, "ExperimentName": trial.experiment_name}
+            )
+    return parents
 
 
 # -- Search (trial components) ---------------------------------------------------------------------------------
@@ -1073,20 +1141,28 @@ def search(self: Any) -> ActionResult:
     backend = self.sagemaker_backend
     if params["Resource"] != "ExperimentTrialComponent":
         return ActionResult(backend.search(params["Resource"], params.get("SearchExpression")))
-    records = []
-    for tc in list(backend.trial_components.values()):
-        record = _tc_record(backend, tc)
-        record.pop("Sources", None)  # not in Search's TrialComponent shape
-        record["Tags"] = list(getattr(tc, "tags", None) or [])
-        record["Parents"] = _tc_parents(backend, tc)
-        # Filters name tags as Tags.<key>: match against a key -> value view of the list.
-        view = record | {"Tags": {t["Key"]: t["Value"] for t in record["Tags"]}}
-        if _expression_matches(view, params.get("SearchExpression") or {}):
-            records.append(record)
-    sort_by = params.get("SortBy") or "LastModifiedTime"
-    ordered = _sorted(records, lambda r: (_field(r, sort_by) or [None])[0], params.get("SortOrder"))
-    page, token = _page(ordered, params)
-    return _result({"Results": [{"TrialComponent": r} for r in page], "NextToken": token})
+
+    def record(tc: Any, parents: list[dict[str, str]]) -> dict[str, Any]:
+        body = _tc_record(backend, tc)
+        body.pop("Sources", None)  # not in Search's TrialComponent shape
+        body["Tags"] = list(getattr(tc, "tags", None) or [])
+        body["Parents"] = parents
+        return body
+
+    def build() -> list[tuple[Any, list[dict[str, str]]]]:
+        parents = _tc_parents(backend)
+        matches: list[tuple[Any, list[dict[str, str]], Any]] = []
+        sort_by = params.get("SortBy") or "LastModifiedTime"
+        for tc in list(backend.trial_components.values()):
+            body = record(tc, parents.get(tc.trial_component_name, []))
+            # Filters name tags as Tags.<key>: match against a key -> value view of the list.
+            view = body | {"Tags": {t["Key"]: t["Value"] for t in body["Tags"]}}
+            if _expression_matches(view, params.get("SearchExpression") or {}):
+                matches.append((tc, body["Parents"], (_field(body, sort_by) or [None])[0]))
+        return [(tc, tc_parents) for tc, tc_parents, _ in _sorted(matches, lambda m: m[2], params.get("SortOrder"))]
+
+    page, token = _page(_listing(self, "Search", params, build), params)
+    return _result({"Results": [{"TrialComponent": record(tc, parents)} for tc, parents in page], "NextToken": token})
 
 
 def _tc_summary(tc: Any) -> dict[str, Any]:
@@ -1114,28 +1190,32 @@ def list_trial_components(self: Any) -> ActionResult:
     exclusive = [k for k in ("ExperimentName", "TrialName", "SourceArn") if params.get(k)]
     if len(exclusive) > 1:
         raise ValidationError(f"Only one of ExperimentName, TrialName and SourceArn may be given; got {exclusive}.")
-    members: set[str] | None = None
-    if params.get("TrialName"):
-        trial = _trial(backend, params["TrialName"])
-        members = set(trial.trial_components)
-        members |= {n for n, tc in backend.trial_components.items() if tc.trial_name == trial.trial_name}
-    elif params.get("ExperimentName"):
-        experiment = _experiment(backend, params["ExperimentName"])
-        trials = [t for t in backend.trials.values() if t.experiment_name == experiment.experiment_name]
-        names = {t.trial_name for t in trials}
-        members = {n for t in trials for n in t.trial_components}
-        members |= {n for n, tc in backend.trial_components.items() if tc.trial_name in names}
-    components = [
-        tc
-        for name, tc in list(backend.trial_components.items())
-        if (members is None or name in members)
-        and (not params.get("SourceArn") or (_tc_source(tc) or {}).get("SourceArn") == params["SourceArn"])
-        and _time_filter(params, tc.creation_time, inclusive=False)
-    ]
-    key: Callable[[Any], Any] = (
-        (lambda tc: tc.trial_component_name) if params.get("SortBy") == "Name" else (lambda tc: tc.creation_time)
-    )
-    page, token = _page(_sorted(components, key, params.get("SortOrder")), params)
+
+    def build() -> list[Any]:
+        members: set[str] | None = None
+        if params.get("TrialName"):
+            trial = _trial(backend, params["TrialName"])
+            members = set(trial.trial_components)
+            members |= {n for n, tc in backend.trial_components.items() if tc.trial_name == trial.trial_name}
+        elif params.get("ExperimentName"):
+            experiment = _experiment(backend, params["ExperimentName"])
+            trials = [t for t in backend.trials.values() if t.experiment_name == experiment.experiment_name]
+            names = {t.trial_name for t in trials}
+            members = {n for t in trials for n in t.trial_components}
+            members |= {n for n, tc in backend.trial_components.items() if tc.trial_name in names}
+        components = [
+            tc
+            for name, tc in list(backend.trial_components.items())
+            if (members is None or name in members)
+            and (not params.get("SourceArn") or (_tc_source(tc) or {}).get("SourceArn") == params["SourceArn"])
+            and _time_filter(params, tc.creation_time, inclusive=False)
+        ]
+        key: Callable[[Any], Any] = (
+            (lambda tc: tc.trial_component_name) if params.get("SortBy") == "Name" else (lambda tc: tc.creation_time)
+        )
+        return _sorted(components, key, params.get("SortOrder"))
+
+    page, token = _page(_listing(self, "ListTrialComponents", params, build), params)
     return _result({"TrialComponentSummaries": [_tc_summary(tc) for tc in page], "NextToken": token})
 
 

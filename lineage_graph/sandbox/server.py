@@ -26,6 +26,28 @@ DEFAULT_PORT = 5005
 ENDPOINT_ENV = "AWS_ENDPOINT_URL_SAGEMAKER"
 
 
+_READ_PREFIXES = ("List", "Describe", "Search", "Query", "Get", "BatchGet", "BatchDescribe")
+
+
+class ChangeTracker:
+    """WSGI middleware telling the sandbox's listing cache that state changed: after every SageMaker
+    operation that may write, and every ``/moto-api`` call (reset)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        from lineage_graph.sandbox.api import LISTINGS
+
+        operation = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2]
+        writes = environ.get("PATH_INFO", "").startswith("/moto-api") or not operation.startswith(_READ_PREFIXES)
+        try:
+            return self.app(environ, start_response)
+        finally:
+            if writes:
+                LISTINGS.changed()
+
+
 class SandboxServer:
     """A moto server with ``lineage_graph.sandbox.install()`` applied, serving in a background thread.
 
@@ -83,7 +105,7 @@ class SandboxServer:
         from lineage_graph.sandbox import install
 
         install()
-        self.fault_injector.app = DomainDispatcherApplication(create_backend_app)
+        self.fault_injector.app = ChangeTracker(DomainDispatcherApplication(create_backend_app))
         app = self.fault_injector
         handler = MotoRequestHandler
         if not self.log_requests:

@@ -1,0 +1,111 @@
+"""Sync measurements: the real `lineage-graph sync` as a child process, its wall time, API calls and peak
+memory, and the 1% change made to the account (over HTTP, as a user's jobs would) between two syncs."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lineage_graph.sandbox.server import client_for
+from lineage_graph.settings import Neo4jSettings
+
+CLI = str(Path(sys.executable).with_name("lineage-graph"))
+
+
+@dataclass
+class SyncRun:
+    seconds: float
+    peak_rss_mb: float
+    report: dict[str, Any]
+
+    def rows(self) -> int:
+        """Graph rows the sync wrote (MERGEd): nodes of every kind, placeholders and relationships."""
+        nodes = sum(sum(counts.values()) for counts in self.report["nodes"].values())
+        edges = sum(edge["seen"] for edge in self.report["edges"].values())
+        return int(nodes + self.report["placeholders_created"] + edges + self.report["pipeline_steps"]["linked"])
+
+    def summary(self, entities: int) -> dict[str, Any]:
+        calls = int(self.report["api_calls_total"])
+        rows = self.rows()
+        return {
+            "seconds": round(self.seconds, 2),
+            "rows": rows,
+            "rows_per_second": round(rows / self.seconds) if self.seconds else None,
+            "api_calls": calls,
+            "api_calls_by_operation": self.report["api_calls"],
+            "api_calls_per_entity": round(calls / entities, 4),
+            "peak_rss_mb": round(self.peak_rss_mb, 1),
+            "mode": self.report["mode"],
+        }
+
+
+def sync_env(sandbox_url: str, neo4j: Neo4jSettings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "AWS_ENDPOINT_URL_SAGEMAKER": sandbox_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "NEO4J_URI": neo4j.uri,
+        "NEO4J_USERNAME": neo4j.username,
+        "NEO4J_PASSWORD": neo4j.password,
+        "NEO4J_DATABASE": neo4j.database,
+    }
+
+
+def run_sync(sandbox_url: str, neo4j: Neo4jSettings, *args: str) -> SyncRun:
+    """One `lineage-graph sync --format json ARGS` in a child process; peak RSS from the kernel (wait4)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            [CLI, "sync", "--format", "json", *args], stdout=out, stderr=err, env=sync_env(sandbox_url, neo4j)
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.monotonic() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise RuntimeError(f"sync {args} exited {proc.returncode}: {err.read().decode()[-3000:]}")
+        report = json.loads(out.read())
+    return SyncRun(seconds, usage.ru_maxrss / 1024, report)
+
+
+def change_account(sandbox_url: str, changes: int, seed: int = 11, workers: int = 4) -> dict[str, int]:
+    """Make ``changes`` changes through the API, as jobs and users would: half new dataset artifacts, each
+    associated with an existing trial component, half trial components updated (a new parameter)."""
+    client = client_for(sandbox_url, retries={"mode": "standard", "max_attempts": 5})
+    rng = random.Random(seed)
+    components = [
+        (s["TrialComponentName"], s["TrialComponentArn"])
+        for page in client.get_paginator("list_trial_components").paginate(PaginationConfig={"PageSize": 100})
+        for s in page["TrialComponentSummaries"]
+    ]
+    new_artifacts = changes // 2
+    updated = min(changes - new_artifacts, len(components))
+
+    def new_artifact(i: int) -> None:
+        _, tc_arn = components[i * 7919 % len(components)]
+        arn = client.create_artifact(Source={"SourceUri": f"s3://bench-changes/new-{i}.csv"}, ArtifactType="DataSet")[
+            "ArtifactArn"
+        ]
+        client.add_association(SourceArn=arn, DestinationArn=tc_arn, AssociationType="ContributedTo")
+
+    def update(component: tuple[str, str]) -> None:
+        client.update_trial_component(
+            TrialComponentName=component[0], Parameters={"bench.revision": {"NumberValue": 2.0}}
+        )
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(new_artifact, range(new_artifacts)))
+        list(pool.map(update, rng.sample(components, updated)))
+    return {"new_artifacts": new_artifacts, "new_associations": new_artifacts, "updated_trial_components": updated}
