@@ -333,6 +333,8 @@ TRAVERSALS: dict[str, dict[str, Any]] = {
     "approval_model_package": {"start_arn": "x"},
     "impact": {"prefix": "s3://acme-ml-raw/"},
     "path": {"from_arn": "x", "to_arn": "y", "all": True, "max_length": 10},
+    "provenance": {"start_arn": "x", "max_depth": None},
+    "compare": {"arns": ["x", "y"]},
 }
 
 
