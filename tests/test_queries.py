@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import itertools
 import json
-import urllib.request
-from collections import deque
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
 from click.testing import CliRunner, Result
 from neo4j import Driver
@@ -24,69 +20,11 @@ from lineage_graph import cypher_files
 from lineage_graph.cli import cli
 from lineage_graph.query import Direction
 from lineage_graph.query.explore import GraphQueries, LineageFilter
-from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT, seed_demo
+from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT
+from tests.fixtures.synced_demo import Account, paginate
 
-REGION = "us-east-1"
 EVIL = "x'}) DETACH DELETE n //"
 CHAIN = 12
-KINDS = {
-    "experiment-trial-component": "TrialComponent",
-    "artifact": "Artifact",
-    "context": "Context",
-    "action": "Action",
-}
-
-
-def kind_of(arn: str) -> str:
-    return KINDS[arn.split(":", 5)[5].split("/", 1)[0]]
-
-
-@dataclass
-class Account:
-    """The sandbox's own view: every association, the type of every end, the hand-built ARNs."""
-
-    client: Any
-    associations: list[dict[str, Any]]
-    types: dict[str, str]
-    built: dict[str, str]
-
-    def bfs(self, start: str, direction: str) -> dict[str, int]:
-        """Hops on a shortest path from start to every entity reached, start excluded."""
-        forward: dict[str, list[str]] = {}
-        backward: dict[str, list[str]] = {}
-        for a in self.associations:
-            forward.setdefault(a["SourceArn"], []).append(a["DestinationArn"])
-            backward.setdefault(a["DestinationArn"], []).append(a["SourceArn"])
-        found: dict[str, int] = {}
-        for adjacency, wanted in ((backward, "ascendants"), (forward, "descendants")):
-            if direction not in (wanted, "both"):
-                continue
-            seen = {start: 0}
-            queue = deque([start])
-            while queue:
-                node = queue.popleft()
-                for nxt in adjacency.get(node, []):
-                    if nxt not in seen:
-                        seen[nxt] = seen[node] + 1
-                        queue.append(nxt)
-            for arn, depth in seen.items():
-                if arn != start:
-                    found[arn] = min(depth, found.get(arn, depth))
-        return found
-
-    def select(self, start: str, direction: str, lineage_type: str, types: tuple[str, ...] = ()) -> dict[str, int]:
-        return {
-            arn: d
-            for arn, d in self.bfs(start, direction).items()
-            if kind_of(arn) == lineage_type and (not types or self.types[arn] in types)
-        }
-
-    def entities(self) -> list[str]:
-        return sorted(self.types)
-
-
-def paginate(client: Any, operation: str, key: str, **params: Any) -> list[dict[str, Any]]:
-    return [item for page in client.get_paginator(operation).paginate(**params) for item in page[key]]
 
 
 def build_corner(client: Any) -> dict[str, str]:
@@ -132,17 +70,18 @@ def build_corner(client: Any) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def env(sandbox_url: str, neo4j_settings: Any) -> dict[str, str]:
-    return {
-        "AWS_ENDPOINT_URL_SAGEMAKER": sandbox_url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": REGION,
-        "NEO4J_URI": neo4j_settings.uri,
-        "NEO4J_USERNAME": neo4j_settings.username,
-        "NEO4J_PASSWORD": neo4j_settings.password,
-        "NEO4J_DATABASE": neo4j_settings.database,
-    }
+def build_extra() -> Callable[[Any], dict[str, str]]:
+    return build_corner
+
+
+@pytest.fixture(scope="module")
+def account(synced_demo: Account) -> Account:
+    return synced_demo
+
+
+@pytest.fixture(scope="module")
+def env(sync_env: dict[str, str]) -> dict[str, str]:
+    return sync_env
 
 
 def run_cli(env: dict[str, str], *args: str) -> Result:
@@ -150,37 +89,8 @@ def run_cli(env: dict[str, str], *args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def account(sandbox_url: str, env: dict[str, str], neo4j_settings: Any) -> Iterator[Account]:
-    urllib.request.urlopen(urllib.request.Request(f"{sandbox_url}/moto-api/reset", method="POST"), timeout=30)
-    client = boto3.client(
-        "sagemaker",
-        region_name=REGION,
-        endpoint_url=sandbox_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    seed_demo(client)
-    built = build_corner(client)
-    from neo4j import GraphDatabase
-
-    with GraphDatabase.driver(neo4j_settings.uri, auth=(neo4j_settings.username, neo4j_settings.password)) as d:
-        d.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_settings.database)
-    result = run_cli(env, "sync", "--format", "json")
-    assert result.exit_code == 0, result.output
-    associations = paginate(client, "list_associations", "AssociationSummaries")
-    types: dict[str, str] = {}
-    for a in associations:  # QueryLineage says TrainingJob where ListAssociations says SageMakerTrainingJob
-        types[a["SourceArn"]] = a["SourceType"].removeprefix("SageMaker")
-        types[a["DestinationArn"]] = a["DestinationType"].removeprefix("SageMaker")
-    yield Account(client, associations, types, built)
-
-
-@pytest.fixture(scope="module")
-def driver(account: Account, neo4j_settings: Any) -> Iterator[Driver]:
-    from neo4j import GraphDatabase
-
-    with GraphDatabase.driver(neo4j_settings.uri, auth=(neo4j_settings.username, neo4j_settings.password)) as d:
-        yield d
+def driver(synced_driver: Driver) -> Driver:
+    return synced_driver
 
 
 @pytest.fixture(scope="module")
@@ -423,6 +333,8 @@ TRAVERSALS: dict[str, dict[str, Any]] = {
     "approval_model_package": {"start_arn": "x"},
     "impact": {"prefix": "s3://acme-ml-raw/"},
     "path": {"from_arn": "x", "to_arn": "y", "all": True, "max_length": 10},
+    "provenance": {"start_arn": "x", "max_depth": None},
+    "compare": {"arns": ["x", "y"]},
 }
 
 

@@ -10,6 +10,7 @@ from lineage_graph.cli.doctor_cmd import doctor_command
 from lineage_graph.cli.investigate import COMMANDS as INVESTIGATION_COMMANDS
 from lineage_graph.cli.lookups import datasets_command, models_command, pipeline_execution_command
 from lineage_graph.cli.neo4j_cmd import neo4j_group
+from lineage_graph.cli.provenance_cmd import COMMANDS as PROVENANCE_COMMANDS
 from lineage_graph.cli.queries import COMMANDS as QUERY_COMMANDS
 from lineage_graph.cli.sandbox_cmd import sandbox_group
 from lineage_graph.cli.status_cmd import status_command
@@ -46,6 +47,7 @@ for command in (
     pipeline_execution_command,
     *QUERY_COMMANDS,
     *INVESTIGATION_COMMANDS,
+    *PROVENANCE_COMMANDS,
     neo4j_group,
     sandbox_group,
     demo_command,

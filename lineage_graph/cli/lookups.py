@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
 from lineage_graph.cli.options import format_option, neo4j_options
 from lineage_graph.graph.connection import connect
-from lineage_graph.present.formats import render, to_json
+from lineage_graph.present.formats import FORMATS, render, to_json
+from lineage_graph.present.graph_formats import GRAPH_FORMATS
 from lineage_graph.query import Direction, LineageEntitySummary, LineageQueries
 from lineage_graph.settings import Neo4jSettings
 
@@ -26,6 +27,24 @@ def max_depth_option(command: click.decorators.FC) -> click.decorators.FC:
         default=None,
         help="Follow at most N associations (SageMaker's own cap is 10).  [default: unlimited]",
     )(command)
+
+
+def graph_format_option(help_text: str) -> Callable[[click.decorators.FC], click.decorators.FC]:
+    """--format for answers that are subgraphs: table, json, csv, or a picture (mermaid, dot, html)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice([*FORMATS, *GRAPH_FORMATS]),
+        default="table",
+        show_default=True,
+        help=help_text,
+    )
+
+
+def output_option(command: click.decorators.FC) -> click.decorators.FC:
+    return click.option("--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE, not stdout.")(
+        command
+    )
 
 
 def print_one(item: Any, fmt: str) -> None:

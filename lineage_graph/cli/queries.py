@@ -7,10 +7,19 @@ import dataclasses
 
 import click
 
-from lineage_graph.cli.lookups import DIRECTIONS, ENTITY_COLUMNS, ENTITY_TABLE, max_depth_option, print_one, print_rows
+from lineage_graph.cli.lookups import (
+    DIRECTIONS,
+    ENTITY_COLUMNS,
+    ENTITY_TABLE,
+    graph_format_option,
+    max_depth_option,
+    output_option,
+    print_one,
+    print_rows,
+)
 from lineage_graph.cli.options import format_option, neo4j_options
 from lineage_graph.graph.connection import connect
-from lineage_graph.present.formats import FORMATS, render, to_json
+from lineage_graph.present.formats import render, to_json
 from lineage_graph.present.graph_formats import GRAPH_FORMATS, Subgraph, render_graph
 from lineage_graph.query import Direction
 from lineage_graph.query.explore import LINEAGE_TYPES, GraphQueries, JobSummary, LineageFilter
@@ -52,15 +61,8 @@ def _key_values(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
 )
 @max_depth_option
 @click.option("--include-edges", is_flag=True, help="Also print the associations among the answer and START.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice([*FORMATS, *GRAPH_FORMATS]),
-    default="table",
-    show_default=True,
-    help="table, json, csv; mermaid, dot or html draw the subgraph (they imply --include-edges).",
-)
-@click.option("--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE, not stdout.")
+@graph_format_option("table, json, csv; mermaid, dot or html draw the subgraph (they imply --include-edges).")
+@output_option
 @neo4j_options
 def lineage_command(
     start: str,

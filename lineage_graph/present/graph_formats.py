@@ -57,9 +57,32 @@ def _ids(graph: Subgraph) -> dict[str, str]:
     return ids
 
 
+def short_uri(uri: str, width: int = 48) -> str:
+    """A source URI short enough for a label: an ARN's resource part; a long URI's scheme and host (or
+    bucket), an ellipsis and its last path segment (``s3://bucket/…/train.csv``, ``…/repo:tag``)."""
+    if uri.startswith("arn:") and uri.count(":") >= 5:
+        return uri.split(":", 5)[5]
+    if len(uri) <= width:
+        return uri
+    scheme, sep, rest = uri.rpartition("://")
+    host, _, path = rest.partition("/")
+    segments = [s for s in path.split("/") if s]
+    if not segments:
+        return uri
+    last = segments[-1] + ("/" if path.endswith("/") else "")
+    return f"{scheme}{sep}{host}/…/{last}" if sep else f"…/{last}"
+
+
+def display_name(vertex: Mapping[str, Any]) -> str:
+    """What to call an entity: its name, else its source URI (artifacts often have no name), else its ARN."""
+    return str(
+        vertex.get("name") or (vertex.get("source_uri") and short_uri(str(vertex["source_uri"]))) or vertex["arn"]
+    )
+
+
 def _label(vertex: Mapping[str, Any]) -> str:
     kind = vertex.get("type") or vertex.get("lineage_type") or ""
-    return f"{vertex.get('name') or vertex.get('arn')} ({kind})"
+    return f"{display_name(vertex)} ({kind})"
 
 
 def _mermaid_text(text: str) -> str:
@@ -153,7 +176,7 @@ D.edges.forEach(function(e){var a=pos[e.source_arn],b=pos[e.destination_arn];if(
 D.vertices.forEach(function(v){var p=pos[v.arn],start=v.arn===D.start_arn;
   var g=el('g',{'class':'node','data-arn':v.arn,transform:'translate('+p.x+','+p.y+')',cursor:'pointer'});
   g.appendChild(el('rect',{x:-100,y:-18,width:200,height:36,rx:8,fill:D.colours[v.lineage_type]||D.other,stroke:start?'#d00':'#333','stroke-width':start?4:1}));
-  var t=el('text',{'text-anchor':'middle',y:4,'font-size':11});var s=String(v.name||v.arn);t.textContent=s.length>30?s.slice(0,29)+'\\u2026':s;g.appendChild(t);
+  var t=el('text',{'text-anchor':'middle',y:4,'font-size':11});var s=String(D.labels[v.arn]);t.textContent=s.length>30?s.slice(0,29)+'\\u2026':s;g.appendChild(t);
   g.addEventListener('click',function(ev){ev.stopPropagation();show(v);});world.appendChild(g);});
 function show(v){var p=document.getElementById('props');p.textContent='';var tb=document.createElement('table');
   Object.keys(v).forEach(function(k){var tr=document.createElement('tr'),a=document.createElement('td'),b=document.createElement('td');
@@ -176,6 +199,7 @@ def to_html(graph: Subgraph) -> str:
         "vertices": [dict(v) for v in graph.vertices],
         "edges": [dict(e) for e in graph.edges],
         "start_arn": graph.start_arn,
+        "labels": {str(v["arn"]): display_name(v) for v in graph.vertices},
         "colours": KIND_COLOURS,
         "other": OTHER_COLOUR,
     }

@@ -1,0 +1,187 @@
+"""``provenance`` and ``compare``: where a model or an endpoint came from, and how jobs differ.
+
+SageMaker has no API for either (the SDK walks QueryLineage, capped at depth 10 and one page, then
+describes each trial component). The Cypher is in ``cypher/provenance.cypher``, ``cypher/compare.cypher``
+and ``cypher/lineage_edges.cypher``; this module resolves names and shapes the rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lineage_graph.errors import NotFoundError
+from lineage_graph.query.explore import Edge, GraphQueries, JobSummary
+
+# DescribeTrialComponent's summary of a metric, as the sync stores it (metric.<name>.<stat>).
+METRIC_STATS = ("min", "max", "avg", "last", "count", "std_dev")
+
+
+def split_values(pairs: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """``param.<name>`` and ``metric.<name>.<stat>`` pairs as {name: value} and {name: {stat: value}}.
+
+    A metric's name may itself hold dots; its stat is the last part."""
+    parameters: dict[str, Any] = {}
+    metrics: dict[str, dict[str, Any]] = {}
+    for pair in pairs:
+        key, value = str(pair["key"]), pair["value"]
+        if key.startswith("param."):
+            parameters[key.removeprefix("param.")] = value
+        else:
+            name, _, stat = key.removeprefix("metric.").rpartition(".")
+            metrics.setdefault(name, {})[stat] = value
+    order = {stat: i for i, stat in enumerate(METRIC_STATS)}
+    return dict(sorted(parameters.items())), {
+        name: dict(sorted(stats.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+        for name, stats in sorted(metrics.items())
+    }
+
+
+@dataclass(frozen=True)
+class TrialComponentRef:
+    """A compared trial component; ``job_arn`` is the job behind it (its Source.SourceArn)."""
+
+    arn: str
+    name: str | None
+    type: str | None
+    status: str | None
+    job_arn: str | None
+
+
+@dataclass(frozen=True)
+class JobValues:
+    trial_component: TrialComponentRef
+    parameters: dict[str, Any]
+    metrics: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ProvenanceNode(JobSummary):
+    """One entity of a provenance tree. ``parent_arn`` is the entity one hop nearer the start that it fed
+    (on a shortest path; null for the start), ``downstream_arns`` every entity of the answer it fed."""
+
+    status: str | None = None
+    parent_arn: str | None = None
+    downstream_arns: list[str] = field(default_factory=list)
+    parameters: dict[str, Any] = field(default_factory=dict)  # trial components only
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {stat: value}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    start_arn: str
+    nodes: list[ProvenanceNode]  # depth-first: the start, then each entity right after its parent
+    edges: list[Edge]  # every association among the nodes
+
+
+@dataclass(frozen=True)
+class ComparedValue:
+    """One parameter, or one stat of one metric, across the compared trial components."""
+
+    kind: str  # 'parameter' or 'metric'
+    name: str
+    stat: str | None  # the metric's stat (min, max, avg, last, count, std_dev); null for a parameter
+    values: list[Any]  # one per trial component, in the order asked; null where it has none
+    differs: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    trial_components: list[TrialComponentRef]
+    rows: list[ComparedValue]  # parameters by name, then metrics by name and stat
+
+
+class ProvenanceQueries(GraphQueries):
+    """GraphQueries plus provenance and compare."""
+
+    def job_values(self, arns: list[str]) -> dict[str, JobValues]:
+        """Parameters and metrics of the trial components with these ARNs, by ARN."""
+        found: dict[str, JobValues] = {}
+        for row in self.run("compare", arns=arns):
+            parameters, metrics = split_values(row["values"])
+            ref = TrialComponentRef(row["arn"], row["name"], row["type"], row["status"], row["job_arn"])
+            found[ref.arn] = JobValues(ref, parameters, metrics)
+        return found
+
+    def resolve_model_or_endpoint(self, name_or_arn: str) -> str:
+        """An endpoint by its name or ARN (or its context's), else any entity by ARN, name or source URI:
+        a model's S3 URI, a model package's ARN."""
+        try:
+            return self.resolve_endpoint(name_or_arn)
+        except NotFoundError:
+            return self.resolve(name_or_arn)
+
+    def provenance(self, start: str, max_depth: int | None = None) -> Provenance:
+        """Everything upstream of ``start``, back to the raw data, each job with its parameters and metrics."""
+        start_arn = self.resolve_model_or_endpoint(start)
+        rows = self.run("provenance", start_arn=start_arn, max_depth=max_depth)
+        edges = self.edges([row["arn"] for row in rows])
+        jobs = self.job_values([row["arn"] for row in rows if row["lineage_type"] == "TrialComponent"])
+        depth = {row["arn"]: row["depth"] for row in rows}
+        downstream: dict[str, set[str]] = {}
+        for edge in edges:
+            downstream.setdefault(edge.source_arn, set()).add(edge.destination_arn)
+        names = {row["arn"]: row["name"] or row["source_uri"] or "" for row in rows}
+        nodes: dict[str, ProvenanceNode] = {}
+        for row in rows:
+            arn = row["arn"]
+            nearer = [d for d in downstream.get(arn, []) if depth[d] == depth[arn] - 1]
+            job = jobs.get(arn)
+            nodes[arn] = ProvenanceNode(
+                arn=arn,
+                name=row["name"],
+                lineage_type=row["lineage_type"],
+                type=row["type"],
+                source_uri=row["source_uri"],
+                account=row["account"],
+                region=row["region"],
+                depth=row["depth"],
+                placeholder=bool(row["placeholder"]),
+                job_arn=row["job_arn"],
+                status=row["status"],
+                parent_arn=min(nearer, key=lambda d: (names[d], d)) if nearer else None,
+                downstream_arns=sorted(downstream.get(arn, [])),
+                parameters=job.parameters if job else {},
+                metrics=job.metrics if job else {},
+            )
+        return Provenance(start_arn, _depth_first(start_arn, nodes), edges)
+
+    def compare(self, trial_components: list[str], diff_only: bool = False) -> Comparison:
+        """Parameters and metrics of trial components (names or ARNs) side by side; NotFoundError names
+        the first one not in the graph."""
+        arns = list(dict.fromkeys(self.resolve_trial_component(tc) for tc in trial_components))
+        found = self.job_values(arns)
+        jobs = [found[arn] for arn in arns]
+        keys: set[tuple[str, str, str | None]] = set()
+        for job in jobs:
+            keys |= {("parameter", name, None) for name in job.parameters}
+            keys |= {("metric", name, stat) for name, stats in job.metrics.items() for stat in stats}
+        order = {stat: i for i, stat in enumerate(METRIC_STATS)}
+        rows = []
+        for kind, name, stat in sorted(keys, key=lambda k: (k[0] != "parameter", k[1], order.get(k[2] or "", 0))):
+            if stat is None:
+                values = [job.parameters.get(name) for job in jobs]
+            else:
+                values = [job.metrics.get(name, {}).get(stat) for job in jobs]
+            differs = any(v != values[0] for v in values[1:])
+            if differs or not diff_only:
+                rows.append(ComparedValue(kind, name, stat, values, differs))
+        return Comparison([job.trial_component for job in jobs], rows)
+
+
+def _depth_first(start_arn: str, nodes: dict[str, ProvenanceNode]) -> list[ProvenanceNode]:
+    """The start, then each node right after its parent, siblings by name or URI (an explicit stack:
+    chains can be longer than Python's recursion limit)."""
+    children: dict[str, list[ProvenanceNode]] = {}
+    for node in nodes.values():
+        if node.parent_arn is not None:
+            children.setdefault(node.parent_arn, []).append(node)
+    ordered: list[ProvenanceNode] = []
+    stack = [nodes[start_arn]]
+    while stack:
+        node = stack.pop()
+        ordered.append(node)
+        stack.extend(
+            sorted(children.get(node.arn, []), key=lambda n: (n.name or n.source_uri or "", n.arn), reverse=True)
+        )
+    return ordered
