@@ -13,6 +13,9 @@ from collections import defaultdict
 from typing import Any
 
 from neo4j import Driver, RoutingControl
+from neo4j.time import DateTime
+
+from lineage_graph.graph.load import set_times, wire
 
 BATCH = 10_000
 _REL_TYPE = re.compile(r"^[A-Z_]+$")
@@ -32,8 +35,13 @@ def _rows(driver: Driver, database: str) -> tuple[list[dict[str, Any]], dict[str
     )
     by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rels:
-        by_type[r["type"]].append({"source": r["source"], "destination": r["destination"], "props": r["props"]})
-    return [{"arn": n["arn"], "props": n["props"]} for n in nodes], by_type
+        by_type[r["type"]].append({"source": r["source"], "destination": r["destination"], **_wired(r["props"])})
+    return [_wired(n["props"]) for n in nodes], by_type
+
+
+def _wired(props: dict[str, Any]) -> dict[str, Any]:
+    """Timestamps travel as the sync sends them (two ints each, see ``lineage_graph.graph.load.wire``)."""
+    return wire({k: v.to_native() if isinstance(v, DateTime) else v for k, v in props.items()})
 
 
 def _batches(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -49,7 +57,7 @@ def measure(driver: Driver, database: str) -> dict[str, Any]:
         started = time.perf_counter()
         for batch in _batches(nodes):
             driver.execute_query(
-                "UNWIND $rows AS row MERGE (n:CeilingRow {arn: row.arn}) SET n += row.props",
+                f"UNWIND $rows AS row MERGE (n:CeilingRow {{arn: row.props.arn}}) SET n += row.props {set_times('n')}",
                 rows=batch,
                 database_=database,
             )
@@ -60,7 +68,7 @@ def measure(driver: Driver, database: str) -> dict[str, Any]:
                 driver.execute_query(
                     "UNWIND $rows AS row MATCH (a:CeilingRow {arn: row.source}) "
                     "MATCH (b:CeilingRow {arn: row.destination}) "
-                    f"MERGE (a)-[r:{rel_type}]->(b) SET r += row.props",
+                    f"MERGE (a)-[r:{rel_type}]->(b) SET r += row.props {set_times('r')}",
                     rows=batch,
                     database_=database,
                 )

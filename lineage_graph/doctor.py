@@ -71,6 +71,13 @@ SAGEMAKER_OPERATIONS: tuple[Operation, ...] = (
         lambda r, a: {"PipelineName": PROBE_NAME, "MaxResults": 1},
     ),
     Operation(
+        "DescribePipelineExecution",
+        "refresh the status of executions still running",
+        lambda r, a: {
+            "PipelineExecutionArn": f"arn:aws:sagemaker:{r}:{a}:pipeline/{PROBE_NAME}/execution/{PROBE_NAME}"
+        },
+    ),
+    Operation(
         "ListPipelineExecutionSteps",
         "list an execution's steps",
         lambda r, a: {

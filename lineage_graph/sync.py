@@ -154,14 +154,16 @@ def run_sync(
 
     # Experiments and trials first: trial components link to their trials as they land. Everything is
     # handled a page at a time, so memory stays flat however large the account.
+    trials_since = since(model.TRIAL.label)
     for experiment_page in batched(crawler.experiments(), writer.batch_size):
         nodes(model.EXPERIMENT.label, safe("Experiment", experiment_page, transform.experiment))
         for name in (e["ExperimentName"] for e in experiment_page if e.get("ExperimentName")):
-            for trial_page in batched(crawler.trials(name), writer.batch_size):
+            for trial_page in batched(crawler.trials(name, created_after=trials_since), writer.batch_size):
                 trial_rows = list(safe("Trial", trial_page, partial(transform.trial, experiment_name=name)))
                 nodes(model.TRIAL.label, trial_rows)
                 in_experiment = [EdgeRow(model.IN_EXPERIMENT[0], t.arn, experiment_arn_of(t), {}) for t in trial_rows]
                 _structure(writer, report, in_experiment)
+    committed(model.TRIAL.label, "ListExperiments", "ListTrials")
 
     def entities(kind: str, make: Callable[[Record], NodeRow]) -> Callable[[list[Record]], None]:
         return lambda batch: nodes(kind, safe(kind, batch, make))
@@ -190,16 +192,32 @@ def run_sync(
         "ListAssociations",
     )
 
+    # Executions: those created since the watermark (a pipeline that has not run since is skipped), and,
+    # on an incremental run, those the graph still has as running, described again for their new status.
+    executions_since = since(model.PIPELINE_EXECUTION.label)
+
+    def executions(name: str, records: Iterable[Record]) -> None:
+        for execution_page in batched(records, writer.batch_size):
+            _sync_executions(
+                writer, crawler, report, full, on_page,
+                list(safe("PipelineExecution", execution_page,
+                          partial(transform.pipeline_execution, pipeline_name=name))),
+            )  # fmt: skip
+
     for pipeline_page in batched(crawler.pipelines(), writer.batch_size):
         nodes(model.PIPELINE.label, safe("Pipeline", pipeline_page, transform.pipeline))
-        for name in (p["PipelineName"] for p in pipeline_page if p.get("PipelineName")):
-            executions = crawler.pipeline_executions(name)
-            for execution_page in batched(executions, writer.batch_size):
-                _sync_executions(
-                    writer, crawler, report, full, on_page,
-                    list(safe("PipelineExecution", execution_page,
-                              partial(transform.pipeline_execution, pipeline_name=name))),
-                )  # fmt: skip
+        for pipeline in pipeline_page:
+            last_run = pipeline.get("LastExecutionTime")
+            if not pipeline.get("PipelineName") or (
+                executions_since is not None and isinstance(last_run, datetime) and last_run < executions_since
+            ):
+                continue
+            name = pipeline["PipelineName"]
+            executions(name, crawler.pipeline_executions(name, created_after=executions_since))
+    if executions_since is not None:
+        for name, running in writer.running_executions(shard, RUNNING_STATUSES).items():
+            executions(name, crawler.described_executions(running))
+    committed(model.PIPELINE_EXECUTION.label, "ListPipelines", "ListPipelineExecutions")
 
     report.skipped.update(crawler.skipped)
     if writer.stamp is not None:

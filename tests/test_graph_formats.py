@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
+from fixtures.sync_cli import sync_json
 
 from lineage_graph.cli import cli
 from lineage_graph.present.graph_formats import Subgraph, render_graph
 from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT, seed_demo
-from tests.fixtures.sync_cli import sync_json
 
 HOSTILE = 'x\'}) DETACH DELETE n // "q" [b] `t` </script><b>&amp; {c} |p| ;\n#'
 START = "arn:aws:sagemaker:us-east-1:111111111111:experiment-trial-component/start"

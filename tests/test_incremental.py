@@ -70,3 +70,51 @@ def test_incremental_run_asks_for_changes_only_and_matches_a_full_sync(
     clean_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
     sync_json(env, "--full")
     assert lineage_snapshot(clean_neo4j) == incremental
+
+
+def _execution(arn: str) -> Any:
+    """moto's record of a pipeline execution in the in-process sandbox. SageMaker moves an execution's
+    status on by itself and no API sets it, so the test does what SageMaker would, in place."""
+    from moto.sagemaker.models import sagemaker_backends
+
+    pipeline = arn.split(":pipeline/", 1)[1].split("/", 1)[0]
+    return sagemaker_backends["123456789012"]["us-east-1"].pipelines[pipeline].pipeline_executions[arn]
+
+
+def test_incremental_run_lists_new_executions_and_describes_running_ones_only(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    from lineage_graph.sandbox.api import LISTINGS
+
+    seed_demo(sagemaker_client)
+    running = sagemaker_client.list_pipeline_executions(PipelineName="churn")["PipelineExecutionSummaries"][0]
+    _execution(running["PipelineExecutionArn"]).pipeline_execution_status = "Executing"
+    LISTINGS.changed()
+    first = sync_json(sync_env)
+    pipelines = len(sagemaker_client.list_pipelines()["PipelineSummaries"])
+    assert first["api_calls"]["ListPipelineExecutions"] == pipelines
+
+    time.sleep(1.1)
+    _execution(running["PipelineExecutionArn"]).pipeline_execution_status = "Succeeded"
+    LISTINGS.changed()
+    new = sagemaker_client.start_pipeline_execution(PipelineName="fraud")["PipelineExecutionArn"]
+    second = sync_json(sync_env, "--overlap-seconds", "0")
+
+    assert second["modes"]["PipelineExecution"] == "incremental"
+    assert second["api_calls"]["ListPipelineExecutions"] == 1  # only fraud ran since the first sync
+    assert second["api_calls"]["DescribePipelineExecution"] == 1  # the one the graph had as running
+    assert second["nodes"]["PipelineExecution"]["created"] == 1
+    assert second["nodes"]["PipelineExecution"]["updated"] == 1
+    statuses = dict(
+        clean_neo4j.execute_query(
+            "MATCH (e:PipelineExecution) WHERE e.arn IN $arns RETURN e.arn, e.status",
+            arns=[running["PipelineExecutionArn"], new],
+            database_="neo4j",
+        ).records
+    )
+    assert statuses == {running["PipelineExecutionArn"]: "Succeeded", new: "Succeeded"}
+
+    incremental = lineage_snapshot(clean_neo4j)
+    clean_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
+    sync_json(sync_env, "--full")
+    assert lineage_snapshot(clean_neo4j) == incremental

@@ -19,6 +19,7 @@ from typing import Any
 import boto3
 import pytest
 from click.testing import CliRunner, Result
+from fixtures.synced_demo import Account, paginate
 from neo4j import Driver
 
 from lineage_graph.cli import cli
@@ -26,7 +27,6 @@ from lineage_graph.errors import NotFoundError
 from lineage_graph.present.graph_formats import short_uri
 from lineage_graph.query.provenance import METRIC_STATS, Provenance, ProvenanceQueries
 from lineage_graph.sandbox.seed import RAW_CUSTOMERS
-from tests.fixtures.synced_demo import Account, paginate
 
 EVIL = "x'}) DETACH DELETE n //"
 MODEL_URI = "s3://acme-ml-models/churn/churn-exec-3-train/output/model.tar.gz"

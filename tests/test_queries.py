@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from fixtures.synced_demo import Account, paginate
 from neo4j import Driver
 
 from lineage_graph import cypher_files
@@ -21,7 +22,6 @@ from lineage_graph.cli import cli
 from lineage_graph.query import Direction
 from lineage_graph.query.explore import GraphQueries, LineageFilter
 from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT
-from tests.fixtures.synced_demo import Account, paginate
 
 EVIL = "x'}) DETACH DELETE n //"
 CHAIN = 12

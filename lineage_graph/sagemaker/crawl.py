@@ -140,19 +140,44 @@ class Crawler:
         return self.api.paginate("ListExperiments", "ExperimentSummaries", MaxResults=PAGE)
 
     @_reported
-    def trials(self, experiment_name: str) -> Iterator[Record]:
+    def trials(self, experiment_name: str, created_after: datetime | None = None) -> Iterator[Record]:
         """A trial summary does not name its experiment, so trials are listed per experiment."""
-        return self.api.paginate("ListTrials", "TrialSummaries", ExperimentName=experiment_name, MaxResults=PAGE)
+        return self.api.paginate(
+            "ListTrials", "TrialSummaries", ExperimentName=experiment_name, MaxResults=PAGE, CreatedAfter=created_after
+        )
 
     @_reported
     def pipelines(self) -> Iterator[Record]:
         return self.api.paginate("ListPipelines", "PipelineSummaries", MaxResults=PAGE)
 
     @_reported
-    def pipeline_executions(self, pipeline_name: str) -> Iterator[Record]:
+    def pipeline_executions(self, pipeline_name: str, created_after: datetime | None = None) -> Iterator[Record]:
         return self.api.paginate(
-            "ListPipelineExecutions", "PipelineExecutionSummaries", PipelineName=pipeline_name, MaxResults=PAGE
+            "ListPipelineExecutions",
+            "PipelineExecutionSummaries",
+            PipelineName=pipeline_name,
+            MaxResults=PAGE,
+            CreatedAfter=created_after,
         )
+
+    @_reported
+    def described_executions(self, executions: list[Record]) -> Iterator[Record]:
+        """Executions described again (their status moves on after they are listed), in the shape of a
+        ListPipelineExecutions summary. ``executions`` are {arn, start_time} as the graph has them:
+        DescribePipelineExecution has no StartTime."""
+        for known in executions:
+            described = self._describe(
+                "PipelineExecution", "DescribePipelineExecution", PipelineExecutionArn=known["arn"]
+            )
+            if described is not None:
+                yield {
+                    "PipelineExecutionArn": described["PipelineExecutionArn"],
+                    "PipelineExecutionDisplayName": described.get("PipelineExecutionDisplayName"),
+                    "PipelineExecutionStatus": described.get("PipelineExecutionStatus"),
+                    "PipelineExecutionDescription": described.get("PipelineExecutionDescription"),
+                    "PipelineExecutionFailureReason": described.get("FailureReason"),
+                    "StartTime": known.get("start_time"),
+                }
 
     @_reported
     def execution_steps(self, execution_arn: str) -> Iterator[Record]:
