@@ -289,6 +289,9 @@ class LocalNeo4j:
             settings["server.http.enabled"] = "true"
             settings["server.http.listen_address"] = f"{HOST}:{self.http_port}"
             settings["server.http.advertised_address"] = f"{HOST}:{self.http_port}"  # logged as the interface URL
+        if self.browser:
+            # A local tool: the Browser sends no product analytics (it reads this setting on connect).
+            settings["client.allow_telemetry"] = "false"
         # Without --config-dir no neo4j.conf is read at all; with it, a missing file is fine.
         args = [f"--home-dir={self.data_dir}", f"--config-dir={self.data_dir / 'conf'}", "--console-mode"]
         for key, value in settings.items():
