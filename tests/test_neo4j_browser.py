@@ -212,20 +212,30 @@ class NeoBrowser:
     def run(self, command: str, timeout: float = 60) -> str:
         """Types ``command`` into the editor, runs it, and returns the text of its frame once it is done."""
         before = self.chromium.evaluate(f"{self.FRAMES}.length")
-        self.chromium.evaluate("document.querySelector('[data-testid=activeEditor] textarea').focus()")
-        self.chromium.send("Input.insertText", {"text": command})
+        self.paste(command)
         self.chromium.evaluate("document.querySelector('[data-testid=editor-Run]').click()")
         self.chromium.wait_for(f"{self.FRAMES}.length > {before}", timeout)
-        # The newest frame is the first; a query's frame is done once its status bar says so.
+        # The newest frame is the first; a query's frame is done once it shows a table (with its status bar), an
+        # error, or a drawn graph.
         newest = f"{self.FRAMES}[0]"
-        is_query = not command.lstrip().startswith(":")
-        if is_query:
+        if not command.lstrip().startswith(":"):
             self.chromium.wait_for(
-                f"{newest}.querySelector('[data-testid=frameStatusbar]')?.innerText"
-                f" || {newest}.querySelector('[data-testid=cypherFrameErrorMessage]')?.innerText",
+                f"!!({newest}.querySelector('[data-testid=frameStatusbar]')?.innerText"
+                f" || {newest}.querySelector('[data-testid=cypherFrameErrorMessage]')?.innerText"
+                f" || {newest}.querySelector('svg g.node'))",
                 timeout,
             )
         return str(self.chromium.evaluate(f"{newest}.querySelector('[data-testid=frameContents]')?.innerText ?? ''"))
+
+    def paste(self, text: str) -> None:
+        """Pastes into the editor, as a person would: typed text gets the editor's auto-closed brackets and indents."""
+        self.chromium.evaluate(
+            "(() => { const editor = document.querySelector('[data-testid=activeEditor] textarea'); editor.focus();"
+            f" const data = new DataTransfer(); data.setData('text/plain', {json.dumps(text)});"
+            " editor.dispatchEvent(new ClipboardEvent('paste',"
+            " {clipboardData: data, bubbles: true, cancelable: true}));"
+            " })()"
+        )
 
     def statusbar(self) -> str:
         return str(self.chromium.evaluate(f"{self.FRAMES}[0].querySelector('[data-testid=frameStatusbar]').innerText"))
@@ -288,3 +298,26 @@ def test_saved_query_with_its_documented_params_runs_in_browser(server: BrowserS
     # Ascendant datasets of the training job, nearest first; the model downstream is not one of them.
     assert [re.findall(r'"([^"]*)"', row)[1] for row in rows] == ["features", "raw-payments"]
     assert "churn-model" not in table
+
+
+def test_style_grass_loads_and_colours_the_graph(server: BrowserServer, browser: NeoBrowser) -> None:
+    load_churn_graph(server)
+    frame = browser.run(":style " + STYLE.read_text())  # what the guide says: paste the file after :style
+    assert "Could not parse" not in frame, frame
+    assert "node.DataSet {" in frame and 'caption: "{source_uri}"' in frame  # the Browser shows the style it took
+
+    browser.run("MATCH p = (:DataSet {name: 'raw-payments'})-[*]->(:Model) RETURN p")
+    nodes = "[...document.querySelectorAll('[data-testid=frame]')[0].querySelectorAll('svg g.node')]"
+    browser.chromium.wait_for(f"{nodes}.length === 5")
+    drawn = browser.chromium.evaluate(
+        f"{nodes}.map(n => [n.querySelector('circle.b-outline').getAttribute('fill'),"
+        " n.querySelector('text.caption').textContent.trim()])"
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.chromium.screenshot(ARTIFACTS / "neo4j-browser-style.png")
+    fills = sorted(fill.lower() for fill, _ in drawn)
+    # Datasets take the Artifact colour, the model its darker one, trial components theirs.
+    assert fills == sorted(["#59a14f", "#59a14f", "#3e7536", "#4e79a7", "#4e79a7"]), drawn
+    captions = [caption for _, caption in drawn]
+    assert sum(caption.startswith("s3://") for caption in captions) == 2, captions  # datasets by source_uri
+    assert sum(caption.startswith("churn-") for caption in captions) == 3, captions  # the others by name
