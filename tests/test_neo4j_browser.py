@@ -35,6 +35,7 @@ LINEAGE_GRAPH = str(Path(sys.executable).parent / "lineage-graph")
 ARTIFACTS = REPO / "test-artifacts"
 SAVED_QUERY = REPO / "cypher" / "trial_component_artifacts.cypher"
 STYLE = REPO / "cypher" / "style.grass"
+GUIDE = REPO / "docs" / "neo4j-browser.md"
 ARN = "arn:aws:sagemaker:us-east-1:123456789012:"
 # Runs in the child between fork and Chromium: moves the two pipe ends to the fds Chromium expects.
 _PIPE_TRAMPOLINE = (
@@ -104,6 +105,16 @@ def test_start_prints_the_browser_url_and_serves_the_app(server: BrowserServer) 
     again = neo4j_cli("start", "--browser", env=server.env)
     assert f"Neo4j Browser: {server.browser_url}" in again.stdout
     assert server.password not in text.stdout + again.stdout + again.stderr
+
+
+def test_the_guides_cypher_examples_compile(server: BrowserServer) -> None:
+    """The guide's own queries (not the saved ones, which test_queries covers) are valid Cypher."""
+    blocks = re.findall(r"^```\n(.*?)^```$", GUIDE.read_text(), re.M | re.S)
+    examples = [block for block in blocks if block.startswith("//") and "MATCH" in block]
+    assert len(examples) >= 2
+    with GraphDatabase.driver(server.uri, auth=("neo4j", server.password)) as driver:
+        for example in examples:
+            driver.execute_query("EXPLAIN " + example, database_="neo4j")
 
 
 class Chromium:
@@ -321,3 +332,10 @@ def test_style_grass_loads_and_colours_the_graph(server: BrowserServer, browser:
     captions = [caption for _, caption in drawn]
     assert sum(caption.startswith("s3://") for caption in captions) == 2, captions  # datasets by source_uri
     assert sum(caption.startswith("churn-") for caption in captions) == 3, captions  # the others by name
+
+
+def test_password_in_no_log_after_the_browser_sessions(server: BrowserServer) -> None:
+    """Last in the module: the Browser sessions above logged in with the password over Bolt and HTTP."""
+    logs = [server.data_dir / "server.log", *(server.data_dir / "logs").glob("*.log")]
+    for log in logs:
+        assert server.password.encode() not in log.read_bytes(), log
