@@ -205,7 +205,7 @@ class Chromium:
 
 
 class NeoBrowser:
-    """What a person does in Neo4j Browser: the connect form, then commands typed in the editor and run."""
+    """What a person does in Neo4j Browser: the connect form, then commands pasted into the editor and run."""
 
     FRAMES = "document.querySelectorAll('[data-testid=frame]')"
 
@@ -221,7 +221,7 @@ class NeoBrowser:
         self.chromium.wait_for("document.body.innerText.includes('You are connected as user neo4j')")
 
     def run(self, command: str, timeout: float = 60) -> str:
-        """Types ``command`` into the editor, runs it, and returns the text of its frame once it is done."""
+        """Pastes ``command`` into the editor, runs it, and returns the text of its frame once it is done."""
         before = self.chromium.evaluate(f"{self.FRAMES}.length")
         self.paste(command)
         self.chromium.evaluate("document.querySelector('[data-testid=editor-Run]').click()")
