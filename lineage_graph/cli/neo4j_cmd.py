@@ -13,11 +13,13 @@ from lineage_graph.cli.options import F
 from lineage_graph.neo4j_local import (
     DEFAULT_BOLT_PORT,
     DEFAULT_HEAP,
+    DEFAULT_HTTP_PORT,
     DEFAULT_NEO4J_VERSION,
     MIN_PASSWORD_LENGTH,
     USERNAME,
     LocalNeo4j,
     default_data_dir,
+    ensure_browser_jar,
 )
 from lineage_graph.present.formats import to_json
 from lineage_graph.settings import DEFAULT_NEO4J_PASSWORD
@@ -58,7 +60,15 @@ def server_options(command: F) -> F:
     @version_option
     @functools.wraps(command)
     def wrapper(*args: Any, data_dir: Path, bolt_port: int, neo4j_version: str, **kwargs: Any) -> Any:
-        server = LocalNeo4j(data_dir, bolt_port, neo4j_version, heap=kwargs.pop("heap", None), notify=_to_stderr)
+        server = LocalNeo4j(
+            data_dir,
+            bolt_port,
+            neo4j_version,
+            http_port=kwargs.pop("http_port", None),
+            browser=kwargs.pop("browser", False),
+            heap=kwargs.pop("heap", None),
+            notify=_to_stderr,
+        )
         return command(*args, server=server, **kwargs)
 
     return wrapper
@@ -83,17 +93,20 @@ def neo4j_group() -> None:
 
 @neo4j_group.command("install")
 @version_option
-def install_command(neo4j_version: str) -> None:
+@click.option("--browser", is_flag=True, help="Also download Neo4j Browser's jar (for `start --browser`).")
+def install_command(neo4j_version: str, browser: bool) -> None:
     """Only download Neo4j's jars (CI prefetch); `start` does it on first use otherwise.
 
     \b
     Example:
-      lineage-graph neo4j install
+      lineage-graph neo4j install --browser
     """
     lib = LocalNeo4j(version=neo4j_version, notify=_to_stderr).ensure_jars()
     jars = list(lib.glob("*.jar"))
     size_mb = sum(jar.stat().st_size for jar in jars) / 1e6
     click.echo(f"Neo4j {neo4j_version}: {len(jars)} jars, {size_mb:.0f} MB in {lib}")
+    if browser:
+        click.echo(f"Neo4j Browser: {ensure_browser_jar(_to_stderr)}")
 
 
 @neo4j_group.command("start")
@@ -113,27 +126,48 @@ def install_command(neo4j_version: str) -> None:
     show_default=True,
     help="JVM maximum heap (-Xmx).  [env LINEAGE_GRAPH_NEO4J_HEAP]",
 )
+@click.option(
+    "--browser",
+    is_flag=True,
+    help="Also serve Neo4j Browser over HTTP on 127.0.0.1 (fetches org.neo4j.client:neo4j-browser once, ~15 MB).",
+)
+@click.option(
+    "--http-port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help=f"HTTP port of Neo4j Browser, with --browser.  [default: {DEFAULT_HTTP_PORT}]",
+)
 def start_command(server: LocalNeo4j, password: str) -> None:
     """Start Neo4j in the background on 127.0.0.1; return once Bolt answers with the password.
 
     The first start downloads the jars (~120 MB) and sets the password of user neo4j; later starts keep it.
-    Starting a running server only reports it.
+    Starting a running server only reports it. With --browser it also serves Neo4j Browser and prints its
+    URL (docs/neo4j-browser.md is the guide); the password is typed into Browser's connect form, never in a URL.
 
     \b
-    Example:
+    Examples:
       NEO4J_PASSWORD='my-secret-pw' lineage-graph neo4j start --bolt-port 7688
+      lineage-graph neo4j start --browser --http-port 7474
     """
+    if server.http_port is not None and not server.browser:
+        raise click.UsageError("--http-port is the port of Neo4j Browser: it needs --browser")
     current = server.status()
     if current.running:
         click.echo(f"Neo4j is already running at {current.uri} (pid {current.pid})")
+        if current.browser_url:
+            click.echo(f"Neo4j Browser: {current.browser_url}")
+        elif server.browser:
+            click.echo("It runs without Neo4j Browser: `lineage-graph neo4j stop`, then start again with --browser.")
         return
     started = time.monotonic()
     uri = server.start(password)
-    pid = server.status().pid
+    status = server.status()
     click.echo(
-        f"Neo4j {server.version} is running at {uri} (pid {pid}, started in {time.monotonic() - started:.1f} s); "
-        f"user {USERNAME}, data in {server.data_dir}"
+        f"Neo4j {server.version} is running at {uri} (pid {status.pid}, "
+        f"started in {time.monotonic() - started:.1f} s); user {USERNAME}, data in {server.data_dir}"
     )
+    if status.browser_url:
+        click.echo(f"Neo4j Browser: {status.browser_url}")
 
 
 @neo4j_group.command("stop")
@@ -187,6 +221,8 @@ def status_command(ctx: click.Context, server: LocalNeo4j, fmt: str) -> None:
             f"Neo4j {status.version} is running at {status.uri} (pid {status.pid})\n"
             f"data dir: {status.data_dir}\nlog:      {status.log_file}"
         )
+        if status.browser_url:
+            click.echo(f"browser:  {status.browser_url}")
     else:
         click.echo(f"Neo4j is not running (data dir {status.data_dir})")
     if not status.running:

@@ -8,6 +8,7 @@ checks, mirrors and proxies (``~/.m2/settings.xml``), and the jars land in
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -22,6 +23,14 @@ from pathlib import Path
 from lineage_graph.errors import ConfigurationError, LineageGraphError
 
 DEFAULT_NEO4J_VERSION = "5.26.30"
+# Neo4j Browser, optional: the newest on Maven Central (a static web app the HTTP server serves from the
+# classpath at /browser/). Pinned with its digest and size, so a jar that changed upstream or was cut short
+# is refused rather than served.
+BROWSER_ARTIFACT = "org.neo4j.client:neo4j-browser:5.24.0"
+BROWSER_SHA256 = "064b3291c4236002c9ea04c89592ebebc80fe1f790eda36642599c9a1ee80bb8"
+BROWSER_SIZE = 14_940_864
+# The dependency plugin run for the Browser jar, as the pom pins it for the Neo4j jars.
+_DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 # Marks a lib dir whose copy finished: a half-copied one (Ctrl-C, full disk) is never used.
 _COMPLETE_MARKER = ".lineage-graph-complete"
 _VERSION_RE = re.compile(r"^[0-9][0-9A-Za-z.\-]*$")
@@ -171,3 +180,67 @@ def ensure_jars(version: str = DEFAULT_NEO4J_VERSION, notify: Notify = to_stderr
         shutil.rmtree(lib, ignore_errors=True)
         staging.rename(lib)
     return lib
+
+
+def browser_jar() -> Path:
+    """Where the Neo4j Browser jar lives once fetched: beside, not inside, the Neo4j lib dirs it serves for."""
+    _, artifact_id, version = BROWSER_ARTIFACT.split(":")
+    return cache_root() / "neo4j-browser" / version / f"{artifact_id}-{version}.jar"
+
+
+def _browser_jar_ok(jar: Path) -> bool:
+    """Size first (cheap), then SHA-256: 15 MB hash in well under a second, so every start re-checks."""
+    try:
+        if jar.stat().st_size != BROWSER_SIZE:
+            return False
+    except OSError:
+        return False
+    digest = hashlib.sha256()
+    with jar.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest() == BROWSER_SHA256
+
+
+def ensure_browser_jar(notify: Notify = to_stderr) -> Path:
+    """Returns the verified Neo4j Browser jar, fetching it with Maven (strict checksums) on first use."""
+    jar = browser_jar()
+    if _browser_jar_ok(jar):
+        return jar
+    with _locked(jar.parent / ".lock"):
+        if _browser_jar_ok(jar):
+            return jar
+        mvn = find_maven()
+        find_java()
+        notify(f"downloading Neo4j Browser ({BROWSER_ARTIFACT}) from Maven Central (once, ~15 MB)...")
+        staging = jar.parent / f"partial-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        log_file = jar.parent / "maven.log"
+        command = [
+            mvn,
+            "-B",
+            "--no-transfer-progress",
+            "--strict-checksums",  # Maven's own check against the repository's .sha1, before ours
+            f"{_DEPENDENCY_PLUGIN}:copy",
+            f"-Dartifact={BROWSER_ARTIFACT}",
+            f"-DoutputDirectory={staging}",
+        ]
+        # cwd has no pom.xml: Maven runs the goal on its stub project.
+        with log_file.open("w") as log:
+            result = subprocess.run(command, cwd=jar.parent, stdout=log, stderr=subprocess.STDOUT, check=False)
+        fetched = staging / jar.name
+        try:
+            if result.returncode != 0:
+                raise LineageGraphError(
+                    f"Maven could not fetch {BROWSER_ARTIFACT}: {_maven_error(log_file.read_text(errors='replace'))} "
+                    f"(full output: {log_file})"
+                )
+            if not _browser_jar_ok(fetched):
+                raise LineageGraphError(
+                    f"{BROWSER_ARTIFACT} from Maven does not match the pinned size and SHA-256 "
+                    f"({BROWSER_SIZE} bytes, {BROWSER_SHA256}); refusing to serve it"
+                )
+            fetched.replace(jar)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return jar

@@ -19,6 +19,8 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from lineage_graph.neo4j_local.jars import (
     DEFAULT_NEO4J_VERSION,
     Notify,
     check_java,
+    ensure_browser_jar,
     ensure_jars,
     find_java,
     to_stderr,
@@ -40,6 +43,9 @@ from lineage_graph.neo4j_local.jars import (
 HOST = "127.0.0.1"
 USERNAME = "neo4j"
 DEFAULT_BOLT_PORT = 7687
+DEFAULT_HTTP_PORT = 7474
+# A line of Neo4j Browser's index.html: what tells its page apart from an error page or a directory listing.
+_BROWSER_MARKER = b"<title>Neo4j Browser</title>"
 DEFAULT_HEAP = "1g"
 PAGE_CACHE_SIZE = "256m"
 MIN_PASSWORD_LENGTH = 8  # dbms.security.auth_minimum_password_length
@@ -80,10 +86,19 @@ class Neo4jStatus:
     bolt_port: int
     pid: int | None
     log_file: Path
+    http_port: int | None = None
+    browser: bool = False
 
     @property
     def uri(self) -> str:
         return f"bolt://{HOST}:{self.bolt_port}"
+
+    @property
+    def browser_url(self) -> str | None:
+        """Neo4j Browser's page, told to connect to our Bolt port as user neo4j; never carries the password."""
+        if not (self.running and self.browser and self.http_port):
+            return None
+        return browser_url(self.http_port, self.bolt_port)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +106,7 @@ class Neo4jStatus:
             "uri": self.uri if self.running else None,
             "pid": self.pid,
             "bolt_port": self.bolt_port,
+            "browser_url": self.browser_url,
             "version": self.version,
             "data_dir": str(self.data_dir),
             "log_file": str(self.log_file),
@@ -114,13 +130,16 @@ class LocalNeo4j:
         version: str = DEFAULT_NEO4J_VERSION,
         *,
         http_port: int | None = None,
+        browser: bool = False,
         heap: str | None = None,
         notify: Notify = to_stderr,
     ) -> None:
         self.data_dir = Path(data_dir or default_data_dir()).expanduser().resolve()
         self.bolt_port = bolt_port
         self.version = validate_version(version)
-        self.http_port = http_port  # None: no HTTP (a later Neo4j Browser would set it)
+        # None: no HTTP connector at all. The Browser needs one (it is served at /browser/).
+        self.http_port = DEFAULT_HTTP_PORT if browser and http_port is None else http_port
+        self.browser = browser
         self.heap = heap or os.environ.get("LINEAGE_GRAPH_NEO4J_HEAP") or DEFAULT_HEAP
         if not _HEAP_RE.match(self.heap):
             raise ConfigurationError(f"invalid heap size {self.heap!r} (a -Xmx value such as 1g or 768m)")
@@ -159,6 +178,8 @@ class LocalNeo4j:
             bolt_port=int(state.get("bolt_port", self.bolt_port)),
             pid=pid,
             log_file=self.log_file,
+            http_port=state.get("http_port"),
+            browser=bool(state.get("browser", False)),
         )
 
     def _running_pid(self) -> int | None:
@@ -205,12 +226,14 @@ class LocalNeo4j:
         self._clear_state()  # stale files of a server that died
         java = find_java()
         check_java(java, self.version)
-        lib = self.ensure_jars()
+        classpath = f"{self.ensure_jars()}/*"
+        if self.browser:
+            classpath += f"{os.pathsep}{ensure_browser_jar(self.notify)}"
         for port in (self.bolt_port, self.http_port):
             if port is not None:
                 _check_port_free(port)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        command = [java, f"-Xmx{self.heap}", *JVM_FLAGS, "-cp", f"{lib}/*", ENTRY_POINT, *self._server_args()]
+        command = [java, f"-Xmx{self.heap}", *JVM_FLAGS, "-cp", classpath, ENTRY_POINT, *self._server_args()]
         env = {key: value for key, value in os.environ.items() if key not in _SCRUBBED_ENV}
         with self.log_file.open("ab") as log:
             log.write(f"\n=== lineage-graph: starting Neo4j {self.version} at {time.ctime()} ===\n".encode())
@@ -227,11 +250,18 @@ class LocalNeo4j:
             )
         pid = self._process.pid
         self.pid_file.write_text(f"{pid}\n")
-        self.state_file.write_text(
-            json.dumps({"pid": pid, "bolt_port": self.bolt_port, "http_port": self.http_port, "version": self.version})
-        )
+        state = {
+            "pid": pid,
+            "bolt_port": self.bolt_port,
+            "http_port": self.http_port,
+            "browser": self.browser,
+            "version": self.version,
+        }
+        self.state_file.write_text(json.dumps(state))
         try:
             self._wait_until_ready(password, timeout, log_offset)
+            if self.browser:
+                self._check_browser(log_offset)
         except BaseException:
             self._terminate(pid, STOP_TIMEOUT_S)
             self._clear_state()
@@ -258,6 +288,10 @@ class LocalNeo4j:
         if self.http_port is not None:
             settings["server.http.enabled"] = "true"
             settings["server.http.listen_address"] = f"{HOST}:{self.http_port}"
+            settings["server.http.advertised_address"] = f"{HOST}:{self.http_port}"  # logged as the interface URL
+        if self.browser:
+            # A local tool: the Browser sends no product analytics (it reads this setting on connect).
+            settings["client.allow_telemetry"] = "false"
         # Without --config-dir no neo4j.conf is read at all; with it, a missing file is fine.
         args = [f"--home-dir={self.data_dir}", f"--config-dir={self.data_dir / 'conf'}", "--console-mode"]
         for key, value in settings.items():
@@ -283,6 +317,20 @@ class LocalNeo4j:
                     self._set_initial_password(password)  # then query again
             except (ServiceUnavailable, DriverError, Neo4jError, OSError):
                 time.sleep(0.5)  # not listening yet, or the databases are still starting
+
+    def _check_browser(self, log_offset: int) -> None:
+        """Bolt answering does not prove the Browser is served: the jar must be on the classpath and the module on."""
+        assert self.http_port is not None
+        url = f"http://{HOST}:{self.http_port}/browser/"
+        try:
+            # No proxy: a configured http_proxy must not be asked for our own loopback server.
+            with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(url, timeout=10) as response:
+                page = response.read()
+        except (urllib.error.URLError, OSError) as err:
+            failure = self._startup_failure(f"does not serve Neo4j Browser at {url} ({err})", log_offset)
+            raise LineageGraphError(failure) from None
+        if _BROWSER_MARKER not in page:
+            raise LineageGraphError(self._startup_failure(f"answers {url} without Neo4j Browser's page", log_offset))
 
     def _set_initial_password(self, password: str) -> None:
         """First start: Neo4j only accepts ``neo4j``/``neo4j``, expired, until the password is changed."""
@@ -342,6 +390,11 @@ class LocalNeo4j:
                     return sig == signal.SIGKILL
                 time.sleep(0.2)
         raise LineageGraphError(f"Neo4j (pid {pid}) did not exit even after SIGKILL")
+
+
+def browser_url(http_port: int, bolt_port: int) -> str:
+    """The Browser page with ``dbms`` set, so its connect form points at our Bolt port (not its 7687 default)."""
+    return f"http://{HOST}:{http_port}/browser/?dbms=bolt://{USERNAME}@{HOST}:{bolt_port}"
 
 
 def _query(uri: str, password: str, database: str) -> None:

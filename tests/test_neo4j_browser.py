@@ -1,0 +1,341 @@
+"""Neo4j Browser served by `lineage-graph neo4j start --browser`, driven in headless Chromium.
+
+The module starts its own server (through the CLI, with the Browser on a second free port) rather than
+changing the shared session fixture. Chromium is driven over the DevTools protocol on a pipe
+(``--remote-debugging-pipe``: commands on fd 3, replies on fd 4, JSON messages ended by NUL), so the test
+needs no websocket library and opens no debugging port. Screenshots land in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import json
+import os
+import re
+import secrets
+import select
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fixtures.neo4j_server import free_port
+from neo4j import GraphDatabase
+
+REPO = Path(__file__).resolve().parent.parent
+LINEAGE_GRAPH = str(Path(sys.executable).parent / "lineage-graph")
+ARTIFACTS = REPO / "test-artifacts"
+SAVED_QUERY = REPO / "cypher" / "trial_component_artifacts.cypher"
+STYLE = REPO / "cypher" / "style.grass"
+GUIDE = REPO / "docs" / "neo4j-browser.md"
+ARN = "arn:aws:sagemaker:us-east-1:123456789012:"
+# Runs in the child between fork and Chromium: moves the two pipe ends to the fds Chromium expects.
+_PIPE_TRAMPOLINE = (
+    "import os, sys; r, w = int(sys.argv[1]), int(sys.argv[2]); os.dup2(r, 3); os.dup2(w, 4); "
+    "os.close(r); os.close(w); os.execv(sys.argv[3], sys.argv[3:])"
+)
+
+
+@dataclass(frozen=True)
+class BrowserServer:
+    data_dir: Path
+    bolt_port: int
+    http_port: int
+    password: str
+    env: dict[str, str]
+    start_output: str
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+    @property
+    def browser_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}/browser/?dbms=bolt://neo4j@127.0.0.1:{self.bolt_port}"
+
+
+def neo4j_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [LINEAGE_GRAPH, "neo4j", *args], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserServer]:
+    password = "pw-" + secrets.token_hex(10)  # unique, so finding it anywhere means it leaked
+    data_dir, bolt_port, http_port = tmp_path_factory.mktemp("neo4j-browser"), free_port(), free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("NEO4J_", "LINEAGE_GRAPH_"))}
+    env.update(
+        LINEAGE_GRAPH_NEO4J_DATA_DIR=str(data_dir),
+        LINEAGE_GRAPH_NEO4J_BOLT_PORT=str(bolt_port),
+        NEO4J_PASSWORD=password,
+    )
+    if "LINEAGE_GRAPH_CACHE_DIR" in os.environ:  # share the jar cache with the rest of the run
+        env["LINEAGE_GRAPH_CACHE_DIR"] = os.environ["LINEAGE_GRAPH_CACHE_DIR"]
+    result = neo4j_cli("start", "--browser", "--http-port", str(http_port), env=env)
+    assert result.returncode == 0, result.stderr
+    yield BrowserServer(data_dir, bolt_port, http_port, password, env, result.stdout + result.stderr)
+    neo4j_cli("stop", env=env)
+
+
+def test_start_prints_the_browser_url_and_serves_the_app(server: BrowserServer) -> None:
+    assert f"Neo4j Browser: {server.browser_url}\n" in server.start_output
+    assert server.password not in server.start_output
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(f"http://127.0.0.1:{server.http_port}/browser/", timeout=10) as response:
+        assert response.status == 200
+        page = response.read().decode()
+    assert "<title>Neo4j Browser</title>" in page and 'id="mount"' in page
+    log = (server.data_dir / "server.log").read_text()
+    assert f"HTTP enabled on 127.0.0.1:{server.http_port}" in log
+
+    text = neo4j_cli("status", env=server.env)
+    assert text.returncode == 0
+    assert f"browser:  {server.browser_url}" in text.stdout
+    status = json.loads(neo4j_cli("status", "--format", "json", env=server.env).stdout)
+    assert status["browser_url"] == server.browser_url
+    again = neo4j_cli("start", "--browser", env=server.env)
+    assert f"Neo4j Browser: {server.browser_url}" in again.stdout
+    assert server.password not in text.stdout + again.stdout + again.stderr
+
+
+def test_the_guides_cypher_examples_compile(server: BrowserServer) -> None:
+    """The guide's own queries (not the saved ones, which test_queries covers) are valid Cypher."""
+    blocks = re.findall(r"^```\n(.*?)^```$", GUIDE.read_text(), re.M | re.S)
+    examples = [block for block in blocks if block.startswith("//") and "MATCH" in block]
+    assert len(examples) >= 2
+    with GraphDatabase.driver(server.uri, auth=("neo4j", server.password)) as driver:
+        for example in examples:
+            driver.execute_query("EXPLAIN " + example, database_="neo4j")
+
+
+class Chromium:
+    """Headless Chromium with one page, driven by DevTools protocol commands over its debugging pipe."""
+
+    def __init__(self, profile: Path, width: int = 1400, height: int = 1000) -> None:
+        chromium = shutil.which("chromium") or "/usr/bin/chromium"
+        commands_in, self._commands = os.pipe()
+        self._replies, replies_out = os.pipe()
+        # Above 4, so the trampoline's dup2 onto 3 and 4 cannot clobber the other end.
+        child_in, child_out = (fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (commands_in, replies_out))
+        os.close(commands_in)
+        os.close(replies_out)
+        args = [
+            chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", f"--window-size={width},{height}",
+            f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank",
+        ]  # fmt: skip
+        with (profile.parent / f"{profile.name}.log").open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _PIPE_TRAMPOLINE, str(child_in), str(child_out), *args],
+                pass_fds=(child_in, child_out),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        os.close(child_in)
+        os.close(child_out)
+        self._buffer = b""
+        self._last_id = 0
+        self._session: str | None = None
+        targets = self.send("Target.getTargets")["targetInfos"]
+        page = next(target for target in targets if target["type"] == "page")
+        attached = self.send("Target.attachToTarget", {"targetId": page["targetId"], "flatten": True})
+        self._session = attached["sessionId"]
+
+    def send(self, method: str, params: dict[str, Any] | None = None, timeout: float = 60) -> dict[str, Any]:
+        """One command, to the page once attached; returns its result (events in between are skipped)."""
+        self._last_id += 1
+        message: dict[str, Any] = {"id": self._last_id, "method": method, "params": params or {}}
+        if self._session:
+            message["sessionId"] = self._session
+        os.write(self._commands, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            while b"\0" in self._buffer:
+                raw, self._buffer = self._buffer.split(b"\0", 1)
+                reply = json.loads(raw)
+                if reply.get("id") == self._last_id:
+                    assert "error" not in reply, f"{method}: {reply['error']}"
+                    return dict(reply["result"])
+            left = deadline - time.monotonic()
+            assert left > 0, f"Chromium did not answer {method} within {timeout} s"
+            if select.select([self._replies], [], [], left)[0]:
+                chunk = os.read(self._replies, 1 << 16)
+                assert chunk, f"Chromium closed its debugging pipe (exit code {self.process.poll()})"
+                self._buffer += chunk
+
+    def evaluate(self, expression: str) -> Any:
+        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        assert "exceptionDetails" not in result, result["exceptionDetails"]
+        return result["result"].get("value")
+
+    def wait_for(self, expression: str, timeout: float = 60) -> Any:
+        """Polls a JavaScript expression until it is truthy: the Browser renders asynchronously."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            time.sleep(0.25)
+        raise AssertionError(f"timed out after {timeout} s waiting for {expression}")
+
+    def screenshot(self, path: Path) -> None:
+        path.write_bytes(base64.b64decode(self.send("Page.captureScreenshot", {"format": "png"})["data"]))
+
+    def close(self) -> None:
+        with contextlib.suppress(AssertionError):  # it may close the pipe before it replies
+            self.send("Browser.close", timeout=10)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        os.close(self._commands)
+        os.close(self._replies)
+
+
+class NeoBrowser:
+    """What a person does in Neo4j Browser: the connect form, then commands pasted into the editor and run."""
+
+    FRAMES = "document.querySelectorAll('[data-testid=frame]')"
+
+    def __init__(self, chromium: Chromium) -> None:
+        self.chromium = chromium
+
+    def connect(self, url: str, password: str) -> None:
+        self.chromium.send("Page.navigate", {"url": url})
+        self.chromium.wait_for("!!document.querySelector('[data-testid=password]')")
+        self.chromium.evaluate("document.querySelector('[data-testid=password]').focus()")
+        self.chromium.send("Input.insertText", {"text": password})
+        self.chromium.evaluate("document.querySelector('[data-testid=connect]').click()")
+        self.chromium.wait_for("document.body.innerText.includes('You are connected as user neo4j')")
+
+    def run(self, command: str, timeout: float = 60) -> str:
+        """Pastes ``command`` into the editor, runs it, and returns the text of its frame once it is done."""
+        before = self.chromium.evaluate(f"{self.FRAMES}.length")
+        self.paste(command)
+        self.chromium.evaluate("document.querySelector('[data-testid=editor-Run]').click()")
+        self.chromium.wait_for(f"{self.FRAMES}.length > {before}", timeout)
+        # The newest frame is the first; a query's frame is done once it shows a table (with its status bar), an
+        # error, or a drawn graph.
+        newest = f"{self.FRAMES}[0]"
+        if not command.lstrip().startswith(":"):
+            self.chromium.wait_for(
+                f"!!({newest}.querySelector('[data-testid=frameStatusbar]')?.innerText"
+                f" || {newest}.querySelector('[data-testid=cypherFrameErrorMessage]')?.innerText"
+                f" || {newest}.querySelector('svg g.node'))",
+                timeout,
+            )
+        return str(self.chromium.evaluate(f"{newest}.querySelector('[data-testid=frameContents]')?.innerText ?? ''"))
+
+    def paste(self, text: str) -> None:
+        """Pastes into the editor, as a person would: typed text gets the editor's auto-closed brackets and indents."""
+        self.chromium.evaluate(
+            "(() => { const editor = document.querySelector('[data-testid=activeEditor] textarea'); editor.focus();"
+            f" const data = new DataTransfer(); data.setData('text/plain', {json.dumps(text)});"
+            " editor.dispatchEvent(new ClipboardEvent('paste',"
+            " {clipboardData: data, bubbles: true, cancelable: true}));"
+            " })()"
+        )
+
+    def statusbar(self) -> str:
+        return str(self.chromium.evaluate(f"{self.FRAMES}[0].querySelector('[data-testid=frameStatusbar]').innerText"))
+
+
+def load_churn_graph(server: BrowserServer) -> None:
+    """A raw dataset → processing job → training dataset → training job → model chain, as sync would label it."""
+    with GraphDatabase.driver(server.uri, auth=("neo4j", server.password)) as driver:
+        driver.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
+        driver.execute_query(
+            """
+            CREATE (raw:LineageEntity:Artifact:DataSet {arn: $a + 'artifact/raw', name: 'raw-payments',
+                    lineage_type: 'Artifact', type: 'DataSet', source_uri: 's3://acme-ml-raw/payments/',
+                    placeholder: false})
+            CREATE (prep:LineageEntity:TrialComponent:ProcessingJob {lineage_type: 'TrialComponent',
+                    arn: $a + 'experiment-trial-component/churn-exec-1-prep-aws-processing-job',
+                    name: 'churn-exec-1-prep-aws-processing-job', type: 'ProcessingJob', placeholder: false})
+            CREATE (features:LineageEntity:Artifact:DataSet {arn: $a + 'artifact/features', name: 'features',
+                    lineage_type: 'Artifact', type: 'DataSet', source_uri: 's3://acme-ml/churn/train/',
+                    placeholder: false})
+            CREATE (train:LineageEntity:TrialComponent:TrainingJob {lineage_type: 'TrialComponent',
+                    arn: $a + 'experiment-trial-component/churn-exec-1-train-aws-training-job',
+                    name: 'churn-exec-1-train-aws-training-job', type: 'TrainingJob', placeholder: false})
+            CREATE (model:LineageEntity:Artifact:Model {arn: $a + 'artifact/model', name: 'churn-model',
+                    lineage_type: 'Artifact', type: 'Model', source_uri: 's3://acme-ml/churn/model.tar.gz',
+                    placeholder: false})
+            CREATE (raw)-[:CONTRIBUTED_TO]->(prep)-[:PRODUCED]->(features)-[:CONTRIBUTED_TO]->(train)
+            CREATE (train)-[:PRODUCED]->(model)
+            """,
+            a=ARN,
+            database_="neo4j",
+        )
+
+
+@pytest.fixture
+def browser(server: BrowserServer, tmp_path: Path) -> Iterator[NeoBrowser]:
+    chromium = Chromium(tmp_path / "chromium-profile")
+    try:
+        neo = NeoBrowser(chromium)
+        neo.connect(server.browser_url, server.password)
+        yield neo
+    finally:
+        chromium.close()
+
+
+def test_saved_query_with_its_documented_params_runs_in_browser(server: BrowserServer, browser: NeoBrowser) -> None:
+    load_churn_graph(server)
+    text = SAVED_QUERY.read_text()
+    params = re.findall(r"^//   (:param \w+ => .*)$", text, re.M)
+    assert [line.split()[1] for line in params] == ["trial_component", "artifact_type", "direction", "max_depth"]
+    for line in params:
+        frame = browser.run(line)
+        assert '"' + line.split()[1] + '"' in frame, frame  # the Browser echoes the parameter it set
+
+    table = browser.run(text)  # the whole file, header comments included, exactly as saved
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.chromium.screenshot(ARTIFACTS / "neo4j-browser.png")
+    assert "Started streaming 2 records" in browser.statusbar()
+    rows = [line for line in table.splitlines() if line.strip().startswith('"arn:')]
+    # Ascendant datasets of the training job, nearest first; the model downstream is not one of them.
+    assert [re.findall(r'"([^"]*)"', row)[1] for row in rows] == ["features", "raw-payments"]
+    assert "churn-model" not in table
+
+
+def test_style_grass_loads_and_colours_the_graph(server: BrowserServer, browser: NeoBrowser) -> None:
+    load_churn_graph(server)
+    frame = browser.run(":style " + STYLE.read_text())  # what the guide says: paste the file after :style
+    assert "Could not parse" not in frame, frame
+    assert "node.DataSet {" in frame and 'caption: "{source_uri}"' in frame  # the Browser shows the style it took
+
+    browser.run("MATCH p = (:DataSet {name: 'raw-payments'})-[*]->(:Model) RETURN p")
+    nodes = "[...document.querySelectorAll('[data-testid=frame]')[0].querySelectorAll('svg g.node')]"
+    browser.chromium.wait_for(f"{nodes}.length === 5")
+    drawn = browser.chromium.evaluate(
+        f"{nodes}.map(n => [n.querySelector('circle.b-outline').getAttribute('fill'),"
+        " n.querySelector('text.caption').textContent.trim()])"
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.chromium.screenshot(ARTIFACTS / "neo4j-browser-style.png")
+    fills = sorted(fill.lower() for fill, _ in drawn)
+    # Datasets take the Artifact colour, the model its darker one, trial components theirs.
+    assert fills == sorted(["#59a14f", "#59a14f", "#3e7536", "#4e79a7", "#4e79a7"]), drawn
+    captions = [caption for _, caption in drawn]
+    assert sum(caption.startswith("s3://") for caption in captions) == 2, captions  # datasets by source_uri
+    assert sum(caption.startswith("churn-") for caption in captions) == 3, captions  # the others by name
+
+
+def test_password_in_no_log_after_the_browser_sessions(server: BrowserServer) -> None:
+    """Last in the module: the Browser sessions above logged in with the password over Bolt and HTTP."""
+    logs = [server.data_dir / "server.log", *(server.data_dir / "logs").glob("*.log")]
+    for log in logs:
+        assert server.password.encode() not in log.read_bytes(), log
