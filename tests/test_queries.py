@@ -321,6 +321,12 @@ def operators(driver: Driver, name: str, **params: Any) -> list[str]:
 
 
 TRAVERSALS: dict[str, dict[str, Any]] = {
+    "trial_component_artifacts": {
+        "trial_component": "x",
+        "artifact_type": "DataSet",
+        "direction": "both",
+        "max_depth": None,
+    },
     "lineage_query": {
         "start_arn": "x",
         "direction": "both",
@@ -345,6 +351,8 @@ def test_plans_start_from_an_index_seek(account: Account, driver: Driver, name: 
     assert any("IndexSeek" in op for op in ops), ops
     if "SHORTEST" in cypher_files.read(name):  # one breadth-first search from the start, not a path expansion
         assert any(op.startswith("StatefulShortestPath") for op in ops), ops
+    if "toward_start" in cypher_files.read(name):  # reach queries: each entity once, no paths built
+        assert any(op.startswith("VarLengthExpand(Pruning,BFS") for op in ops), ops
 
 
 # -- impact, path, find, cypher ---------------------------------------------------------------------------

@@ -8,11 +8,13 @@ method answers what the user meant (see the README's "More lookups" and each fil
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import ASSOCIATION_TYPES
 from lineage_graph.query.lookups import Direction, LineageEntitySummary, LineageQueries
+from lineage_graph.query.reach import with_depths
 
 # CONTRIBUTED_TO -> ContributedTo; an untyped association (ASSOCIATED) has no SageMaker type.
 _ASSOCIATION_BY_RELATIONSHIP = {rel: api for api, rel in ASSOCIATION_TYPES.items()}
@@ -159,13 +161,14 @@ class GraphQueries(LineageQueries):
     def _lineage_rows(
         self, start_arn: str, direction: Direction, query_filter: LineageFilter, max_depth: int | None
     ) -> list[dict[str, Any]]:
-        return self.run(
+        rows = self.run(
             "lineage_query",
             start_arn=start_arn,
             direction=str(direction),
             max_depth=max_depth,
             **query_filter.params(),
         )
+        return with_depths(start_arn, rows, max_depth)
 
     def edges(self, arns: list[str]) -> list[Edge]:
         """The associations among ``arns``, typed as SageMaker types them."""
@@ -259,12 +262,16 @@ class GraphQueries(LineageQueries):
 
     def upstream_pipeline_execution(self, start_arn: str) -> UpstreamPipelineExecution:
         row = self.run("pipeline_execution_upstream", start_arn=start_arn)[0]
+        jobs = with_depths(start_arn, row["reached"] or [], None)
+        nearest = [job for job in jobs if job["depth"] == jobs[0]["depth"]] if jobs else []
+        ran = [(job, execution) for job in nearest for execution in job["executions"]]
+        job, execution = min(ran, key=_real_run_first, default=(None, None))
         return UpstreamPipelineExecution(
             start_arn=row["start_arn"],
-            pipeline_execution_arn=row["pipeline_execution_arn"] or row["property_pipeline_execution_arn"],
-            pipeline_name=row["pipeline_name"],
-            step_name=row["step_name"],
-            training_job_arn=row["training_job_arn"],
+            pipeline_execution_arn=(execution or {}).get("arn") or row["property_pipeline_execution_arn"],
+            pipeline_name=(execution or {}).get("pipeline_name"),
+            step_name=(execution or {}).get("step_name"),
+            training_job_arn=(job or {}).get("source_arn"),
             property_pipeline_execution_arn=row["property_pipeline_execution_arn"],
         )
 
@@ -298,6 +305,13 @@ class GraphQueries(LineageQueries):
         start = self.resolve(action, lineage_type="Action", entity_type="Approval")
         row = self.run("approval_model_package", start_arn=start)[0]
         return ApprovalModelPackage(**row)
+
+
+def _real_run_first(job_and_execution: tuple[dict[str, Any], dict[str, Any]]) -> tuple[Any, ...]:
+    """A step that ran the job before one that hit the cache, then the earliest execution, then the ARN."""
+    job, execution = job_and_execution
+    start = execution["start_time"]
+    return (execution["cache_hit"], start is None, start.to_native() if start is not None else datetime.min, job["arn"])
 
 
 # -- what SageMaker cannot answer ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from neo4j import Driver, RoutingControl
 
 from lineage_graph import cypher_files
 from lineage_graph.errors import NotFoundError
+from lineage_graph.query.reach import with_depths
 
 
 class Direction(StrEnum):
@@ -94,7 +95,7 @@ class LineageQueries:
             direction=str(direction),
             max_depth=max_depth,
         )
-        return [LineageEntitySummary.from_row(row) for row in rows]
+        return [LineageEntitySummary.from_row(row) for row in with_depths(arn, rows, max_depth)]
 
     def dataset_artifacts(
         self, trial_component: str, direction: Direction = Direction.ASCENDANTS, max_depth: int | None = None
