@@ -9,8 +9,10 @@ Where the SDK has a known bug, the test checks the SDK's wrong answer and our me
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -415,3 +417,41 @@ def test_the_api_never_calls_sagemaker(account: Account, sandbox_url: str) -> No
     tc.dataset_artifacts()
     api.LineageQuery(account.graph).query([tc.trial_component_arn])
     assert get_faults(sandbox_url)["counters"]["requests"] == before
+
+
+# -- the README's side-by-side example ------------------------------------------------------------------------
+def readme_examples() -> tuple[str, str]:
+    """The SDK's and lineage-graph's code of the README's Python API table."""
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Python API") :]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    return blocks[0], blocks[1]
+
+
+def test_readme_example_gives_the_sdks_answers(
+    account: Account, sandbox_url: str, neo4j_settings: Neo4jSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in {
+        "AWS_ENDPOINT_URL_SAGEMAKER": sandbox_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "NEO4J_URI": neo4j_settings.uri,
+        "NEO4J_USERNAME": neo4j_settings.username,
+        "NEO4J_PASSWORD": neo4j_settings.password,
+    }.items():
+        monkeypatch.setenv(key, value)
+    sdk_code, our_code = readme_examples()
+    theirs: dict[str, Any] = {}
+    ours: dict[str, Any] = {}
+    exec(sdk_code, theirs)
+    exec(our_code, ours)
+    try:
+        for name in ("datasets", "models"):
+            assert arns(ours[name]) == arns(theirs[name]) and ours[name], name
+        assert ours["execution"] == theirs["execution"] and ours["execution"]
+        assert ours["jobs"] == theirs["jobs"] and ours["jobs"]
+        assert shape(ours["result"]) == shape(theirs["result"])
+        assert sorted(ours["uris"]) == sorted(theirs["uris"])
+    finally:
+        ours["graph"].close()
