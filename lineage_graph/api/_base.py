@@ -52,10 +52,10 @@ class LineageEntity:
         raise NotImplementedError
 
     @classmethod
-    def _load(cls: type[E], graph: LineageGraph | None, name_or_arn: str, **resolve: Any) -> E:
+    def _load(cls: type[E], graph: LineageGraph | None, name_or_arn: str) -> E:
         """The one entity of this kind named so, built as its own class (NotFoundError otherwise)."""
         graph = graph or LineageGraph.default()
-        arn = graph.queries.resolve(name_or_arn, lineage_type=cls._lineage_type, **resolve)
+        arn = graph.queries.resolve(name_or_arn, lineage_type=cls._lineage_type)
         found = lineage_objects(graph, [arn])
         if not found or not isinstance(found[0], cls):
             raise NotFoundError(f"{name_or_arn!r} is not a {cls.__name__} in the graph")

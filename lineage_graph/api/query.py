@@ -199,9 +199,10 @@ class LineageQuery:
 
     def _start(self, start_arn: str) -> LineageEntitySummary:
         """The start as a vertex at depth 0 (a lookup never returns it among its own matches)."""
-        row = self.graph.queries.run(
+        rows = self.graph.queries.run(
             "find_entity", start=start_arn, lineage_type=None, entity_type=None, resource_suffix=None
-        )[0]
+        )
+        row = next(row for row in rows if row["arn"] == start_arn)  # another entity may be *named* so
         return LineageEntitySummary(
             row["arn"], row["name"], row["lineage_type"], row["type"], None, None, None, 0, False
         )
