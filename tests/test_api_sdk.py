@@ -9,6 +9,7 @@ Where the SDK has a known bug, the test checks the SDK's wrong answer and our me
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from datetime import UTC
@@ -41,20 +42,21 @@ pytestmark = pytest.mark.filterwarnings("ignore:The 'sagemaker.lineage:Deprecati
 PAGE = 50  # QueryLineage's page: an SDK answer this long may be cut
 ASC = sdk_query.LineageQueryDirectionEnum.ASCENDANTS
 DESC = sdk_query.LineageQueryDirectionEnum.DESCENDANTS
+CHAIN = 13  # artifacts chained by ContributedTo: longer than QueryLineage's depth 10
 OURS = {ASC: api.LineageQueryDirectionEnum.ASCENDANTS, DESC: api.LineageQueryDirectionEnum.DESCENDANTS}
 
 
 class Account:
     """The synced demo account, seen by the SDK (through the sandbox) and by us (through the graph)."""
 
-    def __init__(self, client: Any, session: Session, graph: api.LineageGraph) -> None:
+    def __init__(self, client: Any, session: Session, graph: api.LineageGraph, chain: list[str]) -> None:
         self.client = client
         self.session = session
         self.graph = graph
-        summaries = [
-            s for page in client.get_paginator("list_associations").paginate() for s in page["AssociationSummaries"]
-        ]
-        self.arns = sorted({s["SourceArn"] for s in summaries} | {s["DestinationArn"] for s in summaries})
+        self.chain = chain
+        summaries = self.listed("list_associations", "AssociationSummaries")
+        ends = {s["SourceArn"] for s in summaries} | {s["DestinationArn"] for s in summaries}
+        self.arns = sorted(ends - set(chain))  # every association end of the demo
 
     def listed(self, operation: str, key: str, **params: Any) -> list[dict[str, Any]]:
         return [item for page in self.client.get_paginator(operation).paginate(**params) for item in page[key]]
@@ -65,12 +67,22 @@ def account(sandbox_url: str, sync_env: dict[str, str], neo4j_settings: Neo4jSet
     reset(sandbox_url)
     client = client_for(sandbox_url)
     seed_demo(client)
+    chain = [
+        client.create_artifact(
+            ArtifactName=f"api-chain-{i}",
+            Source={"SourceUri": f"s3://api-chain/{i}"},
+            ArtifactType="Model" if i == CHAIN - 1 else "DataSet",
+        )["ArtifactArn"]
+        for i in range(CHAIN)
+    ]
+    for source, destination in itertools.pairwise(chain):
+        client.add_association(SourceArn=source, DestinationArn=destination, AssociationType="ContributedTo")
     with GraphDatabase.driver(neo4j_settings.uri, auth=(neo4j_settings.username, neo4j_settings.password)) as d:
         d.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_settings.database)
     sync_json(sync_env)
     boto_session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
     with api.LineageGraph.connect(neo4j_settings) as graph:
-        yield Account(client, Session(boto_session=boto_session, sagemaker_client=client), graph)
+        yield Account(client, Session(boto_session=boto_session, sagemaker_client=client), graph, chain)
 
 
 def arns(objects: list[Any]) -> set[str]:
@@ -93,7 +105,7 @@ def of_kind(account: Account, kind: str, entity_type: str | None = None) -> list
         "find", name_contains=None, lineage_type=kind, type=entity_type, source_uri_prefix=None, status=None,
         created_after=None, created_before=None, limit=1000,
     )  # fmt: skip
-    found = [row["arn"] for row in rows if not row["placeholder"]]
+    found = [row["arn"] for row in rows if not row["placeholder"] and not (row["name"] or "").startswith("api-chain-")]
     assert found, (kind, entity_type)
     return found
 
@@ -403,6 +415,36 @@ def test_vertices_become_the_sdks_classes(account: Account) -> None:
             and isinstance(got, getattr(api, type(expected).__name__))
         )
         assert arns([got]) == arns([expected])
+
+
+def test_no_depth_or_page_limit(account: Account) -> None:
+    """Where the SDK's answer is cut, ours is whole: beyond depth 10, and beyond QueryLineage's first page
+    (checked against every page of the sandbox's QueryLineage)."""
+    theirs, ours = sdk_query.LineageQuery(account.session), api.LineageQuery(account.graph)
+    head, *rest = account.chain
+    assert [v.arn for v in theirs.query([head], DESC, False).vertices] == [head, *rest[:10]]  # the start too
+    assert [v.arn for v in ours.query([head], OURS[DESC], False).vertices] == rest
+    assert [v.arn for v in ours.query([head], OURS[DESC], False, max_depth=10).vertices] == rest[:10]
+    model = api.ModelArtifact.load(account.chain[-1], account.graph)
+    sdk_model = sdk_artifact.ModelArtifact.load(account.chain[-1], sagemaker_session=account.session)
+    assert len(sdk_model.dataset_artifacts()) == 10
+    assert arns(model.dataset_artifacts()) == set(account.chain[:-1])
+    query_filter = {"LineageTypes": ["Artifact"], "Types": ["DataSet"]}
+    for dataset in of_kind(account, "Artifact", "DataSet"):
+        request = {"StartArns": [dataset], "Direction": "Descendants", "Filters": query_filter, "MaxDepth": 10}
+        page = account.client.query_lineage(**request)
+        if "NextToken" not in page:
+            continue
+        every = page["Vertices"]
+        while "NextToken" in page:
+            page = account.client.query_lineage(**request, NextToken=page["NextToken"])
+            every += page["Vertices"]
+        sdk_answer = sdk_artifact.DatasetArtifact.load(dataset, sagemaker_session=account.session).downstream_datasets()
+        assert len(sdk_answer) == PAGE < len(every)
+        ours_answer = api.DatasetArtifact.load(dataset, account.graph).downstream_datasets()
+        assert arns(ours_answer) == {v["Arn"] for v in every} - {dataset}
+        return
+    pytest.fail("no dataset has more than one page of downstream datasets")
 
 
 # -- no SageMaker call ----------------------------------------------------------------------------------------
