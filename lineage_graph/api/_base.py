@@ -1,0 +1,136 @@
+"""What every API class shares: the graph it came from, how it is built from a stored node, and the
+lookups the SDK's helpers make through ``LineageQuery`` (answered here by ``GraphQueries``).
+
+An object is built from one graph node (the SDK's ``Describe*`` answer); a helper's answer is built from
+one lineage query plus one batch read of the nodes it found, so no helper costs a call per vertex.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+
+from lineage_graph.api.graph import LineageGraph
+from lineage_graph.errors import NotFoundError
+from lineage_graph.query import Direction, LineageEntitySummary
+from lineage_graph.query.explore import LineageFilter
+
+E = TypeVar("E", bound="LineageEntity")
+
+# (lineage type, entity type or None) -> the class the SDK's Vertex.to_lineage_object() would build.
+_CLASSES: dict[tuple[str, str | None], type[LineageEntity]] = {}
+
+
+@dataclass(eq=False)
+class LineageEntity:
+    """A lineage entity as stored in the graph; subclasses add the SDK's attribute names.
+
+    ``account``, ``region`` and ``placeholder`` are the graph's own (a placeholder is an association end
+    the sync could not list: another account's entity, or a deleted one).
+    """
+
+    graph: LineageGraph = field(repr=False)
+    account: str | None = None
+    region: str | None = None
+    placeholder: bool = False
+
+    _lineage_type: ClassVar[str] = ""
+    _entity_types: ClassVar[tuple[str | None, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for entity_type in cls._entity_types:
+            _CLASSES[(cls._lineage_type, entity_type)] = cls
+
+    @property
+    def arn(self) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def _from_node(cls: type[E], graph: LineageGraph, node: dict[str, Any]) -> E:
+        raise NotImplementedError
+
+    @classmethod
+    def _load(cls: type[E], graph: LineageGraph | None, name_or_arn: str) -> E:
+        """The one entity of this kind named so, built as its own class (NotFoundError otherwise)."""
+        graph = graph or LineageGraph.default()
+        arn = graph.queries.resolve(name_or_arn, lineage_type=cls._lineage_type)
+        found = lineage_objects(graph, [arn])
+        if not found or not isinstance(found[0], cls):
+            raise NotFoundError(f"{name_or_arn!r} is not a {cls.__name__} in the graph")
+        return found[0]
+
+    def _lineage(
+        self,
+        direction: Direction,
+        entities: tuple[str, ...] = (),
+        sources: tuple[str, ...] = (),
+        max_depth: int | None = None,
+    ) -> list[LineageEntitySummary]:
+        """What ``LineageQuery.query(start_arns=[self.arn], ...)`` finds, with no depth or page limit."""
+        query_filter = LineageFilter(lineage_types=entities, types=sources)
+        return self.graph.queries.lineage(self.arn, direction, query_filter, max_depth).vertices
+
+    def _objects(
+        self,
+        direction: Direction,
+        entities: tuple[str, ...] = (),
+        sources: tuple[str, ...] = (),
+        max_depth: int | None = None,
+    ) -> list[Any]:
+        """The same, as lineage objects: ``[v.to_lineage_object() for v in result.vertices]`` in one read."""
+        return lineage_objects(self.graph, [v.arn for v in self._lineage(direction, entities, sources, max_depth)])
+
+
+def lineage_objects(graph: LineageGraph, arns: list[str]) -> list[Any]:
+    """Artifacts, contexts, actions and trial components for ``arns``, in that order, from one read;
+    unknown ARNs are left out."""
+    nodes = {row["arn"]: row["properties"] for row in graph.queries.run("lineage_entities", arns=arns)}
+    found = []
+    for arn in arns:
+        node = nodes.get(arn)
+        if node is not None:
+            key = (node["lineage_type"], node.get("type"))
+            cls = _CLASSES.get(key) or _CLASSES[(node["lineage_type"], None)]
+            found.append(cls._from_node(graph, node))
+    return found
+
+
+def common(node: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "account": node.get("account"),
+        "region": node.get("region"),
+        "placeholder": bool(node.get("placeholder")),
+    }
+
+
+def native(value: Any) -> Any:
+    """A Neo4j temporal value as Python's (``datetime``), anything else as is."""
+    to_native = getattr(value, "to_native", None)
+    return to_native() if to_native is not None else value
+
+
+def prefixed(node: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """A map the sync flattened into ``<prefix>.<key>`` properties, back as a map."""
+    start = prefix + "."
+    return {key[len(start) :]: native(value) for key, value in node.items() if key.startswith(start)}
+
+
+def time(node: dict[str, Any], key: str) -> datetime | None:
+    value = native(node.get(key))
+    return value if isinstance(value, datetime) else None
+
+
+@dataclass(frozen=True)
+class AssociationSummary:
+    """The SDK's ``AssociationSummary`` fields the graph holds (an association is stored as a relationship
+    with its type; names and types come from its two ends)."""
+
+    source_arn: str
+    destination_arn: str
+    association_type: str | None
+    source_name: str | None = None
+    destination_name: str | None = None
+    source_type: str | None = None
+    destination_type: str | None = None
