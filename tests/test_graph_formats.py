@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from fixtures.sync_cli import sync_json
 
 from lineage_graph.cli import cli
-from lineage_graph.present.graph_formats import Subgraph, render_graph
+from lineage_graph.present.graph_formats import KIND_COLOURS, Subgraph, render_graph
 from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT, seed_demo
 
 HOSTILE = 'x\'}) DETACH DELETE n // "q" [b] `t` </script><b>&amp; {c} |p| ;\n#'
@@ -59,6 +59,14 @@ def test_dot_structure_and_escaping() -> None:
     label = re.search(rf"label=({quoted}), tooltip=\"{ART}\"", text)
     assert label is not None
     assert json.loads(label.group(1)).startswith(HOSTILE)
+
+
+def test_an_undescribed_start_takes_its_kind_from_its_arn() -> None:
+    """The lineage answer leaves the start out; an action start still gets the Action colour."""
+    action = "arn:aws:sagemaker:us-east-1:111111111111:action/deploy"
+    text = render_graph(Subgraph([], [], action), "mermaid")
+    assert '["deploy (Action)"]:::kindAction' in text
+    assert f"classDef kindAction fill:{KIND_COLOURS['Action']}," in text
 
 
 def test_html_data_cannot_break_out() -> None:

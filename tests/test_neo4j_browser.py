@@ -2,31 +2,24 @@
 
 The module starts its own server (through the CLI, with the Browser on a second free port) rather than
 changing the shared session fixture. Chromium is driven over the DevTools protocol on a pipe
-(``--remote-debugging-pipe``: commands on fd 3, replies on fd 4, JSON messages ended by NUL), so the test
-needs no websocket library and opens no debugging port. Screenshots land in test-artifacts/.
+(tests/fixtures/chromium.py), reaching no host but 127.0.0.1. Screenshots land in test-artifacts/.
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import fcntl
 import json
 import os
 import re
 import secrets
-import select
-import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
+from fixtures.chromium import Chromium
 from fixtures.neo4j_server import free_port
 from neo4j import GraphDatabase
 
@@ -37,11 +30,6 @@ SAVED_QUERY = REPO / "cypher" / "trial_component_artifacts.cypher"
 STYLE = REPO / "cypher" / "style.grass"
 GUIDE = REPO / "docs" / "neo4j-browser.md"
 ARN = "arn:aws:sagemaker:us-east-1:123456789012:"
-# Runs in the child between fork and Chromium: moves the two pipe ends to the fds Chromium expects.
-_PIPE_TRAMPOLINE = (
-    "import os, sys; r, w = int(sys.argv[1]), int(sys.argv[2]); os.dup2(r, 3); os.dup2(w, 4); "
-    "os.close(r); os.close(w); os.execv(sys.argv[3], sys.argv[3:])"
-)
 
 
 @dataclass(frozen=True)
@@ -115,93 +103,6 @@ def test_the_guides_cypher_examples_compile(server: BrowserServer) -> None:
     with GraphDatabase.driver(server.uri, auth=("neo4j", server.password)) as driver:
         for example in examples:
             driver.execute_query("EXPLAIN " + example, database_="neo4j")
-
-
-class Chromium:
-    """Headless Chromium with one page, driven by DevTools protocol commands over its debugging pipe."""
-
-    def __init__(self, profile: Path, width: int = 1400, height: int = 1000) -> None:
-        chromium = shutil.which("chromium") or "/usr/bin/chromium"
-        commands_in, self._commands = os.pipe()
-        self._replies, replies_out = os.pipe()
-        # Above 4, so the trampoline's dup2 onto 3 and 4 cannot clobber the other end.
-        child_in, child_out = (fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (commands_in, replies_out))
-        os.close(commands_in)
-        os.close(replies_out)
-        args = [
-            chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", f"--window-size={width},{height}",
-            f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank",
-        ]  # fmt: skip
-        with (profile.parent / f"{profile.name}.log").open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", _PIPE_TRAMPOLINE, str(child_in), str(child_out), *args],
-                pass_fds=(child_in, child_out),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        os.close(child_in)
-        os.close(child_out)
-        self._buffer = b""
-        self._last_id = 0
-        self._session: str | None = None
-        targets = self.send("Target.getTargets")["targetInfos"]
-        page = next(target for target in targets if target["type"] == "page")
-        attached = self.send("Target.attachToTarget", {"targetId": page["targetId"], "flatten": True})
-        self._session = attached["sessionId"]
-
-    def send(self, method: str, params: dict[str, Any] | None = None, timeout: float = 60) -> dict[str, Any]:
-        """One command, to the page once attached; returns its result (events in between are skipped)."""
-        self._last_id += 1
-        message: dict[str, Any] = {"id": self._last_id, "method": method, "params": params or {}}
-        if self._session:
-            message["sessionId"] = self._session
-        os.write(self._commands, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        while True:
-            while b"\0" in self._buffer:
-                raw, self._buffer = self._buffer.split(b"\0", 1)
-                reply = json.loads(raw)
-                if reply.get("id") == self._last_id:
-                    assert "error" not in reply, f"{method}: {reply['error']}"
-                    return dict(reply["result"])
-            left = deadline - time.monotonic()
-            assert left > 0, f"Chromium did not answer {method} within {timeout} s"
-            if select.select([self._replies], [], [], left)[0]:
-                chunk = os.read(self._replies, 1 << 16)
-                assert chunk, f"Chromium closed its debugging pipe (exit code {self.process.poll()})"
-                self._buffer += chunk
-
-    def evaluate(self, expression: str) -> Any:
-        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
-        assert "exceptionDetails" not in result, result["exceptionDetails"]
-        return result["result"].get("value")
-
-    def wait_for(self, expression: str, timeout: float = 60) -> Any:
-        """Polls a JavaScript expression until it is truthy: the Browser renders asynchronously."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = self.evaluate(expression)
-            if value:
-                return value
-            time.sleep(0.25)
-        raise AssertionError(f"timed out after {timeout} s waiting for {expression}")
-
-    def screenshot(self, path: Path) -> None:
-        path.write_bytes(base64.b64decode(self.send("Page.captureScreenshot", {"format": "png"})["data"]))
-
-    def close(self) -> None:
-        with contextlib.suppress(AssertionError):  # it may close the pipe before it replies
-            self.send("Browser.close", timeout=10)
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        os.close(self._commands)
-        os.close(self._replies)
 
 
 class NeoBrowser:
@@ -283,7 +184,7 @@ def load_churn_graph(server: BrowserServer) -> None:
 
 @pytest.fixture
 def browser(server: BrowserServer, tmp_path: Path) -> Iterator[NeoBrowser]:
-    chromium = Chromium(tmp_path / "chromium-profile")
+    chromium = Chromium(tmp_path / "chromium-profile", allow_hosts=("127.0.0.1",))
     try:
         neo = NeoBrowser(chromium)
         neo.connect(server.browser_url, server.password)

@@ -20,6 +20,13 @@ KIND_COLOURS = {
     "PipelineExecution": "#ff9da7",
 }
 OTHER_COLOUR = "#bab0ac"
+# An ARN's resource type -> the kind, for an entity the subgraph names but does not describe.
+_ARN_KINDS = {
+    "experiment-trial-component": "TrialComponent",
+    "artifact": "Artifact",
+    "context": "Context",
+    "action": "Action",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,8 +45,8 @@ def _complete(graph: Subgraph) -> Subgraph:
         if arn not in seen:
             seen.add(arn)
             kind = arn.split(":")[5].split("/")[0] if arn.count(":") >= 5 else None
-            kinds = {"experiment-trial-component": "TrialComponent", "artifact": "Artifact", "context": "Context"}
-            vertices.append({"arn": arn, "name": arn.rsplit("/", 1)[-1], "lineage_type": kinds.get(str(kind), kind)})
+            name = arn.rsplit("/", 1)[-1]
+            vertices.append({"arn": arn, "name": name, "lineage_type": _ARN_KINDS.get(str(kind), kind)})
     return Subgraph(vertices, list(graph.edges), graph.start_arn)
 
 
@@ -151,7 +158,7 @@ _PAGE = """<!DOCTYPE html>
 body{margin:0;font:13px sans-serif;display:flex;height:100vh}
 #view{flex:1;cursor:grab}#panel{width:320px;overflow:auto;border-left:1px solid #ccc;padding:8px}
 #legend span{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
-td{vertical-align:top;word-break:break-all;padding:2px}
+td{vertical-align:top;word-break:break-all;padding:2px}td:first-child{word-break:normal;white-space:nowrap}
 </style></head><body>
 <svg id="view" xmlns="http://www.w3.org/2000/svg"><g id="world"></g></svg>
 <div id="panel"><div id="legend"></div><hr><div id="props">Click a node.</div></div>
@@ -161,7 +168,6 @@ td{vertical-align:top;word-break:break-all;padding:2px}
 var D=JSON.parse(document.getElementById('data').textContent);
 var NS='http://www.w3.org/2000/svg',svg=document.getElementById('view'),world=document.getElementById('world');
 function el(t,a){var e=document.createElementNS(NS,t);for(var k in a)e.setAttribute(k,a[k]);return e;}
-// layered layout: column by signed depth (ascendants left, descendants right), rows within a column
 // layered layout: breadth-first from the start, ascendants in columns to the left, descendants to the right
 var col={};col[D.start_arn]=0;var queue=[D.start_arn];
 while(queue.length){var a=queue.shift();D.edges.forEach(function(e){
@@ -187,7 +193,8 @@ var r=svg.getBoundingClientRect(),sc=Math.min(1,(r.width-40)/(maxX-minX+220),(r.
 svg.addEventListener('mousedown',function(e){drag={x:e.clientX-tx,y:e.clientY-ty};});
 window.addEventListener('mousemove',function(e){if(drag){tx=e.clientX-drag.x;ty=e.clientY-drag.y;apply();}});
 window.addEventListener('mouseup',function(){drag=null;});
-svg.addEventListener('wheel',function(e){e.preventDefault();var f=e.deltaY<0?1.1:1/1.1;tx=e.clientX-(e.clientX-tx)*f;ty=e.clientY-(e.clientY-ty)*f;sc*=f;apply();},{passive:false});
+// zoom by how far the wheel turned (a notch is about 100 px; trackpads send many small deltas)
+svg.addEventListener('wheel',function(e){e.preventDefault();var f=Math.pow(1.1,-e.deltaY*(e.deltaMode===1?33:e.deltaMode===2?800:1)/100);tx=e.clientX-(e.clientX-tx)*f;ty=e.clientY-(e.clientY-ty)*f;sc*=f;apply();},{passive:false});
 apply();
 })();
 </script></body></html>
