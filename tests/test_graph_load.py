@@ -215,5 +215,7 @@ def test_lookup_plan_searches_from_the_start_node(graph: Driver) -> None:
             walk(child)
 
     walk(plan)
-    assert any(op.startswith("StatefulShortestPath") for op in operators), operators
+    # A pruning breadth-first expansion (each entity once), not a shortest path built to every entity.
+    assert any(op.startswith("VarLengthExpand(Pruning,BFS") for op in operators), operators
+    assert not any(op.startswith("StatefulShortestPath") for op in operators), operators
     assert not any(op.startswith(("NodeByLabelScan", "AllNodesScan")) for op in operators), operators

@@ -165,11 +165,14 @@ class GraphWriter:
                     UNWIND $rows AS row
                     MERGE (n:{model.ENTITY_LABEL} {{arn: row.props.arn}})
                     WITH n, row, n.content_hash IS NULL AS created,
-                         coalesce(n.content_hash = row.props.content_hash, false) AS same
-                    CALL (n, row, same) {{
-                        WITH n, row WHERE NOT same
-                        {stale_types}
-                        REMOVE n:{model.PLACEHOLDER_LABEL}
+                         coalesce(n.content_hash = row.props.content_hash, false) AS same,
+                         n.content_hash IS NULL AND NOT n:{model.PLACEHOLDER_LABEL} AS fresh
+                    CALL (n, row, same, fresh) {{
+                        WITH n, row, fresh WHERE NOT same
+                        // Labels to drop only on a node that was there before (removing is not free).
+                        FOREACH (_ IN CASE WHEN fresh THEN [] ELSE [1] END |
+                            {stale_types}
+                            REMOVE n:{model.PLACEHOLDER_LABEL})
                         SET n = row.props
                         {set_times("n")}
                         SET n{_labels(labels)}
