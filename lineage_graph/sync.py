@@ -13,6 +13,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -36,6 +37,7 @@ ASSOCIATIONS = "Association"
 DEFAULT_OVERLAP = timedelta(minutes=10)
 RUNNING_STATUSES = frozenset({"Executing", "Stopping"})
 DEFAULT_MAX_DELETE_FRACTION = 0.05
+STEP_READERS = 8  # executions whose steps are listed at once
 
 
 @dataclass
@@ -253,12 +255,15 @@ def _sync_executions(
     arns = [e.arn for e in execution_rows]
     needing = set(arns) if full else writer.executions_needing_steps(arns, RUNNING_STATUSES)
     refresh = [a for a in arns if a in needing]
-    # One listing per execution (SageMaker has no bulk step API), but one write for the whole page; the
-    # executions are marked synced only after their steps are committed, so a crash in between redoes them.
+    # One listing per execution (SageMaker has no bulk step API), several at once (each is a round trip;
+    # --max-rps still caps the rate), and one write for the whole page. The executions are marked synced
+    # only after their steps are committed, so a crash in between redoes them.
+    with ThreadPoolExecutor(STEP_READERS) as pool:
+        listed = list(pool.map(lambda arn: list(crawler.execution_steps(arn)), refresh))
     steps = [
         step
-        for arn in refresh
-        for step in (transform.execution_step(s, arn) for s in crawler.execution_steps(arn))
+        for arn, records in zip(refresh, listed, strict=True)
+        for step in (transform.execution_step(s, arn) for s in records)
         if step is not None
     ]
     linked, unmatched = writer.write_steps(steps)
