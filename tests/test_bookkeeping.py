@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -366,3 +368,72 @@ def test_race_between_processes_has_exactly_one_winner(db: tuple[Driver, str], n
     assert len(winners) == 1, outputs
     assert all(holder == winners[0] for verdict, holder in outputs if verdict == "lost")
     assert leases(driver, database)[0]["holder"] == winners[0]
+
+
+_HOLDER = """
+import os, sys, time
+from neo4j import GraphDatabase
+from lineage_graph.graph.bookkeeping import acquire_lease
+uri, user, database, shard = sys.argv[1:5]
+with GraphDatabase.driver(uri, auth=(user, os.environ["NEO4J_PASSWORD"])) as driver:
+    lease = acquire_lease(driver, database, shard, ttl_seconds=300)
+    print(lease.holder, flush=True)
+    time.sleep(600)
+"""
+
+
+def test_lease_of_a_killed_process_on_this_host_is_taken_over_at_once(
+    db: tuple[Driver, str], neo4j_settings: Neo4jSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A holder SIGKILLed mid-sync leaves a lease with 300 s to run; on its host the next sync takes it."""
+    driver, database = db
+    args = [neo4j_settings.uri, neo4j_settings.username, database, SHARD]
+    env = {**os.environ, "NEO4J_PASSWORD": neo4j_settings.password}
+    child = subprocess.Popen([sys.executable, "-c", _HOLDER, *args], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert child.stdout is not None
+        holder = child.stdout.readline().strip()
+        assert holder.split(":")[1] == str(child.pid)
+        with pytest.raises(LeaseHeldError):  # alive: its lease stands
+            acquire_lease(driver, database, SHARD)
+    finally:
+        child.kill()
+        child.wait(timeout=30)
+    with caplog.at_level(logging.WARNING, logger="lineage_graph.graph.bookkeeping"):
+        started = time.monotonic()
+        lease = acquire_lease(driver, database, SHARD)
+    assert time.monotonic() - started < 10
+    assert leases(driver, database)[0]["holder"] == lease.holder != holder
+    assert f"took over the lease of shard {SHARD} from {holder}" in caplog.text
+    assert str(child.pid) in caplog.text
+    lease.release()
+
+
+def _plant_lease(driver: Driver, database: str, process: dict[str, Any]) -> None:
+    driver.execute_query(
+        "MERGE (l:SyncLease {shard: $shard}) SET l.holder = 'planted:1:x', l.acquired_at = datetime(), "
+        "l.expires_at = datetime() + duration('PT300S'), l.host = $process.host, l.pid = $process.pid, "
+        "l.pid_started = $process.pid_started",
+        {"shard": SHARD, "process": process},
+        database_=database,
+    )
+
+
+def test_takeover_only_when_the_holder_is_certainly_gone(db: tuple[Driver, str]) -> None:
+    """Another host's pid means nothing here; a live pid stands unless it started at another time (reused)."""
+    driver, database = db
+    here = bookkeeping.host_identity()
+    parent = os.getppid()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a pid nobody has (for now)
+    for process, taken in (
+        ({"host": "elsewhere|boot|pid:[1]", "pid": gone.pid, "pid_started": None}, False),
+        ({"host": here, "pid": parent, "pid_started": bookkeeping.process_started(parent)}, False),
+        ({"host": here, "pid": parent, "pid_started": None}, False),  # alive, start time unknown
+        ({"host": here, "pid": parent, "pid_started": "1"}, True),  # the pid was reused
+        ({"host": here, "pid": gone.pid, "pid_started": None}, True),
+    ):
+        _plant_lease(driver, database, process)
+        outcome = bookkeeping.try_acquire_lease(driver, database, SHARD, "me:2:y")
+        assert isinstance(outcome, bookkeeping.Lease) == taken, process
+        driver.execute_query("MATCH (l:SyncLease) DELETE l", database_=database)

@@ -2,8 +2,8 @@
 
 The corner: a hand-logged training run whose parameter and metric names and values look like Cypher, fed
 by raw data both directly and through a preparation job (a diamond), the raw data in a SAME_AS cycle with
-a copy, and an unnamed model it produced. Demo training runs get metrics (BatchPutMetrics). Provenance is
-checked against a breadth-first search in plain Python over ListAssociations, parameters and metrics
+a copy, and an unnamed model it produced. The demo's training and evaluation runs have metrics from the
+seed. Provenance is checked against a breadth-first search in plain Python over ListAssociations, parameters and metrics
 against DescribeTrialComponent.
 """
 
@@ -26,12 +26,13 @@ from lineage_graph.cli import cli
 from lineage_graph.errors import NotFoundError
 from lineage_graph.present.graph_formats import short_uri
 from lineage_graph.query.provenance import METRIC_STATS, Provenance, ProvenanceQueries
-from lineage_graph.sandbox.seed import RAW_CUSTOMERS
+from lineage_graph.sandbox.seed import RAW_CUSTOMERS, ROUNDS
 
 EVIL = "x'}) DETACH DELETE n //"
 MODEL_URI = "s3://acme-ml-models/churn/churn-exec-3-train/output/model.tar.gz"
 CORNER_MODEL_URI = "s3://prov-corner/models/some/deep/prefix/that/makes/it/long/model.tar.gz"
 TRAINED = [f"churn-exec-{n}-train-aws-training-job" for n in (1, 2, 3)]
+XGBOOST_METRICS = {"train:logloss", "validation:logloss", "validation:auc"}
 STATS = dict(zip(("Min", "Max", "Avg", "Last", "Count", "StdDev"), METRIC_STATS, strict=True))
 
 
@@ -54,8 +55,6 @@ def put_metrics(url: str, trial_component: str, metrics: dict[str, list[float]])
 
 def build_corner(client: Any) -> dict[str, str]:
     url = client.meta.endpoint_url
-    for n, name in enumerate(TRAINED, start=1):
-        put_metrics(url, name, {"validation:auc": [0.7, 0.8 + n / 100], "train:loss": [0.5, 0.4, 0.3 - n / 100]})
     arns: dict[str, str] = {}
 
     def artifact(key: str, uri: str, kind: str = "DataSet") -> None:
@@ -177,9 +176,10 @@ def test_endpoint_provenance_back_to_raw_data(synced_demo: Account, queries: Pro
         assert all(n.job_arn and ":training-job/" in n.job_arn for n in training)
     churn = queries.provenance("churn-prod")
     train = next(n for n in churn.nodes if n.name == TRAINED[2])
-    assert set(train.metrics) == {"validation:auc", "train:loss"}
-    assert list(train.metrics["train:loss"]) == list(METRIC_STATS)
-    assert train.metrics["train:loss"]["last"] == pytest.approx(0.27)
+    assert set(train.metrics) == XGBOOST_METRICS
+    assert list(train.metrics["train:logloss"]) == list(METRIC_STATS)
+    assert train.metrics["validation:auc"]["count"] == ROUNDS
+    assert train.metrics["validation:auc"]["last"] == pytest.approx(0.786)  # churn, third month
 
 
 def test_model_and_package_provenance(synced_demo: Account, queries: ProvenanceQueries) -> None:
@@ -245,7 +245,7 @@ def test_compare_side_by_side(synced_demo: Account, queries: ProvenanceQueries) 
     assert by_key[("parameter", "max_depth", None)].values == ["5", "5", "8"]
     assert by_key[("parameter", "max_depth", None)].differs
     assert not by_key[("parameter", "objective", None)].differs
-    assert by_key[("metric", "validation:auc", "max")].values[2] is None  # fraud has no metrics
+    assert by_key[("metric", "validation:auc", "max")].differs  # later months and fraud score higher
     diff = queries.compare(names, diff_only=True)
     assert diff.rows == [r for r in found.rows if r.differs] and diff.rows
     # One trial component: nothing differs; the same one twice counts once.
@@ -267,7 +267,7 @@ def test_provenance_command_formats(synced_demo: Account, sync_env: dict[str, st
     assert answer["start_arn"] == ctx
     assert {n["arn"]: n["depth"] for n in answer["nodes"]} == {ctx: 0} | synced_demo.bfs(ctx, "ascendants")
     train = next(n for n in answer["nodes"] if n["name"] == TRAINED[2])
-    assert train["metrics"]["validation:auc"]["count"] == 2 and train["parameters"]["eta"] == "0.2"
+    assert train["metrics"]["validation:auc"]["count"] == ROUNDS and train["parameters"]["eta"] == "0.2"
 
     result = run_cli(sync_env, "provenance", "churn-prod", "--max-depth", "2", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -305,7 +305,7 @@ def test_compare_command_formats(synced_demo: Account, sync_env: dict[str, str])
     result = run_cli(sync_env, "compare", *TRAINED, "--diff-only", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows and list(rows[0]) == ["kind", "name", "stat", *TRAINED]
-    assert {r["name"] for r in rows} == {"validation:auc", "train:loss"}  # same parameters, other metrics
+    assert {r["name"] for r in rows} == XGBOOST_METRICS  # same parameters, other metrics
     result = run_cli(sync_env, "compare", *TRAINED[:2], "prov-train")
     assert result.exit_code == 0 and EVIL in result.stdout
 

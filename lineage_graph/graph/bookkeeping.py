@@ -8,7 +8,10 @@ single statement: MERGE on the uniqueness constraint (concurrent creators serial
 a write lock on the node before its holder and expiry are read (Neo4j's documented lost-update guard), then
 a conditional SET: the lease is taken only when it is free, expired, or already ours. Exactly one of any
 number of racing processes wins. Expiry is judged by the Neo4j server's clock, so holders on machines with
-skewed clocks still agree. A holder that dies lets its lease expire after ``ttl_seconds``.
+skewed clocks still agree. A holder that dies lets its lease expire after ``ttl_seconds``, unless it
+died on this machine: the lease records the holder's host (hostname, boot id, PID namespace), pid and
+process start time, and a process on the same host that finds that pid gone (or reused by a process that
+started at another time) takes the lease over at once, and logs it.
 
 Run records. ``(:SyncRun)`` with ``id``, ``shard``, ``account``, ``region``, ``started_at``,
 ``finished_at`` (datetimes), ``duration_s``, ``outcome`` (success | partial | failed | lease_held),
@@ -21,6 +24,7 @@ are kept as lists; other lists only live in ``report_json``. The last ``keep`` r
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import threading
@@ -47,6 +51,8 @@ DEFAULT_KEEP_RUNS = 100
 
 OUTCOMES = ("success", "partial", "failed", "lease_held")
 MODES = ("full", "incremental", "dry_run")
+
+log = logging.getLogger(__name__)
 
 _LEASE = model.SYNC_LEASE_LABEL
 _RUN = model.SYNC_RUN_LABEL
@@ -111,11 +117,13 @@ _ACQUIRE = f"""
 MERGE (l:{_LEASE} {{shard: $shard}})
 SET l._lock = true
 WITH l, datetime() AS now
-WITH l, now, (l.holder IS NULL OR l.expires_at <= now OR l.holder = $holder) AS free
+WITH l, now, (l.holder IS NULL OR l.expires_at <= now OR l.holder = $holder OR l.holder = $dead_holder) AS free
 FOREACH (_ IN CASE WHEN free THEN [1] ELSE [] END |
-  SET l.holder = $holder, l.acquired_at = now, l.expires_at = now + duration({{milliseconds: $ttl_ms}}))
+  SET l.holder = $holder, l.acquired_at = now, l.expires_at = now + duration({{milliseconds: $ttl_ms}}),
+      l.host = $process.host, l.pid = $process.pid, l.pid_started = $process.pid_started)
 REMOVE l._lock
-RETURN free, l.holder AS holder, l.acquired_at AS acquired_at, l.expires_at AS expires_at
+RETURN free, l.holder AS holder, l.acquired_at AS acquired_at, l.expires_at AS expires_at,
+       {{host: l.host, pid: l.pid, pid_started: l.pid_started}} AS process
 """
 
 _RENEW = f"""
@@ -142,6 +150,55 @@ def _held_message(shard: str, holder: str, acquired_at: datetime, expires_at: da
         f"(lease until {expires_at.isoformat()}); wait for it, pass --wait, or let the lease expire "
         "if that process died"
     )
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="ascii") as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def host_identity() -> str:
+    """This host as a lease holder's pid is meaningful on it: hostname, boot id (a reboot ends every
+    process) and PID namespace (containers sharing a hostname do not share pids). Linux has all three."""
+    boot = _read_text("/proc/sys/kernel/random/boot_id") or ""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()}|{boot}|{namespace}"
+
+
+def process_started(pid: int) -> str | None:
+    """When ``pid`` started, in clock ticks since boot (/proc/<pid>/stat field 22), so that a reused pid
+    is told apart from the process that recorded it; None where /proc has no such process."""
+    stat = _read_text(f"/proc/{pid}/stat")
+    if stat is None:
+        return None
+    return stat.rpartition(")")[2].split()[19]
+
+
+def this_process() -> dict[str, Any]:
+    """What a lease records about its holder for ``holder_is_dead``."""
+    pid = os.getpid()
+    return {"host": host_identity(), "pid": pid, "pid_started": process_started(pid)}
+
+
+def holder_is_dead(process: Mapping[str, Any]) -> bool:
+    """True only when the recorded holder ran on this host and its process is certainly gone: no process
+    has its pid, or the one that has it started at another time (the pid was reused)."""
+    pid, started = process.get("pid"), process.get("pid_started")
+    if not pid or process.get("host") != host_identity() or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # alive, another user's
+    return started is not None and process_started(pid) not in (None, started)
 
 
 @dataclass
@@ -226,9 +283,23 @@ class Lease:
 def try_acquire_lease(
     driver: Driver, database: str, shard: str, holder: str, ttl_seconds: float = DEFAULT_TTL_SECONDS
 ) -> Lease | LeaseHeldError:
-    """One atomic attempt: the Lease, or the LeaseHeldError (not raised) naming the current holder."""
+    """One atomic attempt: the Lease, or the LeaseHeldError (not raised) naming the current holder.
+
+    A lease held by a dead process of this host is taken over at once (compare-and-set on its holder, so
+    of several processes noticing the death only one takes it)."""
     _ensure_schema(driver, database)
-    r = _write(driver, database, _ACQUIRE, shard=shard, holder=holder, ttl_ms=int(ttl_seconds * 1000)).records[0]
+    params = {"shard": shard, "holder": holder, "ttl_ms": int(ttl_seconds * 1000), "process": this_process()}
+    r = _write(driver, database, _ACQUIRE, dead_holder=None, **params).records[0]
+    if not r["free"] and holder_is_dead(r["process"]):
+        dead, dead_pid = r["holder"], r["process"]["pid"]
+        r = _write(driver, database, _ACQUIRE, dead_holder=dead, **params).records[0]
+        if r["free"]:
+            log.warning(
+                "took over the lease of shard %s from %s: its process (pid %s) on this host is gone",
+                shard,
+                dead,
+                dead_pid,
+            )
     acquired_at, expires_at = _native(r["acquired_at"]), _native(r["expires_at"])
     if r["free"]:
         return Lease(driver, database, shard, holder, acquired_at, expires_at, ttl_seconds)

@@ -11,16 +11,22 @@ Shared on purpose: raw datasets (customers, transactions, clickstream) read by s
 execution (hub artifacts), one training image for all pipelines, per-pipeline code. On top: three
 endpoints deployed from approved packages, two ad-hoc training jobs outside any pipeline, a batch
 transform fed by a processing job's output (a dataset chain), and one trial component logged by hand.
+Training and evaluation jobs report metrics through SageMaker Metrics (``BatchPutMetrics``), as the
+built-in XGBoost container (one value per boosting round) and an evaluation script logging its scores do,
+so DescribeTrialComponent summarises them and ``compare`` has something to compare.
 
 Every name is fixed, so two seeds into fresh sandboxes give the same entities and edges; only what moto
-randomises (pipeline execution ids, timestamps) differs.
+randomises (pipeline execution ids, timestamps) differs; metric values follow from the names too.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
+
+import boto3
 
 # A training TC with datasets upstream (preprocessing outputs, raw hubs behind them), a model downstream
 # (model package → approval → deployment → the ``churn-prod`` endpoint) and a pipeline execution.
@@ -38,6 +44,7 @@ RAW_CLICKSTREAM = f"{RAW_BUCKET}/web/clickstream/events.parquet"
 PIPELINE_EXECUTION_TAG = "sagemaker:pipeline-execution-arn"
 PIPELINE_STEP_TAG = "sagemaker:pipeline-step-name"
 STEPS = ("PreprocessData", "TrainModel", "EvaluateModel", "RegisterModel")
+ROUNDS = 5  # boosting rounds each training job reports a value for (steps 0..ROUNDS-1)
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,15 @@ class _Seeder:
         self.account = ""
         self.role = ""
         self.counts: dict[str, int] = dict.fromkeys(SeedSummary.__dataclass_fields__, 0)
+        # SageMaker Metrics is its own service; the sandbox serves it at the same URL.
+        credentials = client._request_signer._credentials.get_frozen_credentials()
+        self.metrics = boto3.client(
+            "sagemaker-metrics",
+            region_name=self.region,
+            endpoint_url=client.meta.endpoint_url,
+            aws_access_key_id=credentials.access_key,
+            aws_secret_access_key=credentials.secret_key,
+        )
 
     # -- naming ----------------------------------------------------------------------------------
     def ecr(self, repository: str, tag: str) -> str:
@@ -225,6 +241,34 @@ class _Seeder:
         self.count("trial_components")
         return arn
 
+    def put_metrics(self, trial_component: str, metrics: dict[str, list[float]]) -> None:
+        """Metric values, step by step, the way SageMaker Metrics records them for a job's trial component."""
+        now = time.time()
+        data = [
+            {"MetricName": name, "Timestamp": now + step, "Step": step, "Value": value}
+            for name, values in metrics.items()
+            for step, value in enumerate(values)
+        ]
+        for first in range(0, len(data), 10):  # BatchPutMetrics takes at most 10 values a call
+            errors = self.metrics.batch_put_metrics(
+                TrialComponentName=trial_component, MetricData=data[first : first + 10]
+            )
+            if errors.get("Errors"):
+                raise RuntimeError(f"BatchPutMetrics for {trial_component}: {errors['Errors']}")
+
+    def training_metrics(self, trial_component: str, objective: str, quality: float) -> None:
+        """What the XGBoost container reports per round for its objective, improving towards ``quality``."""
+        curve = [quality - 0.12 / (r + 1) for r in range(ROUNDS)]
+        if objective.startswith("rank:"):
+            metrics = {"train:map": [round(v + 0.03, 4) for v in curve], "validation:map": [round(v, 4) for v in curve]}
+        else:
+            metrics = {
+                "train:logloss": [round(0.7 - v / 2, 4) for v in curve],
+                "validation:logloss": [round(0.72 - v / 2, 4) for v in curve],
+                "validation:auc": [round(v, 4) for v in curve],
+            }
+        self.put_metrics(trial_component, metrics)
+
     def model_from_package(self, name: str, package_arn: str) -> None:
         self.client.create_model(
             ModelName=name, ExecutionRoleArn=self.role, Containers=[{"ModelPackageName": package_arn}]
@@ -328,6 +372,10 @@ class _Seeder:
             tags=tags("TrainModel"),
             experiment=experiment,
         )
+        objective = dict(spec.hyperparameters)["objective"]
+        # Each month's data is a little better than the last; pipelines differ in how hard the task is.
+        quality = 0.78 + 0.05 * PIPELINES.index(spec) + 0.01 * number
+        self.training_metrics(f"{prefix}-train-aws-training-job", objective, quality)
         model_data = f"{MODEL_BUCKET}/{p}/{prefix}-train/output/model.tar.gz"
         # EvaluateModel: the model and the held-out test set → an evaluation report.
         self.processing_job(
@@ -338,6 +386,11 @@ class _Seeder:
             experiment=experiment,
             instance_type="ml.m5.large",
         )
+        if objective.startswith("rank:"):
+            scores = {"test:map": quality - 0.03, "test:ndcg@10": quality - 0.01}
+        else:
+            scores = {"test:auc": quality - 0.02, "test:f1": quality - 0.15, "test:precision": quality - 0.1}
+        self.put_metrics(f"{prefix}-evaluate-aws-processing-job", {k: [round(v, 4)] for k, v in scores.items()})
         # RegisterModel
         package_arn: str = self.client.create_model_package(
             ModelPackageGroupName=group,
@@ -397,6 +450,7 @@ class _Seeder:
             {"objective": "binary:logistic", "max_depth": "10", "eta": "0.1"},
             experiment={"ExperimentName": "data-science-sandbox", "TrialName": "churn-depth-sweep"},
         )
+        self.training_metrics("adhoc-churn-xgb-depth-sweep-aws-training-job", "binary:logistic", 0.81)
         self.training_job(
             "adhoc-fraud-autogluon-baseline",
             [("train", RAW_TRANSACTIONS)],

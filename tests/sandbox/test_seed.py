@@ -20,6 +20,7 @@ from lineage_graph.sandbox.seed import (
     RAW_CLICKSTREAM,
     RAW_CUSTOMERS,
     RAW_TRANSACTIONS,
+    ROUNDS,
     STEPS,
     SeedSummary,
     seed_demo,
@@ -205,6 +206,39 @@ def test_demo_trial_component(demo: tuple[Any, SeedSummary]) -> None:
     assert {f"DataSet:{RAW_CUSTOMERS}", f"DataSet:{RAW_CLICKSTREAM}"} <= up
     assert "Endpoint:churn-prod-aws-endpoint" in down
     assert any(n.startswith("Approval:") for n in down)
+
+
+def metric_summaries(sm: Any, trial_component: str) -> dict[str, tuple[Any, ...]]:
+    """DescribeTrialComponent's metric summaries, without the timestamps SageMaker Metrics records."""
+    metrics = sm.describe_trial_component(TrialComponentName=trial_component).get("Metrics") or []
+    return {m["MetricName"]: (m["Count"], m["Min"], m["Max"], m["Last"], m["Avg"]) for m in metrics}
+
+
+def test_training_and_evaluation_jobs_have_metrics(sandbox_url: str) -> None:
+    seeds = []
+    for _ in range(2):
+        sm = fresh_client(sandbox_url)
+        seed_demo(sm)
+        seeds.append(
+            {
+                tc: metric_summaries(sm, tc)
+                for tc in (
+                    DEMO_TRIAL_COMPONENT,
+                    "churn-exec-3-evaluate-aws-processing-job",
+                    "recommendations-exec-1-train-aws-training-job",
+                    "adhoc-churn-xgb-depth-sweep-aws-training-job",
+                    "churn-exec-3-preprocess-aws-processing-job",
+                )
+            }
+        )
+    assert seeds[0] == seeds[1]  # values follow from the names
+    found = seeds[0]
+    assert set(found[DEMO_TRIAL_COMPONENT]) == {"train:logloss", "validation:logloss", "validation:auc"}
+    assert found[DEMO_TRIAL_COMPONENT]["validation:auc"][0] == ROUNDS
+    assert set(found["churn-exec-3-evaluate-aws-processing-job"]) == {"test:auc", "test:f1", "test:precision"}
+    assert set(found["recommendations-exec-1-train-aws-training-job"]) == {"train:map", "validation:map"}
+    assert found["adhoc-churn-xgb-depth-sweep-aws-training-job"]
+    assert found["churn-exec-3-preprocess-aws-processing-job"] == {}  # preprocessing reports none
 
 
 def test_batch_transform_chain_and_manual_trial_component(demo: tuple[Any, SeedSummary]) -> None:
