@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from fixtures.sync_cli import sync_json
-from fixtures.synced_demo import paginate
+from fixtures.synced_demo import bfs, paginate
 from moto.sagemaker.models import sagemaker_backends
 from neo4j import Driver, GraphDatabase
 
@@ -58,22 +57,7 @@ class Synthetic:
 
     def reach(self, start: str, direction: str) -> dict[str, int]:
         """Hops on a shortest path from start to every entity reached, start excluded."""
-        found: dict[str, int] = {}
-        for adjacency, wanted in ((self.backward, "ascendants"), (self.forward, "descendants")):
-            if direction not in (wanted, "both"):
-                continue
-            seen = {start: 0}
-            queue = deque([start])
-            while queue:
-                node = queue.popleft()
-                for nxt in adjacency.get(node, []):
-                    if nxt not in seen:
-                        seen[nxt] = seen[node] + 1
-                        queue.append(nxt)
-            for arn, depth in seen.items():
-                if arn != start:
-                    found[arn] = min(depth, found.get(arn, depth))
-        return found
+        return bfs(self.forward, self.backward, start, direction)
 
     def size(self, arns: set[str]) -> int:
         """Nodes plus every relationship they have: what a pruning traversal over them may touch."""
