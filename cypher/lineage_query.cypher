@@ -58,3 +58,4 @@ RETURN x.arn AS arn, x.name AS name, x.lineage_type AS lineage_type, x.type AS t
        AND ($modified_before IS NULL OR x.modified_at <= datetime($modified_before))
        AND ($properties IS NULL OR any(k IN keys($properties) WHERE toString(x['property.' + k]) = $properties[k]))
        AS matches
+ORDER BY matches DESC, name, arn

@@ -37,3 +37,4 @@ RETURN a.arn AS arn, a.name AS name, a.lineage_type AS lineage_type, a.type AS t
        a.source_uri AS source_uri, a.account AS account, a.region AS region, a.created_at AS created_at,
        a.placeholder AS placeholder, way, toward_start, a:Artifact AND a.type = $artifact_type AS matches,
        tc.arn AS trial_component_arn
+ORDER BY matches DESC, name, arn

@@ -205,10 +205,13 @@ def test_saved_query_with_its_documented_params_runs_in_browser(server: BrowserS
     table = browser.run(text)  # the whole file, header comments included, exactly as saved
     ARTIFACTS.mkdir(exist_ok=True)
     browser.chromium.screenshot(ARTIFACTS / "neo4j-browser.png")
-    assert "Started streaming 2 records" in browser.statusbar()
+    # Everything upstream of the training job (two datasets and the processing job), the answer first: the
+    # datasets, `matches` true; the model downstream is not reached at all.
+    assert "Started streaming 3 records" in browser.statusbar()
     rows = [line for line in table.splitlines() if line.strip().startswith('"arn:')]
-    # Ascendant datasets of the training job, nearest first; the model downstream is not one of them.
-    assert [re.findall(r'"([^"]*)"', row)[1] for row in rows] == ["features", "raw-payments"]
+    names = [re.findall(r'"([^"]*)"', row)[1] for row in rows]
+    assert names[:2] == ["features", "raw-payments"], table
+    assert names[2] == "churn-exec-1-prep-aws-processing-job", table
     assert "churn-model" not in table
 
 
