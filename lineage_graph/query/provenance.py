@@ -12,6 +12,7 @@ from typing import Any
 
 from lineage_graph.errors import NotFoundError
 from lineage_graph.query.explore import Edge, GraphQueries, JobSummary
+from lineage_graph.query.lookups import LineageEntitySummary
 
 # DescribeTrialComponent's summary of a metric, as the sync stores it (metric.<name>.<stat>).
 METRIC_STATS = ("min", "max", "avg", "last", "count", "std_dev")
@@ -128,15 +129,7 @@ class ProvenanceQueries(GraphQueries):
             nearer = [d for d in downstream.get(arn, []) if depth[d] == depth[arn] - 1]
             job = jobs.get(arn)
             nodes[arn] = ProvenanceNode(
-                arn=arn,
-                name=row["name"],
-                lineage_type=row["lineage_type"],
-                type=row["type"],
-                source_uri=row["source_uri"],
-                account=row["account"],
-                region=row["region"],
-                depth=row["depth"],
-                placeholder=bool(row["placeholder"]),
+                **vars(LineageEntitySummary.from_row(row)),
                 job_arn=row["job_arn"],
                 status=row["status"],
                 parent_arn=min(nearer, key=lambda d: (names[d], d)) if nearer else None,
