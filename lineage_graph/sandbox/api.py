@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import calendar
 import hashlib
 import json
 import re
@@ -41,7 +42,9 @@ from lineage_graph.sandbox.lineage_store import (
 )
 
 T = TypeVar("T")
-Handler = Callable[[Any], ActionResult]
+# A handler's answer: a JSON body written by ``_result``, or moto's own result (errors, empty bodies).
+Response = ActionResult | str
+Handler = Callable[[Any], Response]
 
 _HANDLERS: dict[str, Handler] = {}
 _MARK = "_lineage_graph_api"
@@ -264,8 +267,30 @@ def _listing(response: Any, operation: str, params: dict[str, Any], build: Calla
     return LISTINGS.get(response.sagemaker_backend, operation, params, build)
 
 
-def _result(body: dict[str, Any]) -> ActionResult:
-    return ActionResult({k: v for k, v in body.items() if v is not None})
+def _result(body: dict[str, Any]) -> str:
+    """The response body as SageMaker's JSON, written directly.
+
+    moto would serialise the dict against botocore's output shape, walking every member of every record;
+    on listings of thousands of records that was most of the sandbox's CPU, on the cores the sync and
+    Neo4j share. The bodies are already in the output shape: members by their API names, timestamps as
+    datetimes (sent as epoch seconds to the millisecond, as the JSON protocol does), and absent members left out.
+    """
+    return json.dumps(_without_nulls(body), default=_json_timestamp, separators=(",", ":"))
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+def _json_timestamp(value: Any) -> float:
+    """Epoch seconds truncated to milliseconds, as SageMaker (and moto) send them."""
+    if isinstance(value, datetime):
+        return calendar.timegm(value.utctimetuple()) + (value.microsecond // 1000) / 1000
+    raise TypeError(f"cannot send {type(value).__name__} in a SageMaker response")
 
 
 def _store(response: Any) -> LineageStore:
@@ -340,7 +365,7 @@ def _get(store: LineageStore, kind: EntityKind, name_or_arn: str) -> LineageEnti
     return entity
 
 
-def _create_named(response: Any, kind: EntityKind, operation: str) -> ActionResult:
+def _create_named(response: Any, kind: EntityKind, operation: str) -> Response:
     params = _params(response, operation)
     prefix = kind.capitalize()
     name = params[f"{prefix}Name"]
@@ -367,7 +392,7 @@ def _create_named(response: Any, kind: EntityKind, operation: str) -> ActionResu
     return _result({f"{prefix}Arn": entity.arn})
 
 
-def _list(response: Any, kind: EntityKind, operation: str) -> ActionResult:
+def _list(response: Any, kind: EntityKind, operation: str) -> Response:
     params = _params(response, operation)
     type_param = _KIND_TYPE_PARAM[kind]
     store = _store(response)
@@ -390,7 +415,7 @@ def _list(response: Any, kind: EntityKind, operation: str) -> ActionResult:
     return _result({f"{kind.capitalize()}Summaries": [_summary(e) for e in page], "NextToken": token})
 
 
-def _update(response: Any, kind: EntityKind, operation: str, key: str) -> ActionResult:
+def _update(response: Any, kind: EntityKind, operation: str, key: str) -> Response:
     params = _params(response, operation)
     store = _store(response)
     with store.lock:
@@ -412,14 +437,14 @@ def _update(response: Any, kind: EntityKind, operation: str, key: str) -> Action
     return _result({f"{kind.capitalize()}Arn": entity.arn})
 
 
-def _delete(store: LineageStore, entity: LineageEntity) -> ActionResult:
+def _delete(store: LineageStore, entity: LineageEntity) -> Response:
     """Deletes do not cascade: associations of the entity stay, as in SageMaker."""
     store.delete(entity.arn)
     return _result({f"{entity.kind.capitalize()}Arn": entity.arn})
 
 
 @_handler
-def create_artifact(self: Any) -> ActionResult:
+def create_artifact(self: Any) -> Response:
     params = _params(self, "CreateArtifact")
     store = _store(self)
     source = params["Source"]
@@ -439,7 +464,7 @@ def create_artifact(self: Any) -> ActionResult:
 
 
 @_handler
-def describe_artifact(self: Any) -> ActionResult:
+def describe_artifact(self: Any) -> Response:
     params = _params(self, "DescribeArtifact")
     store = _store(self)
     with store.lock:
@@ -447,17 +472,17 @@ def describe_artifact(self: Any) -> ActionResult:
 
 
 @_handler
-def list_artifacts(self: Any) -> ActionResult:
+def list_artifacts(self: Any) -> Response:
     return _list(self, "artifact", "ListArtifacts")
 
 
 @_handler
-def update_artifact(self: Any) -> ActionResult:
+def update_artifact(self: Any) -> Response:
     return _update(self, "artifact", "UpdateArtifact", "ArtifactArn")
 
 
 @_handler
-def delete_artifact(self: Any) -> ActionResult:
+def delete_artifact(self: Any) -> Response:
     params = _params(self, "DeleteArtifact")
     store = _store(self)
     with store.lock:
@@ -476,12 +501,12 @@ def delete_artifact(self: Any) -> ActionResult:
 
 
 @_handler
-def create_context(self: Any) -> ActionResult:
+def create_context(self: Any) -> Response:
     return _create_named(self, "context", "CreateContext")
 
 
 @_handler
-def describe_context(self: Any) -> ActionResult:
+def describe_context(self: Any) -> Response:
     params = _params(self, "DescribeContext")
     store = _store(self)
     with store.lock:
@@ -489,17 +514,17 @@ def describe_context(self: Any) -> ActionResult:
 
 
 @_handler
-def list_contexts(self: Any) -> ActionResult:
+def list_contexts(self: Any) -> Response:
     return _list(self, "context", "ListContexts")
 
 
 @_handler
-def update_context(self: Any) -> ActionResult:
+def update_context(self: Any) -> Response:
     return _update(self, "context", "UpdateContext", "ContextName")
 
 
 @_handler
-def delete_context(self: Any) -> ActionResult:
+def delete_context(self: Any) -> Response:
     params = _params(self, "DeleteContext")
     store = _store(self)
     with store.lock:
@@ -507,12 +532,12 @@ def delete_context(self: Any) -> ActionResult:
 
 
 @_handler
-def create_action(self: Any) -> ActionResult:
+def create_action(self: Any) -> Response:
     return _create_named(self, "action", "CreateAction")
 
 
 @_handler
-def describe_action(self: Any) -> ActionResult:
+def describe_action(self: Any) -> Response:
     params = _params(self, "DescribeAction")
     store = _store(self)
     with store.lock:
@@ -520,17 +545,17 @@ def describe_action(self: Any) -> ActionResult:
 
 
 @_handler
-def list_actions(self: Any) -> ActionResult:
+def list_actions(self: Any) -> Response:
     return _list(self, "action", "ListActions")
 
 
 @_handler
-def update_action(self: Any) -> ActionResult:
+def update_action(self: Any) -> Response:
     return _update(self, "action", "UpdateAction", "ActionName")
 
 
 @_handler
-def delete_action(self: Any) -> ActionResult:
+def delete_action(self: Any) -> Response:
     params = _params(self, "DeleteAction")
     store = _store(self)
     with store.lock:
@@ -555,7 +580,7 @@ def _association_summary(store: LineageStore, assoc: Association) -> dict[str, A
 
 
 @_handler
-def add_association(self: Any) -> ActionResult:
+def add_association(self: Any) -> Response:
     """Both ends must exist (a lineage entity, trial component or experiment); one edge per pair."""
     params = _params(self, "AddAssociation")
     source, destination = params["SourceArn"], params["DestinationArn"]
@@ -573,7 +598,7 @@ def add_association(self: Any) -> ActionResult:
 
 
 @_handler
-def delete_association(self: Any) -> ActionResult:
+def delete_association(self: Any) -> Response:
     params = _params(self, "DeleteAssociation")
     source, destination = params["SourceArn"], params["DestinationArn"]
     if not _store(self).disassociate(source, destination):
@@ -594,7 +619,7 @@ def _association_key(store: LineageStore, field: str) -> Callable[[Association],
 
 
 @_handler
-def list_associations(self: Any) -> ActionResult:
+def list_associations(self: Any) -> Response:
     """Every filter ANDed; an edge whose end was deleted is still listed (deletes do not cascade)."""
     params = _params(self, "ListAssociations")
     store = _store(self)
@@ -743,7 +768,7 @@ def query_lineage_graph(
 
 
 @_handler
-def query_lineage(self: Any) -> ActionResult:
+def query_lineage(self: Any) -> Response:
     """See ``query_lineage_graph`` for the traversal; paging is over vertices (MaxResults ≤ 50)."""
     params = _params(self, "QueryLineage")
     start_arns = params.get("StartArns") or []
@@ -814,7 +839,7 @@ def _moto_resource(response: Any, arn: str) -> Any:
 
 
 @_handler
-def add_tags(self: Any) -> ActionResult:
+def add_tags(self: Any) -> Response:
     params = _params(self, "AddTags")
     arn = params["ResourceArn"]
     store = _store_tagged(self, arn)
@@ -828,7 +853,7 @@ def add_tags(self: Any) -> ActionResult:
 
 
 @_handler
-def list_tags(self: Any) -> ActionResult:
+def list_tags(self: Any) -> Response:
     params = _params(self, "ListTags")
     arn = params["ResourceArn"]
     store = _store_tagged(self, arn)
@@ -838,7 +863,7 @@ def list_tags(self: Any) -> ActionResult:
 
 
 @_handler
-def delete_tags(self: Any) -> ActionResult:
+def delete_tags(self: Any) -> Response:
     params = _params(self, "DeleteTags")
     arn = params["ResourceArn"]
     keys = set(params["TagKeys"])
@@ -875,7 +900,7 @@ def _trial_component(backend: Any, name_or_arn: str) -> Any:
 
 
 @_handler
-def create_experiment(self: Any) -> ActionResult:
+def create_experiment(self: Any) -> Response:
     params = _params(self, "CreateExperiment")
     backend = self.sagemaker_backend
     name = params["ExperimentName"]
@@ -890,7 +915,7 @@ def create_experiment(self: Any) -> ActionResult:
 
 
 @_handler
-def describe_experiment(self: Any) -> ActionResult:
+def describe_experiment(self: Any) -> Response:
     params = _params(self, "DescribeExperiment")
     experiment = _experiment(self.sagemaker_backend, params["ExperimentName"])
     return _result(
@@ -908,7 +933,7 @@ def describe_experiment(self: Any) -> ActionResult:
 
 
 @_handler
-def list_experiments(self: Any) -> ActionResult:
+def list_experiments(self: Any) -> Response:
     params = _params(self, "ListExperiments")
     experiments = [
         e
@@ -933,7 +958,7 @@ def list_experiments(self: Any) -> ActionResult:
 
 
 @_handler
-def create_trial(self: Any) -> ActionResult:
+def create_trial(self: Any) -> Response:
     params = _params(self, "CreateTrial")
     backend = self.sagemaker_backend
     name = params["TrialName"]
@@ -949,7 +974,7 @@ def create_trial(self: Any) -> ActionResult:
 
 
 @_handler
-def describe_trial(self: Any) -> ActionResult:
+def describe_trial(self: Any) -> Response:
     params = _params(self, "DescribeTrial")
     trial = _trial(self.sagemaker_backend, params["TrialName"])
     return _result(
@@ -968,7 +993,7 @@ def describe_trial(self: Any) -> ActionResult:
 
 
 @_handler
-def list_trials(self: Any) -> ActionResult:
+def list_trials(self: Any) -> Response:
     params = _params(self, "ListTrials")
     backend = self.sagemaker_backend
     if params.get("ExperimentName"):
@@ -1001,7 +1026,7 @@ def list_trials(self: Any) -> ActionResult:
 
 
 @_handler
-def create_trial_component(self: Any) -> ActionResult:
+def create_trial_component(self: Any) -> Response:
     params = _params(self, "CreateTrialComponent")
     backend = self.sagemaker_backend
     name = params["TrialComponentName"]
@@ -1029,7 +1054,7 @@ def _tc_source(tc: Any) -> dict[str, Any] | None:
 
 
 @_handler
-def describe_trial_component(self: Any) -> ActionResult:
+def describe_trial_component(self: Any) -> Response:
     params = _params(self, "DescribeTrialComponent")
     backend = self.sagemaker_backend
     return _result(_tc_record(backend, _trial_component(backend, params["TrialComponentName"])))
@@ -1038,6 +1063,8 @@ def describe_trial_component(self: Any) -> ActionResult:
 def _tc_record(backend: Any, tc: Any) -> dict[str, Any]:
     """DescribeTrialComponent's body; Search adds Tags and Parents to it."""
     body = dict(tc.response_object)
+    for member in ("TrialName", "Tags"):  # moto's own fields, not in the output shape (Search adds Tags back)
+        body.pop(member, None)
     source = _tc_source(tc)
     body.update(
         {
@@ -1134,7 +1161,7 @@ def _expression_matches(record: dict[str, Any], expression: dict[str, Any]) -> b
 
 
 @_handler
-def search(self: Any) -> ActionResult:
+def search(self: Any) -> Response:
     """Search over trial components (full records with Tags and Parents), filtered, sorted and paged as
     SageMaker does (default sort LastModifiedTime, Descending). Other resources use moto's own search."""
     params = _params(self, "Search")
@@ -1183,7 +1210,7 @@ def _tc_summary(tc: Any) -> dict[str, Any]:
 
 
 @_handler
-def list_trial_components(self: Any) -> ActionResult:
+def list_trial_components(self: Any) -> Response:
     """Filters ExperimentName | TrialName | SourceArn (exclusive), CreatedAfter/Before (strict)."""
     params = _params(self, "ListTrialComponents")
     backend = self.sagemaker_backend
@@ -1236,7 +1263,7 @@ def _execution(backend: Any, execution_arn: str) -> Any:
 
 
 @_handler
-def list_pipelines(self: Any) -> ActionResult:
+def list_pipelines(self: Any) -> Response:
     params = _params(self, "ListPipelines")
     prefix = params.get("PipelineNamePrefix")
     pipelines = [
@@ -1267,7 +1294,7 @@ def list_pipelines(self: Any) -> ActionResult:
 
 
 @_handler
-def list_pipeline_executions(self: Any) -> ActionResult:
+def list_pipeline_executions(self: Any) -> Response:
     params = _params(self, "ListPipelineExecutions")
     pipeline = _pipeline(self.sagemaker_backend, params["PipelineName"])
     executions = [
@@ -1292,7 +1319,7 @@ def list_pipeline_executions(self: Any) -> ActionResult:
 
 
 @_handler
-def describe_pipeline_execution(self: Any) -> ActionResult:
+def describe_pipeline_execution(self: Any) -> Response:
     params = _params(self, "DescribePipelineExecution")
     backend = self.sagemaker_backend
     _execution(backend, params["PipelineExecutionArn"])
@@ -1305,7 +1332,7 @@ def describe_pipeline_execution(self: Any) -> ActionResult:
 
 
 @_handler
-def list_pipeline_execution_steps(self: Any) -> ActionResult:
+def list_pipeline_execution_steps(self: Any) -> Response:
     """Steps recorded by the sandbox's automatic lineage, newest first unless SortOrder=Ascending."""
     params = _params(self, "ListPipelineExecutionSteps")
     arn = params.get("PipelineExecutionArn")
