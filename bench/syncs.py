@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from neo4j import Driver
+
 from lineage_graph.sandbox.server import client_for
 from lineage_graph.settings import Neo4jSettings
 
@@ -78,6 +80,12 @@ def run_sync(sandbox_url: str, neo4j: Neo4jSettings, *args: str) -> SyncRun:
             raise RuntimeError(f"sync {args} exited {proc.returncode}: {err.read().decode()[-3000:]}")
         report = json.loads(out.read())
     return SyncRun(seconds, usage.ru_maxrss / 1024, report)
+
+
+def empty_graph(driver: Driver, database: str) -> None:
+    """Delete every node and relationship (the schema stays), in bounded transactions."""
+    with driver.session(database=database) as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
 def change_account(sandbox_url: str, changes: int, seed: int = 11, workers: int = 4) -> dict[str, int]:

@@ -16,6 +16,7 @@ from lineage_graph.neo4j_local import (
     DEFAULT_HTTP_PORT,
     DEFAULT_NEO4J_VERSION,
     MIN_PASSWORD_LENGTH,
+    PAGE_CACHE_SIZE,
     USERNAME,
     LocalNeo4j,
     default_data_dir,
@@ -67,6 +68,7 @@ def server_options(command: F) -> F:
             http_port=kwargs.pop("http_port", None),
             browser=kwargs.pop("browser", False),
             heap=kwargs.pop("heap", None),
+            page_cache=kwargs.pop("page_cache", None),
             notify=_to_stderr,
         )
         return command(*args, server=server, **kwargs)
@@ -125,6 +127,14 @@ def install_command(neo4j_version: str, browser: bool) -> None:
     default=DEFAULT_HEAP,
     show_default=True,
     help="JVM maximum heap (-Xmx).  [env LINEAGE_GRAPH_NEO4J_HEAP]",
+)
+@click.option(
+    "--page-cache",
+    envvar="LINEAGE_GRAPH_NEO4J_PAGE_CACHE",
+    default=PAGE_CACHE_SIZE,
+    show_default=True,
+    help="Memory for the store's pages; size it to the graph (about 1g per 250,000 lineage entities).  "
+    "[env LINEAGE_GRAPH_NEO4J_PAGE_CACHE]",
 )
 @click.option(
     "--browser",

@@ -132,6 +132,7 @@ class LocalNeo4j:
         http_port: int | None = None,
         browser: bool = False,
         heap: str | None = None,
+        page_cache: str | None = None,
         notify: Notify = to_stderr,
     ) -> None:
         self.data_dir = Path(data_dir or default_data_dir()).expanduser().resolve()
@@ -143,6 +144,10 @@ class LocalNeo4j:
         self.heap = heap or os.environ.get("LINEAGE_GRAPH_NEO4J_HEAP") or DEFAULT_HEAP
         if not _HEAP_RE.match(self.heap):
             raise ConfigurationError(f"invalid heap size {self.heap!r} (a -Xmx value such as 1g or 768m)")
+        # Store pages held in memory: a graph larger than this is read from disk at every lookup.
+        self.page_cache = page_cache or os.environ.get("LINEAGE_GRAPH_NEO4J_PAGE_CACHE") or PAGE_CACHE_SIZE
+        if not _HEAP_RE.match(self.page_cache):
+            raise ConfigurationError(f"invalid page cache size {self.page_cache!r} (such as 256m or 2g)")
         self.notify = notify
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -277,7 +282,7 @@ class LocalNeo4j:
             "server.http.enabled": "false",
             "server.https.enabled": "false",
             "dbms.security.auth_enabled": "true",
-            "server.memory.pagecache.size": PAGE_CACHE_SIZE,
+            "server.memory.pagecache.size": self.page_cache,
             "dbms.usage_report.enabled": "false",
         }
         if self.version.startswith("5."):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import botocore.exceptions
 import botocore.session
+import botocore.utils
 from botocore.credentials import RefreshableCredentials
 
 from lineage_graph.errors import AwsError
@@ -23,11 +25,30 @@ def sts_endpoints(settings: AwsSettings) -> list[str | None]:
     return endpoints
 
 
+def parse_timestamp(value: str | float) -> datetime:
+    """SageMaker's JSON timestamps (epoch seconds) as UTC datetimes.
+
+    botocore's default parser builds a dateutil ``tzlocal()`` for every value and converts through it:
+    with four or five timestamps per record it was a sixth of a sync's Python CPU. Same instants; other
+    forms go to botocore's parser."""
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    return botocore.utils.parse_timestamp(value)
+
+
+def _core_session() -> botocore.session.Session:
+    core = botocore.session.get_session()
+    core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=parse_timestamp)
+    return core
+
+
 def boto_session(settings: AwsSettings) -> boto3.Session:
     """The session a shard's clients use; with ``role_arn``, credentials of that role, refreshed before
     they expire (a long sync outlives one AssumeRole)."""
     try:
-        base = boto3.Session(profile_name=settings.profile, region_name=settings.region)
+        base = boto3.Session(
+            botocore_session=_core_session(), profile_name=settings.profile, region_name=settings.region
+        )
     except botocore.exceptions.ProfileNotFound as err:
         raise AwsError(str(err)) from None
     if not settings.role_arn:
@@ -49,7 +70,7 @@ def boto_session(settings: AwsSettings) -> boto3.Session:
             "expiry_time": credentials["Expiration"].isoformat(),
         }
 
-    core = botocore.session.get_session()
+    core = _core_session()
     core._credentials = RefreshableCredentials.create_from_metadata(  # botocore's documented refresh hook
         metadata=assume(), refresh_using=assume, method="sts-assume-role"
     )
