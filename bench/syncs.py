@@ -17,7 +17,7 @@ from typing import Any
 
 from neo4j import Driver
 
-from lineage_graph.sandbox.server import client_for
+from lineage_graph.sandbox.server import client_environment, client_for
 from lineage_graph.settings import Neo4jSettings
 
 CLI = str(Path(sys.executable).with_name("lineage-graph"))
@@ -51,17 +51,7 @@ class SyncRun:
 
 
 def sync_env(sandbox_url: str, neo4j: Neo4jSettings) -> dict[str, str]:
-    return {
-        **os.environ,
-        "AWS_ENDPOINT_URL_SAGEMAKER": sandbox_url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "NEO4J_URI": neo4j.uri,
-        "NEO4J_USERNAME": neo4j.username,
-        "NEO4J_PASSWORD": neo4j.password,
-        "NEO4J_DATABASE": neo4j.database,
-    }
+    return {**os.environ, **client_environment(sandbox_url), **neo4j.environment()}
 
 
 def run_sync(sandbox_url: str, neo4j: Neo4jSettings, *args: str) -> SyncRun:

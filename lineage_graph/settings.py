@@ -18,6 +18,15 @@ class Neo4jSettings:
     password: str = field(default=DEFAULT_NEO4J_PASSWORD, repr=False)
     database: str = DEFAULT_NEO4J_DATABASE
 
+    def environment(self) -> dict[str, str]:
+        """The variables the CLI reads these settings from, for a child process (never printed)."""
+        return {
+            "NEO4J_URI": self.uri,
+            "NEO4J_USERNAME": self.username,
+            "NEO4J_PASSWORD": self.password,
+            "NEO4J_DATABASE": self.database,
+        }
+
 
 @dataclass(frozen=True)
 class AwsSettings:

@@ -204,6 +204,17 @@ def client_for(url: str, region: str = "us-east-1", **config: Any) -> Any:
     )
 
 
+def client_environment(url: str, region: str = "us-east-1") -> dict[str, str]:
+    """What a process needs to reach the sandbox at ``url`` through boto3: the endpoint, dummy
+    credentials and a region."""
+    return {
+        ENDPOINT_ENV: url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": region,
+    }
+
+
 def reset(url: str) -> None:
     """Empty every account and region of the sandbox at ``url`` (moto's reset API)."""
     import urllib.request
