@@ -104,6 +104,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "ratio_to_full": round(incremental.seconds / full.seconds, 4),
             },
         }
+        if args.repeat_full:
+            # What a scheduled full sync (the one that sweeps deletions) costs once the graph is synced.
+            repeat = syncs.run_sync(sandbox["url"], neo4j, "--full")
+            print(f"repeat full sync: {repeat.seconds:.1f} s", flush=True)
+            result["sync"]["full_repeat"] = repeat.summary(entities)
 
         if not args.skip_ceiling:
             ceiling_result = ceiling.measure(driver, neo4j.database)
@@ -144,6 +149,12 @@ def main() -> None:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="sync once into the fresh Neo4j and empty it before the measured full sync",
+    )
+    parser.add_argument(
+        "--repeat-full",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="after the incremental sync, a full sync again over the synced graph",
     )
     parser.add_argument("--skip-ceiling", action="store_true")
     parser.add_argument("--skip-sdk", action="store_true")
