@@ -123,17 +123,24 @@ def run_sync(
             writer.set_watermark(shard, kind, started_at)
 
     def load_pages(
-        kind: str, records: Iterable[Record], time_key: str, write: Callable[[list[Record]], None], *operations: str
+        kind: str,
+        records: Iterable[Record],
+        time_key: str,
+        make: Callable[[Record], T],
+        write: Callable[[list[T]], None],
+        *operations: str,
     ) -> None:
-        """Write a listing page by page (it is sorted by ``time_key``, oldest first), reading the next pages
-        while writing this one. After each committed page the kind's watermark moves up to the newest time
-        in it, so a sync killed half-way resumes from its last page; once the listing ends it moves to this
-        run's start."""
+        """Write a listing page by page (it is sorted by ``time_key``, oldest first). A thread reads the next
+        pages and turns records into rows (``make``) while this one writes: Python's share of the work
+        overlaps Neo4j's. After each committed page the kind's watermark moves up to the newest time in it,
+        so a sync killed half-way resumes from its last page; once the listing ends it moves to this run's
+        start."""
         mark = watermarks.get(kind)
-        for batch in batched(prefetched(records), writer.batch_size):
-            write(batch)
+        timed_rows = ((rec.get(time_key), row) for rec, row in safe(kind, records, lambda rec: (rec, make(rec))))
+        for batch in batched(prefetched(timed_rows), writer.batch_size):
+            write([row for _, row in batch])
             on_page(kind, len(batch))
-            newest = max((r[time_key] for r in batch if isinstance(r.get(time_key), datetime)), default=None)
+            newest = max((t for t, _ in batch if isinstance(t, datetime)), default=None)
             if newest is not None and not any(op in crawler.denied for op in operations):
                 newest = min(newest, started_at)
                 if mark is None or newest > mark:
@@ -167,30 +174,34 @@ def run_sync(
                 _structure(writer, report, in_experiment)
     committed(model.TRIAL.label, "ListExperiments", "ListTrials")
 
-    def entities(kind: str, make: Callable[[Record], NodeRow]) -> Callable[[list[Record]], None]:
-        return lambda batch: nodes(kind, safe(kind, batch, make))
+    def entities(kind: str) -> Callable[[list[NodeRow]], None]:
+        return lambda rows: nodes(kind, rows)
 
-    def trial_components(batch: list[Record]) -> None:
-        kind = model.TRIAL_COMPONENT.label
-        both = list(safe(kind, batch, lambda rec: (transform.trial_component(rec), transform.trial_memberships(rec))))
-        nodes(kind, (node for node, _ in both))
-        _structure(writer, report, [edge for _, edges in both for edge in edges])
+    def trial_components(rows: list[tuple[NodeRow, list[EdgeRow]]]) -> None:
+        nodes(model.TRIAL_COMPONENT.label, (node for node, _ in rows))
+        _structure(writer, report, [edge for _, edges in rows for edge in edges])
 
     kind = model.TRIAL_COMPONENT.label
     load_pages(
-        kind, crawler.trial_components(modified_since=since(kind)), "LastModifiedTime", trial_components, "Search"
+        kind,
+        crawler.trial_components(modified_since=since(kind)),
+        "LastModifiedTime",
+        lambda rec: (transform.trial_component(rec), transform.trial_memberships(rec)),
+        trial_components,
+        "Search",
     )
     for kind, listing, make, operations in (
         (model.ARTIFACT.label, crawler.artifacts, transform.artifact, ("ListArtifacts",)),
         (model.CONTEXT.label, crawler.contexts, transform.context, ("ListContexts", "DescribeContext")),
         (model.ACTION.label, crawler.actions, transform.action, ("ListActions",)),
     ):
-        load_pages(kind, listing(since(kind)), "CreationTime", entities(kind, make), *operations)
+        load_pages(kind, listing(since(kind)), "CreationTime", make, entities(kind), *operations)
     load_pages(
         ASSOCIATIONS,
         crawler.associations(since(ASSOCIATIONS)),
         "CreationTime",
-        lambda batch: _write_associations(writer, report, list(safe(ASSOCIATIONS, batch, transform.association))),
+        transform.association,
+        lambda rows: _write_associations(writer, report, rows),
         "ListAssociations",
     )
 
