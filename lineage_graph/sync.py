@@ -35,7 +35,10 @@ T = TypeVar("T")
 ASSOCIATIONS = "Association"
 # SageMaker's lineage is eventually consistent (auto-created lineage can lag about two minutes).
 DEFAULT_OVERLAP = timedelta(minutes=10)
+# SageMaker's PipelineExecutionStatus: Executing | Stopping | Stopped | Failed | Succeeded. A running
+# execution's steps still change; a terminal one's steps are final.
 RUNNING_STATUSES = frozenset({"Executing", "Stopping"})
+TERMINAL_STATUSES = frozenset({"Succeeded", "Failed", "Stopped"})
 DEFAULT_MAX_DELETE_FRACTION = 0.05
 STEP_READERS = 8  # executions whose steps are listed at once
 
@@ -52,6 +55,9 @@ class SyncReport:
     edges_created: collections.Counter[str] = field(default_factory=collections.Counter)
     steps_linked: int = 0
     steps_unmatched: int = 0
+    steps_kept: int = 0  # EXECUTED relationships a full run re-stamped without listing their steps
+    executions_listed: int = 0  # executions whose steps were listed (one ListPipelineExecutionSteps or more)
+    executions_kept: int = 0  # finished, unchanged, fully linked executions whose steps were not listed
     skipped: collections.Counter[str] = field(default_factory=collections.Counter)
     api_calls: dict[str, int] = field(default_factory=dict)
     throttles: dict[str, int] = field(default_factory=dict)  # throttling responses per operation
@@ -69,7 +75,13 @@ class SyncReport:
             "edges": {
                 rel: {"seen": self.edges_seen[rel], "created": self.edges_created[rel]} for rel in self.edges_seen
             },
-            "pipeline_steps": {"linked": self.steps_linked, "unmatched": self.steps_unmatched},
+            "pipeline_steps": {
+                "linked": self.steps_linked,
+                "unmatched": self.steps_unmatched,
+                "kept": self.steps_kept,
+                "executions_listed": self.executions_listed,
+                "executions_kept": self.executions_kept,
+            },
             "skipped": dict(self.skipped),
             "cleanup": self.cleanup,
             "api_calls": dict(sorted(self.api_calls.items())),
@@ -257,15 +269,23 @@ def _sync_executions(
     execution_rows: list[NodeRow],
 ) -> None:
     """A page of one pipeline's executions, with their steps listed again only where an execution is new,
-    changed or still running (all of them on a full run)."""
+    changed or still running. A full run lists the rest too, except executions that finished, have not
+    changed since their steps were listed and had every step linked: their EXECUTED relationships are
+    re-stamped in one statement instead (``GraphWriter.keep_steps``)."""
     counts = writer.write_nodes(execution_rows)
     report.nodes.setdefault(model.PIPELINE_EXECUTION.label, WriteCounts()).add(counts)
     pipeline_arn = pipeline_arn_of(execution_rows[0]) if execution_rows else None
     if pipeline_arn:
         _structure(writer, report, [EdgeRow(model.HAS_EXECUTION[0], pipeline_arn, e.arn, {}) for e in execution_rows])
     arns = [e.arn for e in execution_rows]
-    needing = set(arns) if full else writer.executions_needing_steps(arns, RUNNING_STATUSES)
-    refresh = [a for a in arns if a in needing]
+    if full:
+        kept = writer.keep_steps(arns, TERMINAL_STATUSES)
+        report.executions_kept += len(kept)
+        report.steps_kept += sum(kept.values())
+        refresh = [a for a in arns if a not in kept]
+    else:
+        needing = writer.executions_needing_steps(arns, RUNNING_STATUSES)
+        refresh = [a for a in arns if a in needing]
     # One listing per execution (SageMaker has no bulk step API), several at once (each is a round trip;
     # --max-rps still caps the rate), and one write for the whole page. The executions are marked synced
     # only after their steps are committed, so a crash in between redoes them.
@@ -277,11 +297,14 @@ def _sync_executions(
         for step in (transform.execution_step(s, arn) for s in records)
         if step is not None
     ]
-    linked, unmatched = writer.write_steps(steps)
-    report.steps_linked += linked
-    report.steps_unmatched += unmatched
+    links = writer.write_steps(steps)
+    report.steps_linked += links.total_linked
+    report.steps_unmatched += links.total_unmatched
+    report.executions_listed += len(refresh)
     if refresh:
-        writer.mark_steps_synced(refresh)
+        # A denied listing reads as no steps: such executions are not marked, so a later run lists them.
+        if "ListPipelineExecutionSteps" not in crawler.denied:
+            writer.mark_steps_synced(links.marks(refresh))
         on_page("PipelineExecutionSteps", len(refresh))
 
 

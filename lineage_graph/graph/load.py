@@ -11,7 +11,7 @@ from __future__ import annotations
 import collections
 import itertools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -90,6 +90,31 @@ class WriteCounts:
         self.created += other.created
         self.updated += other.updated
         self.unchanged += other.unchanged
+
+
+@dataclass
+class StepLinks:
+    """What ``write_steps`` did, per execution: job steps listed, steps linked to a node, and the distinct
+    EXECUTED relationships those steps landed on (several steps can run one job: one relationship)."""
+
+    listed: collections.Counter[str] = field(default_factory=collections.Counter)
+    linked: collections.Counter[str] = field(default_factory=collections.Counter)
+    edges: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def total_linked(self) -> int:
+        return sum(self.linked.values())
+
+    @property
+    def total_unmatched(self) -> int:
+        return sum(self.listed.values()) - self.total_linked
+
+    def marks(self, execution_arns: Iterable[str]) -> list[dict[str, Any]]:
+        """``mark_steps_synced`` rows: an execution is linked when every job step it listed found its node."""
+        return [
+            {"arn": a, "linked": self.linked[a] == self.listed[a], "edges": len(self.edges.get(a, ()))}
+            for a in execution_arns
+        ]
 
 
 class GraphWriter:
@@ -270,26 +295,65 @@ class GraphWriter:
             by_pipeline.setdefault(r["pipeline"], []).append({"arn": r["arn"], "start_time": start})
         return by_pipeline
 
-    def mark_steps_synced(self, execution_arns: list[str]) -> None:
-        """Record that the executions' steps match their current content (see executions_needing_steps)."""
+    def mark_steps_synced(self, marks: list[dict[str, Any]]) -> None:
+        """Record that the executions' steps match their current content (see executions_needing_steps),
+        whether every job step found its node (``linked``) and how many EXECUTED relationships they made
+        (``edges``): ``keep_steps`` trusts those instead of listing the steps again. Rows come from
+        ``StepLinks.marks``, written only once the steps are committed."""
         self._run(
             f"""
-            UNWIND $arns AS arn
-            MATCH (e:{model.ENTITY_LABEL} {{arn: arn}})
+            UNWIND $rows AS row
+            MATCH (e:{model.ENTITY_LABEL} {{arn: row.arn}})
             WHERE e:{model.PIPELINE_EXECUTION.label}
-            SET e.steps_synced = e.content_hash
+            SET e.steps_synced = e.content_hash, e.steps_linked = row.linked, e.steps_edges = row.edges
             """,
-            arns=execution_arns,
+            rows=marks,
         )
 
-    def write_steps(self, rows: Iterable[StepRow]) -> tuple[int, int]:
-        """Link executions to what their steps ran; returns (steps linked, steps whose target is unknown)."""
+    def keep_steps(self, arns: list[str], terminal: Iterable[str]) -> dict[str, int]:
+        """On a full run, the executions whose steps need no new listing, their EXECUTED relationships
+        re-stamped with this run's stamp so the sweep keeps them, in one statement; {arn: edges kept}.
+
+        Kept: a finished execution (``terminal`` status) unchanged since its steps were listed
+        (``steps_synced`` is its content hash: a new status or any other change clears it), whose job
+        steps all found their node then (``steps_linked``), and which still has exactly the ``steps_edges``
+        relationships, every one to a node this run has seen (stamped). Anything else (a target gone from
+        SageMaker, a relationship missing or extra, an execution synced before these properties existed)
+        is left for the caller to list again."""
+        if self.stamp is None:
+            raise RuntimeError("keep_steps needs a full run's stamp")
+        if not arns:
+            return {}
+        result = self._run(self._keep_steps_query(restamp=True), arns=arns, terminal=list(terminal), stamp=self.stamp)
+        return {r["arn"]: r["edges"] for r in result.records}
+
+    @staticmethod
+    def _keep_steps_query(restamp: bool) -> str:
+        executed = _rel_type(model.EXECUTED[0])
+        stamp = "FOREACH (r IN rels | SET r.sync_stamp = $stamp)" if restamp else ""
+        return f"""
+            UNWIND $arns AS arn
+            MATCH (e:{model.ENTITY_LABEL} {{arn: arn}})
+            WHERE e:{model.PIPELINE_EXECUTION.label} AND e.status IN $terminal AND e.steps_linked = true
+              AND e.steps_synced = e.content_hash AND e.steps_edges IS NOT NULL
+            WITH e, [(e)-[r:{executed}]->() | r] AS rels,
+                 COUNT {{ (e)-[:{executed}]->(t) WHERE coalesce(t.sync_stamp, '') <> $stamp }} AS unseen
+            WHERE size(rels) = e.steps_edges AND ($stamp IS NULL OR unseen = 0)
+            {stamp}
+            RETURN e.arn AS arn, size(rels) AS edges
+        """
+
+    def write_steps(self, rows: Iterable[StepRow]) -> StepLinks:
+        """Link executions to what their steps ran. On a full run a step links only to a node this run has
+        seen (stamped): a job or model package gone from SageMaker is unmatched, and the sweep removes the
+        relationship it had, whether the steps were listed or kept."""
         targets = {
             True: f"MATCH (t:{model.TRIAL_COMPONENT.label} {{source_arn: row.target_arn}})",
             False: f"MATCH (t:{model.ARTIFACT.label} {{source_uri: row.target_arn}})",
         }
-        linked = unmatched = 0
+        links = StepLinks()
         for batch in batched(rows, self.batch_size):
+            links.listed.update(r.execution_arn for r in batch)
             for is_job, target in targets.items():
                 params = [
                     {"execution_arn": r.execution_arn, "target_arn": r.target_arn, **wire(r.props)}
@@ -303,17 +367,18 @@ class GraphWriter:
                     MATCH (pe:{model.ENTITY_LABEL} {{arn: row.execution_arn}})
                     WHERE pe:{model.PIPELINE_EXECUTION.label}
                     {target}
+                    WHERE $stamp IS NULL OR t.sync_stamp = $stamp
                     MERGE (pe)-[r:{_rel_type(model.EXECUTED[0])}]->(t)
                     WITH r, row, coalesce(r.content_hash = row.props.content_hash, false) AS same
                     FOREACH (_ IN CASE WHEN same THEN [] ELSE [1] END | SET r = row.props, r.shard = $shard)
                     {set_times("r", "CASE WHEN same THEN [] ELSE keys(row.times) END")}
                     FOREACH (_ IN CASE WHEN $stamp IS NULL THEN [] ELSE [1] END | SET r.sync_stamp = $stamp)
-                    RETURN count(*) AS linked
+                    RETURN row.execution_arn AS arn, count(*) AS linked, collect(DISTINCT elementId(r)) AS edges
                 """
-                matched = self._run(query, rows=params, stamp=self.stamp, shard=self.shard).records[0]["linked"]
-                linked += matched
-                unmatched += len(params) - matched
-        return linked, unmatched
+                for record in self._run(query, rows=params, stamp=self.stamp, shard=self.shard).records:
+                    links.linked[record["arn"]] += record["linked"]
+                    links.edges.setdefault(record["arn"], set()).update(record["edges"])
+        return links
 
 
 class DryRunWriter(GraphWriter):
@@ -336,8 +401,16 @@ class DryRunWriter(GraphWriter):
     def set_watermark(self, shard: str, kind: str, watermark: datetime) -> None:
         """Watermarks stay where they are."""
 
-    def mark_steps_synced(self, execution_arns: list[str]) -> None:
+    def mark_steps_synced(self, marks: list[dict[str, Any]]) -> None:
         """Nothing is recorded."""
+
+    def keep_steps(self, arns: list[str], terminal: Iterable[str]) -> dict[str, int]:
+        """What a full run would keep, read only: nothing is re-stamped, and since a dry run stamps nothing,
+        targets are not checked against this run's listings (the dry run's cleanup counts nodes only)."""
+        if self.stamp is None or not arns:
+            return {}
+        result = self._read(self._keep_steps_query(restamp=False), arns=arns, terminal=list(terminal), stamp=None)
+        return {r["arn"]: r["edges"] for r in result.records}
 
     def write_nodes(self, rows: Iterable[NodeRow]) -> WriteCounts:
         counts = WriteCounts()
@@ -386,8 +459,12 @@ class DryRunWriter(GraphWriter):
                 ).records[0]["created"]
         return created
 
-    def write_steps(self, rows: Iterable[StepRow]) -> tuple[int, int]:
-        return sum(1 for _ in rows), 0
+    def write_steps(self, rows: Iterable[StepRow]) -> StepLinks:
+        links = StepLinks()
+        for row in rows:
+            links.listed[row.execution_arn] += 1
+            links.linked[row.execution_arn] += 1
+        return links
 
     def cleanup(self, account: str, region: str, *, max_delete_fraction: float, force: bool) -> dict[str, Any]:
         stored = self._read(
