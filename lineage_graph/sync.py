@@ -297,7 +297,10 @@ def _sync_executions(
         for step in (transform.execution_step(s, arn) for s in records)
         if step is not None
     ]
-    links = writer.write_steps(steps)
+    # A full run links steps only to what it listed, so that an edge to a job gone from SageMaker is swept;
+    # after a partial crawl (no sweep will run) what it could not list is still linked, as before.
+    partial = bool(report.skipped or crawler.skipped or crawler.denied)
+    links = writer.write_steps(steps, seen_only=full and not partial)
     report.steps_linked += links.total_linked
     report.steps_unmatched += links.total_unmatched
     report.executions_listed += len(refresh)

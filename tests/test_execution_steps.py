@@ -4,6 +4,7 @@ execution or target is gone."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fixtures.snapshots import lineage_snapshot
@@ -188,3 +189,36 @@ def test_full_sync_still_removes_executed_edges_whose_target_or_execution_is_gon
         arns=gone,
         database_="neo4j",
     ).records
+
+
+def test_a_partial_full_sync_still_links_steps_and_the_next_whole_one_keeps_them(
+    sagemaker_client: Any, sandbox_url: str, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    from click.testing import CliRunner
+
+    from lineage_graph.cli import cli
+    from lineage_graph.sandbox.faults import clear_faults, set_faults
+
+    seed_demo(sagemaker_client)
+    sync_json(sync_env, "--full")
+    edges, executions = _executed(clean_neo4j), _executions(clean_neo4j)
+
+    # Trial components cannot be read: no job is stamped, so no execution is kept, but with no sweep to come
+    # its steps still link to the jobs the graph has, and it is marked linked.
+    set_faults(sandbox_url, deny_operations=["Search"])
+    try:
+        result = CliRunner().invoke(cli, ["sync", "--full", "--format", "json"], env=sync_env)
+    finally:
+        clear_faults(sandbox_url)
+    assert result.exit_code == 7, result.output  # finished, but could not read everything
+    partial = json.loads(result.stdout)
+    assert partial["cleanup"]["skipped"].startswith("partial crawl")
+    assert partial["api_calls"][STEPS] == len(executions)
+    assert partial["pipeline_steps"]["unmatched"] == 0
+    assert _executed(clean_neo4j) == edges
+    assert all(e["linked"] is True and e["edges"] == e["actual"] for e in _executions(clean_neo4j).values())
+
+    whole = sync_json(sync_env, "--full")
+    assert STEPS not in whole["api_calls"]
+    assert whole["pipeline_steps"]["executions_kept"] == len(executions)
+    assert _executed(clean_neo4j) == edges

@@ -343,10 +343,12 @@ class GraphWriter:
             RETURN e.arn AS arn, size(rels) AS edges
         """
 
-    def write_steps(self, rows: Iterable[StepRow]) -> StepLinks:
-        """Link executions to what their steps ran. On a full run a step links only to a node this run has
-        seen (stamped): a job or model package gone from SageMaker is unmatched, and the sweep removes the
-        relationship it had, whether the steps were listed or kept."""
+    def write_steps(self, rows: Iterable[StepRow], *, seen_only: bool = False) -> StepLinks:
+        """Link executions to what their steps ran. With ``seen_only`` (a full run whose crawl is whole) a
+        step links only to a node this run has listed (stamped): a job or model package gone from SageMaker
+        is unmatched, and the sweep removes the relationship it had, whether the steps were listed or kept."""
+        if seen_only and self.stamp is None:
+            raise RuntimeError("seen_only needs a full run's stamp")
         targets = {
             True: f"MATCH (t:{model.TRIAL_COMPONENT.label} {{source_arn: row.target_arn}})",
             False: f"MATCH (t:{model.ARTIFACT.label} {{source_uri: row.target_arn}})",
@@ -367,7 +369,7 @@ class GraphWriter:
                     MATCH (pe:{model.ENTITY_LABEL} {{arn: row.execution_arn}})
                     WHERE pe:{model.PIPELINE_EXECUTION.label}
                     {target}
-                    WHERE $stamp IS NULL OR t.sync_stamp = $stamp
+                    WHERE NOT $seen_only OR t.sync_stamp = $stamp
                     MERGE (pe)-[r:{_rel_type(model.EXECUTED[0])}]->(t)
                     WITH r, row, coalesce(r.content_hash = row.props.content_hash, false) AS same
                     FOREACH (_ IN CASE WHEN same THEN [] ELSE [1] END | SET r = row.props, r.shard = $shard)
@@ -375,7 +377,8 @@ class GraphWriter:
                     FOREACH (_ IN CASE WHEN $stamp IS NULL THEN [] ELSE [1] END | SET r.sync_stamp = $stamp)
                     RETURN row.execution_arn AS arn, count(*) AS linked, collect(DISTINCT elementId(r)) AS edges
                 """
-                for record in self._run(query, rows=params, stamp=self.stamp, shard=self.shard).records:
+                result = self._run(query, rows=params, stamp=self.stamp, shard=self.shard, seen_only=seen_only)
+                for record in result.records:
                     links.linked[record["arn"]] += record["linked"]
                     links.edges.setdefault(record["arn"], set()).update(record["edges"])
         return links
@@ -459,7 +462,7 @@ class DryRunWriter(GraphWriter):
                 ).records[0]["created"]
         return created
 
-    def write_steps(self, rows: Iterable[StepRow]) -> StepLinks:
+    def write_steps(self, rows: Iterable[StepRow], *, seen_only: bool = False) -> StepLinks:
         links = StepLinks()
         for row in rows:
             links.listed[row.execution_arn] += 1
