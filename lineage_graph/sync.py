@@ -278,6 +278,7 @@ def _sync_executions(
     if pipeline_arn:
         _structure(writer, report, [EdgeRow(model.HAS_EXECUTION[0], pipeline_arn, e.arn, {}) for e in execution_rows])
     arns = [e.arn for e in execution_rows]
+    kept: dict[str, int] = {}
     if full:
         kept = writer.keep_steps(arns, TERMINAL_STATUSES)
         report.executions_kept += len(kept)
@@ -304,11 +305,11 @@ def _sync_executions(
     report.steps_linked += links.total_linked
     report.steps_unmatched += links.total_unmatched
     report.executions_listed += len(refresh)
-    if refresh:
-        # A denied listing reads as no steps: such executions are not marked, so a later run lists them.
-        if "ListPipelineExecutionSteps" not in crawler.denied:
-            writer.mark_steps_synced(links.marks(refresh))
-        on_page("PipelineExecutionSteps", len(refresh))
+    # A denied listing reads as no steps: such executions are not marked, so a later run lists them.
+    if refresh and "ListPipelineExecutionSteps" not in crawler.denied:
+        writer.mark_steps_synced(links.marks(refresh))
+    if arns:  # progress (executions whose steps were listed or kept), and the lease's renewal, on every page
+        on_page("PipelineExecutionSteps", len(refresh) + len(kept))
 
 
 def _write_associations(

@@ -222,3 +222,47 @@ def test_a_partial_full_sync_still_links_steps_and_the_next_whole_one_keeps_them
     assert STEPS not in whole["api_calls"]
     assert whole["pipeline_steps"]["executions_kept"] == len(executions)
     assert _executed(clean_neo4j) == edges
+
+
+class _Killed(Exception):
+    pass
+
+
+def test_a_full_sync_killed_after_keeping_some_executions_resumes_cleanly(
+    sagemaker_client: Any,
+    sandbox_url: str,
+    sync_env: dict[str, str],
+    clean_neo4j: Driver,
+    monkeypatch: Any,
+) -> None:
+    from lineage_graph.graph.load import GraphWriter
+    from lineage_graph.sagemaker.client import SageMakerApi
+    from lineage_graph.settings import AwsSettings
+    from lineage_graph.sync import run_sync
+
+    seed_demo(sagemaker_client)
+    sync_json(sync_env, "--full")
+    edges, snapshot = _executed(clean_neo4j), lineage_snapshot(clean_neo4j)
+    first_stamps = _stamps(clean_neo4j)
+
+    def die_after_one_page(kind: str, rows: int) -> None:
+        if kind == "PipelineExecutionSteps":
+            raise _Killed
+
+    for key, value in sync_env.items():
+        monkeypatch.setenv(key, value)
+    api = SageMakerApi(AwsSettings(region="us-east-1", endpoint_url=sandbox_url))
+    try:
+        run_sync(api, GraphWriter(clean_neo4j, "neo4j"), "123456789012", full=True, on_page=die_after_one_page)
+    except _Killed:
+        pass
+    else:
+        raise AssertionError("the sync was not interrupted")
+    assert len(_stamps(clean_neo4j) - first_stamps) == 1  # one pipeline's edges re-stamped, then it died
+    assert _stamps(clean_neo4j) & first_stamps
+
+    resumed = sync_json(sync_env, "--full")
+    assert STEPS not in resumed["api_calls"]
+    assert resumed["cleanup"]["relationships_deleted"] == 0 and resumed["cleanup"]["nodes_deleted"] == 0
+    assert _executed(clean_neo4j) == edges and lineage_snapshot(clean_neo4j) == snapshot
+    assert len(_stamps(clean_neo4j)) == 1
