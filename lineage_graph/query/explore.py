@@ -14,7 +14,7 @@ from typing import Any
 from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import ASSOCIATION_TYPES
 from lineage_graph.query.lookups import Direction, LineageEntitySummary, LineageQueries
-from lineage_graph.query.reach import with_depths
+from lineage_graph.query.reach import depths_from, with_depths
 
 # CONTRIBUTED_TO -> ContributedTo; an untyped association (ASSOCIATED) has no SageMaker type.
 _ASSOCIATION_BY_RELATIONSHIP = {rel: api for api, rel in ASSOCIATION_TYPES.items()}
@@ -362,12 +362,39 @@ class FoundEntity:
     placeholder: bool
 
 
+def impacted(rows: list[dict[str, Any]]) -> list[ImpactedEntity]:
+    """cypher/impact.cypher's rows as the answer: depths by one breadth-first search from every matching
+    artifact at once; a reached entity is one hop further than the nearest entity feeding it (so a matching
+    artifact another one leads to is not at 0), an execution and its pipeline at the depth of what they ran."""
+    by_role: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_role.setdefault(row["role"], []).append(row)
+    reached = by_role.get("reached", [])
+    nearest = depths_from((row["arn"] for row in by_role.get("start", [])), reached)
+    depth: dict[str, int] = {}
+    for row in reached:
+        depth[row["arn"]] = 1 + min(nearest[arn] for arn in row["toward_start"] if arn in nearest)
+    best: dict[str, ImpactedEntity] = {}
+    for role in ("reached", "pipeline_execution", "pipeline"):
+        for row in by_role.get(role, []):
+            if role != "reached":  # also reached itself (an association to an execution): the nearer
+                ran = [depth[arn] for arn in row["toward_start"] if arn in depth]
+                depth[row["arn"]] = min([*ran, *([depth[row["arn"]]] if row["arn"] in depth else [])])
+            found = ImpactedEntity(
+                **{k: v for k, v in row.items() if k not in ("role", "toward_start")}, depth=depth[row["arn"]]
+            )
+            if row["arn"] not in best or found.depth < best[row["arn"]].depth:
+                best[row["arn"]] = found
+    return sorted(best.values(), key=lambda e: (e.kind, e.depth, e.arn))
+
+
 class InvestigationQueries(GraphQueries):
     """GraphQueries plus impact, path and find."""
 
     def impact(self, prefix: str) -> list[ImpactedEntity]:
-        """Everything downstream of the artifacts whose source URI starts with ``prefix``."""
-        return [ImpactedEntity(**row) for row in self.run("impact", prefix=prefix)]
+        """Everything downstream of the artifacts whose source URI starts with ``prefix``: each entity once at
+        its fewest hops from any of them, ordered by kind, depth and ARN."""
+        return impacted(self.run("impact", prefix=prefix))
 
     def path(self, source: str, destination: str, all_paths: bool = False, max_length: int = 10) -> list[LineagePath]:
         """Association paths from ``source`` to ``destination`` (or, when there are none, the other way)."""

@@ -13,6 +13,7 @@ from typing import Any
 from lineage_graph.errors import NotFoundError
 from lineage_graph.query.explore import Edge, GraphQueries, JobSummary
 from lineage_graph.query.lookups import LineageEntitySummary
+from lineage_graph.query.reach import depths_from
 
 # DescribeTrialComponent's summary of a metric, as the sync stores it (metric.<name>.<stat>).
 METRIC_STATS = ("min", "max", "avg", "last", "count", "std_dev")
@@ -115,7 +116,16 @@ class ProvenanceQueries(GraphQueries):
     def provenance(self, start: str, max_depth: int | None = None) -> Provenance:
         """Everything upstream of ``start``, back to the raw data, each job with its parameters and metrics."""
         start_arn = self.resolve_model_or_endpoint(start)
-        rows = self.run("provenance", start_arn=start_arn, max_depth=max_depth)
+        reached = self.run("provenance", start_arn=start_arn, max_depth=max_depth)
+        depths = depths_from([start_arn], reached)
+        rows = sorted(
+            (
+                {**row, "depth": depths[row["arn"]]}
+                for row in reached
+                if row["arn"] in depths and (max_depth is None or depths[row["arn"]] <= max_depth)
+            ),
+            key=lambda row: (row["depth"], row["arn"]),
+        )
         edges = self.edges([row["arn"] for row in rows])
         jobs = self.job_values([row["arn"] for row in rows if row["lineage_type"] == "TrialComponent"])
         depth = {row["arn"]: row["depth"] for row in rows}

@@ -3,25 +3,28 @@
 Neo4j finds everything reachable from an entity quickly (a pruning breadth-first expansion), but asking it
 for a shortest path to each reached entity (``ANY SHORTEST``) builds every path: the cost is the sum of
 all depths, seconds where a chain of models retrained from their predecessors runs thousands of hops
-deep. So the reach queries (cypher/lineage_query.cypher, cypher/trial_component_artifacts.cypher) return
-each reached entity with the ARNs one hop nearer the start, and the depths are counted here, in time
-linear in the rows.
+deep. So the reach queries (cypher/lineage_query.cypher, cypher/trial_component_artifacts.cypher,
+cypher/provenance.cypher, cypher/impact.cypher, cypher/pipeline_execution_upstream.cypher) return each
+reached entity with the ARNs one hop nearer the start, and the depths are counted here, in time linear in
+the rows.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Iterable
 from typing import Any
 
 
-def _depths(start_arn: str, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Hops from the start to each entity of one direction's rows (unreachable ones are left out)."""
+def depths_from(start_arns: Iterable[str], rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Hops from the nearest start to each entity of one direction's rows (a breadth-first search from
+    every start at once; the starts are at 0, unreachable entities are left out)."""
     further: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         for nearer in row["toward_start"]:
             further[nearer].append(row["arn"])
-    depths = {start_arn: 0}
-    queue = deque([start_arn])
+    depths = dict.fromkeys(start_arns, 0)
+    queue = deque(depths)
     while queue:
         arn = queue.popleft()
         for next_arn in further.get(arn, ()):
@@ -39,7 +42,7 @@ def with_depths(start_arn: str, rows: list[dict[str, Any]], max_depth: int | Non
         by_way[row["way"]].append(row)
     best: dict[str, dict[str, Any]] = {}
     for way_rows in by_way.values():
-        depths = _depths(start_arn, way_rows)
+        depths = depths_from([start_arn], way_rows)
         for row in way_rows:
             depth = depths.get(row["arn"])
             if not row["matches"] or depth is None or (max_depth is not None and depth > max_depth):
