@@ -584,3 +584,63 @@ def test_lineage_command_filters(account: Account, env: dict[str, str]) -> None:
     assert result.exit_code == 0 and "evil-context" in result.stdout
     result = run_cli(env, "lineage", DEMO_TRIAL_COMPONENT, "--include-edges")
     assert result.exit_code == 0 and "ContributedTo" in result.stdout
+
+
+class CountingQueries(GraphQueries):
+    """GraphQueries that count the queries they send (each ``run`` is one round trip to Neo4j)."""
+
+    sent: list[str]
+
+    def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        self.sent.append(name)
+        return super().run(name, **params)
+
+
+def test_lookups_resolve_their_start_in_one_round_trip(account: Account, driver: Driver) -> None:
+    from lineage_graph.errors import NotFoundError
+
+    queries = CountingQueries(driver, "neo4j")
+    tc = account.client.describe_trial_component(TrialComponentName=DEMO_TRIAL_COMPONENT)["TrialComponentArn"]
+    endpoint = next(a for a in account.associations if ":context/" in a["DestinationArn"])["DestinationArn"]
+    for ask in (
+        lambda: queries.dataset_artifacts(DEMO_TRIAL_COMPONENT),
+        lambda: queries.models(tc),
+        lambda: queries.pipeline_execution(DEMO_TRIAL_COMPONENT),
+        lambda: queries.lineage(DEMO_TRIAL_COMPONENT, Direction.ASCENDANTS),
+        lambda: queries.endpoint_models("churn-prod"),
+        lambda: queries.endpoint_pipeline_execution("churn-prod"),
+        lambda: queries.artifact_endpoints(account.built["chain-0"]),
+        lambda: queries.upstream_pipeline_execution(endpoint),
+    ):
+        queries.sent = []
+        ask()
+        assert len(queries.sent) == 1, queries.sent
+    # The errors stay as helpful as a separate resolve's: none, or several (a name in two accounts).
+    unknown = "no-such-trial-component"
+    for lookup in (queries.dataset_artifacts, queries.models, queries.pipeline_execution):
+        with pytest.raises(NotFoundError, match=f"no trial component named '{unknown}' in the graph"):
+            lookup(unknown)
+    with pytest.raises(NotFoundError, match="no Endpoint Context named 'no-such-endpoint'"):
+        queries.endpoint_models("no-such-endpoint")
+    twin = tc.replace(tc.split(":")[4], "999999999999")
+    driver.execute_query(
+        "CREATE (:LineageEntity:TrialComponent {arn: $arn, name: $name, lineage_type: 'TrialComponent'})",
+        arn=twin,
+        name=DEMO_TRIAL_COMPONENT,
+        database_="neo4j",
+    )
+    try:
+        several = (
+            f"'{DEMO_TRIAL_COMPONENT}' names several trial components; pass one ARN: {min(tc, twin)}, {max(tc, twin)}"
+        )
+        for lookup in (queries.dataset_artifacts, queries.models, queries.pipeline_execution):
+            with pytest.raises(NotFoundError) as raised:
+                lookup(DEMO_TRIAL_COMPONENT)
+            assert str(raised.value) == several
+        with pytest.raises(NotFoundError, match="names several entities; pass one ARN"):
+            queries.lineage(DEMO_TRIAL_COMPONENT)
+        assert {e.arn for e in queries.dataset_artifacts(tc)} == {
+            e.arn for e in queries.dataset_artifacts(tc, Direction.ASCENDANTS)
+        }
+    finally:
+        driver.execute_query("MATCH (n:TrialComponent {arn: $arn}) DETACH DELETE n", arn=twin, database_="neo4j")
