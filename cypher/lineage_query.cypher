@@ -5,10 +5,11 @@
 // The start is named by $start (an ARN, a name or a source URI, as find_entity.cypher takes it, narrowed by
 // $start_lineage_type, $start_entity_type and $resource_suffix) and resolved here: each entity it names
 // comes as a row with way 'start' (none: not in the graph; several: ambiguous, and nothing else is
-// returned). The start entity is not among the reached rows (a SAME_AS cycle would otherwise bring it back).
-// Each reached entity comes once per direction with `toward_start`: the ARNs one hop nearer the start
-// (what it feeds, walking upstream; what feeds it, walking downstream). Its depth, the number of hops on
-// a shortest path from the start, is a breadth-first search over those lists, done by the caller
+// returned). The start never matches (a SAME_AS cycle would otherwise bring it back).
+// For exactly one, the start and each reached entity come once per direction with `away_from_start`: the
+// ARNs one hop further from the start (what feeds it, walking upstream; what it feeds, walking
+// downstream), which are the edges the walk took. The depth of an entity, the number of hops on a
+// shortest path from the start, is a breadth-first search over those lists, done by the caller
 // (lineage_graph.query.reach): asking Neo4j for a shortest path to every reached entity builds each path,
 // which costs the sum of all depths, seconds where a chain of retrained models runs thousands deep.
 // `matches` says whether the entity passes the filters; the entity's fields (name, type, source_uri, ...)
@@ -65,28 +66,37 @@ WHERE s.lineage_type IN ['Artifact', 'Context', 'Action', 'TrialComponent']
 WITH collect(s) AS found
 CALL (found) {
   UNWIND found AS x
-  RETURN x, 'start' AS way, [] AS toward_start
+  RETURN x, 'start' AS way, [] AS away_from_start
   UNION
-  // Everything reachable, each entity once (a pruning breadth-first expansion, no paths built).
+  // Everything reachable, each entity once (a pruning breadth-first expansion, no paths built), and the
+  // start itself: each with the ARNs one hop further from the start, the edges the expansion walked.
   WITH found
-  WHERE size(found) = 1
+  WHERE size(found) = 1 AND $direction IN ['ascendants', 'both']
   WITH found[0] AS s
-  MATCH (s)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(x)
-  WHERE $direction IN ['ascendants', 'both']
-  WITH DISTINCT x
+  CALL (s) {
+    RETURN s AS x
+    UNION
+    MATCH (s)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(x)
+    WITH DISTINCT x
+    RETURN x
+  }
   RETURN x, 'ascendants' AS way,
-         [(x)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(n) | n.arn] AS toward_start
+         [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | n.arn] AS away_from_start
   UNION
   WITH found
-  WHERE size(found) = 1
+  WHERE size(found) = 1 AND $direction IN ['descendants', 'both']
   WITH found[0] AS s
-  MATCH (s)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->+(x)
-  WHERE $direction IN ['descendants', 'both']
-  WITH DISTINCT x
+  CALL (s) {
+    RETURN s AS x
+    UNION
+    MATCH (s)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->+(x)
+    WITH DISTINCT x
+    RETURN x
+  }
   RETURN x, 'descendants' AS way,
-         [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | n.arn] AS toward_start
+         [(x)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(n) | n.arn] AS away_from_start
 }
-WITH x, way, toward_start,
+WITH x, way, away_from_start,
      way <> 'start' AND x <> found[0]
      AND ($lineage_types IS NULL OR x.lineage_type IN $lineage_types)
      AND ($types IS NULL OR x.type IN $types)
@@ -96,8 +106,8 @@ WITH x, way, toward_start,
      AND ($modified_before IS NULL OR x.modified_at <= datetime($modified_before))
      AND ($properties IS NULL OR any(k IN keys($properties) WHERE toString(x['property.' + k]) = $properties[k]))
      AS matches
-WITH x, way, toward_start, matches, CASE WHEN matches OR way = 'start' THEN x END AS m
+WITH x, way, away_from_start, matches, CASE WHEN matches OR way = 'start' THEN x END AS m
 RETURN x.arn AS arn, m.name AS name, m.lineage_type AS lineage_type, m.type AS type, m.source_uri AS source_uri,
        m.source_arn AS source_arn, m.status AS status, m.account AS account, m.region AS region,
-       m.placeholder AS placeholder, way, toward_start, matches
+       m.placeholder AS placeholder, way, away_from_start, matches
 ORDER BY matches DESC, name, arn

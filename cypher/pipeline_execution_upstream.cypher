@@ -3,10 +3,11 @@
 // training jobs upstream, nearest first. The graph answers with the execution whose step ran the nearest
 // upstream training job (EXECUTED; a step that really ran it before a cache hit), and also returns the
 // start's own `property.PipelineExecutionArn` (SageMaker sets it on pipeline-deployed endpoint contexts).
-// Every upstream entity comes in `reached` with `toward_start` (the ARNs one hop nearer the start) and, for
-// training jobs some execution ran, those `executions`; the caller finds the nearest by breadth-first
-// search over `toward_start` (lineage_graph.query.reach says why not with a shortest path in Cypher) and
-// picks a step that really ran it before a cache hit, then the earliest execution.
+// The start and every upstream entity come in `reached` with `away_from_start` (the ARNs that feed it, one
+// hop further from the start: the edges the walk took) and, for training jobs some execution ran, those
+// `executions`; the caller finds the nearest by breadth-first search over `away_from_start`
+// (lineage_graph.query.reach says why not with a shortest path in Cypher) and picks a step that really ran
+// it before a cache hit, then the earliest execution.
 // The start is named by $start (an ARN, a name or a source URI, as find_entity.cypher takes it, narrowed by
 // $start_lineage_type, $start_entity_type and $resource_suffix) and resolved here: one row per entity it
 // names (none: not in the graph; several: ambiguous, and `reached` is computed for none of them).
@@ -46,15 +47,20 @@ UNWIND found AS s
 OPTIONAL CALL (s, found) {
   WITH s
   WHERE size(found) = 1
-  MATCH (s)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(x)
-  WITH DISTINCT x
+  CALL (s) {
+    RETURN s AS x
+    UNION
+    MATCH (s)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(x)
+    WITH DISTINCT x
+    RETURN x
+  }
   WITH x, [(pe:PipelineExecution)-[step:EXECUTED]->(x) WHERE x:TrainingJob |
            {arn: pe.arn, pipeline_name: pe.pipeline_name, step_name: step.step_name,
             cache_hit: coalesce(step.cache_hit, false), start_time: pe.start_time}] AS executions
   RETURN collect({
-    arn: x.arn, way: 'ascendants', matches: size(executions) > 0, executions: executions,
+    arn: x.arn, way: 'ascendants', matches: size(executions) > 0 AND x <> s, executions: executions,
     source_arn: x.source_arn,
-    toward_start: [(x)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(n) | n.arn]
+    away_from_start: [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | n.arn]
   }) AS reached
 }
 RETURN s.arn AS arn, s.lineage_type AS lineage_type, s.type AS type,

@@ -6,12 +6,12 @@
 // package's ARN). Each entity it names comes as a row with role 'start' (none: not in the graph;
 // several: ambiguous, and nothing else is returned).
 // For exactly one, one pruning breadth-first expansion walks the edges backwards (typed, directed) from
-// the start, each entity once, so the planner never starts from the data end instead. Every row comes
-// with `toward_start`: the ARNs it fed, one hop nearer the start. Its depth, the fewest hops from the
-// start, is a breadth-first search over those lists, done by the caller (lineage_graph.query.reach says
-// why not with a shortest path per entity in Cypher), which also applies $max_depth; the start itself is
-// at depth 0. Trial components' parameters and metrics come from compare, the associations among the
-// answer from lineage_edges.
+// the start, each entity once, so the planner never starts from the data end instead. The start and each
+// reached entity come with `away_from_start`: the ARNs that fed it, one hop further from the start (the
+// edges the walk took). Depths, the fewest hops from the start, are a breadth-first search over those
+// lists, done by the caller (lineage_graph.query.reach says why not with a shortest path per entity in
+// Cypher), which also applies $max_depth; the start itself is at depth 0. Trial components' parameters
+// and metrics come from compare, the associations among the answer from lineage_edges.
 // Parameters:
 //   $start            an endpoint's name or ARN, or any entity's ARN, name or source URI
 //   $resource_suffix  ':endpoint/' + $start when $start is a plain name (not an ARN), else null
@@ -45,18 +45,18 @@ WITH [s IN candidates WHERE s.lineage_type = 'Context' AND s.type = 'Endpoint'] 
 WITH CASE WHEN size(endpoints) = 1 THEN endpoints ELSE entities END AS found
 CALL (found) {
   UNWIND found AS x
-  RETURN x, 'start' AS role, [] AS toward_start
+  RETURN x, 'start' AS role
   UNION
   WITH found
   WHERE size(found) = 1
   WITH found[0] AS s
   MATCH (s)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(x)
   WITH DISTINCT x
-  RETURN x, 'reached' AS role,
-         [(x)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(n) | n.arn] AS toward_start
+  RETURN x, 'reached' AS role
 }
-WITH x, role, toward_start
+WITH x, role, found
 WHERE role = 'start' OR x <> found[0]
 RETURN x.arn AS arn, x.name AS name, x.lineage_type AS lineage_type, x.type AS type,
        x.source_uri AS source_uri, x.source_arn AS job_arn, x.status AS status, x.account AS account,
-       x.region AS region, coalesce(x.placeholder, false) AS placeholder, role, toward_start
+       x.region AS region, coalesce(x.placeholder, false) AS placeholder, role,
+       CASE WHEN size(found) = 1 THEN [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | n.arn] ELSE [] END AS away_from_start

@@ -361,7 +361,7 @@ def test_plans_start_from_an_index_seek(account: Account, driver: Driver, name: 
     assert any("IndexSeek" in op for op in ops), ops
     if "SHORTEST" in cypher_files.read(name):  # one breadth-first search from the start, not a path expansion
         assert any(op.startswith("StatefulShortestPath") for op in ops), ops
-    if "toward_start" in cypher_files.read(name):  # reach queries: each entity once, no paths built
+    if "away_from_start" in cypher_files.read(name):  # reach queries: each entity once, no paths built
         assert any(op.startswith("VarLengthExpand(Pruning,BFS") for op in ops), ops
 
 

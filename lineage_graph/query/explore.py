@@ -421,20 +421,21 @@ def impacted(rows: list[dict[str, Any]]) -> list[ImpactedEntity]:
     by_role: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_role.setdefault(row["role"], []).append(row)
-    reached = by_role.get("reached", [])
-    nearest = depths_from((row["arn"] for row in by_role.get("start", [])), reached)
+    walked = by_role.get("start", []) + by_role.get("reached", [])
+    nearest = depths_from((row["arn"] for row in by_role.get("start", [])), walked)
     depth: dict[str, int] = {}
-    for row in reached:
-        depth[row["arn"]] = 1 + min(nearest[arn] for arn in row["toward_start"] if arn in nearest)
+    for row in walked:  # one hop further than the nearest start or reached entity that feeds it
+        if row["arn"] in nearest:
+            for arn in row["away_from_start"]:
+                depth[arn] = min(depth.get(arn, nearest[row["arn"]] + 1), nearest[row["arn"]] + 1)
     best: dict[str, ImpactedEntity] = {}
     for role in ("reached", "pipeline_execution", "pipeline"):
         for row in by_role.get(role, []):
             if role != "reached":  # also reached itself (an association to an execution): the nearer
-                ran = [depth[arn] for arn in row["toward_start"] if arn in depth]
+                ran = [depth[arn] for arn in row["ran"] if arn in depth]
                 depth[row["arn"]] = min([*ran, *([depth[row["arn"]]] if row["arn"] in depth else [])])
-            found = ImpactedEntity(
-                **{k: v for k, v in row.items() if k not in ("role", "toward_start")}, depth=depth[row["arn"]]
-            )
+            fields = {k: v for k, v in row.items() if k not in ("role", "ran", "away_from_start")}
+            found = ImpactedEntity(**fields, depth=depth[row["arn"]])
             if row["arn"] not in best or found.depth < best[row["arn"]].depth:
                 best[row["arn"]] = found
     return sorted(best.values(), key=lambda e: (e.kind, e.depth, e.arn))
