@@ -2,8 +2,9 @@
 sandbox, with a per-call latency like AWS's, side by side with lineage-graph answering from the graph.
 
 Each question is asked from a name, as a user would: the SDK loads the entity (a Describe) and runs its
-helper (QueryLineage, then a Describe per vertex, or ListTags); lineage-graph resolves the name in Neo4j
-and runs the same lookup. API calls are counted by the sandbox itself, for both sides.
+helper (QueryLineage, then a Describe per vertex, or ListTags); lineage-graph sends the name to Neo4j,
+which resolves it in the lookup's own query (one round trip). API calls are counted by the sandbox
+itself, for both sides.
 
 An SDK answer that differs from ours is classified: ``truncated`` when it equals our answer cut at depth
 10 (QueryLineage's MaxDepth) or is a subset of it (QueryLineage's one page), ``disagree`` otherwise.
@@ -80,23 +81,20 @@ def questions(url: str, driver: Driver, database: str, samples: int, seed: int =
     def endpoint(name: str) -> Any:
         return EndpointContext.load(context_name=name, sagemaker_session=session)
 
-    def tc_arn(name: str) -> str:
-        return queries.resolve_trial_component(name)
-
     return {
         "tc_dataset_artifacts": Question(
             lambda n: _arns(tc(n).dataset_artifacts()),
-            lambda n, d: _arns(a.arn for a in queries.dataset_artifacts(tc_arn(n), Direction.ASCENDANTS, d)),
+            lambda n, d: _arns(a.arn for a in queries.dataset_artifacts(n, Direction.ASCENDANTS, d)),
             trainings,
         ),
         "tc_models": Question(
             lambda n: _arns(tc(n).models()),
-            lambda n, d: _arns(a.arn for a in queries.models(tc_arn(n), Direction.DESCENDANTS, d)),
+            lambda n, d: _arns(a.arn for a in queries.models(n, Direction.DESCENDANTS, d)),
             trainings,
         ),
         "tc_pipeline_execution_arn": Question(
             lambda n: _one(tc(n).pipeline_execution_arn()),
-            lambda n, d: _one(queries.pipeline_execution(tc_arn(n)).pipeline_execution_arn),
+            lambda n, d: _one(queries.pipeline_execution(n).pipeline_execution_arn),
             trainings,
         ),
         "endpoint_dataset_artifacts": Question(

@@ -21,8 +21,11 @@ CALL () {
   UNION
   MATCH (s:Context {source_uri: $start}) RETURN s
   UNION
+  // Scans the contexts only when a plain name was given (an ARN never sets $resource_suffix).
+  WITH $resource_suffix AS suffix
+  WHERE suffix IS NOT NULL
   MATCH (s:Context)
-  WHERE $resource_suffix IS NOT NULL AND toLower(s.source_uri) ENDS WITH toLower($resource_suffix)
+  WHERE toLower(s.source_uri) ENDS WITH toLower(suffix)
   RETURN s
 }
 WITH s

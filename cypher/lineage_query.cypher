@@ -2,18 +2,27 @@
 // along association edges, filtered like QueryLineage's Filters, with no depth cap and no page limit.
 // 'ascendants' walks edges backwards (upstream), 'descendants' forwards; 'both' is ascendants plus
 // descendants (QueryLineage's Both instead turns at every visited node and reaches most of an account).
-// The start entity itself is not returned (a SAME_AS cycle would otherwise bring it back).
-// Each reached entity comes once per direction with `toward_start`: the ARNs one hop nearer the start
-// (what it feeds, walking upstream; what feeds it, walking downstream). Its depth, the number of hops on
-// a shortest path from the start, is a breadth-first search over those lists, done by the caller
+// The start is named by $start (an ARN, a name or a source URI, as find_entity.cypher takes it, narrowed by
+// $start_lineage_type, $start_entity_type and $resource_suffix) and resolved here: each entity it names
+// comes as a row with way 'start' (none: not in the graph; several: ambiguous, and nothing else is
+// returned). The start never matches (a SAME_AS cycle would otherwise bring it back).
+// For exactly one, the start and each reached entity come once per direction with `away_from_start`: the
+// ARNs one hop further from the start (what feeds it, walking upstream; what it feeds, walking
+// downstream), which are the edges the walk took. The depth of an entity, the number of hops on a
+// shortest path from the start, is a breadth-first search over those lists, done by the caller
 // (lineage_graph.query.reach): asking Neo4j for a shortest path to every reached entity builds each path,
 // which costs the sum of all depths, seconds where a chain of retrained models runs thousands deep.
-// `matches` says whether the entity passes the filters; $max_depth is applied with the depth.
+// `matches` says whether the entity passes the filters; the entity's fields (name, type, source_uri, ...)
+// are returned only for the matches and the start rows (null otherwise); $max_depth is applied with the depth.
 // Filters combine with AND; inside $lineage_types and $types any value matches; $properties matches an
 // entity when ANY pair matches its `property.<key>` (as QueryLineage does). Times compare created_at and
 // modified_at; an entity without them (a placeholder) fails every time filter.
 // Parameters:
-//   $start_arn        ARN of the start entity
+//   $start            ARN, name or source URI of the start entity
+//   $start_lineage_type   the start's kind ('Artifact', 'Context', ...), or null for any
+//   $start_entity_type    the start's type ('Endpoint', 'ModelGroup', ...), or null for any
+//   $resource_suffix  a case-insensitive source URI ending that also names the start (':endpoint/churn-prod'
+//                     for the Endpoint context of the endpoint named churn-prod), or null
 //   $direction        'ascendants', 'descendants' or 'both'
 //   $lineage_types    list of 'Artifact', 'Context', 'Action', 'TrialComponent', or null for all
 //   $types            list of entity types ('DataSet', 'Model', 'Endpoint', 'TrainingJob', ...), or null
@@ -21,7 +30,10 @@
 //   $properties       a map of property key to value, or null
 //   $max_depth        largest number of association hops, or null for no limit (applied by the caller)
 // In Neo4j Browser:
-//   :param start_arn => 'arn:aws:sagemaker:us-east-1:123456789012:experiment-trial-component/churn-exec-3-train-aws-training-job'
+//   :param start => 'churn-exec-3-train-aws-training-job'
+//   :param start_lineage_type => null
+//   :param start_entity_type => null
+//   :param resource_suffix => null
 //   :param direction => 'ascendants'
 //   :param lineage_types => ['Artifact']
 //   :param types => ['DataSet']
@@ -31,31 +43,71 @@
 //   :param modified_before => null
 //   :param properties => null
 //   :param max_depth => null
-MATCH (s:LineageEntity {arn: $start_arn})
-CALL (s) {
-  // Everything reachable, each entity once (a pruning breadth-first expansion, no paths built).
-  MATCH (s)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(x)
-  WHERE $direction IN ['ascendants', 'both']
-  WITH DISTINCT x
-  RETURN x, 'ascendants' AS way,
-         [(x)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(n) | n.arn] AS toward_start
+CALL () {
+  // The start, as find_entity.cypher finds it: by ARN, name, source URI or (given) source URI ending.
+  MATCH (s:LineageEntity {arn: $start}) RETURN s
   UNION
-  MATCH (s)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->+(x)
-  WHERE $direction IN ['descendants', 'both']
-  WITH DISTINCT x
-  RETURN x, 'descendants' AS way,
-         [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | n.arn] AS toward_start
+  MATCH (s:LineageEntity {name: $start}) RETURN s
+  UNION
+  MATCH (s:Artifact {source_uri: $start}) RETURN s
+  UNION
+  MATCH (s:Context {source_uri: $start}) RETURN s
+  UNION
+  WITH $resource_suffix AS suffix
+  WHERE suffix IS NOT NULL
+  MATCH (s:Context)
+  WHERE toLower(s.source_uri) ENDS WITH toLower(suffix)
+  RETURN s
 }
-RETURN x.arn AS arn, x.name AS name, x.lineage_type AS lineage_type, x.type AS type,
-       x.source_uri AS source_uri, x.source_arn AS source_arn, x.status AS status, x.account AS account,
-       x.region AS region, coalesce(x.placeholder, false) AS placeholder, way, toward_start,
-       x <> s
-       AND ($lineage_types IS NULL OR x.lineage_type IN $lineage_types)
-       AND ($types IS NULL OR x.type IN $types)
-       AND ($created_after IS NULL OR x.created_at >= datetime($created_after))
-       AND ($created_before IS NULL OR x.created_at <= datetime($created_before))
-       AND ($modified_after IS NULL OR x.modified_at >= datetime($modified_after))
-       AND ($modified_before IS NULL OR x.modified_at <= datetime($modified_before))
-       AND ($properties IS NULL OR any(k IN keys($properties) WHERE toString(x['property.' + k]) = $properties[k]))
-       AS matches
+WITH s
+WHERE s.lineage_type IN ['Artifact', 'Context', 'Action', 'TrialComponent']
+  AND ($start_lineage_type IS NULL OR s.lineage_type = $start_lineage_type)
+  AND ($start_entity_type IS NULL OR s.type = $start_entity_type)
+WITH collect(s) AS found
+CALL (found) {
+  UNWIND found AS x
+  RETURN x, 'start' AS way, [] AS away_from_start
+  UNION
+  // Everything reachable, each entity once (a pruning breadth-first expansion, no paths built), and the
+  // start itself: each with the ARNs one hop further from the start, the edges the expansion walked.
+  WITH found
+  WHERE size(found) = 1 AND $direction IN ['ascendants', 'both']
+  WITH found[0] AS s
+  CALL (s) {
+    RETURN s AS x
+    UNION
+    MATCH (s)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(x)
+    WITH DISTINCT x
+    RETURN x
+  }
+  RETURN x, 'ascendants' AS way,
+         [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | n.arn] AS away_from_start
+  UNION
+  WITH found
+  WHERE size(found) = 1 AND $direction IN ['descendants', 'both']
+  WITH found[0] AS s
+  CALL (s) {
+    RETURN s AS x
+    UNION
+    MATCH (s)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->+(x)
+    WITH DISTINCT x
+    RETURN x
+  }
+  RETURN x, 'descendants' AS way,
+         [(x)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(n) | n.arn] AS away_from_start
+}
+WITH x, way, away_from_start,
+     way <> 'start' AND x <> found[0]
+     AND ($lineage_types IS NULL OR x.lineage_type IN $lineage_types)
+     AND ($types IS NULL OR x.type IN $types)
+     AND ($created_after IS NULL OR x.created_at >= datetime($created_after))
+     AND ($created_before IS NULL OR x.created_at <= datetime($created_before))
+     AND ($modified_after IS NULL OR x.modified_at >= datetime($modified_after))
+     AND ($modified_before IS NULL OR x.modified_at <= datetime($modified_before))
+     AND ($properties IS NULL OR any(k IN keys($properties) WHERE toString(x['property.' + k]) = $properties[k]))
+     AS matches
+WITH x, way, away_from_start, matches, CASE WHEN matches OR way = 'start' THEN x END AS m
+RETURN x.arn AS arn, m.name AS name, m.lineage_type AS lineage_type, m.type AS type, m.source_uri AS source_uri,
+       m.source_arn AS source_arn, m.status AS status, m.account AS account, m.region AS region,
+       m.placeholder AS placeholder, way, away_from_start, matches
 ORDER BY matches DESC, name, arn

@@ -3,25 +3,66 @@
 // training jobs upstream, nearest first. The graph answers with the execution whose step ran the nearest
 // upstream training job (EXECUTED; a step that really ran it before a cache hit), and also returns the
 // start's own `property.PipelineExecutionArn` (SageMaker sets it on pipeline-deployed endpoint contexts).
-// Every upstream entity comes in `reached` with `toward_start` (the ARNs one hop nearer the start) and, for
-// training jobs some execution ran, those `executions`; the caller finds the nearest by breadth-first
-// search over `toward_start` (lineage_graph.query.reach says why not with a shortest path in Cypher) and
-// picks a step that really ran it before a cache hit, then the earliest execution.
+// The start and every upstream entity come in `reached` with `away_from_start` (the ARNs that feed it, one
+// hop further from the start: the edges the walk took) and, for training jobs some execution ran, those
+// `executions`; the caller finds the nearest by breadth-first search over `away_from_start`
+// (lineage_graph.query.reach says why not with a shortest path in Cypher) and picks a step that really ran
+// it before a cache hit, then the earliest execution.
+// The start is named by $start (an ARN, a name or a source URI, as find_entity.cypher takes it, narrowed by
+// $start_lineage_type, $start_entity_type and $resource_suffix) and resolved here: one row per entity it
+// names (none: not in the graph; several: ambiguous, and `reached` is computed for none of them).
 // Parameters:
-//   $start_arn  ARN of the endpoint context or model artifact
+//   $start               ARN, name or source URI of the endpoint context or model artifact
+//   $start_lineage_type  the start's kind ('Context', 'Artifact'), or null for any
+//   $start_entity_type   the start's type ('Endpoint', 'Model'), or null for any
+//   $resource_suffix     a case-insensitive source URI ending that also names the start (':endpoint/churn-prod'
+//                        for the Endpoint context of the endpoint named churn-prod), or null
 // In Neo4j Browser:
-//   :param start_arn => 'arn:aws:sagemaker:us-east-1:123456789012:context/churn-prod-aws-endpoint'
-MATCH (s:LineageEntity {arn: $start_arn})
-OPTIONAL CALL (s) {
-  MATCH (s)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(x)
-  WITH DISTINCT x
+//   :param start => 'arn:aws:sagemaker:us-east-1:123456789012:context/churn-prod-aws-endpoint'
+//   :param start_lineage_type => null
+//   :param start_entity_type => null
+//   :param resource_suffix => null
+CALL () {
+  // The start, as find_entity.cypher finds it: by ARN, name, source URI or (given) source URI ending.
+  MATCH (s:LineageEntity {arn: $start}) RETURN s
+  UNION
+  MATCH (s:LineageEntity {name: $start}) RETURN s
+  UNION
+  MATCH (s:Artifact {source_uri: $start}) RETURN s
+  UNION
+  MATCH (s:Context {source_uri: $start}) RETURN s
+  UNION
+  WITH $resource_suffix AS suffix
+  WHERE suffix IS NOT NULL
+  MATCH (s:Context)
+  WHERE toLower(s.source_uri) ENDS WITH toLower(suffix)
+  RETURN s
+}
+WITH s
+WHERE s.lineage_type IN ['Artifact', 'Context', 'Action', 'TrialComponent']
+  AND ($start_lineage_type IS NULL OR s.lineage_type = $start_lineage_type)
+  AND ($start_entity_type IS NULL OR s.type = $start_entity_type)
+WITH collect(s) AS found
+UNWIND found AS s
+OPTIONAL CALL (s, found) {
+  WITH s
+  WHERE size(found) = 1
+  CALL (s) {
+    RETURN s AS x
+    UNION
+    MATCH (s)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(x)
+    WITH DISTINCT x
+    RETURN x
+  }
   WITH x, [(pe:PipelineExecution)-[step:EXECUTED]->(x) WHERE x:TrainingJob |
            {arn: pe.arn, pipeline_name: pe.pipeline_name, step_name: step.step_name,
             cache_hit: coalesce(step.cache_hit, false), start_time: pe.start_time}] AS executions
   RETURN collect({
-    arn: x.arn, way: 'ascendants', matches: size(executions) > 0, executions: executions,
+    arn: x.arn, way: 'ascendants', matches: size(executions) > 0 AND x <> s, executions: executions,
     source_arn: x.source_arn,
-    toward_start: [(x)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(n) | n.arn]
+    away_from_start: [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | n.arn]
   }) AS reached
 }
-RETURN s.arn AS start_arn, s.`property.PipelineExecutionArn` AS property_pipeline_execution_arn, reached
+RETURN s.arn AS arn, s.lineage_type AS lineage_type, s.type AS type,
+       s.`property.PipelineExecutionArn` AS property_pipeline_execution_arn, reached
+ORDER BY arn

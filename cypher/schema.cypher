@@ -13,6 +13,8 @@ CREATE INDEX trial_component_source_arn IF NOT EXISTS FOR (n:TrialComponent) ON 
 // Datasets and model packages are found by URI (RegisterModel steps name the package ARN).
 CREATE INDEX artifact_source_uri IF NOT EXISTS FOR (n:Artifact) ON (n.source_uri);
 CREATE INDEX context_source_uri IF NOT EXISTS FOR (n:Context) ON (n.source_uri);
+// An approval action's source URI is its model package's ARN.
+CREATE INDEX action_source_uri IF NOT EXISTS FOR (n:Action) ON (n.source_uri);
 CREATE INDEX lineage_entity_name IF NOT EXISTS FOR (n:LineageEntity) ON (n.name);
 CREATE INDEX lineage_entity_type IF NOT EXISTS FOR (n:LineageEntity) ON (n.type);
 // Syncs and clean-ups are scoped to one account.

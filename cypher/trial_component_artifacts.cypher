@@ -1,7 +1,12 @@
 // Artifacts of one type reachable from a trial component along association edges, in their direction.
-// Every reached entity comes once per direction with `toward_start` (the ARNs one hop nearer the trial
-// component) and `matches` (an artifact of $artifact_type); the caller computes depths by breadth-first
-// search over `toward_start` and applies $max_depth (lineage_graph.query.reach says why not in Cypher).
+// The trial component is named by $trial_component (its name or ARN) and resolved here: each trial
+// component it names comes as a row with way 'start' (none: not in the graph; several: a name shared
+// across accounts or regions, and nothing else is returned). For exactly one, the trial component and
+// every entity reached come once per direction with `away_from_start` (the ARNs one hop further from the
+// trial component: the edges the walk took) and `matches` (an artifact of $artifact_type); name, type,
+// source_uri, account, region and placeholder are returned only for the matches and the start (null
+// otherwise). The caller computes depths by breadth-first search over `away_from_start` and applies
+// $max_depth (lineage_graph.query.reach says why not in Cypher).
 // Answers the SDK's LineageTrialComponent.dataset_artifacts() ($artifact_type 'DataSet', ascendants)
 // and models() ($artifact_type 'Model', descendants), through entities of every kind, without
 // QueryLineage's depth-10 cap or its one-page limit. 'both' is ascendants plus descendants: it does not
@@ -18,23 +23,41 @@
 //   :param max_depth => null
 MATCH (tc:TrialComponent)
 WHERE tc.name = $trial_component OR tc.arn = $trial_component
-CALL (tc) {
-  // Everything reachable, each entity once (a pruning breadth-first expansion, no paths built); the end
-  // node is filtered afterwards, so the planner cannot start from every artifact instead.
-  MATCH (tc)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(a)
-  WHERE $direction IN ['ascendants', 'both']
-  WITH DISTINCT a
-  RETURN a, 'ascendants' AS way,
-         [(a)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(n) | n.arn] AS toward_start
+WITH collect(tc) AS found
+CALL (found) {
+  UNWIND found AS a
+  RETURN a, 'start' AS way, [] AS away_from_start
   UNION
-  MATCH (tc)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->+(a)
-  WHERE $direction IN ['descendants', 'both']
-  WITH DISTINCT a
+  // Everything reachable, each entity once (a pruning breadth-first expansion, no paths built), and the
+  // start itself: each with the ARNs one hop further from the start, the edges the expansion walked.
+  WITH found
+  WHERE size(found) = 1 AND $direction IN ['ascendants', 'both']
+  WITH found[0] AS tc
+  CALL (tc) {
+    RETURN tc AS a
+    UNION
+    MATCH (tc)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(a)
+    WITH DISTINCT a
+    RETURN a
+  }
+  RETURN a, 'ascendants' AS way,
+         [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(a) | n.arn] AS away_from_start
+  UNION
+  WITH found
+  WHERE size(found) = 1 AND $direction IN ['descendants', 'both']
+  WITH found[0] AS tc
+  CALL (tc) {
+    RETURN tc AS a
+    UNION
+    MATCH (tc)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->+(a)
+    WITH DISTINCT a
+    RETURN a
+  }
   RETURN a, 'descendants' AS way,
-         [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(a) | n.arn] AS toward_start
+         [(a)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(n) | n.arn] AS away_from_start
 }
-RETURN a.arn AS arn, a.name AS name, a.lineage_type AS lineage_type, a.type AS type,
-       a.source_uri AS source_uri, a.account AS account, a.region AS region, a.created_at AS created_at,
-       a.placeholder AS placeholder, way, toward_start, a:Artifact AND a.type = $artifact_type AS matches,
-       tc.arn AS trial_component_arn
+WITH a, way, away_from_start, way <> 'start' AND a:Artifact AND a.type = $artifact_type AS matches
+WITH a, way, away_from_start, matches, CASE WHEN matches OR way = 'start' THEN a END AS m
+RETURN a.arn AS arn, m.name AS name, m.lineage_type AS lineage_type, m.type AS type, m.source_uri AS source_uri,
+       m.account AS account, m.region AS region, m.placeholder AS placeholder, way, away_from_start, matches
 ORDER BY matches DESC, name, arn

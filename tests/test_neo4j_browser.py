@@ -205,13 +205,15 @@ def test_saved_query_with_its_documented_params_runs_in_browser(server: BrowserS
     table = browser.run(text)  # the whole file, header comments included, exactly as saved
     ARTIFACTS.mkdir(exist_ok=True)
     browser.chromium.screenshot(ARTIFACTS / "neo4j-browser.png")
-    # Everything upstream of the training job (two datasets and the processing job), the answer first: the
-    # datasets, `matches` true; the model downstream is not reached at all.
-    assert "Started streaming 3 records" in browser.statusbar()
+    # The training job itself (way 'start'), then the walk upstream of it (the training job again, where it
+    # begins, two datasets and the processing job), the answer first: the datasets, `matches` true, with
+    # their fields; the others only by ARN (fields are sent for the answer alone); the model downstream is
+    # not reached at all.
+    assert "Started streaming 5 records" in browser.statusbar()
     rows = [line for line in table.splitlines() if line.strip().startswith('"arn:')]
     names = [re.findall(r'"([^"]*)"', row)[1] for row in rows]
-    assert names[:2] == ["features", "raw-payments"], table
-    assert names[2] == "churn-exec-1-prep-aws-processing-job", table
+    assert names[:3] == ["features", "raw-payments", "churn-exec-1-train-aws-training-job"], table
+    assert "churn-exec-1-prep-aws-processing-job" in "".join(rows[3:]), table
     assert "churn-model" not in table
 
 

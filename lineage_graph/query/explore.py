@@ -14,7 +14,7 @@ from typing import Any
 from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import ASSOCIATION_TYPES
 from lineage_graph.query.lookups import Direction, LineageEntitySummary, LineageQueries
-from lineage_graph.query.reach import with_depths
+from lineage_graph.query.reach import depths_from, with_depths
 
 # CONTRIBUTED_TO -> ContributedTo; an untyped association (ASSOCIATED) has no SageMaker type.
 _ASSOCIATION_BY_RELATIONSHIP = {rel: api for api, rel in ASSOCIATION_TYPES.items()}
@@ -100,6 +100,53 @@ class ApprovalModelPackage:
     approval_status: str | None
 
 
+@dataclass(frozen=True)
+class StartKind:
+    """What a lookup's start may be: its kind and type (None: any), and for ``resource`` ('endpoint',
+    'model-package-group') a context found by the resource's plain name too."""
+
+    lineage_type: str | None = None
+    entity_type: str | None = None
+    resource: str | None = None
+
+    def params(self, name_or_arn: str) -> dict[str, Any]:
+        """find_entity.cypher's parameters, as lineage_query.cypher takes them for its start."""
+        plain_name = self.resource and not name_or_arn.startswith("arn:")
+        return {
+            "start": name_or_arn,
+            "start_lineage_type": self.lineage_type,
+            "start_entity_type": self.entity_type,
+            "resource_suffix": f":{self.resource}/{name_or_arn}" if plain_name else None,
+        }
+
+    def one(self, name_or_arn: str, found: list[dict[str, Any]]) -> str:
+        """The ARN of the one entity found (rows with ``arn``, ``lineage_type``, ``type``); NotFoundError
+        when there is none or several."""
+        what = " ".join(w for w in (self.entity_type, self.lineage_type or "entity") if w)
+        if not found:
+            raise NotFoundError(f"no {what} named {name_or_arn!r} in the graph (has `lineage-graph sync` run?)")
+        if len(found) > 1:
+            arns = ", ".join(f"{row['arn']} ({row['lineage_type']} {row['type']})" for row in found)
+            raise NotFoundError(f"{name_or_arn!r} names several entities; pass one ARN: {arns}")
+        return str(found[0]["arn"])
+
+
+ANY_ENTITY = StartKind()
+ARTIFACT = StartKind("Artifact")
+ENDPOINT = StartKind("Context", "Endpoint", "endpoint")
+
+
+def _find_entity_params(name_or_arn: str, kind: StartKind) -> dict[str, Any]:
+    """find_entity.cypher's parameters."""
+    params = kind.params(name_or_arn)
+    return {
+        "start": name_or_arn,
+        "lineage_type": kind.lineage_type,
+        "entity_type": kind.entity_type,
+        "resource_suffix": params["resource_suffix"],
+    }
+
+
 class GraphQueries(LineageQueries):
     """LineageQueries plus the generic LineageQuery and the SDK's artifact, context and action helpers."""
 
@@ -116,21 +163,8 @@ class GraphQueries(LineageQueries):
 
         ``resource`` ('endpoint', 'model-package-group') also finds a context by the resource's plain name.
         """
-        suffix = f":{resource}/{name_or_arn}" if resource and not name_or_arn.startswith("arn:") else None
-        rows = self.run(
-            "find_entity",
-            start=name_or_arn,
-            lineage_type=lineage_type,
-            entity_type=entity_type,
-            resource_suffix=suffix,
-        )
-        what = " ".join(w for w in (entity_type, lineage_type or "entity") if w)
-        if not rows:
-            raise NotFoundError(f"no {what} named {name_or_arn!r} in the graph (has `lineage-graph sync` run?)")
-        if len(rows) > 1:
-            arns = ", ".join(f"{row['arn']} ({row['lineage_type']} {row['type']})" for row in rows)
-            raise NotFoundError(f"{name_or_arn!r} names several entities; pass one ARN: {arns}")
-        return str(rows[0]["arn"])
+        kind = StartKind(lineage_type, entity_type, resource)
+        return kind.one(name_or_arn, self.run("find_entity", **_find_entity_params(name_or_arn, kind)))
 
     # -- the generic LineageQuery --------------------------------------------------------------------
     def lineage(
@@ -141,34 +175,42 @@ class GraphQueries(LineageQueries):
         max_depth: int | None = None,
         include_edges: bool = False,
     ) -> LineageResult:
-        """Like ``LineageQuery.query()``: every match, at any depth unless ``max_depth``."""
-        start_arn = self.resolve(start)
-        return self._lineage(start_arn, direction, query_filter or LineageFilter(), max_depth, include_edges)
+        """Like ``LineageQuery.query()``: every match, at any depth unless ``max_depth``. ``start`` is an ARN,
+        a name or a source URI, resolved by the same query."""
+        return self._lineage(start, direction, query_filter or LineageFilter(), max_depth, include_edges)
 
     def _lineage(
         self,
-        start_arn: str,
+        start: str,
         direction: Direction,
         query_filter: LineageFilter,
         max_depth: int | None = None,
         include_edges: bool = False,
+        kind: StartKind = ANY_ENTITY,
     ) -> LineageResult:
-        rows = self._lineage_rows(start_arn, direction, query_filter, max_depth)
+        start_arn, rows = self._lineage_rows(start, direction, query_filter, max_depth, kind)
         vertices = [LineageEntitySummary.from_row(row) for row in rows]
         edges = self.edges([start_arn, *(v.arn for v in vertices)]) if include_edges else None
         return LineageResult(start_arn, vertices, edges)
 
     def _lineage_rows(
-        self, start_arn: str, direction: Direction, query_filter: LineageFilter, max_depth: int | None
-    ) -> list[dict[str, Any]]:
+        self,
+        start: str,
+        direction: Direction,
+        query_filter: LineageFilter,
+        max_depth: int | None,
+        kind: StartKind = ANY_ENTITY,
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """The start's ARN and the matching rows with their depths: one query resolves the start and walks."""
         rows = self.run(
             "lineage_query",
-            start_arn=start_arn,
             direction=str(direction),
             max_depth=max_depth,
+            **kind.params(start),
             **query_filter.params(),
         )
-        return with_depths(start_arn, rows, max_depth)
+        start_arn = kind.one(start, [row for row in rows if row["way"] == "start"])
+        return start_arn, with_depths(start_arn, rows, max_depth)
 
     def edges(self, arns: list[str]) -> list[Edge]:
         """The associations among ``arns``, typed as SageMaker types them."""
@@ -180,20 +222,26 @@ class GraphQueries(LineageQueries):
 
     def _select(
         self,
-        start_arn: str,
+        start: str,
         direction: Direction,
         lineage_type: str,
         types: tuple[str, ...] = (),
         max_depth: int | None = None,
+        kind: StartKind = ANY_ENTITY,
     ) -> list[LineageEntitySummary]:
         query_filter = LineageFilter(lineage_types=(lineage_type,), types=types)
-        return self._lineage(start_arn, direction, query_filter, max_depth).vertices
+        return self._lineage(start, direction, query_filter, max_depth, kind=kind).vertices
 
     def _jobs(
-        self, start_arn: str, direction: Direction, types: tuple[str, ...], max_depth: int | None
+        self,
+        start: str,
+        direction: Direction,
+        types: tuple[str, ...],
+        max_depth: int | None,
+        kind: StartKind = ANY_ENTITY,
     ) -> list[JobSummary]:
-        rows = self._lineage_rows(
-            start_arn, direction, LineageFilter(lineage_types=("TrialComponent",), types=types), max_depth
+        _, rows = self._lineage_rows(
+            start, direction, LineageFilter(lineage_types=("TrialComponent",), types=types), max_depth, kind
         )
         return [JobSummary(**vars(LineageEntitySummary.from_row(row)), job_arn=row["source_arn"]) for row in rows]
 
@@ -203,71 +251,75 @@ class GraphQueries(LineageQueries):
     ) -> list[JobSummary]:
         """Trial components downstream of an artifact: ``Artifact.downstream_trials_v2()`` one level down
         (trial components, not the trials the SDK then searches for)."""
-        return self._jobs(self.resolve(artifact, lineage_type="Artifact"), direction, (), max_depth)
+        return self._jobs(artifact, direction, (), max_depth, ARTIFACT)
 
     def artifact_trained_models(self, artifact: str, max_depth: int | None = None) -> list[LineageEntitySummary]:
         """Model artifacts downstream of a dataset: ``DatasetArtifact.trained_models()``, which returns the
         trial components' associations instead; these are the models."""
-        start = self.resolve(artifact, lineage_type="Artifact")
-        return self._select(start, Direction.DESCENDANTS, "Artifact", ("Model",), max_depth)
+        return self._select(artifact, Direction.DESCENDANTS, "Artifact", ("Model",), max_depth, ARTIFACT)
 
     def artifact_endpoints(
         self, artifact: str, direction: Direction = Direction.DESCENDANTS, max_depth: int | None = None
     ) -> list[LineageEntitySummary]:
         """Endpoint contexts downstream of a model (or dataset): ``ModelArtifact.endpoint_contexts()``."""
-        start = self.resolve(artifact, lineage_type="Artifact")
-        return self._select(start, direction, "Context", ("Endpoint",), max_depth)
+        return self._select(artifact, direction, "Context", ("Endpoint",), max_depth, ARTIFACT)
 
     def artifact_datasets(
         self, artifact: str, direction: Direction | None = None, max_depth: int | None = None
     ) -> list[LineageEntitySummary]:
         """DataSet artifacts of an artifact: ``ImageArtifact.datasets()`` (default descendants: the datasets
         jobs made with the image) and ``ModelArtifact.dataset_artifacts()`` (default ascendants)."""
-        start = self.resolve(artifact, lineage_type="Artifact")
-        if direction is None:
-            rows = self.run("find_entity", start=start, lineage_type=None, entity_type=None, resource_suffix=None)
-            direction = Direction.DESCENDANTS if rows and rows[0]["type"] == "Image" else Direction.ASCENDANTS
-        return self._select(start, direction, "Artifact", ("DataSet",), max_depth)
+        if direction is None:  # the direction depends on the start's type: find it first
+            found = self.run("find_entity", **_find_entity_params(artifact, ARTIFACT))
+            artifact = ARTIFACT.one(artifact, found)
+            direction = Direction.DESCENDANTS if found[0]["type"] == "Image" else Direction.ASCENDANTS
+        return self._select(artifact, direction, "Artifact", ("DataSet",), max_depth, ARTIFACT)
 
     # -- endpoints (contexts) ------------------------------------------------------------------------
     def resolve_endpoint(self, endpoint: str) -> str:
         """An Endpoint context by its ARN or name, the endpoint's ARN, or the endpoint's name."""
-        return self.resolve(endpoint, lineage_type="Context", entity_type="Endpoint", resource="endpoint")
+        return self.resolve(
+            endpoint, lineage_type=ENDPOINT.lineage_type, entity_type=ENDPOINT.entity_type, resource=ENDPOINT.resource
+        )
 
     def endpoint_models(self, endpoint: str, max_depth: int | None = None) -> list[LineageEntitySummary]:
         """Model artifacts upstream of an endpoint. ``EndpointContext.models()`` walks downstream from the
         context (context → deployment → model), but SageMaker's graph points model → deployment → endpoint,
         so the SDK finds nothing on real lineage; this walks upstream, as the SageMaker docs do."""
-        return self._select(self.resolve_endpoint(endpoint), Direction.ASCENDANTS, "Artifact", ("Model",), max_depth)
+        return self._select(endpoint, Direction.ASCENDANTS, "Artifact", ("Model",), max_depth, ENDPOINT)
 
     def endpoint_dataset_artifacts(self, endpoint: str, max_depth: int | None = None) -> list[LineageEntitySummary]:
         """``EndpointContext.dataset_artifacts()``."""
-        return self._select(self.resolve_endpoint(endpoint), Direction.ASCENDANTS, "Artifact", ("DataSet",), max_depth)
+        return self._select(endpoint, Direction.ASCENDANTS, "Artifact", ("DataSet",), max_depth, ENDPOINT)
 
     def endpoint_training_jobs(self, endpoint: str, max_depth: int | None = None) -> list[JobSummary]:
         """``EndpointContext.training_job_arns()``: the training jobs' ARNs are ``job_arn``."""
-        return self._jobs(self.resolve_endpoint(endpoint), Direction.ASCENDANTS, ("TrainingJob",), max_depth)
+        return self._jobs(endpoint, Direction.ASCENDANTS, ("TrainingJob",), max_depth, ENDPOINT)
 
     def endpoint_processing_jobs(self, endpoint: str, max_depth: int | None = None) -> list[JobSummary]:
         """``EndpointContext.processing_jobs()``."""
-        return self._jobs(self.resolve_endpoint(endpoint), Direction.ASCENDANTS, ("ProcessingJob",), max_depth)
+        return self._jobs(endpoint, Direction.ASCENDANTS, ("ProcessingJob",), max_depth, ENDPOINT)
 
     def endpoint_transform_jobs(self, endpoint: str, max_depth: int | None = None) -> list[JobSummary]:
         """``EndpointContext.transform_jobs()``."""
-        return self._jobs(self.resolve_endpoint(endpoint), Direction.ASCENDANTS, ("TransformJob",), max_depth)
+        return self._jobs(endpoint, Direction.ASCENDANTS, ("TransformJob",), max_depth, ENDPOINT)
 
     def endpoint_trial_components(self, endpoint: str, max_depth: int | None = None) -> list[JobSummary]:
         """``EndpointContext.trial_components()``."""
-        return self._jobs(self.resolve_endpoint(endpoint), Direction.ASCENDANTS, (), max_depth)
+        return self._jobs(endpoint, Direction.ASCENDANTS, (), max_depth, ENDPOINT)
 
-    def upstream_pipeline_execution(self, start_arn: str) -> UpstreamPipelineExecution:
-        row = self.run("pipeline_execution_upstream", start_arn=start_arn)[0]
+    def upstream_pipeline_execution(self, start: str, kind: StartKind = ANY_ENTITY) -> UpstreamPipelineExecution:
+        """The execution that ran the nearest training job upstream of ``start`` (resolved as ``kind`` says,
+        by the same query)."""
+        rows = self.run("pipeline_execution_upstream", **kind.params(start))
+        start_arn = kind.one(start, rows)
+        row = rows[0]
         jobs = with_depths(start_arn, row["reached"] or [], None)
         nearest = [job for job in jobs if job["depth"] == jobs[0]["depth"]] if jobs else []
         ran = [(job, execution) for job in nearest for execution in job["executions"]]
         job, execution = min(ran, key=_real_run_first, default=(None, None))
         return UpstreamPipelineExecution(
-            start_arn=row["start_arn"],
+            start_arn=start_arn,
             pipeline_execution_arn=(execution or {}).get("arn") or row["property_pipeline_execution_arn"],
             pipeline_name=(execution or {}).get("pipeline_name"),
             step_name=(execution or {}).get("step_name"),
@@ -277,11 +329,11 @@ class GraphQueries(LineageQueries):
 
     def endpoint_pipeline_execution(self, endpoint: str) -> UpstreamPipelineExecution:
         """``EndpointContext.pipeline_execution_arn()``: the execution that ran the nearest training job."""
-        return self.upstream_pipeline_execution(self.resolve_endpoint(endpoint))
+        return self.upstream_pipeline_execution(endpoint, ENDPOINT)
 
     def model_pipeline_execution(self, model: str) -> UpstreamPipelineExecution:
         """``ModelArtifact.pipeline_execution_arn()``."""
-        return self.upstream_pipeline_execution(self.resolve(model, lineage_type="Artifact"))
+        return self.upstream_pipeline_execution(model, ARTIFACT)
 
     # -- model package groups, approvals -------------------------------------------------------------
     def model_group_pipeline_executions(self, group: str) -> list[ModelGroupPipelineExecution]:
@@ -362,12 +414,40 @@ class FoundEntity:
     placeholder: bool
 
 
+def impacted(rows: list[dict[str, Any]]) -> list[ImpactedEntity]:
+    """cypher/impact.cypher's rows as the answer: depths by one breadth-first search from every matching
+    artifact at once; a reached entity is one hop further than the nearest entity feeding it (so a matching
+    artifact another one leads to is not at 0), an execution and its pipeline at the depth of what they ran."""
+    by_role: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_role.setdefault(row["role"], []).append(row)
+    walked = by_role.get("start", []) + by_role.get("reached", [])
+    nearest = depths_from((row["arn"] for row in by_role.get("start", [])), walked)
+    depth: dict[str, int] = {}
+    for row in walked:  # one hop further than the nearest start or reached entity that feeds it
+        if row["arn"] in nearest:
+            for arn in row["away_from_start"]:
+                depth[arn] = min(depth.get(arn, nearest[row["arn"]] + 1), nearest[row["arn"]] + 1)
+    best: dict[str, ImpactedEntity] = {}
+    for role in ("reached", "pipeline_execution", "pipeline"):
+        for row in by_role.get(role, []):
+            if role != "reached":  # also reached itself (an association to an execution): the nearer
+                ran = [depth[arn] for arn in row["ran"] if arn in depth]
+                depth[row["arn"]] = min([*ran, *([depth[row["arn"]]] if row["arn"] in depth else [])])
+            fields = {k: v for k, v in row.items() if k not in ("role", "ran", "away_from_start")}
+            found = ImpactedEntity(**fields, depth=depth[row["arn"]])
+            if row["arn"] not in best or found.depth < best[row["arn"]].depth:
+                best[row["arn"]] = found
+    return sorted(best.values(), key=lambda e: (e.kind, e.depth, e.arn))
+
+
 class InvestigationQueries(GraphQueries):
     """GraphQueries plus impact, path and find."""
 
     def impact(self, prefix: str) -> list[ImpactedEntity]:
-        """Everything downstream of the artifacts whose source URI starts with ``prefix``."""
-        return [ImpactedEntity(**row) for row in self.run("impact", prefix=prefix)]
+        """Everything downstream of the artifacts whose source URI starts with ``prefix``: each entity once at
+        its fewest hops from any of them, ordered by kind, depth and ARN."""
+        return impacted(self.run("impact", prefix=prefix))
 
     def path(self, source: str, destination: str, all_paths: bool = False, max_length: int = 10) -> list[LineagePath]:
         """Association paths from ``source`` to ``destination`` (or, when there are none, the other way)."""

@@ -1,6 +1,7 @@
 """Lineage lookups answered from the graph, with no SageMaker call.
 
-Each lookup runs one file of ``cypher/`` (the only copy of each query) in a read transaction.
+Each lookup runs one file of ``cypher/`` (the only copy of each query) in a read transaction: one round
+trip, the start's name or ARN resolved by the same query.
 """
 
 from __future__ import annotations
@@ -66,35 +67,32 @@ class LineageQueries:
         self.database = database
 
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        """Run ``cypher/<name>.cypher`` as a read, routed to a reader in a cluster."""
+        """Run ``cypher/<name>.cypher`` as a read, routed to a reader in a cluster. Rows are plain dicts of
+        the returned values (the files return values and maps, never nodes, so ``Record.data()``'s graph
+        conversion, ten times slower on a few thousand rows, is not needed)."""
         result = self.driver.execute_query(
             cypher_files.read(name), params, database_=self.database, routing_=RoutingControl.READ
         )
-        return [record.data() for record in result.records]
+        keys = result.keys
+        return [dict(zip(keys, record, strict=True)) for record in result.records]
 
     def resolve_trial_component(self, name_or_arn: str) -> str:
         """The ARN of the one trial component with this name or ARN; NotFoundError otherwise."""
-        rows = self.run("find_trial_component", trial_component=name_or_arn)
-        if not rows:
-            raise NotFoundError(
-                f"no trial component named {name_or_arn!r} in the graph (has `lineage-graph sync` run?)"
-            )
-        if len(rows) > 1:
-            arns = ", ".join(row["arn"] for row in rows)
-            raise NotFoundError(f"{name_or_arn!r} names several trial components; pass one ARN: {arns}")
-        return str(rows[0]["arn"])
+        return one_trial_component(name_or_arn, self.run("find_trial_component", trial_component=name_or_arn))
 
     def trial_component_artifacts(
         self, trial_component: str, artifact_type: str, direction: Direction, max_depth: int | None = None
     ) -> list[LineageEntitySummary]:
-        arn = self.resolve_trial_component(trial_component)
+        """Artifacts of ``artifact_type`` reached from a trial component (its name or ARN, resolved by the
+        same query: one round trip)."""
         rows = self.run(
             "trial_component_artifacts",
-            trial_component=arn,
+            trial_component=trial_component,
             artifact_type=artifact_type,
             direction=str(direction),
             max_depth=max_depth,
         )
+        arn = one_trial_component(trial_component, [row for row in rows if row["way"] == "start"])
         return [LineageEntitySummary.from_row(row) for row in with_depths(arn, rows, max_depth)]
 
     def dataset_artifacts(
@@ -111,6 +109,17 @@ class LineageQueries:
 
     def pipeline_execution(self, trial_component: str) -> PipelineExecutionAnswer:
         """The pipeline execution that ran the trial component's job: the SDK's ``pipeline_execution_arn()``."""
-        arn = self.resolve_trial_component(trial_component)
-        row = self.run("trial_component_pipeline_execution", trial_component=arn)[0]
-        return PipelineExecutionAnswer(row["trial_component_arn"], row["pipeline_execution_arn"])
+        rows = self.run("trial_component_pipeline_execution", trial_component=trial_component)
+        one_trial_component(trial_component, [{"arn": row["trial_component_arn"]} for row in rows])
+        return PipelineExecutionAnswer(rows[0]["trial_component_arn"], rows[0]["pipeline_execution_arn"])
+
+
+def one_trial_component(name_or_arn: str, found: list[dict[str, Any]]) -> str:
+    """The ARN of the one trial component among the rows a name or ARN found (each with its ``arn``);
+    NotFoundError when there is none, or several (a name shared across accounts or regions)."""
+    if not found:
+        raise NotFoundError(f"no trial component named {name_or_arn!r} in the graph (has `lineage-graph sync` run?)")
+    if len(found) > 1:
+        arns = ", ".join(sorted(str(row["arn"]) for row in found))
+        raise NotFoundError(f"{name_or_arn!r} names several trial components; pass one ARN: {arns}")
+    return str(found[0]["arn"])

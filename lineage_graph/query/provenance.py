@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lineage_graph.errors import NotFoundError
-from lineage_graph.query.explore import Edge, GraphQueries, JobSummary
+from lineage_graph.query.explore import ANY_ENTITY, ENDPOINT, Edge, GraphQueries, JobSummary
 from lineage_graph.query.lookups import LineageEntitySummary
+from lineage_graph.query.reach import depths_from
 
 # DescribeTrialComponent's summary of a metric, as the sync stores it (metric.<name>.<stat>).
 METRIC_STATS = ("min", "max", "avg", "last", "count", "std_dev")
@@ -113,9 +114,21 @@ class ProvenanceQueries(GraphQueries):
             return self.resolve(name_or_arn)
 
     def provenance(self, start: str, max_depth: int | None = None) -> Provenance:
-        """Everything upstream of ``start``, back to the raw data, each job with its parameters and metrics."""
-        start_arn = self.resolve_model_or_endpoint(start)
-        rows = self.run("provenance", start_arn=start_arn, max_depth=max_depth)
+        """Everything upstream of ``start``, back to the raw data, each job with its parameters and metrics.
+        ``start`` is resolved as ``resolve_model_or_endpoint`` does, by the same query that walks."""
+        reached = self.run(
+            "provenance", start=start, resource_suffix=ENDPOINT.params(start)["resource_suffix"], max_depth=max_depth
+        )
+        start_arn = ANY_ENTITY.one(start, [row for row in reached if row["role"] == "start"])
+        depths = depths_from([start_arn], reached)
+        rows = sorted(
+            (
+                {**row, "depth": depths[row["arn"]]}
+                for row in reached
+                if row["arn"] in depths and (max_depth is None or depths[row["arn"]] <= max_depth)
+            ),
+            key=lambda row: (row["depth"], row["arn"]),
+        )
         edges = self.edges([row["arn"] for row in rows])
         jobs = self.job_values([row["arn"] for row in rows if row["lineage_type"] == "TrialComponent"])
         depth = {row["arn"]: row["depth"] for row in rows}
