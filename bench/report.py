@@ -42,7 +42,13 @@ def plot_sync(results: list[dict[str, Any]], out: Path) -> None:
     plt.close(fig)
 
 
+def with_queries(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runs that measured lookups (a 1M run may skip them: `--skip-queries`)."""
+    return [r for r in results if r.get("queries")]
+
+
 def plot_queries(results: list[dict[str, Any]], out: Path) -> None:
+    results = with_queries(results)
     largest = results[-1]
     names = list(largest["queries"])
     fig, axis = plt.subplots(figsize=(10, 4.5))
@@ -94,11 +100,12 @@ def tables(results: list[dict[str, Any]]) -> str:
             _figure(incr["peak_rss_mb"]),
         ]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "| lookup | " + " | ".join(f"{r['scale']:,}: p50 / p95 / p99 ms" for r in results) + " |"]
-    lines.append("|---|" + "---:|" * len(results))
-    for name in results[-1]["queries"]:
+    measured = with_queries(results)
+    lines += ["", "| lookup | " + " | ".join(f"{r['scale']:,}: p50 / p95 / p99 ms" for r in measured) + " |"]
+    lines.append("|---|" + "---:|" * len(measured))
+    for name in measured[-1]["queries"]:
         cells = []
-        for r in results:
+        for r in measured:
             q = r["queries"].get(name)
             cells.append(f"{q['p50_ms']} / {q['p95_ms']} / {q['p99_ms']}" if q else "-")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")

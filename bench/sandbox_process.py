@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -35,6 +36,8 @@ def main() -> None:
     print(json.dumps({"url": url, "counts": counts, "seed_seconds": round(time.monotonic() - started, 2)}), flush=True)
     sys.stdin.read()  # until the parent closes our stdin (or dies)
     server.stop()
+    sys.stdout.flush()
+    os._exit(0)  # skip freeing the account object by object: gigabytes at 1M entities, nothing to keep
 
 
 if __name__ == "__main__":

@@ -30,10 +30,12 @@ class SyncRun:
     report: dict[str, Any]
 
     def rows(self) -> int:
-        """Graph rows the sync wrote (MERGEd): nodes of every kind, placeholders and relationships."""
+        """Graph rows the sync wrote (MERGEd or re-stamped): nodes of every kind, placeholders and relationships,
+        pipeline steps' EXECUTED edges whether listed or kept."""
         nodes = sum(sum(counts.values()) for counts in self.report["nodes"].values())
         edges = sum(edge["seen"] for edge in self.report["edges"].values())
-        return int(nodes + self.report["placeholders_created"] + edges + self.report["pipeline_steps"]["linked"])
+        steps = self.report["pipeline_steps"]
+        return int(nodes + self.report["placeholders_created"] + edges + steps["linked"] + steps["kept"])
 
     def summary(self, entities: int) -> dict[str, Any]:
         calls = int(self.report["api_calls_total"])

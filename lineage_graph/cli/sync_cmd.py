@@ -133,13 +133,15 @@ def format_report(report: SyncReport) -> str:
     nodes = [{"kind": kind, **counts} for kind, counts in data["nodes"].items()]
     edges = [{"relationship": rel, **counts} for rel, counts in data["edges"].items()]
     calls = [{"operation": op, "calls": n} for op, n in data["api_calls"].items()]
+    steps = data["pipeline_steps"]
     parts = [
         f"Synced account {report.account}, region {report.region} ({data['mode']}) in {data['seconds']:.1f} s "
         f"({data['api_calls_total']} SageMaker API calls).",
         table(nodes, ["kind", "created", "updated", "unchanged"]),
         table(edges, ["relationship", "seen", "created"]),
-        f"placeholders created: {data['placeholders_created']}; pipeline steps linked: "
-        f"{data['pipeline_steps']['linked']}, unmatched: {data['pipeline_steps']['unmatched']}",
+        f"placeholders created: {data['placeholders_created']}; pipeline steps linked: {steps['linked']}, "
+        f"unmatched: {steps['unmatched']}, kept without listing: {steps['kept']} "
+        f"(of {steps['executions_kept']} finished executions)",
         table(calls, ["operation", "calls"]),
     ]
     if data["throttles"]:
