@@ -17,7 +17,23 @@
 //   :param created_after => null
 //   :param created_before => null
 //   :param limit => 100
-MATCH (n:LineageEntity)
+// With a source URI prefix, candidates come from the source_uri / source_arn indexes (a prefix seek per
+// kind); without one, from every entity. The filters below decide either way.
+CALL () {
+  WITH $source_uri_prefix AS prefix
+  WHERE prefix IS NULL
+  MATCH (n:LineageEntity)
+  RETURN n
+  UNION
+  MATCH (n:Artifact) WHERE n.source_uri STARTS WITH $source_uri_prefix RETURN n
+  UNION
+  MATCH (n:Context) WHERE n.source_uri STARTS WITH $source_uri_prefix RETURN n
+  UNION
+  MATCH (n:Action) WHERE n.source_uri STARTS WITH $source_uri_prefix RETURN n
+  UNION
+  MATCH (n:TrialComponent) WHERE n.source_arn STARTS WITH $source_uri_prefix RETURN n
+}
+WITH n
 WHERE n.lineage_type IN ['Artifact', 'Context', 'Action', 'TrialComponent']
   AND ($name_contains IS NULL OR toLower(n.name) CONTAINS toLower($name_contains))
   AND ($lineage_type IS NULL OR n.lineage_type = $lineage_type)
