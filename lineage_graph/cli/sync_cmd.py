@@ -141,7 +141,7 @@ def format_report(report: SyncReport) -> str:
         table(edges, ["relationship", "seen", "created"]),
         f"placeholders created: {data['placeholders_created']}; pipeline steps linked: {steps['linked']}, "
         f"unmatched: {steps['unmatched']}, kept without listing: {steps['kept']} "
-        f"(of {steps['executions_kept']} finished executions)",
+        f"(from {steps['executions_kept']} finished executions unchanged since their last listing)",
         table(calls, ["operation", "calls"]),
     ]
     if data["throttles"]:
