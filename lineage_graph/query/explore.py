@@ -109,14 +109,18 @@ class StartKind:
     entity_type: str | None = None
     resource: str | None = None
 
+    def resource_suffix(self, name_or_arn: str) -> str | None:
+        """The ARN ending a context of ``resource`` has when ``name_or_arn`` is its plain name; else None."""
+        plain_name = self.resource and not name_or_arn.startswith("arn:")
+        return f":{self.resource}/{name_or_arn}" if plain_name else None
+
     def params(self, name_or_arn: str) -> dict[str, Any]:
         """find_entity.cypher's parameters, as lineage_query.cypher takes them for its start."""
-        plain_name = self.resource and not name_or_arn.startswith("arn:")
         return {
             "start": name_or_arn,
             "start_lineage_type": self.lineage_type,
             "start_entity_type": self.entity_type,
-            "resource_suffix": f":{self.resource}/{name_or_arn}" if plain_name else None,
+            "resource_suffix": self.resource_suffix(name_or_arn),
         }
 
     def one(self, name_or_arn: str, found: list[dict[str, Any]]) -> str:
@@ -138,12 +142,11 @@ ENDPOINT = StartKind("Context", "Endpoint", "endpoint")
 
 def _find_entity_params(name_or_arn: str, kind: StartKind) -> dict[str, Any]:
     """find_entity.cypher's parameters."""
-    params = kind.params(name_or_arn)
     return {
         "start": name_or_arn,
         "lineage_type": kind.lineage_type,
         "entity_type": kind.entity_type,
-        "resource_suffix": params["resource_suffix"],
+        "resource_suffix": kind.resource_suffix(name_or_arn),
     }
 
 

@@ -117,7 +117,7 @@ class ProvenanceQueries(GraphQueries):
         """Everything upstream of ``start``, back to the raw data, each job with its parameters and metrics.
         ``start`` is resolved as ``resolve_model_or_endpoint`` does, by the same query that walks."""
         reached = self.run(
-            "provenance", start=start, resource_suffix=ENDPOINT.params(start)["resource_suffix"], max_depth=max_depth
+            "provenance", start=start, resource_suffix=ENDPOINT.resource_suffix(start), max_depth=max_depth
         )
         start_arn = ANY_ENTITY.one(start, [row for row in reached if row["role"] == "start"])
         depths = depths_from([start_arn], reached)
