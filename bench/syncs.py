@@ -9,7 +9,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from lineage_graph.sandbox.server import client_environment, client_for
 from lineage_graph.settings import Neo4jSettings
 
 CLI = str(Path(sys.executable).with_name("lineage-graph"))
+PEAK_RSS = Path(__file__).with_name("peak_rss.py")
 
 
 @dataclass
@@ -57,21 +57,21 @@ def sync_env(sandbox_url: str, neo4j: Neo4jSettings) -> dict[str, str]:
 
 
 def run_sync(sandbox_url: str, neo4j: Neo4jSettings, *args: str) -> SyncRun:
-    """One `lineage-graph sync --format json ARGS` in a child process; peak RSS from the kernel (wait4)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.monotonic()
-        proc = subprocess.Popen(
-            [CLI, "sync", "--format", "json", *args], stdout=out, stderr=err, env=sync_env(sandbox_url, neo4j)
-        )
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.monotonic() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if proc.returncode != 0:
-            raise RuntimeError(f"sync {args} exited {proc.returncode}: {err.read().decode()[-3000:]}")
-        report = json.loads(out.read())
-    return SyncRun(seconds, usage.ru_maxrss / 1024, report)
+    """One `lineage-graph sync --format json ARGS` in a child process, started through ``peak_rss.py`` so
+    that its peak RSS is its own and not this process's."""
+    with tempfile.TemporaryDirectory() as tmp:
+        measured, out, err = Path(tmp, "measured.json"), Path(tmp, "out"), Path(tmp, "err")
+        with out.open("wb") as stdout, err.open("wb") as stderr:
+            returncode = subprocess.call(
+                [sys.executable, "-S", str(PEAK_RSS), str(measured), CLI, "sync", "--format", "json", *args],
+                stdout=stdout,
+                stderr=stderr,
+                env=sync_env(sandbox_url, neo4j),
+            )
+        if returncode != 0:
+            raise RuntimeError(f"sync {args} exited {returncode}: {err.read_text()[-3000:]}")
+        measure = json.loads(measured.read_text())
+        return SyncRun(measure["seconds"], measure["peak_rss_kb"] / 1024, json.loads(out.read_text()))
 
 
 def empty_graph(driver: Driver, database: str) -> None:
