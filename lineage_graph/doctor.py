@@ -12,18 +12,15 @@ allowed, AccessDenied that it was not).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import botocore.exceptions
-from neo4j import Driver, RoutingControl
 from neo4j.exceptions import DriverError, Neo4jError
 
-from lineage_graph import cypher_files
 from lineage_graph.errors import AwsError, LineageGraphError, Neo4jUnavailableError
-from lineage_graph.graph import bookkeeping
+from lineage_graph.graph import bookkeeping, schema
 from lineage_graph.graph.connection import connect
 from lineage_graph.sagemaker.client import AccessDeniedError, SageMakerApi
 from lineage_graph.sagemaker.identity import caller_account
@@ -147,20 +144,6 @@ class DoctorReport:
         return {"ok": self.ok, "exit_code": self.exit_code, "checks": [c.to_dict() for c in self.checks]}
 
 
-def schema_names() -> set[str]:
-    """Names of the constraints and indexes ``cypher/schema.cypher`` creates."""
-    pattern = re.compile(r"CREATE\s+(?:CONSTRAINT|INDEX)\s+(\w+)", re.IGNORECASE)
-    return {m.group(1) for s in cypher_files.statements("schema") if (m := pattern.search(s))}
-
-
-def _existing_schema(driver: Driver, database: str) -> set[str]:
-    names: set[str] = set()
-    for query in ("SHOW CONSTRAINTS YIELD name", "SHOW INDEXES YIELD name"):
-        records = driver.execute_query(query, database_=database, routing_=RoutingControl.READ).records
-        names.update(r["name"] for r in records)
-    return names
-
-
 def neo4j_checks(settings: Neo4jSettings) -> list[Check]:
     where = f"{settings.uri} as {settings.username!r}, database {settings.database!r}"
     try:
@@ -192,8 +175,8 @@ def neo4j_checks(settings: Neo4jSettings) -> list[Check]:
                 checks.append(
                     Check("neo4j", "Neo4j version", "fail", label, f"upgrade to Neo4j {MIN_NEO4J_MAJOR}.x or newer")
                 )
-            expected = schema_names()
-            missing = sorted(expected - _existing_schema(driver, settings.database))
+            expected = schema.statements("schema").keys()
+            missing = sorted(expected - schema.existing(driver, settings.database))
             if missing:
                 checks.append(
                     Check(

@@ -38,11 +38,9 @@ from types import TracebackType
 from typing import Any
 
 from neo4j import Driver, RoutingControl
-from neo4j.exceptions import ClientError
 
-from lineage_graph import cypher_files
 from lineage_graph.errors import LeaseHeldError, LineageGraphError
-from lineage_graph.graph import model
+from lineage_graph.graph import model, schema
 
 DEFAULT_TTL_SECONDS = 300.0
 DEFAULT_WAIT_TIMEOUT = 900.0
@@ -90,14 +88,8 @@ def _native(value: Any) -> Any:
 
 
 def apply_bookkeeping_schema(driver: Driver, database: str) -> None:
-    """Create the constraints and indexes of ``cypher/bookkeeping_schema.cypher`` (idempotent)."""
-    for statement in cypher_files.statements("bookkeeping_schema"):
-        try:
-            _write(driver, database, statement)
-        except ClientError as err:
-            # Two processes creating the same constraint at the same moment: the other one won, fine.
-            if "AlreadyExists" not in (err.code or ""):
-                raise
+    """Create the constraints and indexes of ``cypher/bookkeeping_schema.cypher`` that are missing."""
+    schema.apply(driver, database, "bookkeeping_schema")
 
 
 # Databases each live driver has applied the bookkeeping schema to (once per driver and database).

@@ -17,8 +17,7 @@ from typing import Any, TypeVar
 
 from neo4j import Driver, RoutingControl
 
-from lineage_graph import cypher_files
-from lineage_graph.graph import model
+from lineage_graph.graph import model, schema
 from lineage_graph.graph.cleanup import Sweeper
 from lineage_graph.graph.transform import EdgeRow, NodeRow, StepRow
 
@@ -133,8 +132,7 @@ class GraphWriter:
         return self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.WRITE)
 
     def apply_schema(self) -> None:
-        for statement in cypher_files.statements("schema"):
-            self._run(statement)
+        schema.apply(self.driver, self.database, "schema")
 
     def watermarks(self, shard: str) -> dict[str, datetime]:
         """The committed watermark of each entity kind of a shard ("<account>:<region>")."""
