@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import socket
+import sys
 import threading
 from typing import Any
 
@@ -24,6 +25,8 @@ from lineage_graph.sandbox.faults import FaultConfig, FaultInjector
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5005
 ENDPOINT_ENV = "AWS_ENDPOINT_URL_SAGEMAKER"
+# Requests served at once. Idle keep-alive connections wait in cheroot's selector, not in a thread.
+SERVER_THREADS = 16
 
 
 _READ_PREFIXES = ("List", "Describe", "Search", "Query", "Get", "BatchGet", "BatchDescribe")
@@ -46,6 +49,23 @@ class ChangeTracker:
         finally:
             if writes:
                 LISTINGS.changed()
+
+
+class RequestLog:
+    """WSGI middleware for ``--log-requests``: one line per request on stderr, with the SageMaker operation."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        target = environ.get("HTTP_X_AMZ_TARGET") or environ.get("PATH_INFO", "")
+        where = f"{environ.get('REMOTE_ADDR', '-')} {environ.get('REQUEST_METHOD', '-')} {target}"
+
+        def logged(status: str, headers: Any, exc_info: Any = None) -> Any:
+            print(f"{where} -> {status}", file=sys.stderr, flush=True)
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, logged)
 
 
 class _SageMakerFirst:
@@ -108,40 +128,30 @@ class SandboxServer:
     def url(self) -> str:
         if self._server is None:
             raise RuntimeError("the sandbox server is not running")
-        host, port = self._server.server_address[:2]
+        host, port = self._server.bind_addr[:2]
         return f"http://{host}:{port}"
 
     def start(self) -> str:
-        from moto.moto_server.werkzeug_app import (
-            DomainDispatcherApplication,
-            MotoRequestHandler,
-            create_backend_app,
-        )
-        from werkzeug.serving import make_server
+        from cheroot.wsgi import Server
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
         from lineage_graph.sandbox import install
 
         install()
         self.fault_injector.app = ChangeTracker(_SageMakerFirst(DomainDispatcherApplication(create_backend_app)))
-        app = self.fault_injector
-        handler = MotoRequestHandler
-        if not self.log_requests:
-
-            class QuietHandler(MotoRequestHandler):
-                def log_request(self, *_: Any) -> None:
-                    pass
-
-            handler = QuietHandler
+        app: Any = RequestLog(self.fault_injector) if self.log_requests else self.fault_injector
         self._check_port()
+        # cheroot, not werkzeug's development server: werkzeug closes the connection after every response,
+        # so each boto3 call paid a TCP connect and a new server thread, which AWS's keep-alive never does.
+        server = Server((self.host, self.port), app, numthreads=SERVER_THREADS)
         try:
-            self._server = make_server(self.host, self.port, app, threaded=True, request_handler=handler)
-        except SystemExit:  # werkzeug prints "Address already in use" and exits
-            raise ConfigurationError(self._port_in_use()) from None
+            server.prepare()
         except OSError as err:
             if err.errno in (errno.EADDRINUSE, errno.EACCES):
                 raise ConfigurationError(self._port_in_use()) from None
             raise ConfigurationError(f"cannot serve the SageMaker sandbox on {self.host}:{self.port}: {err}") from None
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sagemaker-sandbox", daemon=True)
+        self._server = server
+        self._thread = threading.Thread(target=server.serve, name="sagemaker-sandbox", daemon=True)
         self._thread.start()
         return self.url
 
@@ -152,7 +162,7 @@ class SandboxServer:
         )
 
     def _check_port(self) -> None:
-        """Fail with a clear message before werkzeug would print its own and exit."""
+        """Fail with a clear message before the server would raise its own."""
         if self.port == 0:
             return
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -173,8 +183,7 @@ class SandboxServer:
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
         if self._thread is not None:
             self._thread.join()
         self._server = None
