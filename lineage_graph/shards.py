@@ -7,6 +7,7 @@ or as separate scheduled jobs on separate machines against the same Neo4j.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -139,14 +140,16 @@ def _page_callback(shard: str, lease: Lease, progress: Progress) -> Callable[[st
     passed (not on every page: that would be a write each)."""
     renewed = time.monotonic()
     totals: dict[str, int] = {}
+    lock = threading.Lock()  # a sync writes pipelines in a thread of their own, alongside other pages
 
     def on_page(kind: str, rows: int) -> None:
         nonlocal renewed
-        totals[kind] = totals.get(kind, 0) + rows
-        log.info("%s: %s %d", shard, kind, totals[kind])
-        progress(shard, kind, totals[kind])
-        if time.monotonic() - renewed > lease.ttl_seconds / 3:
-            lease.renew()
-            renewed = time.monotonic()
+        with lock:
+            totals[kind] = totals.get(kind, 0) + rows
+            log.info("%s: %s %d", shard, kind, totals[kind])
+            progress(shard, kind, totals[kind])
+            if time.monotonic() - renewed > lease.ttl_seconds / 3:
+                lease.renew()
+                renewed = time.monotonic()
 
     return on_page

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -63,6 +64,20 @@ class SyncReport:
     throttles: dict[str, int] = field(default_factory=dict)  # throttling responses per operation
     denied: dict[str, str] = field(default_factory=dict)  # operation -> the IAM permission it lacks
     seconds: float = 0.0
+
+    def absorb(self, part: SyncReport) -> None:
+        """Add the counts of a part of this run that counted apart (the pipelines' thread)."""
+        for kind, counts in part.nodes.items():
+            self.nodes.setdefault(kind, WriteCounts()).add(counts)
+        self.placeholders_created += part.placeholders_created
+        self.edges_seen.update(part.edges_seen)
+        self.edges_created.update(part.edges_created)
+        self.steps_linked += part.steps_linked
+        self.steps_unmatched += part.steps_unmatched
+        self.steps_kept += part.steps_kept
+        self.executions_listed += part.executions_listed
+        self.executions_kept += part.executions_kept
+        self.skipped.update(part.skipped)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -141,6 +156,7 @@ def run_sync(
         make: Callable[[Record], T],
         write: Callable[[list[T]], None],
         *operations: str,
+        on: Callable[[str, int], object] = on_page,
     ) -> None:
         """Write a listing page by page (it is sorted by ``time_key``, oldest first). A thread reads the next
         pages and turns records into rows (``make``) while this one writes: Python's share of the work
@@ -151,7 +167,7 @@ def run_sync(
         timed_rows = ((rec.get(time_key), row) for rec, row in safe(kind, records, lambda rec: (rec, make(rec))))
         for batch in batched(prefetched(timed_rows), writer.batch_size):
             write([row for _, row in batch])
-            on_page(kind, len(batch))
+            on(kind, len(batch))
             newest = max((t for t, _ in batch if isinstance(t, datetime)), default=None)
             if newest is not None and not any(op in crawler.denied for op in operations):
                 newest = min(newest, started_at)
@@ -160,18 +176,8 @@ def run_sync(
                     mark = newest
         committed(kind, *operations)
 
-    def nodes(kind: str, rows: Iterable[NodeRow]) -> None:
-        log.info("syncing %s", kind)
-        report.nodes.setdefault(kind, WriteCounts()).add(writer.write_nodes(rows))
-
-    def safe(kind: str, records: Iterable[Record], make: Callable[[Record], T]) -> Iterator[T]:
-        """One malformed record is counted and skipped; it never stops the sync."""
-        for rec in records:
-            try:
-                yield make(rec)
-            except (KeyError, MalformedArnError) as err:
-                log.warning("skipping a malformed %s record: %s", kind, err)
-                report.skipped[kind] += 1
+    nodes = partial(_nodes, writer, report)
+    safe = partial(_safe, report)
 
     # Experiments and trials first: trial components link to their trials as they land. Everything is
     # handled a page at a time, so memory stays flat however large the account.
@@ -202,53 +208,61 @@ def run_sync(
         trial_components,
         "Search",
     )
-    for kind, listing, make, operations in (
-        (model.ARTIFACT.label, crawler.artifacts, transform.artifact, ("ListArtifacts",)),
-        (model.CONTEXT.label, crawler.contexts, transform.context, ("ListContexts", "DescribeContext")),
-        (model.ACTION.label, crawler.actions, transform.action, ("ListActions",)),
-    ):
-        load_pages(kind, listing(since(kind)), "CreationTime", make, entities(kind), *operations)
     load_pages(
-        ASSOCIATIONS,
-        crawler.associations(since(ASSOCIATIONS)),
+        model.ARTIFACT.label,
+        crawler.artifacts(since(model.ARTIFACT.label)),
         "CreationTime",
-        transform.association,
-        lambda rows: _write_associations(writer, report, rows),
-        "ListAssociations",
+        transform.artifact,
+        entities(model.ARTIFACT.label),
+        "ListArtifacts",
     )
 
-    # Executions: those created since the watermark (a pipeline that has not run since is skipped), and,
-    # on an incremental run, those the graph still has as running, described again for their new status.
+    # Pipelines, executions and their steps go in a thread of their own once the trial components and
+    # artifacts their steps run are in. Their step listings (a round trip per execution) then overlap the
+    # association pages' writes: each side waits on a different server, and one's waits are the other's work.
     executions_since = since(model.PIPELINE_EXECUTION.label)
+    pipelines_report = SyncReport(region=api.region, account=account)
+    stopping = threading.Event()
+    with ThreadPoolExecutor(1, thread_name_prefix="pipelines") as background:
+        pipelines = background.submit(
+            _sync_pipelines, writer, crawler, pipelines_report, shard, full, executions_since, on_page, stopping,
+            lambda: crawl_gaps(report, pipelines_report, crawler=crawler),
+        )  # fmt: skip
 
-    def executions(name: str, records: Iterable[Record]) -> None:
-        for execution_page in batched(records, writer.batch_size):
-            _sync_executions(
-                writer, crawler, report, full, on_page,
-                list(safe("PipelineExecution", execution_page,
-                          partial(transform.pipeline_execution, pipeline_name=name))),
-            )  # fmt: skip
+        def on_main_page(kind: str, rows: int) -> None:
+            on_page(kind, rows)
+            if pipelines.done() and pipelines.exception() is not None:
+                pipelines.result()  # fail now, not after the last association page
 
-    for pipeline_page in batched(crawler.pipelines(), writer.batch_size):
-        nodes(model.PIPELINE.label, safe("Pipeline", pipeline_page, transform.pipeline))
-        for pipeline in pipeline_page:
-            last_run = pipeline.get("LastExecutionTime")
-            if not pipeline.get("PipelineName") or (
-                executions_since is not None and isinstance(last_run, datetime) and last_run < executions_since
+        try:
+            for kind, listing, make, operations in (
+                (model.CONTEXT.label, crawler.contexts, transform.context, ("ListContexts", "DescribeContext")),
+                (model.ACTION.label, crawler.actions, transform.action, ("ListActions",)),
             ):
-                continue
-            name = pipeline["PipelineName"]
-            executions(name, crawler.pipeline_executions(name, created_after=executions_since))
-    if executions_since is not None:
-        for name, running in writer.running_executions(shard, RUNNING_STATUSES).items():
-            executions(name, crawler.described_executions(running))
+                load_pages(
+                    kind, listing(since(kind)), "CreationTime", make, entities(kind), *operations, on=on_main_page
+                )
+            load_pages(
+                ASSOCIATIONS,
+                crawler.associations(since(ASSOCIATIONS)),
+                "CreationTime",
+                transform.association,
+                lambda rows: _write_associations(writer, report, rows),
+                "ListAssociations",
+                on=on_main_page,
+            )
+        except BaseException:
+            stopping.set()
+            raise
+        pipelines.result()
     committed(model.PIPELINE_EXECUTION.label, "ListPipelines", "ListPipelineExecutions")
+    report.absorb(pipelines_report)
 
+    missed = crawl_gaps(report, crawler=crawler)
     report.skipped.update(crawler.skipped)
     if writer.stamp is not None:
-        gaps = {**{k: str(v) for k, v in report.skipped.items()}, **crawler.denied}
-        if gaps:  # what a partial crawl missed would look deleted
-            report.cleanup = {"skipped": "partial crawl: " + ", ".join(f"{k} {v}" for k, v in gaps.items())}
+        if missed:  # what a partial crawl missed would look deleted
+            report.cleanup = {"skipped": "partial crawl: " + ", ".join(f"{k} {v}" for k, v in missed.items())}
         else:
             report.cleanup = writer.cleanup(
                 account, api.region, max_delete_fraction=max_delete_fraction, force=force_delete
@@ -260,6 +274,78 @@ def run_sync(
     return report
 
 
+def crawl_gaps(*reports: SyncReport, crawler: Crawler) -> dict[str, str]:
+    """What the crawl has missed so far: records skipped (malformed, or gone between a listing and its
+    describe) and listings denied, {kind or operation: count or the missing permission}. A sweep would take
+    all of it for deleted, so a full run sweeps only without gaps. Safe to call while other threads count."""
+    skipped: collections.Counter[str] = collections.Counter({**crawler.skipped})
+    for report in reports:
+        skipped.update({**report.skipped})
+    return {**{kind: str(count) for kind, count in skipped.items()}, **crawler.denied}
+
+
+def _nodes(writer: GraphWriter, report: SyncReport, kind: str, rows: Iterable[NodeRow]) -> None:
+    log.info("syncing %s", kind)
+    report.nodes.setdefault(kind, WriteCounts()).add(writer.write_nodes(rows))
+
+
+def _safe(report: SyncReport, kind: str, records: Iterable[Record], make: Callable[[Record], T]) -> Iterator[T]:
+    """One malformed record is counted and skipped; it never stops the sync."""
+    for rec in records:
+        try:
+            yield make(rec)
+        except (KeyError, MalformedArnError) as err:
+            log.warning("skipping a malformed %s record: %s", kind, err)
+            report.skipped[kind] += 1
+
+
+def _sync_pipelines(
+    writer: GraphWriter,
+    crawler: Crawler,
+    report: SyncReport,
+    shard: str,
+    full: bool,
+    executions_since: datetime | None,
+    on_page: Callable[[str, int], object],
+    stopping: threading.Event,
+    gaps: Callable[[], dict[str, str]],
+) -> None:
+    """Pipelines and their executions: those created since ``executions_since`` (a pipeline that has not run
+    since is skipped) and, on an incremental run, those the graph still has as running, described again for
+    their new status. Runs in a thread beside the association pages (see run_sync), counting into a report
+    of its own, and returns early once ``stopping`` is set."""
+
+    def executions(name: str, records: Iterable[Record]) -> None:
+        for execution_page in batched(records, writer.batch_size):
+            if stopping.is_set():
+                return
+            rows = list(
+                _safe(
+                    report,
+                    "PipelineExecution",
+                    execution_page,
+                    partial(transform.pipeline_execution, pipeline_name=name),
+                )
+            )
+            _sync_executions(writer, crawler, report, full, on_page, rows, whole=not gaps())  # fmt: skip
+
+    for pipeline_page in batched(crawler.pipelines(), writer.batch_size):
+        _nodes(writer, report, model.PIPELINE.label, _safe(report, "Pipeline", pipeline_page, transform.pipeline))
+        for pipeline in pipeline_page:
+            last_run = pipeline.get("LastExecutionTime")
+            if stopping.is_set():
+                return
+            if not pipeline.get("PipelineName") or (
+                executions_since is not None and isinstance(last_run, datetime) and last_run < executions_since
+            ):
+                continue
+            name = pipeline["PipelineName"]
+            executions(name, crawler.pipeline_executions(name, created_after=executions_since))
+    if executions_since is not None:
+        for name, running in writer.running_executions(shard, RUNNING_STATUSES).items():
+            executions(name, crawler.described_executions(running))
+
+
 def _sync_executions(
     writer: GraphWriter,
     crawler: Crawler,
@@ -267,6 +353,8 @@ def _sync_executions(
     full: bool,
     on_page: Callable[[str, int], object],
     execution_rows: list[NodeRow],
+    *,
+    whole: bool,
 ) -> None:
     """A page of one pipeline's executions, with their steps listed again only where an execution is new,
     changed or still running. A full run lists the rest too, except executions that finished, have not
@@ -299,9 +387,8 @@ def _sync_executions(
         if step is not None
     ]
     # A full run links steps only to what it listed, so that an edge to a job gone from SageMaker is swept;
-    # after a partial crawl (no sweep will run) what it could not list is still linked, as before.
-    partial = bool(report.skipped or crawler.skipped or crawler.denied)
-    links = writer.write_steps(steps, seen_only=full and not partial)
+    # after a partial crawl (``whole`` false: no sweep will run) what it could not list is still linked.
+    links = writer.write_steps(steps, seen_only=full and whole)
     report.steps_linked += links.total_linked
     report.steps_unmatched += links.total_unmatched
     report.executions_listed += len(refresh)

@@ -36,6 +36,7 @@ from lineage_graph.sagemaker.session import boto_session
 from lineage_graph.settings import AwsSettings
 
 log = logging.getLogger(__name__)
+MAX_CONNECTIONS = 16  # kept-alive HTTP connections; botocore's default of 10 is below a sync's concurrency
 
 THROTTLING_CODES = frozenset(
     {
@@ -163,6 +164,8 @@ class SageMakerApi:
             endpoint_url=settings.endpoint_url,
             config=Config(
                 retries={"mode": "standard", "total_max_attempts": botocore_attempts},
+                # A sync's calls at once: a listing, the pipelines' listing and its step readers.
+                max_pool_connections=MAX_CONNECTIONS,
                 user_agent_extra=f"lineage-graph/{__version__}",
             ),
         )
