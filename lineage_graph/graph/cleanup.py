@@ -63,7 +63,8 @@ class Sweeper:
             total += n
         return total
 
-    def measure(self, account: str, region: str, shard: str, stamp: str) -> SweepResult:
+    def measure(self, account: str, region: str, shard: str, stamp: str) -> tuple[SweepResult, set[str]]:
+        """What the sweep would delete, and the relationship types that have anything to delete."""
         nodes = self._run(
             f"""
             MATCH (n:{model.ENTITY_LABEL} {{account: $account, region: $region}})
@@ -75,6 +76,7 @@ class Sweeper:
             stamp=stamp,
         )[0]
         result = SweepResult(stale_nodes=int(nodes["stale"]), total_nodes=int(nodes["total"]))
+        stale_types = set()
         for rel_type in _REL_TYPES:
             rels = self._run(
                 f"""
@@ -86,16 +88,20 @@ class Sweeper:
             )[0]
             result.total_relationships += int(rels["total"])
             result.stale_relationships += int(rels["stale"])
-        return result
+            if rels["stale"]:
+                stale_types.add(rel_type)
+        return result, stale_types
 
     def sweep(
         self, account: str, region: str, shard: str, stamp: str, *, max_delete_fraction: float, force: bool = False
     ) -> SweepResult:
-        result = self.measure(account, region, shard, stamp)
+        result, stale_types = self.measure(account, region, shard, stamp)
         if result.fraction > max_delete_fraction and not force:
             result.refused = True
             return result
-        for rel_type in _REL_TYPES:
+        # Each pass reads the whole shard again, so a pass with nothing to do (the usual full run) is skipped.
+        # The run holds the shard's lease, so nothing goes stale between the count and the delete.
+        for rel_type in (t for t in _REL_TYPES if t in stale_types):
             result.relationships_deleted += self._repeat(
                 f"""
                 MATCH ()-[r:`{rel_type}`]->() WHERE r.shard = $shard AND coalesce(r.sync_stamp, '') <> $stamp
@@ -104,6 +110,18 @@ class Sweeper:
                 shard=shard,
                 stamp=stamp,
             )
+        if result.stale_nodes:
+            self._sweep_nodes(result, account, region, stamp)
+        result.placeholders_deleted = self._repeat(
+            f"""
+            MATCH (n:{model.PLACEHOLDER_LABEL}) WHERE NOT EXISTS {{ (n)--() }}
+            WITH n LIMIT $limit DELETE n RETURN count(*) AS n
+            """
+        )
+        return result
+
+    def _sweep_nodes(self, result: SweepResult, account: str, region: str, stamp: str) -> None:
+        """Entities gone from SageMaker: placeholders while a current edge points at them, deleted otherwise."""
         keep = ", ".join(f"{p}: n.{p}" for p in _PLACEHOLDER_PROPS)
         result.nodes_made_placeholders = self._repeat(
             f"""{_STALE_NODE} AND EXISTS {{ (n)--() }}
@@ -121,10 +139,3 @@ class Sweeper:
             region=region,
             stamp=stamp,
         )
-        result.placeholders_deleted = self._repeat(
-            f"""
-            MATCH (n:{model.PLACEHOLDER_LABEL}) WHERE NOT EXISTS {{ (n)--() }}
-            WITH n LIMIT $limit DELETE n RETURN count(*) AS n
-            """
-        )
-        return result
