@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import itertools
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -127,9 +128,14 @@ class GraphWriter:
         # what the run did not stamp. Edges also record the shard whose listing found them.
         self.stamp: str | None = None
         self.shard: str | None = None
+        # One write transaction at a time: a sync writes from two threads (pipelines beside associations),
+        # and two transactions adding relationships to the same hub nodes deadlock. The threads still
+        # overlap their SageMaker reads with each other's writes, which is where the time goes.
+        self._write_lock = threading.Lock()
 
     def _run(self, query: str, **params: Any) -> Any:
-        return self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.WRITE)
+        with self._write_lock:
+            return self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.WRITE)
 
     def apply_schema(self) -> None:
         schema.apply(self.driver, self.database, "schema")
