@@ -2,7 +2,7 @@
 
 Every sync and every lease needs the schema, but it is nearly always in place already: one ``SHOW INDEXES``
 (a uniqueness constraint owns an index of its own name) replaces a round trip per statement, which was a
-tenth of a small incremental sync.
+sixth of a small incremental sync (0.24 s of 1.5 s, profiled).
 """
 
 from __future__ import annotations
