@@ -231,8 +231,8 @@ def run_sync(
 
         def on_main_page(kind: str, rows: int) -> None:
             on_page(kind, rows)
-            if pipelines.done() and pipelines.exception() is not None:
-                pipelines.result()  # fail now, not after the last association page
+            if pipelines.done():
+                pipelines.result()  # a failure raises now, not after the last association page
 
         try:
             for kind, listing, make, operations in (
@@ -327,14 +327,14 @@ def _sync_pipelines(
                     partial(transform.pipeline_execution, pipeline_name=name),
                 )
             )
-            _sync_executions(writer, crawler, report, full, on_page, rows, whole=not gaps())  # fmt: skip
+            _sync_executions(writer, crawler, report, full, on_page, rows, whole=not gaps())
 
     for pipeline_page in batched(crawler.pipelines(), writer.batch_size):
         _nodes(writer, report, model.PIPELINE.label, _safe(report, "Pipeline", pipeline_page, transform.pipeline))
         for pipeline in pipeline_page:
-            last_run = pipeline.get("LastExecutionTime")
             if stopping.is_set():
                 return
+            last_run = pipeline.get("LastExecutionTime")
             if not pipeline.get("PipelineName") or (
                 executions_since is not None and isinstance(last_run, datetime) and last_run < executions_since
             ):
