@@ -4,16 +4,18 @@
 // descendants (QueryLineage's Both instead turns at every visited node and reaches most of an account).
 // The start is named by $start (an ARN, a name or a source URI, as find_entity.cypher takes it, narrowed by
 // $start_lineage_type, $start_entity_type and $resource_suffix) and resolved here: each entity it names
-// comes as a row with way 'start' (none: not in the graph; several: ambiguous, and nothing else is
-// returned). The start never matches (a SAME_AS cycle would otherwise bring it back).
-// For exactly one, the start and each reached entity come once per direction with `away_from_start`: the
-// ARNs one hop further from the start (what feeds it, walking upstream; what it feeds, walking
-// downstream), which are the edges the walk took. The depth of an entity, the number of hops on a
-// shortest path from the start, is a breadth-first search over those lists, done by the caller
-// (lineage_graph.query.reach): asking Neo4j for a shortest path to every reached entity builds each path,
-// which costs the sum of all depths, seconds where a chain of retrained models runs thousands deep.
-// `matches` says whether the entity passes the filters; the entity's fields (name, type, source_uri, ...)
-// are returned only for the matches and the start rows (null otherwise); $max_depth is applied with the depth.
+// is a row (none: not in the graph; several: ambiguous, and `reached` is empty). The start never matches
+// (a SAME_AS cycle would otherwise bring it back).
+// For exactly one, `reached` lists the start and each reached entity once per direction (`way`), with
+// `id` (its elementId) and `away_from_start`: the ids of the entities one hop further from the start
+// (what feeds it, walking upstream; what it feeds, walking downstream), which are the edges the walk took.
+// The depth of an entity, the number of hops on a shortest path from the start, is a breadth-first search
+// over those lists, done by the caller (lineage_graph.query.reach): asking Neo4j for a shortest path to
+// every reached entity builds each path, which costs the sum of all depths, seconds where a chain of
+// retrained models runs thousands deep. `matches` says whether the entity passes the filters; the
+// entity's fields (arn, name, type, source_uri, ...) come only with the matches, in no particular order;
+// $max_depth is applied with the depth. One row, not one per entity: a client pays per row, and at
+// thousands of entities that cost more than the walk.
 // Filters combine with AND; inside $lineage_types and $types any value matches; $properties matches an
 // entity when ANY pair matches its `property.<key>` (as QueryLineage does). Times compare created_at and
 // modified_at; an entity without them (a placeholder) fails every time filter.
@@ -64,50 +66,53 @@ WHERE s.lineage_type IN ['Artifact', 'Context', 'Action', 'TrialComponent']
   AND ($start_lineage_type IS NULL OR s.lineage_type = $start_lineage_type)
   AND ($start_entity_type IS NULL OR s.type = $start_entity_type)
 WITH collect(s) AS found
-CALL (found) {
-  UNWIND found AS x
-  RETURN x, 'start' AS way, [] AS away_from_start
-  UNION
-  // Everything reachable, each entity once (a pruning breadth-first expansion, no paths built), and the
-  // start itself: each with the ARNs one hop further from the start, the edges the expansion walked.
-  WITH found
-  WHERE size(found) = 1 AND $direction IN ['ascendants', 'both']
-  WITH found[0] AS s
-  CALL (s) {
-    RETURN s AS x
+UNWIND found AS s
+CALL (s, found) {
+  CALL (s, found) {
+    // Everything reachable, each entity once (a pruning breadth-first expansion, no paths built), and the
+    // start itself: each with the entities one hop further from the start, the edges the expansion walked.
+    WITH s
+    WHERE size(found) = 1 AND $direction IN ['ascendants', 'both']
+    CALL (s) {
+      RETURN s AS x
+      UNION
+      MATCH (s)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(x)
+      WITH DISTINCT x
+      RETURN x
+    }
+    RETURN x, 'ascendants' AS way,
+           [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | elementId(n)] AS away_from_start
     UNION
-    MATCH (s)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(x)
-    WITH DISTINCT x
-    RETURN x
+    WITH s
+    WHERE size(found) = 1 AND $direction IN ['descendants', 'both']
+    CALL (s) {
+      RETURN s AS x
+      UNION
+      MATCH (s)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->+(x)
+      WITH DISTINCT x
+      RETURN x
+    }
+    RETURN x, 'descendants' AS way,
+           [(x)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(n) | elementId(n)] AS away_from_start
   }
-  RETURN x, 'ascendants' AS way,
-         [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | n.arn] AS away_from_start
-  UNION
-  WITH found
-  WHERE size(found) = 1 AND $direction IN ['descendants', 'both']
-  WITH found[0] AS s
-  CALL (s) {
-    RETURN s AS x
-    UNION
-    MATCH (s)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->+(x)
-    WITH DISTINCT x
-    RETURN x
-  }
-  RETURN x, 'descendants' AS way,
-         [(x)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(n) | n.arn] AS away_from_start
+  WITH x, way, away_from_start,
+       x <> s
+       AND ($lineage_types IS NULL OR x.lineage_type IN $lineage_types)
+       AND ($types IS NULL OR x.type IN $types)
+       AND ($created_after IS NULL OR x.created_at >= datetime($created_after))
+       AND ($created_before IS NULL OR x.created_at <= datetime($created_before))
+       AND ($modified_after IS NULL OR x.modified_at >= datetime($modified_after))
+       AND ($modified_before IS NULL OR x.modified_at <= datetime($modified_before))
+       AND ($properties IS NULL OR any(k IN keys($properties) WHERE toString(x['property.' + k]) = $properties[k]))
+       AS matches
+  RETURN collect(
+    CASE
+      WHEN matches THEN {id: elementId(x), arn: x.arn, name: x.name, lineage_type: x.lineage_type, type: x.type,
+                         source_uri: x.source_uri, source_arn: x.source_arn, status: x.status, account: x.account,
+                         region: x.region, placeholder: x.placeholder, matches: true, way: way,
+                         away_from_start: away_from_start}
+      ELSE {id: elementId(x), matches: false, way: way, away_from_start: away_from_start}
+    END) AS reached
 }
-WITH x, way, away_from_start,
-     way <> 'start' AND x <> found[0]
-     AND ($lineage_types IS NULL OR x.lineage_type IN $lineage_types)
-     AND ($types IS NULL OR x.type IN $types)
-     AND ($created_after IS NULL OR x.created_at >= datetime($created_after))
-     AND ($created_before IS NULL OR x.created_at <= datetime($created_before))
-     AND ($modified_after IS NULL OR x.modified_at >= datetime($modified_after))
-     AND ($modified_before IS NULL OR x.modified_at <= datetime($modified_before))
-     AND ($properties IS NULL OR any(k IN keys($properties) WHERE toString(x['property.' + k]) = $properties[k]))
-     AS matches
-WITH x, way, away_from_start, matches, CASE WHEN matches OR way = 'start' THEN x END AS m
-RETURN x.arn AS arn, m.name AS name, m.lineage_type AS lineage_type, m.type AS type, m.source_uri AS source_uri,
-       m.source_arn AS source_arn, m.status AS status, m.account AS account, m.region AS region,
-       m.placeholder AS placeholder, way, away_from_start, matches
-ORDER BY matches DESC, name, arn
+RETURN s.arn AS arn, elementId(s) AS id, s.name AS name, s.lineage_type AS lineage_type, s.type AS type, reached
+ORDER BY arn

@@ -3,8 +3,8 @@
 // training jobs upstream, nearest first. The graph answers with the execution whose step ran the nearest
 // upstream training job (EXECUTED; a step that really ran it before a cache hit), and also returns the
 // start's own `property.PipelineExecutionArn` (SageMaker sets it on pipeline-deployed endpoint contexts).
-// The start and every upstream entity come in `reached` with `away_from_start` (the ARNs that feed it, one
-// hop further from the start: the edges the walk took) and, for training jobs some execution ran, those
+// The start and every upstream entity come in `reached` with `id` (its elementId) and `away_from_start`
+// (the ids of the entities that feed it, one hop further from the start: the edges the walk took) and, for training jobs some execution ran, those
 // `executions`; the caller finds the nearest by breadth-first search over `away_from_start`
 // (lineage_graph.query.reach says why not with a shortest path in Cypher) and picks a step that really ran
 // it before a cache hit, then the earliest execution.
@@ -58,11 +58,11 @@ OPTIONAL CALL (s, found) {
            {arn: pe.arn, pipeline_name: pe.pipeline_name, step_name: step.step_name,
             cache_hit: coalesce(step.cache_hit, false), start_time: pe.start_time}] AS executions
   RETURN collect({
-    arn: x.arn, way: 'ascendants', matches: size(executions) > 0 AND x <> s, executions: executions,
+    id: elementId(x), arn: x.arn, way: 'ascendants', matches: size(executions) > 0 AND x <> s, executions: executions,
     source_arn: x.source_arn,
-    away_from_start: [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | n.arn]
+    away_from_start: [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | elementId(n)]
   }) AS reached
 }
-RETURN s.arn AS arn, s.lineage_type AS lineage_type, s.type AS type,
+RETURN s.arn AS arn, elementId(s) AS id, s.lineage_type AS lineage_type, s.type AS type,
        s.`property.PipelineExecutionArn` AS property_pipeline_execution_arn, reached
 ORDER BY arn

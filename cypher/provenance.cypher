@@ -7,8 +7,8 @@
 // several: ambiguous, and nothing else is returned).
 // For exactly one, one pruning breadth-first expansion walks the edges backwards (typed, directed) from
 // the start, each entity once, so the planner never starts from the data end instead. The start and each
-// reached entity come with `away_from_start`: the ARNs that fed it, one hop further from the start (the
-// edges the walk took). Depths, the fewest hops from the start, are a breadth-first search over those
+// reached entity come with `id` (its elementId) and `away_from_start`: the ids of the entities that fed
+// it, one hop further from the start (the edges the walk took). Depths, the fewest hops from the start, are a breadth-first search over those
 // lists, done by the caller (lineage_graph.query.reach says why not with a shortest path per entity in
 // Cypher), which also applies $max_depth; the start itself is at depth 0. Trial components' parameters
 // and metrics come from compare, the associations among the answer from lineage_edges.
@@ -56,7 +56,7 @@ CALL (found) {
 }
 WITH x, role, found
 WHERE role = 'start' OR x <> found[0]
-RETURN x.arn AS arn, x.name AS name, x.lineage_type AS lineage_type, x.type AS type,
+RETURN x.arn AS arn, elementId(x) AS id, x.name AS name, x.lineage_type AS lineage_type, x.type AS type,
        x.source_uri AS source_uri, x.source_arn AS job_arn, x.status AS status, x.account AS account,
        x.region AS region, coalesce(x.placeholder, false) AS placeholder, role,
-       CASE WHEN size(found) = 1 THEN [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | n.arn] ELSE [] END AS away_from_start
+       CASE WHEN size(found) = 1 THEN [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | elementId(n)] ELSE [] END AS away_from_start

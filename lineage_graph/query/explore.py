@@ -212,8 +212,8 @@ class GraphQueries(LineageQueries):
             **kind.params(start),
             **query_filter.params(),
         )
-        start_arn = kind.one(start, [row for row in rows if row["way"] == "start"])
-        return start_arn, with_depths(start_arn, rows, max_depth)
+        start_arn = kind.one(start, rows)
+        return start_arn, with_depths(rows[0]["id"], rows[0]["reached"], max_depth)
 
     def edges(self, arns: list[str]) -> list[Edge]:
         """The associations among ``arns``, typed as SageMaker types them."""
@@ -317,7 +317,7 @@ class GraphQueries(LineageQueries):
         rows = self.run("pipeline_execution_upstream", **kind.params(start))
         start_arn = kind.one(start, rows)
         row = rows[0]
-        jobs = with_depths(start_arn, row["reached"] or [], None)
+        jobs = with_depths(row["id"], row["reached"] or [], None)
         nearest = [job for job in jobs if job["depth"] == jobs[0]["depth"]] if jobs else []
         ran = [(job, execution) for job in nearest for execution in job["executions"]]
         job, execution = min(ran, key=_real_run_first, default=(None, None))
@@ -425,20 +425,20 @@ def impacted(rows: list[dict[str, Any]]) -> list[ImpactedEntity]:
     for row in rows:
         by_role.setdefault(row["role"], []).append(row)
     walked = by_role.get("start", []) + by_role.get("reached", [])
-    nearest = depths_from((row["arn"] for row in by_role.get("start", [])), walked)
-    depth: dict[str, int] = {}
+    nearest = depths_from((row["id"] for row in by_role.get("start", [])), walked)
+    depth: dict[str, int] = {}  # by id
     for row in walked:  # one hop further than the nearest start or reached entity that feeds it
-        if row["arn"] in nearest:
-            for arn in row["away_from_start"]:
-                depth[arn] = min(depth.get(arn, nearest[row["arn"]] + 1), nearest[row["arn"]] + 1)
+        if row["id"] in nearest:
+            for fed in row["away_from_start"]:
+                depth[fed] = min(depth.get(fed, nearest[row["id"]] + 1), nearest[row["id"]] + 1)
     best: dict[str, ImpactedEntity] = {}
     for role in ("reached", "pipeline_execution", "pipeline"):
         for row in by_role.get(role, []):
             if role != "reached":  # also reached itself (an association to an execution): the nearer
-                ran = [depth[arn] for arn in row["ran"] if arn in depth]
-                depth[row["arn"]] = min([*ran, *([depth[row["arn"]]] if row["arn"] in depth else [])])
-            fields = {k: v for k, v in row.items() if k not in ("role", "ran", "away_from_start")}
-            found = ImpactedEntity(**fields, depth=depth[row["arn"]])
+                ran = [depth[entity] for entity in row["ran"] if entity in depth]
+                depth[row["id"]] = min([*ran, *([depth[row["id"]]] if row["id"] in depth else [])])
+            fields = {k: v for k, v in row.items() if k not in ("id", "role", "ran", "away_from_start")}
+            found = ImpactedEntity(**fields, depth=depth[row["id"]])
             if row["arn"] not in best or found.depth < best[row["arn"]].depth:
                 best[row["arn"]] = found
     return sorted(best.values(), key=lambda e: (e.kind, e.depth, e.arn))

@@ -92,8 +92,8 @@ class LineageQueries:
             direction=str(direction),
             max_depth=max_depth,
         )
-        arn = one_trial_component(trial_component, [row for row in rows if row["way"] == "start"])
-        return [LineageEntitySummary.from_row(row) for row in with_depths(arn, rows, max_depth)]
+        one_trial_component(trial_component, rows)
+        return [LineageEntitySummary.from_row(row) for row in with_depths(rows[0]["id"], rows[0]["reached"], max_depth)]
 
     def dataset_artifacts(
         self, trial_component: str, direction: Direction = Direction.ASCENDANTS, max_depth: int | None = None

@@ -119,13 +119,14 @@ class ProvenanceQueries(GraphQueries):
         reached = self.run(
             "provenance", start=start, resource_suffix=ENDPOINT.resource_suffix(start), max_depth=max_depth
         )
-        start_arn = ANY_ENTITY.one(start, [row for row in reached if row["role"] == "start"])
-        depths = depths_from([start_arn], reached)
+        starts = [row for row in reached if row["role"] == "start"]
+        start_arn = ANY_ENTITY.one(start, starts)
+        depths = depths_from([starts[0]["id"]], reached)
         rows = sorted(
             (
-                {**row, "depth": depths[row["arn"]]}
+                {**row, "depth": depths[row["id"]]}
                 for row in reached
-                if row["arn"] in depths and (max_depth is None or depths[row["arn"]] <= max_depth)
+                if row["id"] in depths and (max_depth is None or depths[row["id"]] <= max_depth)
             ),
             key=lambda row: (row["depth"], row["arn"]),
         )
