@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from lineage_graph.arn import MalformedArnError
 from lineage_graph.graph import model, transform
 from lineage_graph.graph.load import GraphWriter, WriteCounts, batched
-from lineage_graph.graph.transform import EdgeRow, NodeRow, Record
+from lineage_graph.graph.transform import Association, EdgeRow, NodeRow, Record
 from lineage_graph.sagemaker.client import SageMakerApi
 from lineage_graph.sagemaker.crawl import Crawler
 from lineage_graph.sagemaker.prefetch import prefetched
@@ -399,15 +399,13 @@ def _sync_executions(
         on_page("PipelineExecutionSteps", len(refresh) + len(kept))
 
 
-def _write_associations(
-    writer: GraphWriter, report: SyncReport, associations: list[tuple[EdgeRow, list[NodeRow]]]
-) -> None:
-    """Placeholders first (only where no node has the ARN), then the edges."""
-    report.placeholders_created += writer.write_placeholders(end for _, ends in associations for end in ends)
-    edges = [edge for edge, _ in associations]
-    for edge in edges:
+def _write_associations(writer: GraphWriter, report: SyncReport, associations: list[Association]) -> None:
+    """The edges, with placeholders for the ends no node has."""
+    for edge, _ in associations:
         report.edges_seen[edge.rel_type] += 1
-    report.edges_created.update(writer.write_edges(edges))
+    created, placeholders = writer.write_associations(associations)
+    report.edges_created.update(created)
+    report.placeholders_created += placeholders
 
 
 def _structure(writer: GraphWriter, report: SyncReport, rows: list[EdgeRow]) -> None:

@@ -20,7 +20,7 @@ from neo4j import Driver, RoutingControl
 
 from lineage_graph.graph import model, schema
 from lineage_graph.graph.cleanup import Sweeper
-from lineage_graph.graph.transform import EdgeRow, NodeRow, StepRow
+from lineage_graph.graph.transform import Association, EdgeRow, NodeRow, StepRow
 
 T = TypeVar("T")
 _ALL_LABELS = frozenset(
@@ -237,9 +237,28 @@ class GraphWriter:
                 created += self._run(query, rows=batch).summary.counters.nodes_created
         return created
 
+    def write_associations(self, associations: list[Association]) -> tuple[collections.Counter[str], int]:
+        """Association edges, and placeholders for the ends no node has (entities no listing returned):
+        new relationships by type, and placeholders created. Edges first, then placeholders for the ends
+        they missed and those edges again: the ends are nearly always in the graph already, and making sure
+        of each one first cost a query per label a page, a quarter of a full sync's writes."""
+        edges = [edge for edge, _ in associations]
+        created, missing = self._write_edges(edges)
+        if not missing:
+            return created, 0
+        placeholders = self.write_placeholders(end for _, ends in associations for end in ends if end.arn in missing)
+        again, _ = self._write_edges([e for e in edges if e.source_arn in missing or e.destination_arn in missing])
+        created.update(again)
+        return created, placeholders
+
     def write_edges(self, rows: Iterable[EdgeRow]) -> collections.Counter[str]:
         """MERGE relationships between nodes already present (by ARN); returns how many were new, by type."""
+        return self._write_edges(rows)[0]
+
+    def _write_edges(self, rows: Iterable[EdgeRow]) -> tuple[collections.Counter[str], set[str]]:
+        """New relationships by type, and the ARNs of ends not in the graph (their edges are left out)."""
         created: collections.Counter[str] = collections.Counter()
+        missing: set[str] = set()
         for batch in batched(rows, self.batch_size):
             by_type: dict[str, list[dict[str, Any]]] = {}
             for row in batch:
@@ -255,10 +274,26 @@ class GraphWriter:
                     ON CREATE SET r = row.props, r.shard = $shard
                     {set_times("r", "[k IN keys(row.times) WHERE r[k] IS NULL]")}
                     FOREACH (_ IN CASE WHEN $stamp IS NULL THEN [] ELSE [1] END | SET r.sync_stamp = $stamp)
+                    RETURN count(*) AS matched
                 """
-                summary = self._run(query, rows=params, stamp=self.stamp, shard=self.shard).summary
-                created[rel_type] += summary.counters.relationships_created
-        return created
+                result = self._run(query, rows=params, stamp=self.stamp, shard=self.shard)
+                created[rel_type] += result.summary.counters.relationships_created
+                if result.records[0]["matched"] < len(params):  # some end is not in the graph: which?
+                    missing |= self._absent(
+                        {arn for row in params for arn in (row["source_arn"], row["destination_arn"])}
+                    )
+        return created, missing
+
+    def _absent(self, arns: set[str]) -> set[str]:
+        """Those of ``arns`` no node has."""
+        result = self.driver.execute_query(
+            f"UNWIND $arns AS arn OPTIONAL MATCH (n:{model.ENTITY_LABEL} {{arn: arn}}) WITH arn, n WHERE n IS NULL "
+            "RETURN arn",
+            arns=sorted(arns),
+            database_=self.database,
+            routing_=RoutingControl.READ,
+        )
+        return {record["arn"] for record in result.records}
 
     def executions_needing_steps(self, arns: list[str], running: Iterable[str]) -> set[str]:
         """Executions whose steps were never synced for their current content (new, changed since, or a
@@ -446,6 +481,11 @@ class DryRunWriter(GraphWriter):
             arns=arns,
         ).records[0]["missing"]
         return int(missing)
+
+    def write_associations(self, associations: list[Association]) -> tuple[collections.Counter[str], int]:
+        """Placeholders a run would create (ends neither in the graph nor seen by this run), then edges."""
+        placeholders = self.write_placeholders(end for _, ends in associations for end in ends)
+        return self.write_edges(edge for edge, _ in associations), placeholders
 
     def write_edges(self, rows: Iterable[EdgeRow]) -> collections.Counter[str]:
         created: collections.Counter[str] = collections.Counter()

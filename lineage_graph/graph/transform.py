@@ -206,8 +206,11 @@ def pipeline_execution(rec: Record, pipeline_name: str) -> NodeRow:
     )
 
 
-def association(rec: Record) -> tuple[EdgeRow, list[NodeRow]]:
-    """The edge, plus a placeholder for each end, MERGEd only where no listed entity has that ARN."""
+Association = tuple[EdgeRow, list[NodeRow]]  # an edge and its two ends, as placeholders
+
+
+def association(rec: Record) -> Association:
+    """The edge, plus a placeholder for each end, written only where no node has that ARN."""
     rel_type = model.ASSOCIATION_TYPES.get(rec.get("AssociationType") or "", model.UNTYPED_ASSOCIATION)
     created_by = rec.get("CreatedBy") or {}
     edge = EdgeRow(
