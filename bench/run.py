@@ -128,7 +128,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 **ceiling_result,
                 "ratio": round(full_rate / ceiling_result["rows_per_second"], 3),
             }
-            print(f"write ceiling: {ceiling_result['rows_per_second']} rows/s", flush=True)
+            runs = ", ".join(str(rate) for rate in ceiling_result["runs_rows_per_second"])
+            print(f"write ceiling: {ceiling_result['rows_per_second']} rows/s (the median of {runs})", flush=True)
         if not args.skip_queries:
             result["queries"] = latency.measure(driver, neo4j.database, per_kind=args.query_samples)
             save(args.out, result)
