@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -107,6 +107,45 @@ class SyncReport:
         }
 
 
+@dataclass(frozen=True)
+class _Pass:
+    """What one sync's writes share: the graph, SageMaker, and the report they count into (the pipelines
+    thread has a report of its own, see run_sync)."""
+
+    writer: GraphWriter
+    crawler: Crawler
+    report: SyncReport
+    shard: str
+    full: bool
+    on_page: Callable[[str, int], object]
+
+    def nodes(self, kind: str, rows: Iterable[NodeRow]) -> None:
+        log.info("syncing %s", kind)
+        self.report.nodes.setdefault(kind, WriteCounts()).add(self.writer.write_nodes(rows))
+
+    def structure(self, rows: list[EdgeRow]) -> None:
+        for row in rows:
+            self.report.edges_seen[row.rel_type] += 1
+        self.report.edges_created.update(self.writer.write_edges(rows))
+
+    def associations(self, associations: list[Association]) -> None:
+        """The edges, with placeholders for the ends no node has."""
+        for edge, _ in associations:
+            self.report.edges_seen[edge.rel_type] += 1
+        created, placeholders = self.writer.write_associations(associations)
+        self.report.edges_created.update(created)
+        self.report.placeholders_created += placeholders
+
+    def safe(self, kind: str, records: Iterable[Record], make: Callable[[Record], T]) -> Iterator[T]:
+        """One malformed record is counted and skipped; it never stops the sync."""
+        for rec in records:
+            try:
+                yield make(rec)
+            except (KeyError, MalformedArnError) as err:
+                log.warning("skipping a malformed %s record: %s", kind, err)
+                self.report.skipped[kind] += 1
+
+
 def run_sync(
     api: SageMakerApi,
     writer: GraphWriter,
@@ -138,6 +177,7 @@ def run_sync(
     writer.shard = shard
     writer.stamp = uuid.uuid4().hex if full else None
     watermarks = {} if full else writer.watermarks(shard)
+    run = _Pass(writer, crawler, report, shard, full, on_page)
 
     def since(kind: str) -> datetime | None:
         mark = watermarks.get(kind)
@@ -164,7 +204,7 @@ def run_sync(
         so a sync killed half-way resumes from its last page; once the listing ends it moves to this run's
         start."""
         mark = watermarks.get(kind)
-        timed_rows = ((rec.get(time_key), row) for rec, row in safe(kind, records, lambda rec: (rec, make(rec))))
+        timed_rows = ((rec.get(time_key), row) for rec, row in run.safe(kind, records, lambda rec: (rec, make(rec))))
         for batch in batched(prefetched(timed_rows), writer.batch_size):
             write([row for _, row in batch])
             on(kind, len(batch))
@@ -176,28 +216,25 @@ def run_sync(
                     mark = newest
         committed(kind, *operations)
 
-    nodes = partial(_nodes, writer, report)
-    safe = partial(_safe, report)
-
     # Experiments and trials first: trial components link to their trials as they land. Everything is
     # handled a page at a time, so memory stays flat however large the account.
     trials_since = since(model.TRIAL.label)
     for experiment_page in batched(crawler.experiments(), writer.batch_size):
-        nodes(model.EXPERIMENT.label, safe("Experiment", experiment_page, transform.experiment))
+        run.nodes(model.EXPERIMENT.label, run.safe("Experiment", experiment_page, transform.experiment))
         for name in (e["ExperimentName"] for e in experiment_page if e.get("ExperimentName")):
             for trial_page in batched(crawler.trials(name, created_after=trials_since), writer.batch_size):
-                trial_rows = list(safe("Trial", trial_page, partial(transform.trial, experiment_name=name)))
-                nodes(model.TRIAL.label, trial_rows)
+                trial_rows = list(run.safe("Trial", trial_page, partial(transform.trial, experiment_name=name)))
+                run.nodes(model.TRIAL.label, trial_rows)
                 in_experiment = [EdgeRow(model.IN_EXPERIMENT[0], t.arn, experiment_arn_of(t), {}) for t in trial_rows]
-                _structure(writer, report, in_experiment)
+                run.structure(in_experiment)
     committed(model.TRIAL.label, "ListExperiments", "ListTrials")
 
     def entities(kind: str) -> Callable[[list[NodeRow]], None]:
-        return lambda rows: nodes(kind, rows)
+        return lambda rows: run.nodes(kind, rows)
 
     def trial_components(rows: list[tuple[NodeRow, list[EdgeRow]]]) -> None:
-        nodes(model.TRIAL_COMPONENT.label, (node for node, _ in rows))
-        _structure(writer, report, [edge for _, edges in rows for edge in edges])
+        run.nodes(model.TRIAL_COMPONENT.label, (node for node, _ in rows))
+        run.structure([edge for _, edges in rows for edge in edges])
 
     kind = model.TRIAL_COMPONENT.label
     load_pages(
@@ -225,9 +262,12 @@ def run_sync(
     stopping = threading.Event()
     with ThreadPoolExecutor(1, thread_name_prefix="pipelines") as background:
         pipelines = background.submit(
-            _sync_pipelines, writer, crawler, pipelines_report, shard, full, executions_since, on_page, stopping,
+            _sync_pipelines,
+            replace(run, report=pipelines_report),
+            executions_since,
+            stopping,
             lambda: crawl_gaps(report, pipelines_report, crawler=crawler),
-        )  # fmt: skip
+        )
 
         def on_main_page(kind: str, rows: int) -> None:
             on_page(kind, rows)
@@ -247,7 +287,7 @@ def run_sync(
                 crawler.associations(since(ASSOCIATIONS)),
                 "CreationTime",
                 transform.association,
-                lambda rows: _write_associations(writer, report, rows),
+                run.associations,
                 "ListAssociations",
                 on=on_main_page,
             )
@@ -284,31 +324,8 @@ def crawl_gaps(*reports: SyncReport, crawler: Crawler) -> dict[str, str]:
     return {**{kind: str(count) for kind, count in skipped.items()}, **crawler.denied}
 
 
-def _nodes(writer: GraphWriter, report: SyncReport, kind: str, rows: Iterable[NodeRow]) -> None:
-    log.info("syncing %s", kind)
-    report.nodes.setdefault(kind, WriteCounts()).add(writer.write_nodes(rows))
-
-
-def _safe(report: SyncReport, kind: str, records: Iterable[Record], make: Callable[[Record], T]) -> Iterator[T]:
-    """One malformed record is counted and skipped; it never stops the sync."""
-    for rec in records:
-        try:
-            yield make(rec)
-        except (KeyError, MalformedArnError) as err:
-            log.warning("skipping a malformed %s record: %s", kind, err)
-            report.skipped[kind] += 1
-
-
 def _sync_pipelines(
-    writer: GraphWriter,
-    crawler: Crawler,
-    report: SyncReport,
-    shard: str,
-    full: bool,
-    executions_since: datetime | None,
-    on_page: Callable[[str, int], object],
-    stopping: threading.Event,
-    gaps: Callable[[], dict[str, str]],
+    run: _Pass, executions_since: datetime | None, stopping: threading.Event, gaps: Callable[[], dict[str, str]]
 ) -> None:
     """Pipelines and their executions: those created since ``executions_since`` (a pipeline that has not run
     since is skipped) and, on an incremental run, those the graph still has as running, described again for
@@ -316,21 +333,14 @@ def _sync_pipelines(
     of its own, and returns early once ``stopping`` is set."""
 
     def executions(name: str, records: Iterable[Record]) -> None:
-        for execution_page in batched(records, writer.batch_size):
+        for execution_page in batched(records, run.writer.batch_size):
             if stopping.is_set():
                 return
-            rows = list(
-                _safe(
-                    report,
-                    "PipelineExecution",
-                    execution_page,
-                    partial(transform.pipeline_execution, pipeline_name=name),
-                )
-            )
-            _sync_executions(writer, crawler, report, full, on_page, rows, whole=not gaps())
+            make = partial(transform.pipeline_execution, pipeline_name=name)
+            _sync_executions(run, list(run.safe("PipelineExecution", execution_page, make)), whole=not gaps())
 
-    for pipeline_page in batched(crawler.pipelines(), writer.batch_size):
-        _nodes(writer, report, model.PIPELINE.label, _safe(report, "Pipeline", pipeline_page, transform.pipeline))
+    for pipeline_page in batched(run.crawler.pipelines(), run.writer.batch_size):
+        run.nodes(model.PIPELINE.label, run.safe("Pipeline", pipeline_page, transform.pipeline))
         for pipeline in pipeline_page:
             if stopping.is_set():
                 return
@@ -340,46 +350,36 @@ def _sync_pipelines(
             ):
                 continue
             name = pipeline["PipelineName"]
-            executions(name, crawler.pipeline_executions(name, created_after=executions_since))
+            executions(name, run.crawler.pipeline_executions(name, created_after=executions_since))
     if executions_since is not None:
-        for name, running in writer.running_executions(shard, RUNNING_STATUSES).items():
-            executions(name, crawler.described_executions(running))
+        for name, running in run.writer.running_executions(run.shard, RUNNING_STATUSES).items():
+            executions(name, run.crawler.described_executions(running))
 
 
-def _sync_executions(
-    writer: GraphWriter,
-    crawler: Crawler,
-    report: SyncReport,
-    full: bool,
-    on_page: Callable[[str, int], object],
-    execution_rows: list[NodeRow],
-    *,
-    whole: bool,
-) -> None:
+def _sync_executions(run: _Pass, execution_rows: list[NodeRow], *, whole: bool) -> None:
     """A page of one pipeline's executions, with their steps listed again only where an execution is new,
     changed or still running. A full run lists the rest too, except executions that finished, have not
     changed since their steps were listed and had every step linked: their EXECUTED relationships are
     re-stamped in one statement instead (``GraphWriter.keep_steps``)."""
-    counts = writer.write_nodes(execution_rows)
-    report.nodes.setdefault(model.PIPELINE_EXECUTION.label, WriteCounts()).add(counts)
+    run.nodes(model.PIPELINE_EXECUTION.label, execution_rows)
     pipeline_arn = pipeline_arn_of(execution_rows[0]) if execution_rows else None
     if pipeline_arn:
-        _structure(writer, report, [EdgeRow(model.HAS_EXECUTION[0], pipeline_arn, e.arn, {}) for e in execution_rows])
+        run.structure([EdgeRow(model.HAS_EXECUTION[0], pipeline_arn, e.arn, {}) for e in execution_rows])
     arns = [e.arn for e in execution_rows]
     kept: dict[str, int] = {}
-    if full:
-        kept = writer.keep_steps(arns, TERMINAL_STATUSES)
-        report.executions_kept += len(kept)
-        report.steps_kept += sum(kept.values())
+    if run.full:
+        kept = run.writer.keep_steps(arns, TERMINAL_STATUSES)
+        run.report.executions_kept += len(kept)
+        run.report.steps_kept += sum(kept.values())
         refresh = [a for a in arns if a not in kept]
     else:
-        needing = writer.executions_needing_steps(arns, RUNNING_STATUSES)
+        needing = run.writer.executions_needing_steps(arns, RUNNING_STATUSES)
         refresh = [a for a in arns if a in needing]
     # One listing per execution (SageMaker has no bulk step API), several at once (each is a round trip;
     # --max-rps still caps the rate), and one write for the whole page. The executions are marked synced
     # only after their steps are committed, so a crash in between redoes them.
     with ThreadPoolExecutor(STEP_READERS) as pool:
-        listed = list(pool.map(lambda arn: list(crawler.execution_steps(arn)), refresh))
+        listed = list(pool.map(lambda arn: list(run.crawler.execution_steps(arn)), refresh))
     steps = [
         step
         for arn, records in zip(refresh, listed, strict=True)
@@ -388,30 +388,15 @@ def _sync_executions(
     ]
     # A full run links steps only to what it listed, so that an edge to a job gone from SageMaker is swept;
     # after a partial crawl (``whole`` false: no sweep will run) what it could not list is still linked.
-    links = writer.write_steps(steps, seen_only=full and whole)
-    report.steps_linked += links.total_linked
-    report.steps_unmatched += links.total_unmatched
-    report.executions_listed += len(refresh)
+    links = run.writer.write_steps(steps, seen_only=run.full and whole)
+    run.report.steps_linked += links.total_linked
+    run.report.steps_unmatched += links.total_unmatched
+    run.report.executions_listed += len(refresh)
     # A denied listing reads as no steps: such executions are not marked, so a later run lists them.
-    if refresh and "ListPipelineExecutionSteps" not in crawler.denied:
-        writer.mark_steps_synced(links.marks(refresh))
+    if refresh and "ListPipelineExecutionSteps" not in run.crawler.denied:
+        run.writer.mark_steps_synced(links.marks(refresh))
     if arns:  # progress (executions whose steps were listed or kept), and the lease's renewal, on every page
-        on_page("PipelineExecutionSteps", len(refresh) + len(kept))
-
-
-def _write_associations(writer: GraphWriter, report: SyncReport, associations: list[Association]) -> None:
-    """The edges, with placeholders for the ends no node has."""
-    for edge, _ in associations:
-        report.edges_seen[edge.rel_type] += 1
-    created, placeholders = writer.write_associations(associations)
-    report.edges_created.update(created)
-    report.placeholders_created += placeholders
-
-
-def _structure(writer: GraphWriter, report: SyncReport, rows: list[EdgeRow]) -> None:
-    for row in rows:
-        report.edges_seen[row.rel_type] += 1
-    report.edges_created.update(writer.write_edges(rows))
+        run.on_page("PipelineExecutionSteps", len(refresh) + len(kept))
 
 
 def experiment_arn_of(trial_row: NodeRow) -> str:
