@@ -10,10 +10,10 @@ backticks: ``tc.`param.learning_rate```.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
+
+import orjson
 
 from lineage_graph.arn import Arn, MalformedArnError
 from lineage_graph.graph import model
@@ -44,15 +44,9 @@ class EdgeRow:
 def _clean(props: dict[str, Any]) -> dict[str, Any]:
     """Drop nulls (Neo4j stores none) and stamp a content hash, so unchanged rows are not rewritten."""
     kept = {k: v for k, v in props.items() if v is not None}
-    digest = json.dumps(kept, sort_keys=True, default=_json_default).encode()
+    digest = orjson.dumps(kept, option=orjson.OPT_SORT_KEYS, default=str)
     kept["content_hash"] = hashlib.sha256(digest).hexdigest()[:32]
     return kept
-
-
-def _json_default(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
 
 
 def _node(kind: NodeKind, arn: str, entity_type: str | None, props: dict[str, Any]) -> NodeRow:
