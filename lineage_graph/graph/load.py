@@ -241,7 +241,7 @@ class GraphWriter:
         """Association edges, and placeholders for the ends no node has (entities no listing returned):
         new relationships by type, and placeholders created. Edges first, then placeholders for the ends
         they missed and those edges again: the ends are nearly always in the graph already, and making sure
-        of each one first cost a query per label a page, a quarter of a full sync's writes."""
+        of each one first cost a query per label a page, a quarter of a full sync's write time."""
         edges = [edge for edge, _ in associations]
         created, missing = self._write_edges(edges)
         if not missing:
