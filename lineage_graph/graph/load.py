@@ -137,6 +137,9 @@ class GraphWriter:
         with self._write_lock:
             return self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.WRITE)
 
+    def _read(self, query: str, **params: Any) -> Any:
+        return self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.READ)
+
     def apply_schema(self) -> None:
         schema.apply(self.driver, self.database, "schema")
 
@@ -286,12 +289,10 @@ class GraphWriter:
 
     def _absent(self, arns: set[str]) -> set[str]:
         """Those of ``arns`` no node has."""
-        result = self.driver.execute_query(
+        result = self._read(
             f"UNWIND $arns AS arn OPTIONAL MATCH (n:{model.ENTITY_LABEL} {{arn: arn}}) WITH arn, n WHERE n IS NULL "
             "RETURN arn",
             arns=sorted(arns),
-            database_=self.database,
-            routing_=RoutingControl.READ,
         )
         return {record["arn"] for record in result.records}
 
@@ -434,9 +435,6 @@ class DryRunWriter(GraphWriter):
         super().__init__(driver, database, batch_size)
         self.seen: set[str] = set()
 
-    def _read(self, query: str, **params: Any) -> Any:
-        return self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.READ)
-
     def apply_schema(self) -> None:
         """Nothing to do: the schema is applied by real runs."""
 
@@ -472,15 +470,8 @@ class DryRunWriter(GraphWriter):
         return counts
 
     def write_placeholders(self, rows: Iterable[NodeRow]) -> int:
-        arns = sorted({row.arn for row in rows} - self.seen)
-        if not arns:
-            return 0
-        missing = self._read(
-            f"UNWIND $arns AS arn OPTIONAL MATCH (n:{model.ENTITY_LABEL} {{arn: arn}}) "
-            "RETURN count(arn) - count(n) AS missing",
-            arns=arns,
-        ).records[0]["missing"]
-        return int(missing)
+        arns = {row.arn for row in rows} - self.seen
+        return len(self._absent(arns)) if arns else 0
 
     def write_associations(self, associations: list[Association]) -> tuple[collections.Counter[str], int]:
         """Placeholders a run would create (ends neither in the graph nor seen by this run), then edges."""
