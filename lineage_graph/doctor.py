@@ -60,7 +60,6 @@ SAGEMAKER_OPERATIONS: tuple[Operation, ...] = (
     Operation("ListActions", "list actions", _page),
     Operation("ListAssociations", "list every association (the edges)", _page),
     Operation("ListExperiments", "list experiments", _page),
-    Operation("ListTrials", "list trials", _page),
     Operation("ListPipelines", "list pipelines", _page),
     Operation(
         "ListPipelineExecutions",
@@ -84,7 +83,7 @@ SAGEMAKER_OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "Search",
-        "find trial components changed since the last sync",
+        "list trial components and trials (with what changed since the last sync)",
         lambda r, a: {"Resource": "ExperimentTrialComponent", "MaxResults": 1},
     ),
     Operation(

@@ -53,6 +53,7 @@ def test_incremental_run_asks_for_changes_only_and_matches_a_full_sync(
     sagemaker_client.update_trial_component(
         TrialComponentName="churn-exec-1-train-aws-training-job", DisplayName="retrained-by-hand"
     )
+    sagemaker_client.create_trial(TrialName="late-sweep", ExperimentName="data-science-sandbox")
     second = sync_json(env, "--overlap-seconds", "0")
 
     assert second["mode"] == "incremental"
@@ -62,6 +63,14 @@ def test_incremental_run_asks_for_changes_only_and_matches_a_full_sync(
     assert second["edges"]["CONTRIBUTED_TO"]["created"] == 2 and second["edges"]["PRODUCED"]["created"] == 1
     assert sum(second["api_calls"].values()) < sum(first["api_calls"].values())
     assert "ListPipelineExecutionSteps" not in second["api_calls"]  # no execution changed
+    # New trials come from one Search of the account (as new trial components do), not a call per experiment.
+    assert second["nodes"]["Trial"] == {"created": 1, "updated": 0, "unchanged": 0}
+    assert second["api_calls"]["Search"] == 2 and "ListTrials" not in second["api_calls"]
+    in_experiment = clean_neo4j.execute_query(
+        "MATCH (:Trial {name: 'late-sweep'})-[:IN_EXPERIMENT]->(e:Experiment) RETURN e.name AS name",
+        database_="neo4j",
+    ).records
+    assert [r["name"] for r in in_experiment] == ["data-science-sandbox"]
 
     incremental = lineage_snapshot(clean_neo4j)
     full = sync_json(env, "--full")

@@ -153,7 +153,8 @@ def experiment(rec: Record) -> NodeRow:
     )
 
 
-def trial(rec: Record, experiment_name: str) -> NodeRow:
+def trial(rec: Record) -> NodeRow:
+    """A Search record of a trial (it names the trial's experiment; a ListTrials summary does not)."""
     return _node(
         model.TRIAL,
         rec["TrialArn"],
@@ -161,7 +162,7 @@ def trial(rec: Record, experiment_name: str) -> NodeRow:
         {
             "name": rec.get("TrialName"),
             "display_name": rec.get("DisplayName"),
-            "experiment_name": experiment_name,
+            "experiment_name": rec["ExperimentName"],
             "created_at": rec.get("CreationTime"),
             "modified_at": rec.get("LastModifiedTime"),
         },

@@ -63,28 +63,26 @@ class Crawler:
     def trial_components(self, modified_since: datetime | None = None) -> Iterator[Record]:
         """Full trial components (parameters, metrics, artifacts, tags, parents) through Search: one call
         per 100, where ListTrialComponents would need a Describe per trial component."""
+        return self._search("ExperimentTrialComponent", "TrialComponent", "LastModifiedTime", modified_since)
+
+    def _search(self, resource: str, member: str, time_key: str, since: datetime | None) -> Iterator[Record]:
+        """Search's records of ``resource`` (each under ``member``), oldest ``time_key`` first, only those
+        at or after ``since`` when given."""
         expression = None
-        if modified_since is not None:
-            expression = {
-                "Filters": [
-                    {
-                        "Name": "LastModifiedTime",
-                        "Operator": "GreaterThanOrEqualTo",
-                        "Value": modified_since.isoformat(),
-                    }
-                ]
-            }
+        if since is not None:
+            newer = {"Name": time_key, "Operator": "GreaterThanOrEqualTo", "Value": since.isoformat()}
+            expression = {"Filters": [newer]}
         for result in self.api.paginate(
             "Search",
             "Results",
-            Resource="ExperimentTrialComponent",
+            Resource=resource,
             SearchExpression=expression,
-            SortBy="LastModifiedTime",
+            SortBy=time_key,
             SortOrder="Ascending",
             MaxResults=PAGE,
         ):
-            if "TrialComponent" in result:
-                yield result["TrialComponent"]
+            if member in result:
+                yield result[member]
 
     @_reported
     def artifacts(self, created_after: datetime | None = None) -> Iterator[Record]:
@@ -140,11 +138,11 @@ class Crawler:
         return self.api.paginate("ListExperiments", "ExperimentSummaries", MaxResults=PAGE)
 
     @_reported
-    def trials(self, experiment_name: str, created_after: datetime | None = None) -> Iterator[Record]:
-        """A trial summary does not name its experiment, so trials are listed per experiment."""
-        return self.api.paginate(
-            "ListTrials", "TrialSummaries", ExperimentName=experiment_name, MaxResults=PAGE, CreatedAfter=created_after
-        )
+    def trials(self, created_after: datetime | None = None) -> Iterator[Record]:
+        """Every trial (created since ``created_after``), oldest first, with its experiment's name, through
+        Search: one listing for the account. A ListTrials summary does not name its experiment, so it takes
+        a listing per experiment, and an incremental sync paid one call per experiment to find nothing."""
+        return self._search("ExperimentTrial", "Trial", "CreationTime", created_after)
 
     @_reported
     def pipelines(self) -> Iterator[Record]:

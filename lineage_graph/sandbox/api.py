@@ -25,7 +25,7 @@ import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any, TypeVar
 
 from moto.core.responses import ActionResult, EmptyResult
@@ -1160,36 +1160,102 @@ def _expression_matches(record: dict[str, Any], expression: dict[str, Any]) -> b
     return combine(checks) if checks else True
 
 
+# A Search result's entity (moto's object) and what its record adds: a trial component's parents, a trial's
+# trial components.
+_SearchItem = tuple[Any, list[Any]]
+
+
+def _searched(
+    params: dict[str, Any], items: list[_SearchItem], record: Callable[[_SearchItem], dict[str, Any]]
+) -> list[_SearchItem]:
+    """The ``items`` whose Search ``record`` matches the request's expression, sorted by its SortBy (default
+    LastModifiedTime, Descending, as SageMaker does). A record costs more to build than its entity's times:
+    when the expression is an AND, its CreationTime and LastModifiedTime filters are checked on those
+    first, so an incremental Search does not build a record per entity of the account."""
+    expression = params.get("SearchExpression") or {}
+    timed = [f for f in expression.get("Filters") or [] if f.get("Name") in ("CreationTime", "LastModifiedTime")]
+    quick = {"Filters": timed if expression.get("Operator") != "Or" else []}
+    sort_by = params.get("SortBy") or "LastModifiedTime"
+    matches: list[tuple[_SearchItem, Any]] = []
+    for item in items:
+        times = {"CreationTime": item[0].creation_time, "LastModifiedTime": item[0].last_modified_time}
+        if quick["Filters"] and not _expression_matches(times, quick):
+            continue
+        body = record(item)
+        # Filters name tags as Tags.<key>: match against a key -> value view of the list.
+        view = body | {"Tags": {t["Key"]: t["Value"] for t in body.get("Tags") or []}}
+        if _expression_matches(view, expression):
+            matches.append((item, (_field(body, sort_by) or [None])[0]))
+    return [item for item, _ in _sorted(matches, lambda m: m[1], params.get("SortOrder"))]
+
+
 @_handler
 def search(self: Any) -> Response:
-    """Search over trial components (full records with Tags and Parents), filtered, sorted and paged as
-    SageMaker does (default sort LastModifiedTime, Descending). Other resources use moto's own search."""
+    """Search over trial components (full records with Tags and Parents) and trials (with their trial
+    components' summaries), filtered, sorted and paged as SageMaker does. Other resources use moto's own
+    search."""
     params = _params(self, "Search")
     backend = self.sagemaker_backend
-    if params["Resource"] != "ExperimentTrialComponent":
-        return ActionResult(backend.search(params["Resource"], params.get("SearchExpression")))
+    resource = params["Resource"]
+    record: Callable[[_SearchItem], dict[str, Any]]
+    if resource == "ExperimentTrialComponent":
+        member, items, record = "TrialComponent", _tc_search_items, partial(_tc_search_record, backend)
+    elif resource == "ExperimentTrial":
+        member, items, record = "Trial", _trial_search_items, _trial_search_record
+    else:
+        return ActionResult(backend.search(resource, params.get("SearchExpression")))
+    listing = _listing(self, "Search", params, lambda: _searched(params, items(backend), record))
+    page, token = _page(listing, params)
+    return _result({"Results": [{member: record(item)} for item in page], "NextToken": token})
 
-    def record(tc: Any, parents: list[dict[str, str]]) -> dict[str, Any]:
-        body = _tc_record(backend, tc)
-        body.pop("Sources", None)  # not in Search's TrialComponent shape
-        body["Tags"] = list(getattr(tc, "tags", None) or [])
-        body["Parents"] = parents
-        return body
 
-    def build() -> list[tuple[Any, list[dict[str, str]]]]:
-        parents = _tc_parents(backend)
-        matches: list[tuple[Any, list[dict[str, str]], Any]] = []
-        sort_by = params.get("SortBy") or "LastModifiedTime"
-        for tc in list(backend.trial_components.values()):
-            body = record(tc, parents.get(tc.trial_component_name, []))
-            # Filters name tags as Tags.<key>: match against a key -> value view of the list.
-            view = body | {"Tags": {t["Key"]: t["Value"] for t in body["Tags"]}}
-            if _expression_matches(view, params.get("SearchExpression") or {}):
-                matches.append((tc, body["Parents"], (_field(body, sort_by) or [None])[0]))
-        return [(tc, tc_parents) for tc, tc_parents, _ in _sorted(matches, lambda m: m[2], params.get("SortOrder"))]
+def _tc_search_items(backend: Any) -> list[_SearchItem]:
+    parents = _tc_parents(backend)
+    return [(tc, parents.get(tc.trial_component_name, [])) for tc in list(backend.trial_components.values())]
 
-    page, token = _page(_listing(self, "Search", params, build), params)
-    return _result({"Results": [{"TrialComponent": record(tc, parents)} for tc, parents in page], "NextToken": token})
+
+def _tc_search_record(backend: Any, item: _SearchItem) -> dict[str, Any]:
+    tc, parents = item
+    body = _tc_record(backend, tc)
+    body.pop("Sources", None)  # not in Search's TrialComponent shape
+    body["Tags"] = list(getattr(tc, "tags", None) or [])
+    body["Parents"] = parents
+    return body
+
+
+def _trial_search_items(backend: Any) -> list[_SearchItem]:
+    members: dict[str, list[Any]] = {}
+    for name, parents in _tc_parents(backend).items():
+        tc = backend.trial_components.get(name)
+        for parent in parents if tc is not None else []:
+            members.setdefault(parent["TrialName"], []).append(tc)
+    return [(trial, members.get(trial.trial_name, [])) for trial in list(backend.trials.values())]
+
+
+def _trial_search_record(item: _SearchItem) -> dict[str, Any]:
+    trial, components = item
+    return {
+        "TrialName": trial.trial_name,
+        "TrialArn": trial.arn,
+        "DisplayName": getattr(trial, "display_name", None) or trial.trial_name,
+        "ExperimentName": trial.experiment_name,
+        "CreationTime": trial.creation_time,
+        "CreatedBy": {},
+        "LastModifiedTime": trial.last_modified_time,
+        "LastModifiedBy": {},
+        "MetadataProperties": getattr(trial, "metadata_properties", None),
+        "Tags": list(getattr(trial, "tags", None) or []),
+        "TrialComponentSummaries": [
+            {
+                "TrialComponentName": tc.trial_component_name,
+                "TrialComponentArn": tc.arn,
+                "TrialComponentSource": _tc_source(tc),
+                "CreationTime": tc.creation_time,
+                "CreatedBy": {},
+            }
+            for tc in components
+        ],
+    }
 
 
 def _tc_summary(tc: Any) -> dict[str, Any]:

@@ -278,6 +278,7 @@ def scenario(sm: Any) -> None:
         SortOrder="Ascending",
         MaxResults=100,
     )
+    sm.search(Resource="ExperimentTrial", SortBy="CreationTime", SortOrder="Ascending", MaxResults=100)
     sm.describe_trial(TrialName="contract-trial")
     sm.delete_association(SourceArn=action, DestinationArn=context)
     sm.delete_artifact(ArtifactArn=artifact)

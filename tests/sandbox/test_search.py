@@ -1,4 +1,4 @@
-"""The sandbox's Search over trial components: full records, filters, sort and paging, over HTTP."""
+"""The sandbox's Search over trial components and trials: full records, filters, sort and paging, over HTTP."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 
-def search_all(client: Any, **params: Any) -> list[dict[str, Any]]:
+def search_all(client: Any, resource: str = "ExperimentTrialComponent", **params: Any) -> list[dict[str, Any]]:
+    member = {"ExperimentTrialComponent": "TrialComponent", "ExperimentTrial": "Trial"}[resource]
     return [
-        r["TrialComponent"]
-        for page in client.get_paginator("search").paginate(Resource="ExperimentTrialComponent", **params)
+        r[member]
+        for page in client.get_paginator("search").paginate(Resource=resource, **params)
         for r in page["Results"]
     ]
 
@@ -83,3 +84,41 @@ def test_search_rejects_bad_input(account: Any) -> None:
     with pytest.raises(ClientError) as err:
         account.search(Resource="ExperimentTrialComponent", MaxResults=101)
     assert err.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_search_finds_trials_with_their_experiment_and_trial_components(account: Any) -> None:
+    account.create_experiment(ExperimentName="exp-b")
+    account.create_trial(TrialName="trial-b", ExperimentName="exp-b", Tags=[{"Key": "team", "Value": "b"}])
+    found = {t["TrialName"]: t for t in search_all(account, "ExperimentTrial")}
+    assert sorted(found) == ["trial-a", "trial-b"]
+    assert found["trial-a"]["ExperimentName"] == "exp" and found["trial-b"]["ExperimentName"] == "exp-b"
+    assert [c["TrialComponentName"] for c in found["trial-a"]["TrialComponentSummaries"]] == ["tc-03"]
+    assert found["trial-b"]["TrialComponentSummaries"] == []
+    assert found["trial-b"]["Tags"] == [{"Key": "team", "Value": "b"}]
+
+
+def test_search_filters_trials_by_creation_time_alone_and_within_an_or(account: Any) -> None:
+    time.sleep(1.1)
+    cutoff = {"Name": "CreationTime", "Operator": "GreaterThanOrEqualTo", "Value": datetime.now(UTC).isoformat()}
+    for name in ("trial-late-1", "trial-late-2"):
+        account.create_trial(TrialName=name, ExperimentName="exp")
+    newer = search_all(
+        account, "ExperimentTrial", SearchExpression={"Filters": [cutoff]}, SortBy="CreationTime", SortOrder="Ascending"
+    )
+    assert [t["TrialName"] for t in newer] == ["trial-late-1", "trial-late-2"]
+    # An Or keeps what fails the time filter but passes another (the time filter is not applied alone).
+    either = search_all(
+        account,
+        "ExperimentTrial",
+        SearchExpression={
+            "Operator": "Or",
+            "Filters": [cutoff, {"Name": "TrialName", "Operator": "Equals", "Value": "trial-a"}],
+        },
+    )
+    assert sorted(t["TrialName"] for t in either) == ["trial-a", "trial-late-1", "trial-late-2"]
+    both = search_all(
+        account,
+        "ExperimentTrial",
+        SearchExpression={"Filters": [cutoff, {"Name": "TrialName", "Operator": "Equals", "Value": "trial-late-2"}]},
+    )
+    assert [t["TrialName"] for t in both] == ["trial-late-2"]
