@@ -163,18 +163,26 @@ def _aware(value: Any) -> datetime | None:
     return _aware(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
 
 
-def _time_filter(
-    params: dict[str, Any], when: Any, *, inclusive: bool, after: str = "CreatedAfter", before: str = "CreatedBefore"
-) -> bool:
-    moment = _aware(when)
-    if moment is not None:  # responses carry milliseconds: compare at that precision
-        moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+def _time_window(
+    params: dict[str, Any], *, inclusive: bool, after: str = "CreatedAfter", before: str = "CreatedBefore"
+) -> Callable[[Any], bool]:
+    """Whether a timestamp is within the request's ``after`` and ``before`` bounds, compared at the millisecond
+    precision responses carry. Made once per listing: parsing the bounds again for every entity was most of
+    an incremental listing's cost at a million entities."""
     low, high = _aware(params.get(after)), _aware(params.get(before))
-    if moment is None:
-        return low is None and high is None
-    if low is not None and (moment < low if inclusive else moment <= low):
-        return False
-    return not (high is not None and (moment > high if inclusive else moment >= high))
+    if low is None and high is None:
+        return lambda when: True
+
+    def within(when: Any) -> bool:
+        moment = _aware(when)
+        if moment is None:
+            return False
+        moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+        if low is not None and (moment < low if inclusive else moment <= low):
+            return False
+        return not (high is not None and (moment > high if inclusive else moment >= high))
+
+    return within
 
 
 def _sorted(items: list[T], key: Callable[[T], Any], order: str | None) -> list[T]:
@@ -398,13 +406,14 @@ def _list(response: Any, kind: EntityKind, operation: str) -> Response:
     store = _store(response)
 
     def build() -> list[LineageEntity]:
+        created = _time_window(params, inclusive=True)
         with store.lock:
             entities = [
                 e
                 for e in store.of_kind(kind)
                 if (params.get("SourceUri") is None or e.source_uri == params["SourceUri"])
                 and (params.get(type_param) is None or e.entity_type == params[type_param])
-                and _time_filter(params, e.creation_time, inclusive=True)
+                and created(e.creation_time)
             ]
         key: Callable[[LineageEntity], Any] = (
             (lambda e: e.name) if params.get("SortBy") == "Name" else (lambda e: e.creation_time)
@@ -630,12 +639,12 @@ def list_associations(self: Any) -> Response:
             for key in ("SourceArn", "DestinationArn", "SourceType", "DestinationType", "AssociationType")
             if params.get(key) is not None
         ]
+        created = _time_window(params, inclusive=True)
         with store.lock:
             associations = [
                 a
                 for a in store.all_associations()
-                if all(key(a) == wanted for key, wanted in filters)
-                and _time_filter(params, a.creation_time, inclusive=True)
+                if all(key(a) == wanted for key, wanted in filters) and created(a.creation_time)
             ]
         return _sorted(
             associations, _association_key(store, params.get("SortBy") or "CreationTime"), params.get("SortOrder")
@@ -661,9 +670,9 @@ def _matches(store: LineageStore, arn: str, filters: dict[str, Any]) -> bool:
     tc = None if entity is not None else store.trial_component_for_arn(arn)
     created = entity.creation_time if entity is not None else getattr(tc, "creation_time", None)
     modified = entity.last_modified_time if entity is not None else getattr(tc, "last_modified_time", None)
-    if not _time_filter(filters, created, inclusive=False):
+    if not _time_window(filters, inclusive=False)(created):
         return False
-    if not _time_filter(filters, modified, inclusive=False, after="ModifiedAfter", before="ModifiedBefore"):
+    if not _time_window(filters, inclusive=False, after="ModifiedAfter", before="ModifiedBefore")(modified):
         return False
     wanted = filters.get("Properties")
     if wanted:
@@ -935,11 +944,8 @@ def describe_experiment(self: Any) -> Response:
 @_handler
 def list_experiments(self: Any) -> Response:
     params = _params(self, "ListExperiments")
-    experiments = [
-        e
-        for e in list(self.sagemaker_backend.experiments.values())
-        if _time_filter(params, e.creation_time, inclusive=False)
-    ]
+    created = _time_window(params, inclusive=False)
+    experiments = [e for e in list(self.sagemaker_backend.experiments.values()) if created(e.creation_time)]
     key: Callable[[Any], Any] = (
         (lambda e: e.experiment_name) if params.get("SortBy") == "Name" else (lambda e: e.creation_time)
     )
@@ -1001,12 +1007,13 @@ def list_trials(self: Any) -> Response:
     tc_name = params.get("TrialComponentName")
     if tc_name:
         _trial_component(backend, tc_name)
+    created = _time_window(params, inclusive=False)
     trials = [
         t
         for t in list(backend.trials.values())
         if (not params.get("ExperimentName") or t.experiment_name == params["ExperimentName"])
         and (not tc_name or tc_name in t.trial_components)
-        and _time_filter(params, t.creation_time, inclusive=False)
+        and created(t.creation_time)
     ]
     key: Callable[[Any], Any] = (
         (lambda t: t.trial_name) if params.get("SortBy") == "Name" else (lambda t: t.creation_time)
@@ -1119,14 +1126,20 @@ def _field(record: dict[str, Any], name: str) -> Any:
     return values
 
 
+def _instant(expected: str) -> datetime:
+    """A Search filter's timestamp: ISO 8601 or epoch seconds."""
+    try:
+        return datetime.fromtimestamp(float(expected), tz=UTC)
+    except ValueError:
+        moment = _aware(expected)
+        assert moment is not None  # a string parses or raises
+        return moment
+
+
 def _comparable(actual: Any, expected: str) -> tuple[Any, Any]:
-    """Timestamps compare as instants (the filter value is ISO 8601 or epoch seconds), numbers as numbers."""
+    """Timestamps compare as instants, numbers as numbers."""
     if isinstance(actual, datetime):
-        try:
-            moment = float(expected)
-        except ValueError:
-            return _aware(actual), _aware(expected)
-        return _aware(actual), datetime.fromtimestamp(moment, tz=UTC)
+        return _aware(actual), _instant(expected)
     if isinstance(actual, int | float) and not isinstance(actual, bool):
         return actual, float(expected)
     return actual, expected
@@ -1165,21 +1178,23 @@ def _expression_matches(record: dict[str, Any], expression: dict[str, Any]) -> b
 _SearchItem = tuple[Any, list[Any]]
 
 
+_ENTITY_TIMES = {"CreationTime": "creation_time", "LastModifiedTime": "last_modified_time"}
+_ORDERINGS = ("GreaterThan", "GreaterThanOrEqualTo", "LessThan", "LessThanOrEqualTo")
+
+
 def _searched(
     params: dict[str, Any], items: list[_SearchItem], record: Callable[[_SearchItem], dict[str, Any]]
 ) -> list[_SearchItem]:
     """The ``items`` whose Search ``record`` matches the request's expression, sorted by its SortBy (default
-    LastModifiedTime, Descending, as SageMaker does). A record costs more to build than its entity's times:
-    when the expression is an AND, its CreationTime and LastModifiedTime filters are checked on those
-    first, so an incremental Search does not build a record per entity of the account."""
+    LastModifiedTime, Descending, as SageMaker does). A record costs far more to build than reading its
+    entity's times: when the expression is an AND, its CreationTime and LastModifiedTime bounds are checked
+    on those first, so an incremental Search does not build a record per entity of the account."""
     expression = params.get("SearchExpression") or {}
-    timed = [f for f in expression.get("Filters") or [] if f.get("Name") in ("CreationTime", "LastModifiedTime")]
-    quick = {"Filters": timed if expression.get("Operator") != "Or" else []}
+    bounds = _time_bounds(expression)
     sort_by = params.get("SortBy") or "LastModifiedTime"
     matches: list[tuple[_SearchItem, Any]] = []
     for item in items:
-        times = {"CreationTime": item[0].creation_time, "LastModifiedTime": item[0].last_modified_time}
-        if quick["Filters"] and not _expression_matches(times, quick):
+        if bounds and not _within(item[0], bounds):
             continue
         body = record(item)
         # Filters name tags as Tags.<key>: match against a key -> value view of the list.
@@ -1187,6 +1202,32 @@ def _searched(
         if _expression_matches(view, expression):
             matches.append((item, (_field(body, sort_by) or [None])[0]))
     return [item for item, _ in _sorted(matches, lambda m: m[1], params.get("SortOrder"))]
+
+
+_Bound = tuple[str, Callable[[Any, Any], bool], datetime]  # entity attribute, comparison, instant
+
+
+def _time_bounds(expression: dict[str, Any]) -> list[_Bound]:
+    """An AND expression's CreationTime and LastModifiedTime bounds, each value parsed once; a value that
+    does not parse is left to the full check, which rejects it."""
+    if expression.get("Operator") == "Or":
+        return []
+    bounds = []
+    for f in expression.get("Filters") or []:
+        if f.get("Name") in _ENTITY_TIMES and f.get("Operator") in _ORDERINGS and f.get("Value") is not None:
+            try:
+                bounds.append((_ENTITY_TIMES[f["Name"]], _SEARCH_OPERATORS[f["Operator"]], _instant(f["Value"])))
+            except ValueError:
+                continue
+    return bounds
+
+
+def _within(entity: Any, bounds: list[_Bound]) -> bool:
+    for attribute, compare, bound in bounds:
+        moment = _aware(getattr(entity, attribute, None))
+        if moment is None or not compare(moment, bound):
+            return False
+    return True
 
 
 @_handler
@@ -1296,12 +1337,13 @@ def list_trial_components(self: Any) -> Response:
             names = {t.trial_name for t in trials}
             members = {n for t in trials for n in t.trial_components}
             members |= {n for n, tc in backend.trial_components.items() if tc.trial_name in names}
+        created = _time_window(params, inclusive=False)
         components = [
             tc
             for name, tc in list(backend.trial_components.items())
             if (members is None or name in members)
             and (not params.get("SourceArn") or (_tc_source(tc) or {}).get("SourceArn") == params["SourceArn"])
-            and _time_filter(params, tc.creation_time, inclusive=False)
+            and created(tc.creation_time)
         ]
         key: Callable[[Any], Any] = (
             (lambda tc: tc.trial_component_name) if params.get("SortBy") == "Name" else (lambda tc: tc.creation_time)
@@ -1332,10 +1374,11 @@ def _execution(backend: Any, execution_arn: str) -> Any:
 def list_pipelines(self: Any) -> Response:
     params = _params(self, "ListPipelines")
     prefix = params.get("PipelineNamePrefix")
+    created = _time_window(params, inclusive=False)
     pipelines = [
         p
         for p in list(self.sagemaker_backend.pipelines.values())
-        if (not prefix or p.pipeline_name.startswith(prefix)) and _time_filter(params, p.creation_time, inclusive=False)
+        if (not prefix or p.pipeline_name.startswith(prefix)) and created(p.creation_time)
     ]
     key: Callable[[Any], Any] = (
         (lambda p: p.pipeline_name) if params.get("SortBy") == "Name" else (lambda p: p.creation_time)
@@ -1363,9 +1406,8 @@ def list_pipelines(self: Any) -> Response:
 def list_pipeline_executions(self: Any) -> Response:
     params = _params(self, "ListPipelineExecutions")
     pipeline = _pipeline(self.sagemaker_backend, params["PipelineName"])
-    executions = [
-        e for e in list(pipeline.pipeline_executions.values()) if _time_filter(params, e.creation_time, inclusive=False)
-    ]
+    created = _time_window(params, inclusive=False)
+    executions = [e for e in list(pipeline.pipeline_executions.values()) if created(e.creation_time)]
     key: Callable[[Any], Any] = (
         (lambda e: e.arn) if params.get("SortBy") == "PipelineExecutionArn" else (lambda e: e.creation_time)
     )
