@@ -1089,13 +1089,15 @@ def _tc_record(backend: Any, tc: Any) -> dict[str, Any]:
 def _tc_parents(backend: Any) -> dict[str, list[dict[str, str]]]:
     """Each trial component's trials (``Parents``), by trial component name, in one pass over the trials."""
     parents: dict[str, list[dict[str, str]]] = {}
+    members: dict[str, set[str]] = {}
     for trial in list(backend.trials.values()):
         parent = {"TrialName": trial.trial_name, "ExperimentName": trial.experiment_name}
-        for name in list(trial.trial_components):
+        members[trial.trial_name] = set(trial.trial_components)
+        for name in members[trial.trial_name]:
             parents.setdefault(name, []).append(parent)
     for name, tc in list(backend.trial_components.items()):
         trial = backend.trials.get(tc.trial_name) if tc.trial_name else None
-        if trial is not None and name not in trial.trial_components:
+        if trial is not None and name not in members[trial.trial_name]:
             parents.setdefault(name, []).append(
                 {"TrialName": trial.trial_name, "ExperimentName": trial.experiment_name}
             )
