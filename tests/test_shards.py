@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from typing import Any
 
 import boto3
 from click.testing import CliRunner
+from fixtures.sync_cli import sync_json
 from neo4j import Driver
 
 from lineage_graph.cli import cli
+from lineage_graph.sandbox.seed import seed_demo
 
 ACCOUNTS = ("111111111111", "222222222222")
 REGIONS = ("us-east-1", "eu-west-1")
@@ -89,3 +92,23 @@ def test_all_regions_is_one_shard_per_sagemaker_region(
     reports = json.loads(result.stdout)
     assert sorted(r["region"] for r in reports) == sorted(regions)
     assert {r["outcome"] for r in reports} == {"success"}
+
+
+def test_a_sync_freezes_the_startup_heap_while_it_runs_and_unfreezes_it_after(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    seed_demo(sagemaker_client)
+    frozen_during: list[int] = []
+
+    def on_collection(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            frozen_during.append(gc.get_freeze_count())
+
+    gc.callbacks.append(on_collection)
+    try:
+        report = sync_json(sync_env)
+    finally:
+        gc.callbacks.remove(on_collection)
+    assert report["nodes"]["TrialComponent"]["created"] > 0
+    assert max(frozen_during) > 0  # the collector skipped what the sync started with
+    assert gc.get_freeze_count() == 0  # and a long-lived process gets it back to collect
