@@ -13,7 +13,8 @@
 // over those lists, done by the caller (lineage_graph.query.reach): asking Neo4j for a shortest path to
 // every reached entity builds each path, which costs the sum of all depths, seconds where a chain of
 // retrained models runs thousands deep. `matches` says whether the entity passes the filters; the
-// entity's fields (arn, name, type, source_uri, ...) come only with the matches, in no particular order;
+// entity's fields (arn, name, type, source_uri, ...; account and region are in the ARN, a property read
+// less each) come only with the matches, in no particular order;
 // $max_depth is applied with the depth. One row, not one per entity: a client pays per row, and at
 // thousands of entities that cost more than the walk.
 // Filters combine with AND; inside $lineage_types and $types any value matches; $properties matches an
@@ -108,9 +109,8 @@ CALL (s, found) {
   RETURN collect(
     CASE
       WHEN matches THEN {id: elementId(x), arn: x.arn, name: x.name, lineage_type: x.lineage_type, type: x.type,
-                         source_uri: x.source_uri, source_arn: x.source_arn, status: x.status, account: x.account,
-                         region: x.region, placeholder: x.placeholder, matches: true, way: way,
-                         away_from_start: away_from_start}
+                         source_uri: x.source_uri, source_arn: x.source_arn, status: x.status,
+                         placeholder: x:Placeholder, matches: true, way: way, away_from_start: away_from_start}
       ELSE {id: elementId(x), matches: false, way: way, away_from_start: away_from_start}
     END) AS reached
 }

@@ -4,8 +4,8 @@
 // and `reached` is empty). For exactly one, `reached` lists the trial component and every entity reached,
 // once per direction (`way`), each with `id` (its elementId), `away_from_start` (the ids of the entities
 // one hop further from the trial component: the edges the walk took) and `matches` (an artifact of
-// $artifact_type, in no particular order); arn, name, type, source_uri, account, region and placeholder
-// come only with the matches. One row, not one per entity: a client pays per row, and at thousands of
+// $artifact_type, in no particular order); arn, name, type, source_uri and placeholder come only with the
+// matches (account and region are in the ARN: a property read less each). One row, not one per entity: a client pays per row, and at thousands of
 // entities that cost more than the walk. The caller computes depths by breadth-first search over
 // `away_from_start` and applies $max_depth (lineage_graph.query.reach says why not in Cypher).
 // Answers the SDK's LineageTrialComponent.dataset_artifacts() ($artifact_type 'DataSet', ascendants)
@@ -58,8 +58,8 @@ CALL (tc, found) {
   RETURN collect(
     CASE
       WHEN matches THEN {id: elementId(a), arn: a.arn, name: a.name, lineage_type: a.lineage_type, type: a.type,
-                         source_uri: a.source_uri, account: a.account, region: a.region,
-                         placeholder: a.placeholder, matches: true, way: way, away_from_start: away_from_start}
+                         source_uri: a.source_uri, placeholder: a:Placeholder, matches: true, way: way,
+                         away_from_start: away_from_start}
       ELSE {id: elementId(a), matches: false, way: way, away_from_start: away_from_start}
     END) AS reached
 }
