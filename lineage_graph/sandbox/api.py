@@ -982,20 +982,22 @@ def create_trial(self: Any) -> Response:
 @_handler
 def describe_trial(self: Any) -> Response:
     params = _params(self, "DescribeTrial")
-    trial = _trial(self.sagemaker_backend, params["TrialName"])
-    return _result(
-        {
-            "TrialName": trial.trial_name,
-            "TrialArn": trial.arn,
-            "DisplayName": getattr(trial, "display_name", None) or trial.trial_name,
-            "ExperimentName": trial.experiment_name,
-            "CreationTime": trial.creation_time,
-            "CreatedBy": {},
-            "LastModifiedTime": trial.last_modified_time,
-            "LastModifiedBy": {},
-            "MetadataProperties": getattr(trial, "metadata_properties", None),
-        }
-    )
+    return _result(_trial_record(_trial(self.sagemaker_backend, params["TrialName"])))
+
+
+def _trial_record(trial: Any) -> dict[str, Any]:
+    """DescribeTrial's body; Search adds Tags and TrialComponentSummaries to it."""
+    return {
+        "TrialName": trial.trial_name,
+        "TrialArn": trial.arn,
+        "DisplayName": getattr(trial, "display_name", None) or trial.trial_name,
+        "ExperimentName": trial.experiment_name,
+        "CreationTime": trial.creation_time,
+        "CreatedBy": {},
+        "LastModifiedTime": trial.last_modified_time,
+        "LastModifiedBy": {},
+        "MetadataProperties": getattr(trial, "metadata_properties", None),
+    }
 
 
 @_handler
@@ -1278,15 +1280,7 @@ def _trial_search_items(backend: Any) -> list[_SearchItem]:
 def _trial_search_record(item: _SearchItem) -> dict[str, Any]:
     trial, components = item
     return {
-        "TrialName": trial.trial_name,
-        "TrialArn": trial.arn,
-        "DisplayName": getattr(trial, "display_name", None) or trial.trial_name,
-        "ExperimentName": trial.experiment_name,
-        "CreationTime": trial.creation_time,
-        "CreatedBy": {},
-        "LastModifiedTime": trial.last_modified_time,
-        "LastModifiedBy": {},
-        "MetadataProperties": getattr(trial, "metadata_properties", None),
+        **_trial_record(trial),
         "Tags": list(getattr(trial, "tags", None) or []),
         "TrialComponentSummaries": [
             {
