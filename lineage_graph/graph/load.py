@@ -145,11 +145,9 @@ class GraphWriter:
 
     def watermarks(self, shard: str) -> dict[str, datetime]:
         """The committed watermark of each entity kind of a shard ("<account>:<region>")."""
-        result = self.driver.execute_query(
+        result = self._read(
             f"MATCH (s:{model.SYNC_STATE_LABEL} {{shard: $shard}}) RETURN s.kind AS kind, s.watermark AS watermark",
             shard=shard,
-            database_=self.database,
-            routing_=RoutingControl.READ,
         )
         return {r["kind"]: r["watermark"].to_native() for r in result.records}
 
@@ -299,7 +297,7 @@ class GraphWriter:
     def executions_needing_steps(self, arns: list[str], running: Iterable[str]) -> set[str]:
         """Executions whose steps were never synced for their current content (new, changed since, or a
         crash came between the node and its steps), or that are still running."""
-        result = self.driver.execute_query(
+        result = self._read(
             f"""
             UNWIND $arns AS arn
             MATCH (e:{model.ENTITY_LABEL} {{arn: arn}})
@@ -309,15 +307,13 @@ class GraphWriter:
             """,
             arns=arns,
             running=list(running),
-            database_=self.database,
-            routing_=RoutingControl.READ,
         )
         return {r["arn"] for r in result.records}
 
     def running_executions(self, shard: str, running: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         """The shard's executions the graph has as running, {arn, start_time} by pipeline name."""
         account, region = shard.split(":", 1)
-        result = self.driver.execute_query(
+        result = self._read(
             f"""
             MATCH (e:{model.PIPELINE_EXECUTION.label})
             WHERE e.status IN $running AND e.account = $account AND e.region = $region
@@ -326,8 +322,6 @@ class GraphWriter:
             running=list(running),
             account=account,
             region=region,
-            database_=self.database,
-            routing_=RoutingControl.READ,
         )
         by_pipeline: dict[str, list[dict[str, Any]]] = {}
         for r in result.records:
