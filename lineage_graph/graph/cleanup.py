@@ -3,9 +3,10 @@
 A full run stamps every node and relationship it sees (``GraphWriter.stamp``). The sweep then, for the
 shard's account and region only: deletes the relationships its listings found before but not now (in
 bounded batches, before any node); turns entities that are gone but still have a current edge into
-placeholders (the association still exists in SageMaker); deletes the rest; and drops placeholders left
-with no edge. It refuses to delete more than a fraction of the shard unless forced, and callers skip it
-altogether after a partial crawl. Knows nothing of boto3.
+placeholders (the association still exists in SageMaker); deletes the rest; and drops the placeholders it
+left with no edge (the shard's own, and ends of the relationships it deleted), never another shard's. It
+refuses to delete more than a fraction of the shard unless forced, and callers skip it altogether after a
+partial crawl. Knows nothing of boto3.
 """
 
 from __future__ import annotations
@@ -101,22 +102,39 @@ class Sweeper:
             return result
         # Each pass reads the whole shard again, so a pass with nothing to do (the usual full run) is skipped.
         # The run holds the shard's lease, so nothing goes stale between the count and the delete.
+        # Placeholders this sweep leaves without an edge: ends of the relationships it deletes (another
+        # account's or region's entities too), besides the shard's own.
+        ends: set[str] = set()
         for rel_type in (t for t in _REL_TYPES if t in stale_types):
-            result.relationships_deleted += self._repeat(
-                f"""
-                MATCH ()-[r:`{rel_type}`]->() WHERE r.shard = $shard AND coalesce(r.sync_stamp, '') <> $stamp
-                WITH r LIMIT $limit DELETE r RETURN count(*) AS n
-                """,
-                shard=shard,
-                stamp=stamp,
-            )
+            while True:
+                row = self._run(
+                    f"""
+                    MATCH (a)-[r:`{rel_type}`]->(b) WHERE r.shard = $shard AND coalesce(r.sync_stamp, '') <> $stamp
+                    WITH r, a, b LIMIT $limit DELETE r
+                    RETURN count(*) AS n,
+                           [x IN collect(a) + collect(b) WHERE x:{model.PLACEHOLDER_LABEL} | x.arn] AS ends
+                    """,
+                    limit=self.batch_size,
+                    shard=shard,
+                    stamp=stamp,
+                )[0]
+                if not row["n"]:
+                    break
+                result.relationships_deleted += int(row["n"])
+                ends.update(row["ends"])
         if result.stale_nodes:
             self._sweep_nodes(result, account, region, stamp)
+        # Only this shard's: another shard syncing at the same time may have written a placeholder whose
+        # edge it has not written yet.
         result.placeholders_deleted = self._repeat(
             f"""
-            MATCH (n:{model.PLACEHOLDER_LABEL}) WHERE NOT EXISTS {{ (n)--() }}
+            MATCH (n:{model.PLACEHOLDER_LABEL})
+            WHERE ((n.account = $account AND n.region = $region) OR n.arn IN $ends) AND NOT EXISTS {{ (n)--() }}
             WITH n LIMIT $limit DELETE n RETURN count(*) AS n
-            """
+            """,
+            account=account,
+            region=region,
+            ends=sorted(ends),
         )
         return result
 

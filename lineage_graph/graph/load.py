@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from neo4j import Driver, RoutingControl
 
+from lineage_graph.errors import LineageGraphError
 from lineage_graph.graph import model, schema
 from lineage_graph.graph.cleanup import Sweeper
 from lineage_graph.graph.transform import Association, EdgeRow, NodeRow, StepRow
@@ -29,6 +30,12 @@ _ALL_LABELS = frozenset(
     | {t for k in model.NODE_KINDS.values() for t in k.type_labels}
 )
 _ALL_REL_TYPES = frozenset(model.LINEAGE_RELATIONSHIPS) | {r[0] for r in model.STRUCTURE_RELATIONSHIPS}
+# Rounds of placeholders-then-edges a page of associations gets before a vanishing end is an error.
+ASSOCIATION_ATTEMPTS = 3
+
+
+class AssociationWriteError(LineageGraphError):
+    """Associations whose ends kept vanishing between their placeholder and their edge."""
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -241,32 +248,46 @@ class GraphWriter:
     def write_associations(self, associations: list[Association]) -> tuple[collections.Counter[str], int]:
         """Association edges, and placeholders for the ends no node has (entities no listing returned):
         new relationships by type, and placeholders created. Edges first, then placeholders for the ends
-        they missed and those edges again: the ends are nearly always in the graph already, and making sure
-        of each one first cost a query per label a page, a quarter of a full sync's write time."""
-        edges = [edge for edge, _ in associations]
-        created, missing = self._write_edges(edges)
-        if not missing:
-            return created, 0
-        placeholders = self.write_placeholders(end for _, ends in associations for end in ends if end.arn in missing)
-        again, _ = self._write_edges([e for e in edges if e.source_arn in missing or e.destination_arn in missing])
-        created.update(again)
-        return created, placeholders
+        of the edges that found no node and those edges again: the ends are nearly always in the graph
+        already, and making sure of each one first cost a query per label a page, a quarter of a full
+        sync's write time. An end can vanish between its placeholder and its edge (another shard's sweep
+        deletes a placeholder left without an edge), so every edge is counted in and retried until it lands,
+        and a write that still cannot land one raises instead of dropping the association."""
+        created, unmatched = self._write_edges(edge for edge, _ in associations)
+        placeholders = 0
+        for _ in range(ASSOCIATION_ATTEMPTS):
+            if not unmatched:
+                return created, placeholders
+            ends = {(edge.source_arn, edge.destination_arn) for edge in unmatched}
+            placeholders += self.write_placeholders(
+                end for edge, pair in associations if (edge.source_arn, edge.destination_arn) in ends for end in pair
+            )
+            again, unmatched = self._write_edges(unmatched)
+            created.update(again)
+        raise AssociationWriteError(
+            f"{len(unmatched)} associations could not be written: their ends kept vanishing from the graph "
+            f"(is something else deleting placeholders?), e.g. {unmatched[0].source_arn} -> "
+            f"{unmatched[0].destination_arn}"
+        )
 
     def write_edges(self, rows: Iterable[EdgeRow]) -> collections.Counter[str]:
         """MERGE relationships between nodes already present (by ARN); returns how many were new, by type."""
         return self._write_edges(rows)[0]
 
-    def _write_edges(self, rows: Iterable[EdgeRow]) -> tuple[collections.Counter[str], set[str]]:
-        """New relationships by type, and the ARNs of ends not in the graph (their edges are left out)."""
+    def _write_edges(self, rows: Iterable[EdgeRow]) -> tuple[collections.Counter[str], list[EdgeRow]]:
+        """New relationships by type, and the rows left out because an end was not in the graph when the
+        statement ran (each row's statement says whether it matched: no separate read can miss a race)."""
         created: collections.Counter[str] = collections.Counter()
-        missing: set[str] = set()
+        unmatched: list[EdgeRow] = []
         for batch in batched(rows, self.batch_size):
-            by_type: dict[str, list[dict[str, Any]]] = {}
+            by_type: dict[str, list[EdgeRow]] = {}
             for row in batch:
-                by_type.setdefault(row.rel_type, []).append(
-                    {"source_arn": row.source_arn, "destination_arn": row.destination_arn, **wire(row.props)}
-                )
-            for rel_type, params in by_type.items():
+                by_type.setdefault(row.rel_type, []).append(row)
+            for rel_type, typed in by_type.items():
+                params = [
+                    {"i": i, "source_arn": row.source_arn, "destination_arn": row.destination_arn, **wire(row.props)}
+                    for i, row in enumerate(typed)
+                ]
                 query = f"""
                     UNWIND $rows AS row
                     MATCH (s:{model.ENTITY_LABEL} {{arn: row.source_arn}})
@@ -275,15 +296,15 @@ class GraphWriter:
                     ON CREATE SET r = row.props, r.shard = $shard
                     {set_times("r", "[k IN keys(row.times) WHERE r[k] IS NULL]")}
                     FOREACH (_ IN CASE WHEN $stamp IS NULL THEN [] ELSE [1] END | SET r.sync_stamp = $stamp)
-                    RETURN count(*) AS matched
+                    RETURN count(*) AS matched, collect(row.i) AS rows
                 """
                 result = self._run(query, rows=params, stamp=self.stamp, shard=self.shard)
                 created[rel_type] += result.summary.counters.relationships_created
-                if result.records[0]["matched"] < len(params):  # some end is not in the graph: which?
-                    missing |= self._absent(
-                        {arn for row in params for arn in (row["source_arn"], row["destination_arn"])}
-                    )
-        return created, missing
+                record = result.records[0]
+                if record["matched"] < len(params):  # some end is not in the graph
+                    landed = set(record["rows"])
+                    unmatched += [row for i, row in enumerate(typed) if i not in landed]
+        return created, unmatched
 
     def _absent(self, arns: set[str]) -> set[str]:
         """Those of ``arns`` no node has."""
