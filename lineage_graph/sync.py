@@ -25,7 +25,7 @@ from lineage_graph.graph import model, transform
 from lineage_graph.graph.load import GraphWriter, WriteCounts, batched
 from lineage_graph.graph.transform import Association, EdgeRow, NodeRow, Record
 from lineage_graph.sagemaker.client import SageMakerApi
-from lineage_graph.sagemaker.crawl import Crawler
+from lineage_graph.sagemaker.crawl import Crawler, Skip
 from lineage_graph.sagemaker.prefetch import prefetched
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ RUNNING_STATUSES = frozenset({"Executing", "Stopping"})
 TERMINAL_STATUSES = frozenset({"Succeeded", "Failed", "Stopped"})
 DEFAULT_MAX_DELETE_FRACTION = 0.05
 STEP_READERS = 8  # executions whose steps are listed at once
+REPORTED_SKIPS = 100  # skipped records a report names (``skipped`` counts them all)
 
 
 @dataclass
@@ -60,6 +61,7 @@ class SyncReport:
     executions_listed: int = 0  # executions whose steps were listed (one ListPipelineExecutionSteps or more)
     executions_kept: int = 0  # finished, unchanged, fully linked executions whose steps were not listed
     skipped: collections.Counter[str] = field(default_factory=collections.Counter)
+    skipped_records: list[Skip] = field(default_factory=list)  # what ``skipped`` counts, with ARN and reason
     api_calls: dict[str, int] = field(default_factory=dict)
     throttles: dict[str, int] = field(default_factory=dict)  # throttling responses per operation
     denied: dict[str, str] = field(default_factory=dict)  # operation -> the IAM permission it lacks
@@ -78,6 +80,11 @@ class SyncReport:
         self.executions_listed += part.executions_listed
         self.executions_kept += part.executions_kept
         self.skipped.update(part.skipped)
+        self.skipped_records += part.skipped_records
+
+    def skip(self, skip: Skip) -> None:
+        self.skipped[skip.kind] += 1
+        self.skipped_records.append(skip)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +105,7 @@ class SyncReport:
                 "executions_kept": self.executions_kept,
             },
             "skipped": dict(self.skipped),
+            "skipped_records": [skip.to_dict() for skip in self.skipped_records[:REPORTED_SKIPS]],
             "cleanup": self.cleanup,
             "api_calls": dict(sorted(self.api_calls.items())),
             "api_calls_total": sum(self.api_calls.values()),
@@ -137,13 +145,16 @@ class _Pass:
         self.report.placeholders_created += placeholders
 
     def safe(self, kind: str, records: Iterable[Record], make: Callable[[Record], T]) -> Iterator[T]:
-        """One malformed record is counted and skipped; it never stops the sync."""
+        """One malformed record is reported (its ARN where it has one, and why) and skipped; it never stops
+        the sync."""
         for rec in records:
             try:
                 yield make(rec)
             except (KeyError, MalformedArnError) as err:
-                log.warning("skipping a malformed %s record: %s", kind, err)
-                self.report.skipped[kind] += 1
+                reason = f"missing {err.args[0]}" if isinstance(err, KeyError) else str(err)
+                skip = Skip(kind, _named_arn(kind, rec), reason)
+                log.warning("skipping a malformed %s record %s: %s", kind, skip.arn or "(no ARN)", reason)
+                self.report.skip(skip)
 
 
 def run_sync(
@@ -164,8 +175,10 @@ def run_sync(
     and full otherwise or with ``full``. A kind's watermark is this run's start time, stored once the
     kind is committed, so a sync killed half-way redoes only the kinds it had not finished.
 
-    A ``full`` run also removes what SageMaker no longer has (``graph.cleanup``), unless the crawl was
-    partial or the removal would exceed ``max_delete_fraction`` of the shard (without ``force_delete``).
+    A ``full`` run also removes what SageMaker no longer has (``graph.cleanup``), keeping what the graph
+    has of the records it skipped, unless a listing was denied or a skipped record named no ARN (see
+    ``crawl_gaps``) or the removal would exceed ``max_delete_fraction`` of the shard (without
+    ``force_delete``).
     ``on_page(kind, rows)`` is called after every committed page: progress, and the shard's lease renewal.
     """
     started = time.monotonic()
@@ -300,11 +313,13 @@ def run_sync(
     report.absorb(pipelines_report)
 
     missed = crawl_gaps(report, crawler=crawler)
-    report.skipped.update(crawler.skipped)
+    for skip in crawler.skipped:
+        report.skip(skip)
     if writer.stamp is not None:
         if missed:  # what a partial crawl missed would look deleted
             report.cleanup = {"skipped": "partial crawl: " + ", ".join(f"{k} {v}" for k, v in missed.items())}
         else:
+            writer.protect([s.arn for s in report.skipped_records if s.arn and s.kind != ASSOCIATIONS])
             report.cleanup = writer.cleanup(
                 account, api.region, max_delete_fraction=max_delete_fraction, force=force_delete
             )
@@ -316,13 +331,22 @@ def run_sync(
 
 
 def crawl_gaps(*reports: SyncReport, crawler: Crawler) -> dict[str, str]:
-    """What the crawl has missed so far: records skipped (malformed, or gone between a listing and its
-    describe) and listings denied, {kind or operation: count or the missing permission}. A sweep would take
-    all of it for deleted, so a full run sweeps only without gaps. Safe to call while other threads count."""
-    skipped: collections.Counter[str] = collections.Counter({**crawler.skipped})
-    for report in reports:
-        skipped.update({**report.skipped})
-    return {**{kind: str(count) for kind, count in skipped.items()}, **crawler.denied}
+    """What the crawl has missed so far that a sweep would take for deleted, {kind or operation: count or
+    the missing permission}: listings denied (a whole kind unknown) and skipped records (malformed, or gone
+    between a listing and its describe) that name no ARN, so nothing says which node they stand for. A
+    record skipped with its ARN is no gap: the run keeps its node and edges (``GraphWriter.protect``), and
+    a skipped association with both ends named was never written. A full run sweeps only without gaps.
+    Safe to call while other threads count."""
+    skips = [*crawler.skipped, *(skip for report in reports for skip in list(report.skipped_records))]
+    unnamed = collections.Counter(skip.kind for skip in skips if skip.arn is None)
+    return {**{kind: f"{count} without an ARN" for kind, count in unnamed.items()}, **crawler.denied}
+
+
+def _named_arn(kind: str, rec: Record) -> str | None:
+    """The ARN a record names, whatever else is wrong with it (an association: its two ends)."""
+    keys = ("SourceArn", "DestinationArn") if kind == ASSOCIATIONS else (f"{kind}Arn",)
+    arns = [arn for key in keys if isinstance(arn := rec.get(key), str) and arn]
+    return " -> ".join(arns) if len(arns) == len(keys) else None
 
 
 def _sync_pipelines(

@@ -3,6 +3,7 @@ placeholders and associations alone, and a record the crawl skips keeps what the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -106,3 +107,39 @@ def test_the_sweep_drops_only_its_own_shards_edgeless_placeholders(
     assert (cleanup["relationships_deleted"], cleanup["placeholders_deleted"]) == (1, 2)
     left = clean_neo4j.execute_query("MATCH (p:Placeholder) RETURN p.arn AS arn", database_="neo4j").records
     assert [r["arn"] for r in left] == [f"{FOREIGN}:artifact/in-flight"]
+
+
+def test_a_full_run_with_a_malformed_record_names_it_keeps_it_and_still_sweeps(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    from click.testing import CliRunner
+    from moto.sagemaker.models import sagemaker_backends
+
+    from lineage_graph.cli import cli
+
+    sagemaker_client.create_experiment(ExperimentName="exp")
+    trial = sagemaker_client.create_trial(TrialName="t1", ExperimentName="exp")["TrialArn"]
+    sagemaker_client.create_trial_component(TrialComponentName="tc1")
+    sagemaker_client.associate_trial_component(TrialComponentName="tc1", TrialName="t1")
+    gone = _artifact(sagemaker_client, "gone")
+    sync_json(sync_env, "--full")
+
+    # SageMaker answers a record the crawl cannot use (a Search trial without its ExperimentName), and an
+    # artifact is deleted: the full run must say which record it skipped and why, and still sweep.
+    sagemaker_backends[ACCOUNT]["us-east-1"].trials["t1"].experiment_name = None
+    sagemaker_client.delete_artifact(ArtifactArn=gone)
+    result = CliRunner().invoke(cli, ["sync", "--full", "--force-delete", "--format", "json"], env=sync_env)
+
+    assert result.exit_code == 7, result.output  # finished, but could not read everything
+    report = json.loads(result.stdout)
+    assert report["skipped"] == {"Trial": 1}
+    assert report["skipped_records"] == [{"kind": "Trial", "arn": trial, "reason": "missing ExperimentName"}]
+    assert report["cleanup"]["nodes_deleted"] == 1
+    assert not clean_neo4j.execute_query("MATCH (n {arn: $a}) RETURN n", a=gone, database_="neo4j").records
+    kept = clean_neo4j.execute_query(
+        "MATCH (:TrialComponent {name: 'tc1'})-[:IN_TRIAL]->(t:Trial {arn: $a})-[:IN_EXPERIMENT]->(:Experiment) "
+        "RETURN t.experiment_name AS e, t:Placeholder AS placeholder",
+        a=trial,
+        database_="neo4j",
+    ).records
+    assert [(r["e"], r["placeholder"]) for r in kept] == [("exp", False)]

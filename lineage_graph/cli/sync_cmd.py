@@ -151,5 +151,9 @@ def format_report(report: SyncReport) -> str:
     if data["cleanup"]:
         parts.append("cleanup: " + ", ".join(f"{k} {v}" for k, v in data["cleanup"].items()))
     if data["skipped"]:
-        parts.append("skipped: " + ", ".join(f"{k} {v}" for k, v in data["skipped"].items()))
+        parts.append(
+            "skipped: "
+            + ", ".join(f"{k} {v}" for k, v in data["skipped"].items())
+            + "".join(f"\n  {r['kind']} {r['arn'] or '(no ARN)'}: {r['reason']}" for r in data["skipped_records"])
+        )
     return "\n\n".join(parts)

@@ -176,6 +176,23 @@ class GraphWriter:
         )
         return {**vars(swept), "fraction": round(swept.fraction, 4)}
 
+    def protect(self, arns: list[str]) -> None:
+        """On a full run, keep what the graph has of records the crawl skipped (malformed, or gone between a
+        listing and its describe): their nodes and this shard's relationships touching them get this run's
+        stamp, so the sweep neither deletes them nor needs to stop for them."""
+        if self.stamp is None:
+            raise RuntimeError("protect needs a full run's stamp")
+        query = f"""
+            UNWIND $arns AS arn
+            MATCH (n:{model.ENTITY_LABEL} {{arn: arn}})
+            SET n.sync_stamp = $stamp
+            WITH n
+            MATCH (n)-[r]-() WHERE r.shard = $shard
+            SET r.sync_stamp = $stamp
+        """
+        for batch in batched(arns, self.batch_size):
+            self._run(query, arns=batch, stamp=self.stamp, shard=self.shard)
+
     def delete_account(self, account: str, batch_size: int = 10_000) -> int:
         """Remove one account's nodes and their relationships, in bounded batches; returns nodes deleted."""
         deleted = 0
@@ -458,6 +475,10 @@ class DryRunWriter(GraphWriter):
 
     def mark_steps_synced(self, marks: list[dict[str, Any]]) -> None:
         """Nothing is recorded."""
+
+    def protect(self, arns: list[str]) -> None:
+        """Skipped records count as seen: the real run would keep them."""
+        self.seen.update(arns)
 
     def keep_steps(self, arns: list[str], terminal: Iterable[str]) -> dict[str, int]:
         """What a full run would keep, read only: nothing is re-stamped, and since a dry run stamps nothing,

@@ -7,10 +7,10 @@ Knows nothing of Neo4j.
 
 from __future__ import annotations
 
-import collections
 import functools
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,19 @@ log = logging.getLogger(__name__)
 
 PAGE = 100  # the largest MaxResults every list API here accepts
 Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A record the crawl could not use: its kind, the ARN it names (None when it names none: then nothing
+    says which node of the graph it stands for) and why."""
+
+    kind: str
+    arn: str | None
+    reason: str
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"kind": self.kind, "arn": self.arn, "reason": self.reason}
 
 
 def _reported(listing: Callable[..., Iterator[Record]]) -> Callable[..., Iterator[Record]]:
@@ -40,22 +53,24 @@ def _reported(listing: Callable[..., Iterator[Record]]) -> Callable[..., Iterato
 
 
 class Crawler:
-    """The listings of one account and region. ``skipped`` counts records that vanished mid-crawl;
+    """The listings of one account and region. ``skipped`` holds records that vanished mid-crawl;
     ``denied`` maps each operation the credentials may not call to the missing IAM permission."""
 
     def __init__(self, api: SageMakerApi) -> None:
         self.api = api
-        self.skipped: collections.Counter[str] = collections.Counter()
+        self.skipped: list[Skip] = []
         self.denied: dict[str, str] = {}
 
-    def _describe(self, kind: str, operation: str, **params: Any) -> Record | None:
-        """A Describe call, or None when the entity was deleted between list and describe."""
+    def _describe(self, kind: str, arn: str | None, operation: str, **params: Any) -> Record | None:
+        """A Describe call, or None when the entity (``arn``, as its listing gave it) was deleted between
+        list and describe."""
         try:
             return self.api.call(operation, **params)
         except botocore.exceptions.ClientError as err:
-            if err.response.get("Error", {}).get("Code") in {"ResourceNotFound", "ValidationException"}:
+            code = err.response.get("Error", {}).get("Code")
+            if code in {"ResourceNotFound", "ValidationException"}:
                 log.info("%s vanished before it could be described: %s", kind, params)
-                self.skipped[kind] += 1
+                self.skipped.append(Skip(kind, arn, f"gone before {operation} ({code})"))
                 return None
             raise
 
@@ -106,7 +121,9 @@ class Crawler:
             SortOrder="Ascending",
             CreatedAfter=created_after,
         ):
-            described = self._describe("Context", "DescribeContext", ContextName=summary["ContextName"])
+            described = self._describe(
+                "Context", summary.get("ContextArn"), "DescribeContext", ContextName=summary["ContextName"]
+            )
             if described is not None:
                 yield described
 
@@ -165,7 +182,7 @@ class Crawler:
         DescribePipelineExecution has no StartTime."""
         for known in executions:
             described = self._describe(
-                "PipelineExecution", "DescribePipelineExecution", PipelineExecutionArn=known["arn"]
+                "PipelineExecution", known["arn"], "DescribePipelineExecution", PipelineExecutionArn=known["arn"]
             )
             if described is not None:
                 yield {
