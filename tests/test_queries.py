@@ -604,12 +604,32 @@ def test_lineage_command_filters(account: Account, env: dict[str, str]) -> None:
     result = run_cli(env, "lineage", start, "--type", "Model", "--type", "Endpoint", "--format", "csv")
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
-    assert lines[0] == "arn,name,lineage_type,type,source_uri,account,region,depth,placeholder"
+    assert lines[0] == "arn,name,lineage_type,type,source_uri,account,region,depth,placeholder,job_arn"
     assert len(lines) == 3
     result = run_cli(env, "lineage", start, "--property", f"note={EVIL}", "--created-after", "2000-01-01T00:00:00Z")
     assert result.exit_code == 0 and "evil-context" in result.stdout
     result = run_cli(env, "lineage", DEMO_TRIAL_COMPONENT, "--include-edges")
     assert result.exit_code == 0 and "ContributedTo" in result.stdout
+
+
+def test_lineage_rows_of_trial_components_carry_their_job_arn(account: Account, env: dict[str, str]) -> None:
+    """README: in lookup JSON, trial components add ``job_arn``; ``lineage`` rows had none."""
+    args = ("lineage", DEMO_TRIAL_COMPONENT, "--lineage-type", "TrialComponent")
+    result = run_cli(env, *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows
+    for row in rows:
+        source = account.client.describe_trial_component(TrialComponentName=row["arn"])["Source"]
+        assert row["job_arn"] == source["SourceArn"], row
+    graph = json.loads(run_cli(env, *args, "--include-edges", "--format", "json").stdout)
+    assert {v["arn"]: v["job_arn"] for v in graph["vertices"]} == {r["arn"]: r["job_arn"] for r in rows}
+    artifacts = json.loads(run_cli(env, "lineage", DEMO_TRIAL_COMPONENT, "--format", "json").stdout)
+    assert all("job_arn" not in r for r in artifacts if r["lineage_type"] != "TrialComponent")
+    csv_rows = run_cli(env, *args, "--format", "csv").stdout.strip().splitlines()
+    assert csv_rows[0].endswith(",job_arn") and all(
+        r.split(",")[-1].startswith("arn:aws:sagemaker") for r in csv_rows[1:]
+    )
 
 
 class CountingQueries(GraphQueries):

@@ -69,6 +69,15 @@ class JobSummary(LineageEntitySummary):
 
     job_arn: str | None = None
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> JobSummary:
+        return cls(**vars(LineageEntitySummary.from_row(row)), job_arn=row["source_arn"])
+
+
+def _summary(row: dict[str, Any]) -> LineageEntitySummary:
+    """A matched entity of a walk; a trial component with its ``job_arn``, as the README promises."""
+    return JobSummary.from_row(row) if row["lineage_type"] == "TrialComponent" else LineageEntitySummary.from_row(row)
+
 
 @dataclass(frozen=True)
 class UpstreamPipelineExecution:
@@ -203,7 +212,7 @@ class GraphQueries(LineageQueries):
         kind: StartKind = ANY_ENTITY,
     ) -> LineageResult:
         start_arn, rows = self._lineage_rows(start, direction, query_filter, max_depth, kind)
-        vertices = [LineageEntitySummary.from_row(row) for row in rows]
+        vertices = [_summary(row) for row in rows]
         edges = self.edges([start_arn, *(v.arn for v in vertices)]) if include_edges else None
         return LineageResult(start_arn, vertices, edges)
 
@@ -257,7 +266,7 @@ class GraphQueries(LineageQueries):
         _, rows = self._lineage_rows(
             start, direction, LineageFilter(lineage_types=("TrialComponent",), types=types), max_depth, kind
         )
-        return [JobSummary(**vars(LineageEntitySummary.from_row(row)), job_arn=row["source_arn"]) for row in rows]
+        return [JobSummary.from_row(row) for row in rows]
 
     # -- artifacts -----------------------------------------------------------------------------------
     def artifact_trial_components(
