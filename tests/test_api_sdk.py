@@ -31,6 +31,7 @@ from sagemaker.core.lineage import lineage_trial_component as sdk_tc  # noqa: E4
 from sagemaker.core.lineage import query as sdk_query  # noqa: E402
 
 from lineage_graph import api  # noqa: E402
+from lineage_graph.errors import NotFoundError  # noqa: E402
 from lineage_graph.sandbox.faults import get_faults  # noqa: E402
 from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT, seed_demo  # noqa: E402
 from lineage_graph.sandbox.server import client_for, reset  # noqa: E402
@@ -161,6 +162,30 @@ def test_artifacts_load_as_the_sdk_does(account: Account) -> None:
         # The SDK's Vertex.to_lineage_object() picks the class by type; Artifact.load() does here.
         expected_class = {"Model": "ModelArtifact", "DataSet": "DatasetArtifact", "Image": "ImageArtifact"}
         assert type(ours).__name__ == expected_class.get(theirs.artifact_type or "", "Artifact")
+
+
+def test_typed_load_loads_any_entity_of_its_kind_as_the_sdk_does(account: Account) -> None:
+    """The SDK's ModelArtifact.load() describes any artifact and builds a ModelArtifact of it (likewise for
+    contexts and actions); only ``Artifact.load()`` and the other base classes pick the class by type."""
+    dataset = of_kind(account, "Artifact", "DataSet")[0]
+    group = of_kind(account, "Context", "ModelGroup")[0]
+    endpoint = of_kind(account, "Context", "Endpoint")[0]
+    deployment = of_kind(account, "Action", "ModelDeployment")[0]
+    model = of_kind(account, "Artifact", "Model")[0]
+    for sdk_class, ours_class, arn, name in (
+        (sdk_artifact.ModelArtifact, api.ModelArtifact, dataset, dataset),
+        (sdk_artifact.DatasetArtifact, api.DatasetArtifact, model, model),
+        (sdk_context.EndpointContext, api.EndpointContext, group, name_of(group)),
+        (sdk_context.ModelPackageGroup, api.ModelPackageGroup, endpoint, name_of(endpoint)),
+        (sdk_action.ModelPackageApprovalAction, api.ModelPackageApprovalAction, deployment, name_of(deployment)),
+    ):
+        theirs = sdk_class.load(name, sagemaker_session=account.session)
+        ours = ours_class.load(name, account.graph)
+        assert type(ours).__name__ == type(theirs).__name__ == sdk_class.__name__
+        assert arns([ours]) == arns([theirs]) == {arn}
+    assert type(api.Artifact.load(dataset, account.graph)) is api.DatasetArtifact
+    with pytest.raises(NotFoundError, match=r"is not an Artifact: .* is a Context \(Endpoint\)$"):
+        api.ModelArtifact.load(endpoint, account.graph)
 
 
 def test_model_artifacts_match_the_sdk(account: Account) -> None:

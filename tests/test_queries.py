@@ -306,6 +306,32 @@ def test_helper_commands(account: Account, env: dict[str, str]) -> None:
     assert run_cli(env, "endpoint", "models", "no-such-endpoint").exit_code == 2
 
 
+def test_typed_commands_answer_for_any_type_of_their_kind_and_say_what_a_name_is(
+    account: Account, env: dict[str, str]
+) -> None:
+    """As the SDK's EndpointContext.load() loads any context, ``endpoint models`` walks from a context of any
+    type; a name of another kind is named for what it is, never as missing from the graph."""
+    group = next(a for a, t in account.types.items() if t == "ModelGroup")
+    result = run_cli(env, "endpoint", "models", group.split("/", 1)[1], "--format", "json")
+    assert result.exit_code == 0, result.output
+    models = {r["arn"]: r["depth"] for r in json.loads(result.stdout)}
+    assert models == account.select(group, "ascendants", "Artifact", ("Model",)) and models
+    dataset = account.built["diamond-a"]
+    approval = next(a for a, t in account.types.items() if t == "Approval")
+    for args, kind in (
+        (("endpoint", "models", dataset), "is an Artifact (DataSet)"),
+        (("model-group", "pipeline-executions", dataset), "is an Artifact (DataSet)"),
+        (("approval", "model-package", group), "is a Context (ModelGroup)"),
+        (("artifact", "trained-models", approval), "is an Action (Approval)"),
+        (("datasets", dataset), "is an Artifact (DataSet)"),
+        (("pipeline-execution", group), "is a Context (ModelGroup)"),
+    ):
+        result = run_cli(env, *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert kind in result.output and "has `lineage-graph sync` run" not in result.output, (args, result.output)
+        assert len(result.output.strip().splitlines()) == 1, result.output
+
+
 # -- plans ------------------------------------------------------------------------------------------------
 def operators(driver: Driver, name: str, **params: Any) -> list[str]:
     plan = driver.execute_query("EXPLAIN " + cypher_files.read(name), params, database_="neo4j").summary.plan
@@ -578,12 +604,32 @@ def test_lineage_command_filters(account: Account, env: dict[str, str]) -> None:
     result = run_cli(env, "lineage", start, "--type", "Model", "--type", "Endpoint", "--format", "csv")
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
-    assert lines[0] == "arn,name,lineage_type,type,source_uri,account,region,depth,placeholder"
+    assert lines[0] == "arn,name,lineage_type,type,source_uri,account,region,depth,placeholder,job_arn"
     assert len(lines) == 3
     result = run_cli(env, "lineage", start, "--property", f"note={EVIL}", "--created-after", "2000-01-01T00:00:00Z")
     assert result.exit_code == 0 and "evil-context" in result.stdout
     result = run_cli(env, "lineage", DEMO_TRIAL_COMPONENT, "--include-edges")
     assert result.exit_code == 0 and "ContributedTo" in result.stdout
+
+
+def test_lineage_rows_of_trial_components_carry_their_job_arn(account: Account, env: dict[str, str]) -> None:
+    """README: in lookup JSON, trial components add ``job_arn``; ``lineage`` rows had none."""
+    args = ("lineage", DEMO_TRIAL_COMPONENT, "--lineage-type", "TrialComponent")
+    result = run_cli(env, *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows
+    for row in rows:
+        source = account.client.describe_trial_component(TrialComponentName=row["arn"])["Source"]
+        assert row["job_arn"] == source["SourceArn"], row
+    graph = json.loads(run_cli(env, *args, "--include-edges", "--format", "json").stdout)
+    assert {v["arn"]: v["job_arn"] for v in graph["vertices"]} == {r["arn"]: r["job_arn"] for r in rows}
+    artifacts = json.loads(run_cli(env, "lineage", DEMO_TRIAL_COMPONENT, "--format", "json").stdout)
+    assert all("job_arn" not in r for r in artifacts if r["lineage_type"] != "TrialComponent")
+    csv_rows = run_cli(env, *args, "--format", "csv").stdout.strip().splitlines()
+    assert csv_rows[0].endswith(",job_arn") and all(
+        r.split(",")[-1].startswith("arn:aws:sagemaker") for r in csv_rows[1:]
+    )
 
 
 class CountingQueries(GraphQueries):
@@ -620,7 +666,7 @@ def test_lookups_resolve_their_start_in_one_round_trip(account: Account, driver:
     for lookup in (queries.dataset_artifacts, queries.models, queries.pipeline_execution):
         with pytest.raises(NotFoundError, match=f"no trial component named '{unknown}' in the graph"):
             lookup(unknown)
-    with pytest.raises(NotFoundError, match="no Endpoint Context named 'no-such-endpoint'"):
+    with pytest.raises(NotFoundError, match="no Context named 'no-such-endpoint' in the graph"):
         queries.endpoint_models("no-such-endpoint")
     twin = tc.replace(tc.split(":")[4], "999999999999")
     driver.execute_query(

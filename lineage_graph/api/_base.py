@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
 from lineage_graph.api.graph import LineageGraph
-from lineage_graph.errors import NotFoundError
 from lineage_graph.query import Direction, LineageEntitySummary
 from lineage_graph.query.explore import LineageFilter
 
@@ -53,13 +52,17 @@ class LineageEntity:
 
     @classmethod
     def _load(cls: type[E], graph: LineageGraph | None, name_or_arn: str) -> E:
-        """The one entity of this kind named so, built as its own class (NotFoundError otherwise)."""
+        """The one entity of this kind named so, whatever its type, as the SDK's ``load`` describes any
+        artifact (context, action) by name or ARN: a kind's base class (``Artifact.load``) builds the class
+        its type calls for, a typed class (``ModelArtifact.load``) builds itself. NotFoundError otherwise,
+        saying what the name is when it is an entity of another kind."""
         graph = graph or LineageGraph.default()
         arn = graph.queries.resolve(name_or_arn, lineage_type=cls._lineage_type)
-        found = lineage_objects(graph, [arn])
-        if not found or not isinstance(found[0], cls):
-            raise NotFoundError(f"{name_or_arn!r} is not a {cls.__name__} in the graph")
-        return found[0]
+        if cls._entity_types == (None,):
+            found: list[E] = lineage_objects(graph, [arn])
+            return found[0]
+        node = graph.queries.run("lineage_entities", arns=[arn])[0]["properties"]
+        return cls._from_node(graph, node)
 
     def _lineage(
         self,

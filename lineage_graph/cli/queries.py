@@ -102,8 +102,10 @@ def lineage_command(
         )
         with click.open_file(output or "-", "w", encoding="utf-8") as out:
             click.echo(render_graph(graph, fmt), file=out)
+    elif result.edges is None and fmt == "json":  # trial components add their job_arn
+        click.echo(to_json([dataclasses.asdict(v) for v in result.vertices]))
     elif result.edges is None:
-        print_rows(result.vertices, fmt, ENTITY_COLUMNS, ENTITY_TABLE)
+        print_rows(result.vertices, fmt, [*ENTITY_COLUMNS, "job_arn"], ENTITY_TABLE)
     elif fmt == "json":
         click.echo(
             to_json(
@@ -114,7 +116,7 @@ def lineage_command(
             )
         )
     else:
-        print_rows(result.vertices, fmt, ENTITY_COLUMNS, ENTITY_TABLE)
+        print_rows(result.vertices, fmt, [*ENTITY_COLUMNS, "job_arn"], ENTITY_TABLE)
         click.echo("")
         print_rows(result.edges, fmt, EDGE_COLUMNS, EDGE_COLUMNS)
 

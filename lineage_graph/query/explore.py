@@ -13,7 +13,7 @@ from typing import Any
 
 from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import ASSOCIATION_TYPES
-from lineage_graph.query.lookups import Direction, LineageEntitySummary, LineageQueries
+from lineage_graph.query.lookups import Direction, LineageEntitySummary, LineageQueries, a, what_they_are
 from lineage_graph.query.reach import depths_from, with_depths
 
 # CONTRIBUTED_TO -> ContributedTo; an untyped association (ASSOCIATED) has no SageMaker type.
@@ -68,6 +68,15 @@ class JobSummary(LineageEntitySummary):
     """A trial component with the ARN of the job behind it (its Source.SourceArn)."""
 
     job_arn: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> JobSummary:
+        return cls(**vars(LineageEntitySummary.from_row(row)), job_arn=row["source_arn"])
+
+
+def _summary(row: dict[str, Any]) -> LineageEntitySummary:
+    """A matched entity of a walk; a trial component with its ``job_arn``, as the README promises."""
+    return JobSummary.from_row(row) if row["lineage_type"] == "TrialComponent" else LineageEntitySummary.from_row(row)
 
 
 @dataclass(frozen=True)
@@ -137,7 +146,8 @@ class StartKind:
 
 ANY_ENTITY = StartKind()
 ARTIFACT = StartKind("Artifact")
-ENDPOINT = StartKind("Context", "Endpoint", "endpoint")
+# Any context, found by its endpoint's name too: the SDK's EndpointContext.load() loads a context of any type.
+ENDPOINT = StartKind("Context", None, "endpoint")
 
 
 def _find_entity_params(name_or_arn: str, kind: StartKind) -> dict[str, Any]:
@@ -167,7 +177,17 @@ class GraphQueries(LineageQueries):
         ``resource`` ('endpoint', 'model-package-group') also finds a context by the resource's plain name.
         """
         kind = StartKind(lineage_type, entity_type, resource)
-        return kind.one(name_or_arn, self.run("find_entity", **_find_entity_params(name_or_arn, kind)))
+        return self._one(kind, name_or_arn, self.run("find_entity", **_find_entity_params(name_or_arn, kind)))
+
+    def _one(self, kind: StartKind, name_or_arn: str, found: list[dict[str, Any]]) -> str:
+        """``kind.one()``; when no entity of the kind has the name but others do, says what they are instead
+        of suggesting the graph lacks them (a second read, on that error's path only)."""
+        if not found and (kind.lineage_type or kind.entity_type):
+            others = self.run("find_entity", **_find_entity_params(name_or_arn, ANY_ENTITY))
+            if others:
+                wanted = " ".join(w for w in (kind.entity_type, kind.lineage_type) if w)
+                raise NotFoundError(f"{name_or_arn!r} is not {a(wanted)}: {what_they_are(others)}")
+        return kind.one(name_or_arn, found)
 
     # -- the generic LineageQuery --------------------------------------------------------------------
     def lineage(
@@ -192,7 +212,7 @@ class GraphQueries(LineageQueries):
         kind: StartKind = ANY_ENTITY,
     ) -> LineageResult:
         start_arn, rows = self._lineage_rows(start, direction, query_filter, max_depth, kind)
-        vertices = [LineageEntitySummary.from_row(row) for row in rows]
+        vertices = [_summary(row) for row in rows]
         edges = self.edges([start_arn, *(v.arn for v in vertices)]) if include_edges else None
         return LineageResult(start_arn, vertices, edges)
 
@@ -212,7 +232,7 @@ class GraphQueries(LineageQueries):
             **kind.params(start),
             **query_filter.params(),
         )
-        start_arn = kind.one(start, rows)
+        start_arn = self._one(kind, start, rows)
         return start_arn, with_depths(rows[0]["id"], rows[0]["reached"], max_depth)
 
     def edges(self, arns: list[str]) -> list[Edge]:
@@ -246,7 +266,7 @@ class GraphQueries(LineageQueries):
         _, rows = self._lineage_rows(
             start, direction, LineageFilter(lineage_types=("TrialComponent",), types=types), max_depth, kind
         )
-        return [JobSummary(**vars(LineageEntitySummary.from_row(row)), job_arn=row["source_arn"]) for row in rows]
+        return [JobSummary.from_row(row) for row in rows]
 
     # -- artifacts -----------------------------------------------------------------------------------
     def artifact_trial_components(
@@ -274,16 +294,14 @@ class GraphQueries(LineageQueries):
         jobs made with the image) and ``ModelArtifact.dataset_artifacts()`` (default ascendants)."""
         if direction is None:  # the direction depends on the start's type: find it first
             found = self.run("find_entity", **_find_entity_params(artifact, ARTIFACT))
-            artifact = ARTIFACT.one(artifact, found)
+            artifact = self._one(ARTIFACT, artifact, found)
             direction = Direction.DESCENDANTS if found[0]["type"] == "Image" else Direction.ASCENDANTS
         return self._select(artifact, direction, "Artifact", ("DataSet",), max_depth, ARTIFACT)
 
     # -- endpoints (contexts) ------------------------------------------------------------------------
     def resolve_endpoint(self, endpoint: str) -> str:
         """An Endpoint context by its ARN or name, the endpoint's ARN, or the endpoint's name."""
-        return self.resolve(
-            endpoint, lineage_type=ENDPOINT.lineage_type, entity_type=ENDPOINT.entity_type, resource=ENDPOINT.resource
-        )
+        return self.resolve(endpoint, lineage_type=ENDPOINT.lineage_type, resource=ENDPOINT.resource)
 
     def endpoint_models(self, endpoint: str, max_depth: int | None = None) -> list[LineageEntitySummary]:
         """Model artifacts upstream of an endpoint. ``EndpointContext.models()`` walks downstream from the
@@ -315,7 +333,7 @@ class GraphQueries(LineageQueries):
         """The execution that ran the nearest training job upstream of ``start`` (resolved as ``kind`` says,
         by the same query)."""
         rows = self.run("pipeline_execution_upstream", **kind.params(start))
-        start_arn = kind.one(start, rows)
+        start_arn = self._one(kind, start, rows)
         row = rows[0]
         jobs = with_depths(row["id"], row["reached"] or [], None)
         nearest = [job for job in jobs if job["depth"] == jobs[0]["depth"]] if jobs else []
@@ -341,7 +359,7 @@ class GraphQueries(LineageQueries):
     # -- model package groups, approvals -------------------------------------------------------------
     def model_group_pipeline_executions(self, group: str) -> list[ModelGroupPipelineExecution]:
         """Every pipeline execution that registered a version in the group (the SDK reads only the last)."""
-        start = self.resolve(group, lineage_type="Context", entity_type="ModelGroup", resource="model-package-group")
+        start = self.resolve(group, lineage_type="Context", resource="model-package-group")
         return [
             ModelGroupPipelineExecution(
                 model_group_arn=row["model_group_arn"],
@@ -357,7 +375,7 @@ class GraphQueries(LineageQueries):
     def approval_model_package(self, action: str) -> ApprovalModelPackage:
         """``ModelPackageApprovalAction.model_package()``, with the versioned package's full ARN (the SDK
         describes the group's name by mistake)."""
-        start = self.resolve(action, lineage_type="Action", entity_type="Approval")
+        start = self.resolve(action, lineage_type="Action")
         row = self.run("approval_model_package", start_arn=start)[0]
         return ApprovalModelPackage(**row)
 

@@ -81,7 +81,18 @@ class LineageQueries:
 
     def resolve_trial_component(self, name_or_arn: str) -> str:
         """The ARN of the one trial component with this name or ARN; NotFoundError otherwise."""
-        return one_trial_component(name_or_arn, self.run("find_trial_component", trial_component=name_or_arn))
+        return self._one_trial_component(name_or_arn, self.run("find_trial_component", trial_component=name_or_arn))
+
+    def _one_trial_component(self, name_or_arn: str, found: list[dict[str, Any]]) -> str:
+        """``one_trial_component()``; when no trial component has the name but other entities do, says what
+        they are instead of suggesting the graph lacks them (a second read, on that error's path only)."""
+        if not found:
+            others = self.run(
+                "find_entity", start=name_or_arn, lineage_type=None, entity_type=None, resource_suffix=None
+            )
+            if others:
+                raise NotFoundError(f"{name_or_arn!r} is not a trial component: {what_they_are(others)}")
+        return one_trial_component(name_or_arn, found)
 
     def trial_component_artifacts(
         self, trial_component: str, artifact_type: str, direction: Direction, max_depth: int | None = None
@@ -95,7 +106,7 @@ class LineageQueries:
             direction=str(direction),
             max_depth=max_depth,
         )
-        one_trial_component(trial_component, rows)
+        self._one_trial_component(trial_component, rows)
         return [LineageEntitySummary.from_row(row) for row in with_depths(rows[0]["id"], rows[0]["reached"], max_depth)]
 
     def dataset_artifacts(
@@ -113,8 +124,21 @@ class LineageQueries:
     def pipeline_execution(self, trial_component: str) -> PipelineExecutionAnswer:
         """The pipeline execution that ran the trial component's job: the SDK's ``pipeline_execution_arn()``."""
         rows = self.run("trial_component_pipeline_execution", trial_component=trial_component)
-        one_trial_component(trial_component, [{"arn": row["trial_component_arn"]} for row in rows])
+        self._one_trial_component(trial_component, [{"arn": row["trial_component_arn"]} for row in rows])
         return PipelineExecutionAnswer(rows[0]["trial_component_arn"], rows[0]["pipeline_execution_arn"])
+
+
+def a(words: str) -> str:
+    """'an Artifact', 'a Context': words with their indefinite article."""
+    return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
+
+
+def what_they_are(rows: list[dict[str, Any]]) -> str:
+    """'<arn> is a Context (ModelGroup); ...': what entities found by a name are (rows with ``arn``,
+    ``lineage_type``, ``type``), for an error that names the kind they are not."""
+    return "; ".join(
+        f"{row['arn']} is {a(row['lineage_type'])}" + (f" ({row['type']})" if row["type"] else "") for row in rows
+    )
 
 
 def one_trial_component(name_or_arn: str, found: list[dict[str, Any]]) -> str:

@@ -275,6 +275,12 @@ def _listing(response: Any, operation: str, params: dict[str, Any], build: Calla
     return LISTINGS.get(response.sagemaker_backend, operation, params, build)
 
 
+def _user(user_context: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A ``CreatedBy``/``LastModifiedBy`` member: SageMaker leaves it out when it knows no user (an empty
+    ``{}`` makes the SDK build an empty ``UserContext`` instead of None)."""
+    return dict(user_context) if user_context else None
+
+
 def _result(body: dict[str, Any]) -> str:
     """The response body as SageMaker's JSON, written directly.
 
@@ -353,8 +359,8 @@ def _describe(entity: LineageEntity, store: LineageStore) -> dict[str, Any]:
         {
             "Description": entity.description,
             "Properties": dict(entity.properties),
-            "CreatedBy": dict(entity.created_by),
-            "LastModifiedBy": dict(entity.created_by),
+            "CreatedBy": _user(entity.created_by),
+            "LastModifiedBy": _user(entity.created_by),
             "MetadataProperties": entity.metadata_properties,
             "LineageGroupArn": store.lineage_group_arn,
         }
@@ -583,7 +589,7 @@ def _association_summary(store: LineageStore, assoc: Association) -> dict[str, A
         "SourceName": store.name_of(assoc.source_arn) or assoc.source_name,
         "DestinationName": store.name_of(assoc.destination_arn) or assoc.destination_name,
         "CreationTime": assoc.creation_time,
-        "CreatedBy": dict(assoc.created_by),
+        "CreatedBy": _user(assoc.created_by),
     }
     return {k: v for k, v in body.items() if v is not None}
 
@@ -934,9 +940,7 @@ def describe_experiment(self: Any) -> Response:
             "DisplayName": getattr(experiment, "display_name", None) or experiment.experiment_name,
             "Description": getattr(experiment, "description", None),
             "CreationTime": experiment.creation_time,
-            "CreatedBy": {},
             "LastModifiedTime": experiment.last_modified_time,
-            "LastModifiedBy": {},
         }
     )
 
@@ -993,9 +997,7 @@ def _trial_record(trial: Any) -> dict[str, Any]:
         "DisplayName": getattr(trial, "display_name", None) or trial.trial_name,
         "ExperimentName": trial.experiment_name,
         "CreationTime": trial.creation_time,
-        "CreatedBy": {},
         "LastModifiedTime": trial.last_modified_time,
-        "LastModifiedBy": {},
         "MetadataProperties": getattr(trial, "metadata_properties", None),
     }
 
@@ -1081,8 +1083,8 @@ def _tc_record(backend: Any, tc: Any) -> dict[str, Any]:
             "Sources": [source] if source else None,
             "LineageGroupArn": store_for(backend).lineage_group_arn,
             "Status": tc.status or None,
-            "CreatedBy": {},
-            "LastModifiedBy": {},
+            "CreatedBy": _user(getattr(tc, "created_by", None)),
+            "LastModifiedBy": _user(getattr(tc, "created_by", None)),
         }
     )
     return {k: v for k, v in body.items() if v is not None}
@@ -1288,7 +1290,7 @@ def _trial_search_record(item: _SearchItem) -> dict[str, Any]:
                 "TrialComponentArn": tc.arn,
                 "TrialComponentSource": _tc_source(tc),
                 "CreationTime": tc.creation_time,
-                "CreatedBy": {},
+                "CreatedBy": _user(getattr(tc, "created_by", None)),
             }
             for tc in components
         ],
@@ -1305,9 +1307,9 @@ def _tc_summary(tc: Any) -> dict[str, Any]:
         "StartTime": tc.start_time,
         "EndTime": tc.end_time,
         "CreationTime": tc.creation_time,
-        "CreatedBy": {},
+        "CreatedBy": _user(getattr(tc, "created_by", None)),
         "LastModifiedTime": tc.last_modified_time,
-        "LastModifiedBy": {},
+        "LastModifiedBy": _user(getattr(tc, "created_by", None)),
     }
     return {k: v for k, v in body.items() if v is not None}
 

@@ -107,6 +107,19 @@ def _tag(tags: Any, key: str) -> str | None:
     return None
 
 
+def studio_user(tags: Any) -> dict[str, str]:
+    """The UserContext SageMaker records for a job launched from a Studio user profile; empty otherwise (an
+    IAM caller: UserContext's IamIdentity is only for model packages, projects and hubs, says botocore's
+    model). The sandbox has no Studio: a job tagged ``sagemaker:user-profile-arn`` (and
+    ``sagemaker:domain-arn``) stands for one launched from that user profile."""
+    profile_arn = _tag(tags, "sagemaker:user-profile-arn")
+    if not profile_arn:
+        return {}
+    user = {"UserProfileArn": profile_arn, "UserProfileName": profile_arn.rsplit("/", 1)[-1]}
+    domain_arn = _tag(tags, "sagemaker:domain-arn")
+    return user | ({"DomainId": domain_arn.rsplit("/", 1)[-1]} if domain_arn else {})
+
+
 def _get_or_create_named(
     store: LineageStore,
     kind: Any,
@@ -204,6 +217,7 @@ def _create_job_trial_component(
     input_artifacts: dict[str, dict[str, str]],
     output_artifacts: dict[str, dict[str, str]],
     experiment_config: dict[str, Any] | None,
+    tags: Any,
 ) -> Any:
     tc_name = f"{job_name}-aws-{kind}-job"
     backend.create_trial_component(
@@ -222,6 +236,7 @@ def _create_job_trial_component(
     source = {"SourceArn": job_arn, "SourceType": f"SageMaker{kind.capitalize()}Job"}
     tc.source = source
     tc.sources = [dict(source)]
+    tc.created_by = studio_user(tags)
     trial_name = (experiment_config or {}).get("TrialName")
     if trial_name and trial_name in backend.trials:
         backend.associate_trial_component(trial_name, tc_name)
@@ -289,6 +304,7 @@ def _after_training_job(backend: Any, job: Any) -> None:
         input_artifacts=input_artifacts,
         output_artifacts=output_artifacts,
         experiment_config=job.experiment_config,
+        tags=job.tags,
     )
     _link_job(store_for(backend), tc.arn, inputs=inputs, outputs=[(model_uri, "Model")] if model_uri else [])
     _record_step(
@@ -347,6 +363,7 @@ def _after_processing_job(backend: Any, job: Any) -> None:
         input_artifacts=input_artifacts,
         output_artifacts=output_artifacts,
         experiment_config=job.experiment_config,
+        tags=job.tags,
     )
     _link_job(store, tc.arn, inputs=inputs, outputs=outputs)
     _record_step(
@@ -415,6 +432,7 @@ def _after_transform_job(backend: Any, job: Any) -> None:
         input_artifacts=input_artifacts,
         output_artifacts=output_artifacts,
         experiment_config=job.experiment_config,
+        tags=job.tags,
     )
     _link_job(store_for(backend), tc.arn, inputs=inputs, outputs=[(output_uri, "DataSet")] if output_uri else [])
     _record_step(

@@ -41,6 +41,10 @@ RAW_CUSTOMERS = f"{RAW_BUCKET}/crm/customers/customers.parquet"
 RAW_TRANSACTIONS = f"{RAW_BUCKET}/payments/transactions/transactions.parquet"
 RAW_CLICKSTREAM = f"{RAW_BUCKET}/web/clickstream/events.parquet"
 
+# The ad-hoc notebook runs are launched from these Studio user profiles (the jobs' creators).
+DEMO_DOMAIN_ID = "d-acme0demo01"
+DEMO_STUDIO_USERS = ("maria.garcia", "wei.chen")
+
 PIPELINE_EXECUTION_TAG = "sagemaker:pipeline-execution-arn"
 PIPELINE_STEP_TAG = "sagemaker:pipeline-step-name"
 STEPS = ("PreprocessData", "TrainModel", "EvaluateModel", "RegisterModel")
@@ -436,8 +440,18 @@ class _Seeder:
         )
         self.count("endpoints")
 
+    def studio_user(self, name: str) -> list[dict[str, str]]:
+        """The tags of a job launched from a Studio user profile, from which SageMaker records its creator."""
+        domain = f"arn:aws:sagemaker:{self.region}:{self.account}:domain/{DEMO_DOMAIN_ID}"
+        profile = f"arn:aws:sagemaker:{self.region}:{self.account}:user-profile/{DEMO_DOMAIN_ID}/{name}"
+        return [
+            {"Key": "sagemaker:domain-arn", "Value": domain},
+            {"Key": "sagemaker:user-profile-arn", "Value": profile},
+        ]
+
     def adhoc(self) -> None:
-        """Two notebook training runs outside any pipeline, reusing pipeline features and a raw hub."""
+        """Two notebook training runs outside any pipeline, reusing pipeline features and a raw hub, launched
+        from two data scientists' Studio user profiles."""
         self.client.create_experiment(ExperimentName="data-science-sandbox")
         self.count("experiments")
         self.client.create_trial(TrialName="churn-depth-sweep", ExperimentName="data-science-sandbox")
@@ -449,6 +463,7 @@ class _Seeder:
             f"{MODEL_BUCKET}/adhoc",
             {"objective": "binary:logistic", "max_depth": "10", "eta": "0.1"},
             experiment={"ExperimentName": "data-science-sandbox", "TrialName": "churn-depth-sweep"},
+            tags=self.studio_user(DEMO_STUDIO_USERS[0]),
         )
         self.training_metrics("adhoc-churn-xgb-depth-sweep-aws-training-job", "binary:logistic", 0.81)
         self.training_job(
@@ -458,6 +473,7 @@ class _Seeder:
             {"presets": "medium_quality", "label": "is_fraud"},
             image=self.ecr("autogluon-training", "1.1-cpu-py311"),
             instance_type="ml.m5.4xlarge",
+            tags=self.studio_user(DEMO_STUDIO_USERS[1]),
         )
 
     def batch_scoring(self, package_arn: str) -> None:

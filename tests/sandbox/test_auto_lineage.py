@@ -175,6 +175,32 @@ def test_training_job_creates_its_trial_component(sm: Any) -> None:
         assert len(entity.arn.rsplit("/", 1)[1]) == 32
 
 
+def test_a_job_from_a_studio_user_profile_names_its_creator(sm: Any) -> None:
+    """CreatedBy is the UserContext of the Studio user profile that launched the job; a job an IAM caller
+    launched has no CreatedBy member at all (an empty ``{}`` would give the SDK an empty UserContext)."""
+    profile = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:user-profile/d-xyz/maria"
+    studio = [
+        {"Key": "sagemaker:domain-arn", "Value": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:domain/d-xyz"},
+        {"Key": "sagemaker:user-profile-arn", "Value": profile},
+    ]
+    training_job(sm, "from-studio", "s3://data/train", tags=studio)
+    training_job(sm, "from-iam", "s3://data/train")
+    user = {"UserProfileArn": profile, "UserProfileName": "maria", "DomainId": "d-xyz"}
+
+    described = sm.describe_trial_component(TrialComponentName="from-studio-aws-training-job")
+    assert (described["CreatedBy"], described["LastModifiedBy"]) == (user, user)
+    records = {
+        r["TrialComponent"]["TrialComponentName"]: r["TrialComponent"]
+        for r in sm.search(Resource="ExperimentTrialComponent")["Results"]
+    }
+    assert records["from-studio-aws-training-job"]["CreatedBy"] == user
+    assert records["from-studio-aws-training-job"]["InputArtifacts"]["train"]["MediaType"] == "text/csv"
+    assert "CreatedBy" not in records["from-iam-aws-training-job"]
+    assert "LastModifiedBy" not in sm.describe_trial_component(TrialComponentName="from-iam-aws-training-job")
+    summaries = sm.list_associations()["AssociationSummaries"]
+    assert summaries and all("CreatedBy" not in s for s in summaries)
+
+
 def test_same_uri_gives_the_same_artifact_across_jobs(sm: Any) -> None:
     training_job(sm, "job-a", "s3://data/shared")
     training_job(sm, "job-b", "s3://data/shared")
