@@ -44,6 +44,7 @@ class SyncOptions:
     force_delete: bool = False
     wait: bool = False
     lease_ttl: float = DEFAULT_TTL_SECONDS
+    properties: bool = True  # read artifacts' and actions' properties (a dry run never does)
 
 
 @dataclass
@@ -93,6 +94,7 @@ def sync_shard(
                 overlap=options.overlap,
                 max_delete_fraction=options.max_delete_fraction,
                 force_delete=options.force_delete,
+                properties=options.properties and not options.dry_run,
                 on_page=_page_callback(result.shard, lease, progress),
             )
     except LeaseHeldError as err:

@@ -27,6 +27,7 @@ from lineage_graph.graph.transform import Association, EdgeRow, NodeRow, Record
 from lineage_graph.sagemaker.client import SageMakerApi
 from lineage_graph.sagemaker.crawl import Crawler, Skip
 from lineage_graph.sagemaker.prefetch import prefetched
+from lineage_graph.sync_properties import sync_properties
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -65,6 +66,7 @@ class SyncReport:
     api_calls: dict[str, int] = field(default_factory=dict)
     throttles: dict[str, int] = field(default_factory=dict)  # throttling responses per operation
     denied: dict[str, str] = field(default_factory=dict)  # operation -> the IAM permission it lacks
+    properties: dict[str, Any] | None = None  # the properties pass (sync_properties.PropertiesReport)
     seconds: float = 0.0
 
     def absorb(self, part: SyncReport) -> None:
@@ -107,6 +109,7 @@ class SyncReport:
             "skipped": dict(self.skipped),
             "skipped_records": [skip.to_dict() for skip in self.skipped_records[:REPORTED_SKIPS]],
             "cleanup": self.cleanup,
+            "properties": self.properties,
             "api_calls": dict(sorted(self.api_calls.items())),
             "api_calls_total": sum(self.api_calls.values()),
             "throttles": dict(sorted(self.throttles.items())),
@@ -166,6 +169,7 @@ def run_sync(
     overlap: timedelta = DEFAULT_OVERLAP,
     max_delete_fraction: float = DEFAULT_MAX_DELETE_FRACTION,
     force_delete: bool = False,
+    properties: bool = True,
     on_page: Callable[[str, int], object] = lambda kind, rows: None,
 ) -> SyncReport:
     """Sync one account and region into the graph; rerunning it writes nothing new.
@@ -180,6 +184,8 @@ def run_sync(
     ``crawl_gaps``) or the removal would exceed ``max_delete_fraction`` of the shard (without
     ``force_delete``).
     ``on_page(kind, rows)`` is called after every committed page: progress, and the shard's lease renewal.
+    Once the lineage is in, artifacts' and actions' properties follow (``sync_properties``; not read
+    without ``properties``, but counted as missing).
     """
     started = time.monotonic()
     started_at = datetime.now(UTC)
@@ -311,6 +317,9 @@ def run_sync(
         pipelines.result()
     committed(model.PIPELINE_EXECUTION.label, "ListPipelines", "ListPipelineExecutions")
     report.absorb(pipelines_report)
+    report.properties = sync_properties(
+        crawler, writer, account, api.region, enabled=properties, on_page=on_page
+    ).to_dict()
 
     missed = crawl_gaps(report, crawler=crawler)
     for skip in crawler.skipped:

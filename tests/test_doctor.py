@@ -136,7 +136,7 @@ def test_print_policy_lists_every_operation() -> None:
     assert policy["Version"] == "2012-10-17"
     assert statement["Effect"] == "Allow" and statement["Resource"] == "*"
     assert statement["Action"] == [f"sagemaker:{op}" for op in OPERATIONS]
-    assert len(set(statement["Action"])) == len(OPERATIONS) == 14
+    assert len(set(statement["Action"])) == len(OPERATIONS) == 16
 
 
 def test_every_operation_the_crawler_calls_is_checked() -> None:

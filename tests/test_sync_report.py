@@ -14,7 +14,7 @@ from lineage_graph.settings import AwsSettings
 from lineage_graph.sync import SyncReport, crawl_gaps
 
 # Set once for the whole run by run_sync, not counted by its parts.
-RUN_WIDE = {"region", "account", "modes", "cleanup", "api_calls", "throttles", "denied", "seconds"}
+RUN_WIDE = {"region", "account", "modes", "cleanup", "api_calls", "throttles", "denied", "properties", "seconds"}
 
 
 def test_absorb_adds_every_count_of_a_part() -> None:

@@ -28,8 +28,8 @@ class ArtifactSource:
 
 @dataclass(eq=False)
 class Artifact(LineageEntity):
-    """An artifact as the SDK's ``Artifact.load()`` gives it. ``properties`` holds what the graph stores
-    (ListArtifacts returns no properties, so usually nothing)."""
+    """An artifact as the SDK's ``Artifact.load()`` gives it. ``properties`` are its DescribeArtifact
+    Properties, read by the sync's properties pass (empty until that pass has read them)."""
 
     artifact_arn: str = ""
     artifact_name: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import click
 
@@ -57,6 +58,11 @@ from lineage_graph.sync import DEFAULT_MAX_DELETE_FRACTION, DEFAULT_OVERLAP, Syn
     show_default=True,
     help="How far before its watermark an incremental run looks again (SageMaker is eventually consistent).",
 )
+@click.option(
+    "--no-properties",
+    is_flag=True,
+    help="Skip reading artifacts' and actions' properties (a Describe each, only for new or changed ones).",
+)
 @report_format_option
 @verbosity_option
 def sync_command(
@@ -71,6 +77,7 @@ def sync_command(
     wait: bool,
     lease_ttl: float,
     overlap_seconds: int,
+    no_properties: bool,
     fmt: str,
 ) -> None:
     """Sync SageMaker accounts' lineage into Neo4j, one shard per (account, region).
@@ -94,6 +101,7 @@ def sync_command(
         force_delete=force_delete,
         wait=wait,
         lease_ttl=lease_ttl,
+        properties=not no_properties,
     )
     progress = TerminalProgress()
     try:
@@ -144,6 +152,8 @@ def format_report(report: SyncReport) -> str:
         f"(from {steps['executions_kept']} finished executions unchanged since their last listing)",
         table(calls, ["operation", "calls"]),
     ]
+    if data["properties"] is not None:
+        parts.append(_format_properties(data["properties"]))
     if data["throttles"]:
         parts.append("throttled: " + ", ".join(f"{op} {n}" for op, n in data["throttles"].items()))
     if data["denied"]:
@@ -157,3 +167,14 @@ def format_report(report: SyncReport) -> str:
             + "".join(f"\n  {r['kind']} {r['arn'] or '(no ARN)'}: {r['reason']}" for r in data["skipped_records"])
         )
     return "\n\n".join(parts)
+
+
+def _format_properties(props: dict[str, Any]) -> str:
+    """The properties pass in one line: what it read, and how many artifacts and actions still lack them."""
+    read = f"read for {props['read']}" if props["enabled"] else "not read (--no-properties or dry run)"
+    line = f"artifact and action properties: {read}; still missing for {props['missing']}"
+    if props["vanished"]:
+        line += f"; {props['vanished']} deleted before they could be read"
+    if props["denied"]:
+        line += "; denied (missing IAM permission): " + ", ".join(props["denied"].values())
+    return line

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 PAGE = 100  # the largest MaxResults every list API here accepts
 Record = dict[str, Any]
+# The Describe that has an artifact's or an action's Properties, and the parameter naming the entity.
+PROPERTY_DESCRIBES = {"Artifact": ("DescribeArtifact", "ArtifactArn"), "Action": ("DescribeAction", "ActionName")}
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,20 @@ class Crawler:
                 self.skipped.append(Skip(kind, arn, f"gone before {operation} ({code})"))
                 return None
             raise
+
+    def properties(self, kind: str, arn: str, name: str | None) -> dict[str, str] | None:
+        """An artifact's or an action's Properties (its listing has none), or None when it was deleted since
+        it was listed. Not counted in ``skipped``: the crawl has the entity, only its properties are missing.
+        Access denied is raised (``AccessDeniedError``) for the caller to stop asking."""
+        operation, param = PROPERTY_DESCRIBES[kind]
+        try:  # DescribeAction takes the action's name; DescribeArtifact its ARN (names are not unique)
+            described = self.api.call(operation, **{param: arn if kind == "Artifact" else name or arn})
+        except botocore.exceptions.ClientError as err:
+            if err.response.get("Error", {}).get("Code") in {"ResourceNotFound", "ValidationException"}:
+                log.info("%s vanished before its properties could be read: %s", kind, arn)
+                return None
+            raise
+        return dict(described.get("Properties") or {})
 
     @_reported
     def trial_components(self, modified_since: datetime | None = None) -> Iterator[Record]:

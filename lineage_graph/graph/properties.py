@@ -1,0 +1,87 @@
+"""Artifact and action properties in the graph: which nodes still need theirs read, and writing them.
+
+ListArtifacts and ListActions leave ``Properties`` out, so they are read by a Describe per entity in a
+pass of their own after the lineage (see ``lineage_graph.properties``). A node records which version of
+its listing summary its properties were read for: ``properties_synced`` is the node's ``content_hash``
+then. A new node has none, and a summary that changed (its LastModifiedTime moved) gets a new
+``content_hash`` and is rewritten whole by ``GraphWriter.write_nodes``, dropping the mark: either way the
+node is selected again, and a sync killed half-way leaves the rest selected for the next run.
+Queries go through the writer's own helpers: reads routed as reads, writes one at a time under its lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lineage_graph.graph import model
+from lineage_graph.graph.load import GraphWriter
+
+PREFIX = "property."  # see graph.transform: maps are flattened into prefixed keys
+KINDS = (model.ARTIFACT.label, model.ACTION.label)
+
+# The shard's artifacts and actions whose properties were never read for their current summary. Walked
+# in ARN order from the unique ARN index (the hint), so each page starts where the last one ended and the
+# whole pass reads every node once, however many pages.
+_NEEDING = f"""
+    MATCH (n:{model.ENTITY_LABEL})
+    USING INDEX n:{model.ENTITY_LABEL}(arn)
+    WHERE n.arn > $after AND n.account = $account AND n.region = $region
+      AND (n:{model.ARTIFACT.label} OR n:{model.ACTION.label}) AND NOT n:{model.PLACEHOLDER_LABEL}
+      AND (n.properties_synced IS NULL OR n.properties_synced <> n.content_hash)
+    RETURN n.arn AS arn, n.lineage_type AS kind, n.name AS name, n.content_hash AS content_hash
+    ORDER BY n.arn
+    LIMIT $limit
+"""
+_COUNT = f"""
+    MATCH (n:{model.ENTITY_LABEL} {{account: $account}})
+    WHERE n.region = $region AND (n:{model.ARTIFACT.label} OR n:{model.ACTION.label})
+      AND NOT n:{model.PLACEHOLDER_LABEL}
+      AND (n.properties_synced IS NULL OR n.properties_synced <> n.content_hash)
+    RETURN count(n) AS missing
+"""
+# Stale keys go (a property removed in SageMaker), the read ones are set verbatim from the parameter map,
+# and the mark is set, all in one statement; a node whose summary changed since it was selected (its
+# content_hash moved) is left for the next pass.
+_WRITE = f"""
+    UNWIND $rows AS row
+    MATCH (n:{model.ENTITY_LABEL} {{arn: row.arn}})
+    WHERE n.content_hash = row.content_hash
+    FOREACH (k IN [k IN keys(n) WHERE k STARTS WITH $prefix AND NOT k IN keys(row.props)] | SET n[k] = null)
+    SET n += row.props, n.properties_synced = row.content_hash
+    RETURN count(n) AS written
+"""
+
+
+@dataclass(frozen=True)
+class Needing:
+    """An artifact or action whose properties are to be read: ``content_hash`` is its summary's version."""
+
+    arn: str
+    kind: str
+    name: str | None
+    content_hash: str
+
+
+def needing(writer: GraphWriter, account: str, region: str, after: str, limit: int) -> list[Needing]:
+    """The next ``limit`` nodes (by ARN, after ``after``) whose properties are missing or stale."""
+    result = writer._read(_NEEDING, account=account, region=region, after=after, limit=limit)
+    return [Needing(r["arn"], r["kind"], r["name"], r["content_hash"]) for r in result.records]
+
+
+def missing(writer: GraphWriter, account: str, region: str) -> int:
+    """How many of the shard's artifacts and actions still lack their properties (for the report)."""
+    result = writer._read(_COUNT, account=account, region=region)
+    return int(result.records[0]["missing"])
+
+
+def write(writer: GraphWriter, read: list[tuple[Needing, dict[str, str]]]) -> int:
+    """Store each node's properties as ``property.<key>`` (values verbatim) and mark them read; returns
+    the nodes written."""
+    if not read:
+        return 0
+    rows: list[dict[str, Any]] = [
+        {"arn": n.arn, "content_hash": n.content_hash, "props": {PREFIX + k: v for k, v in props.items()}}
+        for n, props in read
+    ]
+    return int(writer._run(_WRITE, rows=rows, prefix=PREFIX).records[0]["written"])

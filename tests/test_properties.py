@@ -1,0 +1,221 @@
+"""Artifact and action properties: read by a Describe only for new or changed entities, after the lineage,
+stored verbatim as ``property.<key>``, returned by the Python API, and resumed by the next run."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fixtures.sync_cli import sync_json
+from neo4j import Driver
+
+from lineage_graph import api
+from lineage_graph.cli import cli
+from lineage_graph.graph import properties as graph_properties
+from lineage_graph.graph.load import GraphWriter
+from lineage_graph.sagemaker.client import SageMakerApi
+from lineage_graph.sagemaker.crawl import Crawler
+from lineage_graph.sandbox.faults import clear_faults, set_faults
+from lineage_graph.settings import AwsSettings
+from lineage_graph.sync_properties import PROPERTY_READERS, sync_properties
+
+ACCOUNT = "123456789012"
+ODD = {
+    "owner": "équipe-données ✓ 数据",
+    "quote": 'it\'s "quoted" `backticked`',
+    "cypher": "'}) MATCH (n) DETACH DELETE n //",
+    "key with spaces and 'quotes'": "x",
+    "dotted.key": "$param {a: 1}",
+    "empty": "",
+}
+MANY = {f"k{i:03}": f"v{i}" for i in range(300)}
+
+
+def artifact(client: Any, name: str, properties: dict[str, str] | None = None) -> str:
+    extra = {"Properties": properties} if properties is not None else {}
+    return str(
+        client.create_artifact(
+            ArtifactName=name, Source={"SourceUri": f"s3://bucket/{name}"}, ArtifactType="DataSet", **extra
+        )["ArtifactArn"]
+    )
+
+
+def stored(driver: Driver, arn: str) -> dict[str, Any]:
+    """The node's ``property.*`` keys, prefix dropped."""
+    record = driver.execute_query(
+        "MATCH (n:LineageEntity {arn: $arn}) RETURN properties(n) AS p", {"arn": arn}, database_="neo4j"
+    ).records[0]
+    return {k.removeprefix("property."): v for k, v in record["p"].items() if k.startswith("property.")}
+
+
+@pytest.fixture
+def sagemaker(sync_env: dict[str, str], sandbox_url: str, monkeypatch: pytest.MonkeyPatch) -> SageMakerApi:
+    """A client of the sandbox for calling the pass directly (its dummy credentials from the environment)."""
+    for key, value in sync_env.items():
+        monkeypatch.setenv(key, value)
+    return SageMakerApi(AwsSettings(region="us-east-1", endpoint_url=sandbox_url))
+
+
+def describes(report: dict[str, Any]) -> int:
+    return int(report["api_calls"].get("DescribeArtifact", 0) + report["api_calls"].get("DescribeAction", 0))
+
+
+def test_properties_are_stored_verbatim_and_returned_by_the_api(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver, neo4j_settings: Any
+) -> None:
+    odd = artifact(sagemaker_client, "odd", ODD)
+    many = artifact(sagemaker_client, "many")
+    keys = sorted(MANY)
+    for start in range(0, len(keys), 30):  # SageMaker takes at most 30 properties a request
+        sagemaker_client.update_artifact(ArtifactArn=many, Properties={k: MANY[k] for k in keys[start : start + 30]})
+    bare = artifact(sagemaker_client, "bare")
+    action = sagemaker_client.create_action(
+        ActionName="deploy-1",
+        Source={"SourceUri": "arn:aws:sagemaker:us-east-1:123456789012:endpoint/x"},
+        ActionType="ModelDeployment",
+        Properties={"git_commit": "1a07898", "owner": "ml-platform"},
+    )["ActionArn"]
+
+    report = sync_json(sync_env)
+
+    assert report["properties"] == {"enabled": True, "read": 4, "vanished": 0, "missing": 0, "denied": {}}
+    assert report["api_calls"]["DescribeArtifact"] == 3 and report["api_calls"]["DescribeAction"] == 1
+    assert stored(clean_neo4j, odd) == ODD
+    assert stored(clean_neo4j, many) == MANY
+    assert stored(clean_neo4j, bare) == {}
+    assert clean_neo4j.execute_query("MATCH (n) RETURN count(n) AS n", database_="neo4j").records[0]["n"] > 4
+    with api.LineageGraph.connect(neo4j_settings) as graph:
+        assert api.Artifact.load(odd, graph).properties == ODD
+        assert api.Artifact.load(many, graph).properties == MANY
+        assert api.Action.load("deploy-1", graph).properties == {"git_commit": "1a07898", "owner": "ml-platform"}
+        assert api.Action.load(action, graph).properties == {"git_commit": "1a07898", "owner": "ml-platform"}
+
+
+def test_a_repeat_sync_describes_nothing_and_a_changed_entity_is_read_again(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    first = artifact(sagemaker_client, "first", {"owner": "ds", "stage": "raw"})
+    artifact(sagemaker_client, "second", {"owner": "ds"})
+    sync_json(sync_env)
+
+    assert describes(sync_json(sync_env)) == 0  # incremental, nothing new
+    assert describes(sync_json(sync_env, "--full")) == 0  # every summary listed again, none changed
+
+    before = sagemaker_client.describe_artifact(ArtifactArn=first)["LastModifiedTime"]
+    time.sleep(0.01)
+    sagemaker_client.update_artifact(ArtifactArn=first, Properties={"stage": "clean"}, PropertiesToRemove=["owner"])
+    assert sagemaker_client.describe_artifact(ArtifactArn=first)["LastModifiedTime"] > before
+    # An incremental run lists only artifacts created since its watermark (ListArtifacts cannot filter on
+    # LastModifiedTime); a full run sees the summary's new LastModifiedTime and reads that one artifact.
+    full = sync_json(sync_env, "--full")
+    assert full["api_calls"]["DescribeArtifact"] == 1
+    assert full["properties"]["read"] == 1 and full["properties"]["missing"] == 0
+    assert stored(clean_neo4j, first) == {"stage": "clean"}  # the removed key is gone
+    assert describes(sync_json(sync_env, "--full")) == 0
+
+
+def test_no_properties_skips_the_pass_and_the_next_run_catches_up(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    arns = [artifact(sagemaker_client, f"a{i}", {"i": str(i)}) for i in range(3)]
+    skipped = sync_json(sync_env, "--no-properties")
+    assert describes(skipped) == 0
+    assert skipped["properties"] == {"enabled": False, "read": 0, "vanished": 0, "missing": 3, "denied": {}}
+    assert all(stored(clean_neo4j, arn) == {} for arn in arns)
+
+    dry = sync_json(sync_env, "--dry-run")
+    assert describes(dry) == 0 and dry["properties"]["missing"] == 3
+
+    caught_up = sync_json(sync_env)  # incremental: nothing new listed, the pass still reads what is missing
+    assert caught_up["api_calls"]["DescribeArtifact"] == 3
+    assert caught_up["properties"]["missing"] == 0
+    assert [stored(clean_neo4j, arn) for arn in arns] == [{"i": str(i)} for i in range(3)]
+
+
+class Killed(Exception):
+    """Stands for the process dying after a committed page."""
+
+
+def test_a_killed_pass_resumes_where_it_stopped(
+    sagemaker_client: Any, sync_env: dict[str, str], sagemaker: SageMakerApi, clean_neo4j: Driver
+) -> None:
+    expected = {artifact(sagemaker_client, f"r{i}", {"i": str(i)}): {"i": str(i)} for i in range(7)}
+    arns = sorted(expected)  # the pass walks them in ARN order
+    sync_json(sync_env, "--no-properties")
+
+    def die(kind: str, rows: int) -> None:
+        raise Killed
+
+    writer = GraphWriter(clean_neo4j, "neo4j")
+    with pytest.raises(Killed):
+        sync_properties(Crawler(sagemaker), writer, ACCOUNT, "us-east-1", page_size=3, on_page=die)
+    assert sagemaker.api_calls() == {"DescribeArtifact": 3}
+    assert [bool(stored(clean_neo4j, arn)) for arn in arns] == [True] * 3 + [False] * 4
+
+    resumed = sync_json(sync_env)
+    assert resumed["api_calls"]["DescribeArtifact"] == 4  # only those the killed pass had not written
+    assert {arn: stored(clean_neo4j, arn) for arn in arns} == expected
+
+
+def test_an_entity_deleted_before_its_describe_is_counted_and_stays_missing(
+    sagemaker_client: Any, sync_env: dict[str, str], sagemaker: SageMakerApi, clean_neo4j: Driver
+) -> None:
+    kept, gone = artifact(sagemaker_client, "kept", {"a": "1"}), artifact(sagemaker_client, "gone", {"b": "2"})
+    sync_json(sync_env, "--no-properties")
+    sagemaker_client.delete_artifact(ArtifactArn=gone)
+
+    report = sync_properties(Crawler(sagemaker), GraphWriter(clean_neo4j, "neo4j"), ACCOUNT, "us-east-1")
+
+    assert (report.read, report.vanished, report.missing) == (1, 1, 1)
+    assert stored(clean_neo4j, kept) == {"a": "1"} and stored(clean_neo4j, gone) == {}
+
+
+def test_a_denied_describe_is_reported_and_the_other_kind_still_read(
+    sagemaker_client: Any, sync_env: dict[str, str], sandbox_url: str, clean_neo4j: Driver
+) -> None:
+    for i in range(20):
+        artifact(sagemaker_client, f"d{i}", {"a": str(i)})
+    sagemaker_client.create_action(
+        ActionName="act", Source={"SourceUri": "s3://x"}, ActionType="ModelDeployment", Properties={"b": "1"}
+    )
+    set_faults(sandbox_url, deny_operations=["DescribeArtifact"])
+    try:
+        report = sync_json(sync_env)
+    finally:
+        clear_faults(sandbox_url)
+    assert report["properties"]["denied"] == {"DescribeArtifact": "sagemaker:DescribeArtifact"}
+    # Denied once, then not asked again: at most the calls already under way then.
+    assert report["api_calls"]["DescribeArtifact"] <= PROPERTY_READERS
+    assert report["properties"]["read"] == 1 and report["properties"]["missing"] == 20
+    assert report["outcome"] == "success"  # the lineage is whole; only properties are missing
+
+
+def test_sync_table_says_how_many_still_lack_properties(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    artifact(sagemaker_client, "t", {"a": "1"})
+    result = CliRunner().invoke(cli, ["sync", "--no-properties"], env=sync_env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "artifact and action properties: not read (--no-properties or dry run); still missing for 1" in (
+        result.output
+    )
+
+
+def test_the_selection_walks_the_arn_index_in_order(clean_neo4j: Driver) -> None:
+    """Each page starts at the last ARN by a range seek on the unique index, which also gives the order:
+    no label scan and no sort, so the whole pass reads each node once however many pages it takes."""
+    GraphWriter(clean_neo4j, "neo4j").apply_schema()
+    plan = clean_neo4j.execute_query(
+        "EXPLAIN " + graph_properties._NEEDING,
+        {"account": ACCOUNT, "region": "us-east-1", "after": "", "limit": 10},
+        database_="neo4j",
+    ).summary.plan
+
+    def operators(op: dict[str, Any]) -> list[str]:
+        return [op["operatorType"], *(name for child in op.get("children", []) for name in operators(child))]
+
+    ops = operators(plan)
+    assert any("IndexSeekByRange" in op for op in ops), ops
+    assert not any(op.startswith(("NodeByLabelScan", "AllNodesScan", "Sort", "Top")) for op in ops), ops
