@@ -4,6 +4,7 @@ against the sandbox's demo account synced into the test Neo4j."""
 from __future__ import annotations
 
 import json
+import re
 
 from click.testing import CliRunner, Result
 from fixtures.synced_demo import Account
@@ -37,3 +38,29 @@ def test_a_bad_time_is_a_usage_error_and_a_good_one_filters(synced_demo: Account
     assert json.loads(future.stdout) == []
     found = run_cli(sync_env, "find", "--name", "churn", "--created-after", "2000-01-01T00:00:00", "--format", "json")
     assert found.exit_code == 0 and json.loads(found.stdout)
+
+
+def test_compare_prints_no_float_noise_and_diff_only_ignores_it(synced_demo: Account, sync_env: dict[str, str]) -> None:
+    """The demo's averages and standard deviations carry a double's noise (0.32239999999999996, and
+    std_dev 0.017408044117591146 against 0.01740804411759115 for the same spread)."""
+    table = run_cli(sync_env, "compare", *TRAINED)
+    assert table.exit_code == 0, table.output
+    assert not re.search(r"\d\.\d{15,}", table.output), table.output  # 12 significant digits at most
+    assert re.search(r"^metric\s+train:logloss\s+avg\s+0\.3324\s+0\.3274\s+0\.3224$", table.output, re.MULTILINE)
+    answer = json.loads(run_cli(sync_env, "compare", *TRAINED, "--format", "json").stdout)
+    rows = {(r["name"], r["stat"]): r for r in answer["rows"]}
+    assert rows[("train:logloss", "avg")]["values"] == [0.3324, 0.3274, 0.3224]
+    assert rows[("train:logloss", "std_dev")]["differs"] is False  # the same five-point spread in each
+    diff = json.loads(run_cli(sync_env, "compare", *TRAINED, "--diff-only", "--format", "json").stdout)
+    stats = {(r["name"], r["stat"]) for r in diff["rows"]}
+    assert ("train:logloss", "avg") in stats and ("train:logloss", "std_dev") not in stats
+    assert not any(stat == "std_dev" for _, stat in stats)
+
+
+def test_found_by_prints_words_not_a_python_list(synced_demo: Account, sync_env: dict[str, str]) -> None:
+    result = run_cli(sync_env, "model-group", "pipeline-executions", "churn-models")
+    assert result.exit_code == 0, result.output
+    assert "[" not in result.output and "'" not in result.output
+    assert re.search(r"\sproperty, step\s", result.output)
+    csv_out = run_cli(sync_env, "model-group", "pipeline-executions", "churn-models", "--format", "csv")
+    assert '"[""property"", ""step""]"' in csv_out.stdout  # a list in CSV is JSON text
