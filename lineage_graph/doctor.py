@@ -22,6 +22,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from lineage_graph.errors import AwsError, LineageGraphError, Neo4jUnavailableError
 from lineage_graph.graph import bookkeeping, schema
 from lineage_graph.graph.connection import connect
+from lineage_graph.redact import redact
 from lineage_graph.sagemaker.client import AccessDeniedError, SageMakerApi
 from lineage_graph.sagemaker.identity import caller_account
 from lineage_graph.settings import AwsSettings, Neo4jSettings
@@ -120,6 +121,9 @@ class Check:
     status: Status
     detail: str
     fix: str = ""
+
+    def __post_init__(self) -> None:  # a detail may quote NEO4J_URI, userinfo and all
+        object.__setattr__(self, "detail", redact(self.detail))
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from lineage_graph.redact import redact
+
 
 class LineageGraphError(Exception):
-    """An error whose message is meant for the user as is: no traceback is shown."""
+    """An error whose message is meant for the user as is: no traceback is shown. A URI's password in the
+    message (a NEO4J_URI with userinfo, quoted back by the driver) is redacted here, once for every caller."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(redact(message))
 
 
 class ConfigurationError(LineageGraphError):

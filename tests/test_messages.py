@@ -64,3 +64,18 @@ def test_found_by_prints_words_not_a_python_list(synced_demo: Account, sync_env:
     assert re.search(r"\sproperty, step\s", result.output)
     csv_out = run_cli(sync_env, "model-group", "pipeline-executions", "churn-models", "--format", "csv")
     assert '"[""property"", ""step""]"' in csv_out.stdout  # a list in CSV is JSON text
+
+
+SECRET = "pw-do-not-print-7f3a"
+
+
+def test_a_password_in_neo4j_uri_is_redacted_in_errors_and_doctor(sync_env: dict[str, str]) -> None:
+    env = {**sync_env, "NEO4J_URI": f"bolt://neo4j:{SECRET}@127.0.0.1:7687"}
+    status = run_cli(env, "status")
+    assert status.exit_code == 4, status.output
+    assert SECRET not in status.output and "bolt://neo4j:***@127.0.0.1:7687" in status.output
+    assert "Traceback" not in status.output
+    for args in (("doctor",), ("doctor", "--format", "json"), ("sync",), ("sync", "--format", "json")):
+        result = run_cli(env, *args)
+        assert result.exit_code == 4, (args, result.output)
+        assert SECRET not in result.output and "neo4j:***@" in result.output, args

@@ -13,6 +13,7 @@ import boto3
 import click
 
 from lineage_graph.present.formats import FORMATS
+from lineage_graph.redact import redact
 from lineage_graph.settings import (
     DEFAULT_NEO4J_DATABASE,
     DEFAULT_NEO4J_PASSWORD,
@@ -198,10 +199,20 @@ def format_option(command: F) -> F:
     )(command)
 
 
-class JsonLogFormatter(logging.Formatter):
-    """One JSON object per line, for schedulers and log pipelines."""
+class RedactingFormatter(logging.Formatter):
+    """Log lines with URIs' passwords redacted (a driver or boto3 message may quote a URI)."""
 
     def format(self, record: logging.LogRecord) -> str:
+        return redact(self.render(record))
+
+    def render(self, record: logging.LogRecord) -> str:
+        return super().format(record)
+
+
+class JsonLogFormatter(RedactingFormatter):
+    """One JSON object per line, for schedulers and log pipelines."""
+
+    def render(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
             "level": record.levelname.lower(),
@@ -229,7 +240,7 @@ def verbosity_option(command: F) -> F:
     def wrapper(*args: Any, verbose: int, log_format: str, **kwargs: Any) -> Any:
         handler = logging.StreamHandler()
         handler.setFormatter(
-            JsonLogFormatter() if log_format == "json" else logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+            JsonLogFormatter() if log_format == "json" else RedactingFormatter("%(asctime)s %(levelname)s %(message)s")
         )
         root = logging.getLogger()
         root.handlers[:] = [handler]
