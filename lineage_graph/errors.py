@@ -35,6 +35,10 @@ class AwsError(LineageGraphError):
     exit_code = 5
 
 
+class AwsUnreachableError(AwsError):
+    """Nothing answers at the SageMaker endpoint: a wrong --endpoint-url, a sandbox not running, a network."""
+
+
 class NotFoundError(LineageGraphError):
     """The entity asked about is not in the graph."""
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from click.testing import CliRunner, Result
+from fixtures.neo4j_server import free_port
 from fixtures.synced_demo import Account
+from neo4j import Driver
 
 from lineage_graph.cli import cli
+from lineage_graph.graph.load import GraphWriter
+from lineage_graph.settings import Neo4jSettings
 
 TRAINED = [f"churn-exec-{n}-train-aws-training-job" for n in (1, 2, 3)]
 
@@ -79,3 +84,33 @@ def test_a_password_in_neo4j_uri_is_redacted_in_errors_and_doctor(sync_env: dict
         result = run_cli(env, *args)
         assert result.exit_code == 4, (args, result.output)
         assert SECRET not in result.output and "neo4j:***@" in result.output, args
+
+
+def test_an_unreachable_endpoint_is_named_not_blamed_on_credentials(
+    sync_env: dict[str, str], neo4j_settings: Neo4jSettings, clean_neo4j: Driver
+) -> None:
+    GraphWriter(clean_neo4j, neo4j_settings.database).apply_schema()  # doctor's Neo4j checks pass
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    by_env = {**sync_env, "AWS_ENDPOINT_URL_SAGEMAKER": nowhere}
+    for env, args in ((by_env, ("sync",)), (sync_env, ("sync", "--endpoint-url", nowhere))):
+        result = run_cli(env, *args)
+        assert result.exit_code == 5, result.output
+        assert f"error: the SageMaker endpoint {nowhere} is not reachable" in result.output
+        assert "credentials" not in result.output and "STS at AWS" not in result.output
+    doctor = run_cli(by_env, "doctor", "--format", "json")
+    assert doctor.exit_code == 5, doctor.output
+    checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
+    assert checks["SageMaker endpoint"]["status"] == "fail" and nowhere in checks["SageMaker endpoint"]["detail"]
+    assert "AWS credentials" not in checks
+    assert checks["sagemaker:ListArtifacts"]["status"] == "skip"
+
+
+def test_a_missing_region_is_a_configuration_error(sync_env: dict[str, str], tmp_path: Path) -> None:
+    env = {**sync_env, "AWS_REGION": None, "AWS_DEFAULT_REGION": None, "AWS_CONFIG_FILE": str(tmp_path / "none")}
+    result = run_cli(env, "sync")
+    assert result.exit_code == 3, result.output
+    assert result.output.strip() == "error: no AWS region: pass --region or set AWS_REGION"
+    doctor = run_cli(env, "doctor", "--format", "json")
+    checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
+    assert checks["AWS region"]["status"] == "fail"
+    assert checks["sagemaker:ListArtifacts"]["detail"] == "not checked without a region"
