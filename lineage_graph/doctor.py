@@ -19,9 +19,16 @@ from typing import Any, Literal
 import botocore.exceptions
 from neo4j.exceptions import DriverError, Neo4jError
 
-from lineage_graph.errors import AwsError, LineageGraphError, Neo4jUnavailableError
+from lineage_graph.errors import (
+    AwsError,
+    AwsUnreachableError,
+    ConfigurationError,
+    LineageGraphError,
+    Neo4jUnavailableError,
+)
 from lineage_graph.graph import bookkeeping, schema
 from lineage_graph.graph.connection import connect
+from lineage_graph.redact import redact
 from lineage_graph.sagemaker.client import AccessDeniedError, SageMakerApi
 from lineage_graph.sagemaker.identity import caller_account
 from lineage_graph.settings import AwsSettings, Neo4jSettings
@@ -34,6 +41,7 @@ ALLOWED_ERROR_CODES = frozenset({"ResourceNotFound", "ValidationException"})
 # Doctor's exit codes reuse the documented ones: 4 a Neo4j check failed, 5 an AWS check failed.
 EXIT_NEO4J = Neo4jUnavailableError.exit_code
 EXIT_AWS = AwsError.exit_code
+CREDENTIALS_FIX = "configure credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a role)"
 
 Params = Callable[[str, str], dict[str, Any]]  # (region, account) -> request parameters
 
@@ -126,6 +134,9 @@ class Check:
     status: Status
     detail: str
     fix: str = ""
+
+    def __post_init__(self) -> None:  # a detail may quote NEO4J_URI, userinfo and all
+        object.__setattr__(self, "detail", redact(self.detail))
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
@@ -227,29 +238,37 @@ def _probe(api: SageMakerApi, operation: Operation, account: str) -> Check:
     return Check("aws", name, "pass", f"allowed ({operation.purpose})")
 
 
+def _skipped(detail: str) -> list[Check]:
+    return [Check("aws", f"sagemaker:{op.name}", "skip", detail) for op in SAGEMAKER_OPERATIONS]
+
+
 def aws_checks(settings: AwsSettings) -> list[Check]:
-    try:
-        account = caller_account(settings)
-    except AwsError as err:
-        checks = [
-            Check(
-                "aws",
-                "AWS credentials",
-                "fail",
-                str(err),
-                "configure credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a role)",
-            )
-        ]
-        return checks + [
-            Check("aws", f"sagemaker:{op.name}", "skip", "not checked without credentials")
-            for op in SAGEMAKER_OPERATIONS
-        ]
+    """The region first (without one, STS fails for a reason that is not the credentials), then the
+    account, then each operation."""
     try:
         api = SageMakerApi(settings, max_attempts=2)
+    except ConfigurationError as err:
+        return [
+            Check("aws", "AWS region", "fail", str(err), "pass --region or set AWS_REGION"),
+            *_skipped("not checked without a region"),
+        ]
+    except AwsError as err:  # a profile that does not exist
+        return [
+            Check("aws", "AWS credentials", "fail", str(err), CREDENTIALS_FIX),
+            *_skipped("not checked without credentials"),
+        ]
+    try:
+        account = caller_account(settings)
+    except AwsUnreachableError as err:
+        fix = "start the service there or correct the URL"
+        return [
+            Check("aws", "SageMaker endpoint", "fail", str(err), fix),
+            *_skipped("not checked: the endpoint does not answer"),
+        ]
     except AwsError as err:
         return [
-            Check("aws", "AWS credentials", "pass", f"account {account}"),
-            Check("aws", "AWS region", "fail", str(err), "pass --region or set AWS_REGION"),
+            Check("aws", "AWS credentials", "fail", str(err), CREDENTIALS_FIX),
+            *_skipped("not checked without credentials"),
         ]
     checks = [Check("aws", "AWS credentials", "pass", f"account {account}, region {api.region}")]
     checks += [_probe(api, op, account) for op in SAGEMAKER_OPERATIONS]

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from lineage_graph.redact import redact
+
 
 class LineageGraphError(Exception):
-    """An error whose message is meant for the user as is: no traceback is shown."""
+    """An error whose message is meant for the user as is: no traceback is shown. A URI's password in the
+    message (a NEO4J_URI with userinfo, quoted back by the driver) is redacted here, once for every caller."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(redact(message))
 
 
 class ConfigurationError(LineageGraphError):
@@ -27,6 +33,10 @@ class AwsError(LineageGraphError):
     """SageMaker cannot be reached or refuses our credentials."""
 
     exit_code = 5
+
+
+class AwsUnreachableError(AwsError):
+    """Nothing answers at the SageMaker endpoint: a wrong --endpoint-url, a sandbox not running, a network."""
 
 
 class NotFoundError(LineageGraphError):

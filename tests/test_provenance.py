@@ -25,7 +25,7 @@ from neo4j import Driver
 from lineage_graph.cli import cli
 from lineage_graph.errors import NotFoundError
 from lineage_graph.present.graph_formats import short_uri
-from lineage_graph.query.provenance import METRIC_STATS, Provenance, ProvenanceQueries
+from lineage_graph.query.provenance import METRIC_STATS, Provenance, ProvenanceQueries, significant
 from lineage_graph.sandbox.seed import RAW_CUSTOMERS, ROUNDS
 
 EVIL = "x'}) DETACH DELETE n //"
@@ -237,8 +237,8 @@ def test_compare_side_by_side(synced_demo: Account, queries: ProvenanceQueries) 
                 expected.setdefault(("metric", name, stat), [None] * 3)[i] = value
     got = {(r.kind, r.name, r.stat): r.values for r in found.rows}
     assert got.keys() == expected.keys()
-    for key, values in expected.items():
-        assert got[key] == values, key
+    for key, values in expected.items():  # floats to 12 significant digits: a double's noise left out
+        assert got[key] == [significant(v) for v in values], key
     kinds = [r.kind for r in found.rows]
     assert kinds == sorted(kinds, key=lambda k: k != "parameter")  # parameters first
     by_key = {(r.kind, r.name, r.stat): r for r in found.rows}

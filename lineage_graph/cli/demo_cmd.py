@@ -27,14 +27,15 @@ DEMO_REGION = "us-east-1"
     default=7687,
     show_default=True,
     envvar="LINEAGE_GRAPH_NEO4J_BOLT_PORT",
-    help="Bolt port of the local Neo4j.",
+    help="Bolt port of the local Neo4j.  [env LINEAGE_GRAPH_NEO4J_BOLT_PORT]",
 )
 @click.option(
     "--data-dir",
     type=click.Path(path_type=Path),
     default=None,
     envvar="LINEAGE_GRAPH_NEO4J_DATA_DIR",
-    help="Data directory of the local Neo4j  [default: ~/.local/share/lineage-graph/neo4j]",
+    help="Data directory of the local Neo4j  "
+    "[env LINEAGE_GRAPH_NEO4J_DATA_DIR; default: ~/.local/share/lineage-graph/neo4j]",
 )
 @click.option(
     "--password",

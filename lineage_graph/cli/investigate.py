@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from lineage_graph.cli.lookups import print_rows
-from lineage_graph.cli.options import format_option, neo4j_options
+from lineage_graph.cli.options import format_option, neo4j_options, time_option
 from lineage_graph.graph.connection import connect
 from lineage_graph.present.formats import render, to_json
 from lineage_graph.query.adhoc import query_text, run_read
@@ -93,8 +93,8 @@ def path_command(
 @click.option("--type", "entity_type", help="DataSet, Model, Endpoint, TrainingJob, Approval, ...")
 @click.option("--source-uri-prefix", help="A prefix of the source URI (a trial component's: its job ARN).")
 @click.option("--status", help="Completed, Failed, InProgress, ...")
-@click.option("--created-after", metavar="ISO")
-@click.option("--created-before", metavar="ISO")
+@time_option("--created-after")
+@time_option("--created-before")
 @click.option("--limit", type=click.IntRange(min=1), default=1000, show_default=True)
 @format_option
 @neo4j_options

@@ -13,6 +13,7 @@ import boto3
 import click
 
 from lineage_graph.present.formats import FORMATS
+from lineage_graph.redact import redact
 from lineage_graph.settings import (
     DEFAULT_NEO4J_DATABASE,
     DEFAULT_NEO4J_PASSWORD,
@@ -33,9 +34,15 @@ def neo4j_options(command: F) -> F:
         envvar="NEO4J_URI",
         default=DEFAULT_NEO4J_URI,
         show_default=True,
-        help="Bolt URI of Neo4j (neo4j+s://... for Aura or a cluster).",
+        help="Bolt URI of Neo4j (neo4j+s://... for Aura or a cluster).  [env NEO4J_URI]",
     )
-    @click.option("--neo4j-username", envvar="NEO4J_USERNAME", default=DEFAULT_NEO4J_USERNAME, show_default=True)
+    @click.option(
+        "--neo4j-username",
+        envvar="NEO4J_USERNAME",
+        default=DEFAULT_NEO4J_USERNAME,
+        show_default=True,
+        help="Neo4j user  [env NEO4J_USERNAME]",
+    )
     @click.option(
         "--neo4j-password",
         envvar="NEO4J_PASSWORD",
@@ -43,7 +50,13 @@ def neo4j_options(command: F) -> F:
         show_default=False,
         help="Neo4j password  [env NEO4J_PASSWORD; default: the local server's development password]",
     )
-    @click.option("--neo4j-database", envvar="NEO4J_DATABASE", default=DEFAULT_NEO4J_DATABASE, show_default=True)
+    @click.option(
+        "--neo4j-database",
+        envvar="NEO4J_DATABASE",
+        default=DEFAULT_NEO4J_DATABASE,
+        show_default=True,
+        help="Neo4j database  [env NEO4J_DATABASE]",
+    )
     @functools.wraps(command)
     def wrapper(
         *args: Any, neo4j_uri: str, neo4j_username: str, neo4j_password: str, neo4j_database: str, **kwargs: Any
@@ -103,13 +116,13 @@ def shard_options(command: F) -> F:
         "role_arns",
         multiple=True,
         envvar="LINEAGE_GRAPH_ROLE_ARNS",
-        help="Assume this role to sync its account; repeat for several accounts.",
+        help="Assume this role to sync its account; repeat for several accounts.  [env LINEAGE_GRAPH_ROLE_ARNS]",
     )
     @click.option(
         "--external-id",
         envvar="LINEAGE_GRAPH_EXTERNAL_ID",
         default=None,
-        help="External id the roles' trust policies ask for.",
+        help="External id the roles' trust policies ask for.  [env LINEAGE_GRAPH_EXTERNAL_ID]",
     )
     @_profile
     @_endpoint_url
@@ -139,6 +152,30 @@ def shard_options(command: F) -> F:
     return wrapper
 
 
+class Timestamp(click.ParamType):
+    """An ISO 8601 date or time (``2024-05-01``, ``2024-05-01T12:00:00Z``), checked here so a bad value is a
+    usage error (exit 2) instead of a Neo4j error; passed on as a full ISO string, UTC when no zone is given."""
+
+    name = "timestamp"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            self.fail(
+                f"{value!r} is not an ISO 8601 date or time (such as 2024-05-01 or 2024-05-01T12:00:00Z)", param, ctx
+            )
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+TIMESTAMP = Timestamp()
+
+
+def time_option(name: str) -> Callable[[F], F]:
+    """A time-window bound (``--created-after`` ...): every one is a TIMESTAMP."""
+    return click.option(name, type=TIMESTAMP, metavar="ISO", help="ISO 8601 date or time; UTC without a zone.")
+
+
 def report_format_option(command: F) -> F:
     """--format table|json, for reports (sync, status, doctor) that have no rows to put in CSV."""
     return click.option(
@@ -162,10 +199,20 @@ def format_option(command: F) -> F:
     )(command)
 
 
-class JsonLogFormatter(logging.Formatter):
-    """One JSON object per line, for schedulers and log pipelines."""
+class RedactingFormatter(logging.Formatter):
+    """Log lines with URIs' passwords redacted (a driver or boto3 message may quote a URI)."""
 
     def format(self, record: logging.LogRecord) -> str:
+        return redact(self.render(record))
+
+    def render(self, record: logging.LogRecord) -> str:
+        return super().format(record)
+
+
+class JsonLogFormatter(RedactingFormatter):
+    """One JSON object per line, for schedulers and log pipelines."""
+
+    def render(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
             "level": record.levelname.lower(),
@@ -193,7 +240,7 @@ def verbosity_option(command: F) -> F:
     def wrapper(*args: Any, verbose: int, log_format: str, **kwargs: Any) -> Any:
         handler = logging.StreamHandler()
         handler.setFormatter(
-            JsonLogFormatter() if log_format == "json" else logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+            JsonLogFormatter() if log_format == "json" else RedactingFormatter("%(asctime)s %(levelname)s %(message)s")
         )
         root = logging.getLogger()
         root.handlers[:] = [handler]

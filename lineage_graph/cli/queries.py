@@ -17,7 +17,7 @@ from lineage_graph.cli.lookups import (
     print_one,
     print_rows,
 )
-from lineage_graph.cli.options import format_option, neo4j_options
+from lineage_graph.cli.options import format_option, neo4j_options, time_option
 from lineage_graph.graph.connection import connect
 from lineage_graph.present.formats import render, to_json
 from lineage_graph.present.graph_formats import GRAPH_FORMATS, Subgraph, render_graph
@@ -47,10 +47,10 @@ def _key_values(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
 @click.option(
     "--type", "types", multiple=True, help="Entity type: DataSet, Model, Endpoint, TrainingJob... Repeatable."
 )
-@click.option("--created-after", metavar="ISO")
-@click.option("--created-before", metavar="ISO")
-@click.option("--modified-after", metavar="ISO")
-@click.option("--modified-before", metavar="ISO")
+@time_option("--created-after")
+@time_option("--created-before")
+@time_option("--modified-after")
+@time_option("--modified-before")
 @click.option(
     "--property",
     "properties",

@@ -29,6 +29,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list | tuple):  # found_by: "property, step", not a Python list
+        return ", ".join(_cell(item) for item in value)
     return str(value)
 
 
@@ -43,14 +45,21 @@ def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], empty: str 
     return "\n".join(lines)
 
 
+def _csv_cell(value: Any) -> Any:
+    """Booleans as True/False, lists as JSON text (a program splits them back), the rest as in a table."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, list | tuple):
+        return json.dumps(value, default=_jsonable, ensure_ascii=False)
+    return _cell(value)
+
+
 def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {col: _cell(row.get(col)) if not isinstance(row.get(col), bool) else row.get(col) for col in columns}
-        )
+        writer.writerow({col: _csv_cell(row.get(col)) for col in columns})
     return buffer.getvalue().rstrip("\n")
 
 

@@ -17,6 +17,14 @@ from lineage_graph.query.reach import depths_from
 
 # DescribeTrialComponent's summary of a metric, as the sync stores it (metric.<name>.<stat>).
 METRIC_STATS = ("min", "max", "avg", "last", "count", "std_dev")
+# Digits of a compared number: a double's arithmetic leaves noise in its 16th and 17th (0.32239999999999996
+# for an average of 0.3224), which made equal metrics print long and differ under --diff-only.
+SIGNIFICANT_DIGITS = 12
+
+
+def significant(value: Any) -> Any:
+    """A float to SIGNIFICANT_DIGITS significant digits; any other value as it is."""
+    return float(f"{value:.{SIGNIFICANT_DIGITS}g}") if isinstance(value, float) else value
 
 
 def split_values(pairs: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -83,7 +91,7 @@ class ComparedValue:
     kind: str  # 'parameter' or 'metric'
     name: str
     stat: str | None  # the metric's stat (min, max, avg, last, count, std_dev); null for a parameter
-    values: list[Any]  # one per trial component, in the order asked; null where it has none
+    values: list[Any]  # one per trial component, in the order asked; null where it has none; floats significant()
     differs: bool
 
 
@@ -167,9 +175,9 @@ class ProvenanceQueries(GraphQueries):
         rows = []
         for kind, name, stat in sorted(keys, key=lambda k: (k[0] != "parameter", k[1], order.get(k[2] or "", 0))):
             if stat is None:
-                values = [job.parameters.get(name) for job in jobs]
+                values = [significant(job.parameters.get(name)) for job in jobs]
             else:
-                values = [job.metrics.get(name, {}).get(stat) for job in jobs]
+                values = [significant(job.metrics.get(name, {}).get(stat)) for job in jobs]
             differs = any(v != values[0] for v in values[1:])
             if differs or not diff_only:
                 rows.append(ComparedValue(kind, name, stat, values, differs))

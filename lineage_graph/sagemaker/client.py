@@ -31,7 +31,7 @@ from tenacity import (
 )
 
 from lineage_graph import __version__
-from lineage_graph.errors import AwsError
+from lineage_graph.errors import AwsError, ConfigurationError
 from lineage_graph.sagemaker.session import boto_session
 from lineage_graph.settings import AwsSettings
 
@@ -156,7 +156,7 @@ class SageMakerApi:
         self.retry_timing = retry_timing or DEFAULT_RETRY_TIMING
         session = boto_session(settings)
         if session.region_name is None:
-            raise AwsError("no AWS region: pass --region or set AWS_REGION")
+            raise ConfigurationError("no AWS region: pass --region or set AWS_REGION")
         self.region: str = session.region_name
         botocore_attempts = int(os.environ.get("AWS_MAX_ATTEMPTS", "8"))
         self.client = session.client(
