@@ -39,6 +39,18 @@ class AwsUnreachableError(AwsError):
     """Nothing answers at the SageMaker endpoint: a wrong --endpoint-url, a sandbox not running, a network."""
 
 
+class SageMakerThrottledError(AwsError):
+    """SageMaker kept throttling one operation after every retry; the message names it and how often."""
+
+    exit_code = 10
+
+
+class DatabaseRefusesWritesError(LineageGraphError):
+    """Neo4j is up but its database takes no writes: read-only, or missing."""
+
+    exit_code = 11
+
+
 class NotFoundError(LineageGraphError):
     """The entity asked about is not in the graph."""
 

@@ -9,6 +9,8 @@ DEFAULT_NEO4J_USERNAME = "neo4j"
 # The local development server's documented default; real deployments set NEO4J_PASSWORD.
 DEFAULT_NEO4J_PASSWORD = "lineage-graph-dev"
 DEFAULT_NEO4J_DATABASE = "neo4j"
+# Seconds a command waits for an unreachable Neo4j (its transactions' retries, a connection from the pool).
+DEFAULT_NEO4J_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,7 @@ class Neo4jSettings:
     username: str = DEFAULT_NEO4J_USERNAME
     password: str = field(default=DEFAULT_NEO4J_PASSWORD, repr=False)
     database: str = DEFAULT_NEO4J_DATABASE
+    timeout: float = DEFAULT_NEO4J_TIMEOUT
 
     def environment(self) -> dict[str, str]:
         """The variables the CLI reads these settings from, for a child process (never printed)."""

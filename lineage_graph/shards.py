@@ -18,9 +18,11 @@ from datetime import timedelta
 from typing import Any
 
 from neo4j import Driver
+from neo4j.exceptions import DriverError, Neo4jError
 
-from lineage_graph.errors import LeaseHeldError, LineageGraphError
+from lineage_graph.errors import DatabaseRefusesWritesError, LeaseHeldError, LineageGraphError, Neo4jUnavailableError
 from lineage_graph.graph.bookkeeping import DEFAULT_TTL_SECONDS, Lease, acquire_lease, now_utc, record_run, shard_key
+from lineage_graph.graph.connection import neo4j_failure
 from lineage_graph.graph.load import DryRunWriter, GraphWriter
 from lineage_graph.sagemaker.client import SageMakerApi
 from lineage_graph.sagemaker.identity import caller_account
@@ -59,7 +61,14 @@ class ShardOutcome:
 
     def to_dict(self) -> dict[str, Any]:
         body = self.report.to_dict() if self.report else {"region": self.aws.region}
-        return {**body, "shard": self.shard, "outcome": self.outcome, "error": self.error, **self.extra}
+        return {
+            **body,
+            "shard": self.shard,
+            "outcome": self.outcome,
+            "error": self.error,
+            "exit_code": self.exit_code,
+            **self.extra,
+        }
 
 
 Progress = Callable[[str, str, int], object]  # (shard, kind, rows so far)
@@ -80,6 +89,7 @@ def sync_shard(
                 outcome=outcome, report=report, mode=mode,
             )  # fmt: skip
 
+    api: SageMakerApi | None = None
     try:
         api = SageMakerApi(aws)
         result.shard = shard_key(caller_account(aws), api.region)
@@ -101,9 +111,16 @@ def sync_shard(
         result.outcome, result.error, result.exit_code = "lease_held", str(err), err.exit_code
         record("lease_held", {"error": str(err)})
         return result
-    except LineageGraphError as err:
-        result.error, result.exit_code = str(err), err.exit_code
-        record("failed", {"error": str(err)})
+    except (LineageGraphError, Neo4jError, DriverError) as caught:
+        failure = caught if isinstance(caught, LineageGraphError) else neo4j_failure(caught, database)
+        if failure is None:  # a Neo4j error no user can act on: a bug, recorded, then shown in full
+            record("failed", {"error": f"{type(caught).__name__}: {caught}"})
+            raise
+        result.error, result.exit_code = str(failure), failure.exit_code
+        if api is not None:  # what the crawl got through before it failed: which calls, which throttled
+            result.extra = {"api_calls": dict(api.api_calls()), "throttles": dict(api.api_throttles())}
+        if not isinstance(failure, Neo4jUnavailableError | DatabaseRefusesWritesError):  # it can't be recorded
+            record("failed", {"error": str(failure), **result.extra})
         return result
     except Exception as err:  # a bug or an unexpected failure: recorded, then shown in full
         record("failed", {"error": f"{type(err).__name__}: {err}"})

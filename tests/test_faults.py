@@ -8,6 +8,7 @@ faults never leak into other tests.
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -20,6 +21,7 @@ from click.testing import CliRunner
 from neo4j import Driver
 
 from lineage_graph.cli import cli
+from lineage_graph.errors import SageMakerThrottledError
 from lineage_graph.graph import model
 from lineage_graph.sagemaker import client as client_module
 from lineage_graph.sagemaker.client import RetryTiming, SageMakerApi
@@ -153,7 +155,7 @@ def test_botocore_classifies_and_retries_the_throttling_then_tenacity_retries_ag
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "3")
     faults.set_faults(throttle_rate=1.0)
     api = SageMakerApi(AwsSettings(REGION, endpoint_url=faults.url), max_attempts=2, retry_timing=FAST)
-    with pytest.raises(botocore.exceptions.ClientError, match="ThrottlingException"):
+    with pytest.raises(SageMakerThrottledError, match="kept throttling ListActions: 6 throttled responses in 6"):
         api.call("ListActions")
     assert api.api_calls() == {"ListActions": 2}
     assert dict(api.attempts) == {"ListActions": 6}
@@ -350,6 +352,46 @@ def test_access_denied_on_one_listing_is_reported_and_the_rest_lands(
     actions = [n for n in nodes if "Action" in n[0]]
     assert actions and all(props["placeholder"] is True for _, props in actions)
     assert len(actions) == len(clean_nodes) - len(not_actions)
+
+
+def test_throttling_that_outlasts_the_retries_exits_10_with_a_report_naming_the_operation(
+    demo_account: None, faults: SandboxServer, fast_retries: None, clean_neo4j: Driver, neo4j_settings: Neo4jSettings
+) -> None:
+    """Every request throttled: once botocore's 2 attempts x tenacity's 6 run out, the run ends with exit
+    10 and its JSON report says which operation gave up after how many throttles, and counts them all."""
+    faults.set_faults(throttle_rate=1.0)
+    env = {**env_for(faults.url, neo4j_settings), "AWS_MAX_ATTEMPTS": "2"}
+    result = CliRunner().invoke(cli, ["sync", "--format", "json"], env=env, catch_exceptions=False)
+    assert result.exit_code == 10, result.output
+    report = json.loads(result.stdout)
+    assert (report["outcome"], report["exit_code"], report["region"]) == ("failed", 10, REGION)
+    gave_up = re.match(r"SageMaker kept throttling (\w+): (\d+) throttled responses in (\d+) requests", report["error"])
+    assert gave_up, report["error"]
+    operation, throttled, requests = gave_up[1], int(gave_up[2]), int(gave_up[3])
+    assert throttled == requests == 2 * 6 == report["throttles"][operation]
+    assert sum(report["throttles"].values()) == faults.fault_counters()["throttled"]
+    assert report["api_calls"][operation] == 6
+
+    table = CliRunner().invoke(cli, ["sync"], env=env, catch_exceptions=False)
+    assert table.exit_code == 10
+    assert table.stdout == "" and "Traceback" not in table.stderr
+    assert table.stderr.startswith("error: SageMaker kept throttling ") and table.stderr.count("\n") == 1
+    assert "; throttled: " in table.stderr
+
+
+def test_server_errors_that_outlast_the_retries_exit_5_with_the_json_report(
+    demo_account: None, faults: SandboxServer, fast_retries: None, clean_neo4j: Driver, neo4j_settings: Neo4jSettings
+) -> None:
+    faults.set_faults(error_rate=1.0, seed=1)
+    env = {**env_for(faults.url, neo4j_settings), "AWS_MAX_ATTEMPTS": "2"}
+    result = CliRunner().invoke(cli, ["sync", "--format", "json"], env=env, catch_exceptions=False)
+    assert result.exit_code == 5, result.output
+    report = json.loads(result.stdout)
+    assert (report["outcome"], report["exit_code"]) == ("failed", 5)
+    assert re.match(
+        r"SageMaker kept failing \w+ with (InternalFailure|ServiceUnavailable) \(HTTP 50[03]\)", report["error"]
+    )
+    assert report["throttles"] == {}
 
 
 def test_sandbox_serve_refuses_impossible_fault_rates() -> None:

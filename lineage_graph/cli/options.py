@@ -17,6 +17,7 @@ from lineage_graph.redact import redact
 from lineage_graph.settings import (
     DEFAULT_NEO4J_DATABASE,
     DEFAULT_NEO4J_PASSWORD,
+    DEFAULT_NEO4J_TIMEOUT,
     DEFAULT_NEO4J_URI,
     DEFAULT_NEO4J_USERNAME,
     AwsSettings,
@@ -27,7 +28,8 @@ F = Callable[..., Any]
 
 
 def neo4j_options(command: F) -> F:
-    """Adds --neo4j-uri/-username/-password/-database (env NEO4J_*) and passes ``neo4j: Neo4jSettings``."""
+    """Adds --neo4j-uri/-username/-password/-database (env NEO4J_*) and --neo4j-timeout, and passes
+    ``neo4j: Neo4jSettings``."""
 
     @click.option(
         "--neo4j-uri",
@@ -57,11 +59,25 @@ def neo4j_options(command: F) -> F:
         show_default=True,
         help="Neo4j database  [env NEO4J_DATABASE]",
     )
+    @click.option(
+        "--neo4j-timeout",
+        envvar="LINEAGE_GRAPH_NEO4J_TIMEOUT",
+        type=click.FloatRange(min=0, min_open=True),
+        default=DEFAULT_NEO4J_TIMEOUT,
+        show_default=True,
+        help="Seconds to wait for an unreachable Neo4j before exiting 4  [env LINEAGE_GRAPH_NEO4J_TIMEOUT]",
+    )
     @functools.wraps(command)
     def wrapper(
-        *args: Any, neo4j_uri: str, neo4j_username: str, neo4j_password: str, neo4j_database: str, **kwargs: Any
+        *args: Any,
+        neo4j_uri: str,
+        neo4j_username: str,
+        neo4j_password: str,
+        neo4j_database: str,
+        neo4j_timeout: float,
+        **kwargs: Any,
     ) -> Any:
-        settings = Neo4jSettings(neo4j_uri, neo4j_username, neo4j_password, neo4j_database)
+        settings = Neo4jSettings(neo4j_uri, neo4j_username, neo4j_password, neo4j_database, neo4j_timeout)
         return command(*args, neo4j=settings, **kwargs)
 
     return wrapper

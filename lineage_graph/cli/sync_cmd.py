@@ -107,20 +107,33 @@ def sync_command(
     try:
         with connect(neo4j) as driver:
             outcomes = sync_shards(shards, driver, neo4j.database, options, parallel, progress.update)
+    except LineageGraphError as err:  # before any shard ran: Neo4j unreachable, say
+        outcomes = [ShardOutcome(aws, error=str(err), exit_code=err.exit_code) for aws in shards]
+    except Exception as err:  # a bug: still a report for the scheduler, then the traceback
+        if fmt == "json":
+            _echo_json(
+                [ShardOutcome(aws, error=f"{type(err).__name__}: {err}", exit_code=1) for aws in shards], dry_run
+            )
+        raise
     finally:
         progress.close()
-    if len(outcomes) == 1 and outcomes[0].report is None:  # one shard that could not run: just say why
-        raise ShardFailedError(outcomes[0].error or "the sync failed", outcomes[0].exit_code)
+    if fmt == "table" and len(outcomes) == 1 and outcomes[0].report is None:  # could not run: just say why
+        raise ShardFailedError(_failure(outcomes[0]), outcomes[0].exit_code)
     if dry_run and fmt == "table":
         click.echo("Dry run: nothing was written. Created/updated below are what a real run would write.\n")
     if fmt == "json":
-        documents = [{**o.to_dict(), "dry_run": dry_run} for o in outcomes]
-        click.echo(to_json(documents[0] if len(documents) == 1 else documents))
+        _echo_json(outcomes, dry_run)
     else:
         click.echo("\n\n".join(_format_outcome(o) for o in outcomes))
     code = exit_code(outcomes)
     if code:
         raise click.exceptions.Exit(code)
+
+
+def _echo_json(outcomes: list[ShardOutcome], dry_run: bool) -> None:
+    """The report on stdout whatever the outcome: a scheduler reads the error from it too."""
+    documents = [{**o.to_dict(), "dry_run": dry_run} for o in outcomes]
+    click.echo(to_json(documents[0] if len(documents) == 1 else documents))
 
 
 class ShardFailedError(LineageGraphError):
@@ -132,8 +145,15 @@ class ShardFailedError(LineageGraphError):
 def _format_outcome(outcome: ShardOutcome) -> str:
     if outcome.report is None:
         where = outcome.shard or outcome.aws.region or "(default region)"
-        return f"Shard {where}: {outcome.outcome}: {outcome.error}"
+        return f"Shard {where}: {outcome.outcome}: {_failure(outcome)}"
     return format_report(outcome.report)
+
+
+def _failure(outcome: ShardOutcome) -> str:
+    """Why a shard could not run, and the throttling it met on the way."""
+    throttles = outcome.extra.get("throttles")
+    throttled = "; throttled: " + ", ".join(f"{op} {n}" for op, n in throttles.items()) if throttles else ""
+    return f"{outcome.error or 'the sync failed'}{throttled}"
 
 
 def format_report(report: SyncReport) -> str:

@@ -38,6 +38,7 @@ from types import TracebackType
 from typing import Any
 
 from neo4j import Driver, RoutingControl
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
 from lineage_graph.errors import LeaseHeldError, LineageGraphError
 from lineage_graph.graph import model, schema
@@ -269,6 +270,10 @@ class Lease:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        if isinstance(exc, ServiceUnavailable | SessionExpired):  # releasing would wait out the timeout again
+            self.stop_heartbeat()
+            log.warning("Neo4j is unreachable: the lease of shard %s expires at %s", self.shard, self.expires_at)
+            return
         self.release()
 
 

@@ -3,10 +3,43 @@
 from __future__ import annotations
 
 from neo4j import Driver, GraphDatabase
-from neo4j.exceptions import AuthError, ClientError, ConfigurationError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConfigurationError,
+    ConnectionAcquisitionTimeoutError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
-from lineage_graph.errors import Neo4jUnavailableError
+from lineage_graph.errors import DatabaseRefusesWritesError, LineageGraphError, Neo4jUnavailableError
 from lineage_graph.settings import Neo4jSettings
+
+CONNECTION_TIMEOUT = 30.0  # the driver's default: one attempt to open a connection
+# Server errors that mean the database takes no writes from us, whatever we send it.
+REFUSES_WRITES = {
+    "Neo.ClientError.General.WriteOnReadOnlyAccessDatabase": "is read-only",
+    "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase": "is read-only",
+    "Neo.ClientError.Database.DatabaseNotFound": "does not exist",
+    "Neo.TransientError.General.DatabaseUnavailable": "is unavailable (stopped, or still starting)",
+    "Neo.ClientError.Security.Forbidden": "refuses writes from this user",
+}
+
+
+def neo4j_failure(err: Neo4jError | DriverError, database: str) -> LineageGraphError | None:
+    """The user-facing error for a Neo4j failure an operator can act on; None for any other (a bug)."""
+    if isinstance(err, ServiceUnavailable | SessionExpired | ConnectionAcquisitionTimeoutError):
+        return Neo4jUnavailableError(
+            f"Neo4j stopped answering and did not come back within the timeout ({type(err).__name__}); "
+            "check the server, raise --neo4j-timeout (LINEAGE_GRAPH_NEO4J_TIMEOUT) to wait longer, and "
+            "run again: a rerun converges"
+        )
+    reason = REFUSES_WRITES.get(getattr(err, "code", None) or "")
+    if reason is not None:
+        return DatabaseRefusesWritesError(f"Neo4j database {database!r} {reason}: {err.code}")
+    return None
 
 
 def connect(settings: Neo4jSettings) -> Driver:
@@ -17,9 +50,11 @@ def connect(settings: Neo4jSettings) -> Driver:
             auth=(settings.username, settings.password),
             # A relationship type no sync has written yet (say SAME_AS) is normal here, not a typo.
             notifications_disabled_classifications=["UNRECOGNIZED"],
-            # Managed transactions retry transient errors and lost connections this long: long enough to
-            # ride out a Neo4j restart in the middle of a sync.
-            max_transaction_retry_time=120.0,
+            # Managed transactions retry transient errors and lost connections this long (by default long
+            # enough to ride out a Neo4j restart in the middle of a sync), then the sync ends with exit 4.
+            max_transaction_retry_time=settings.timeout,
+            connection_timeout=min(settings.timeout, CONNECTION_TIMEOUT),
+            connection_acquisition_timeout=settings.timeout,
         )
     except (ValueError, ConfigurationError) as err:
         raise Neo4jUnavailableError(f"invalid Neo4j URI {settings.uri!r}: {err}") from None

@@ -31,7 +31,7 @@ from tenacity import (
 )
 
 from lineage_graph import __version__
-from lineage_graph.errors import AwsError, ConfigurationError
+from lineage_graph.errors import AwsError, ConfigurationError, SageMakerThrottledError
 from lineage_graph.sagemaker.session import boto_session
 from lineage_graph.settings import AwsSettings
 
@@ -260,7 +260,29 @@ class SageMakerApi:
                 raise AccessDeniedError(operation) from None
             if code in CREDENTIAL_CODES:
                 raise AwsError(f"AWS rejected the credentials ({code})") from None
+            if _is_retryable(err):
+                raise self._gave_up(operation, err) from None
             raise
+        except botocore.exceptions.BotoCoreError as err:
+            if _is_retryable(err):
+                raise AwsError(f"SageMaker {operation} kept failing after every retry: {err}") from None
+            raise
+
+    def _gave_up(self, operation: str, err: botocore.exceptions.ClientError) -> AwsError:
+        """The error for a throttling or server error that outlasted botocore's and tenacity's retries."""
+        code = err.response.get("Error", {}).get("Code", "")
+        status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        with self._counts_lock:
+            attempts, throttles = self.attempts[operation], self.throttles[operation]
+        if code in THROTTLING_CODES and status < 500:  # 500/503 codes in that set are server errors
+            return SageMakerThrottledError(
+                f"SageMaker kept throttling {operation}: {throttles} throttled responses in {attempts} requests, "
+                "and the last retry was throttled too; lower --max-rps, or run the sync again later"
+            )
+        return AwsError(
+            f"SageMaker kept failing {operation} with {code} (HTTP {status}) after {attempts} requests; "
+            "run the sync again later"
+        )
 
     def paginate(self, operation: str, items_key: str, **params: Any) -> Iterator[dict[str, Any]]:
         """Every item of a list operation, page by page, following NextToken to the end."""
