@@ -95,7 +95,7 @@ def test_dry_run_reports_changes_and_deletions_and_writes_nothing(
     assert dry["dry_run"] is True
     assert dry["nodes"]["Artifact"] == {"created": 1, "updated": 1, "unchanged": 1}
     assert dry["edges"]["DERIVED_FROM"]["created"] == 1 and dry["edges"]["CONTRIBUTED_TO"]["created"] == 0
-    assert dry["cleanup"]["would_delete_nodes"] == 1 and dry["cleanup"]["sample"] == [third]
+    assert dry["cleanup"]["stale_nodes"] == 1 and dry["cleanup"]["stale_sample"] == [third]
     assert lineage_snapshot(clean_neo4j) == before
     assert (
         clean_neo4j.execute_query(
