@@ -133,6 +133,28 @@ def test_a_cleanup_skipped_after_a_partial_crawl_is_its_own_outcome(
     assert code == 0 and whole["outcome"] == "success" and whole["cleanup_pending"] is None
 
 
+def test_the_demo_sync_is_recorded_as_a_sync_run(
+    sandbox_url: str,
+    sagemaker_client: Any,
+    sync_env: dict[str, str],
+    clean_neo4j: Driver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    from lineage_graph.cli.demo_cmd import sync_demo
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    seed_demo(sagemaker_client)
+    report = sync_demo(clean_neo4j, "neo4j", sandbox_url, DEFAULT_ACCOUNT_ID)
+    code, history = run(sync_env, "status", "--history")
+    assert code == 0 and len(history) == 1
+    (demo,) = history
+    assert (demo["shard"], demo["mode"], demo["outcome"]) == (f"{DEFAULT_ACCOUNT_ID}:us-east-1", "full", "success")
+    assert demo["counts"]["nodes_created"] == sum(c.created for c in report.nodes.values()) > 0
+
+
 def test_the_status_table_says_why_a_run_failed(clean_neo4j: Driver, sync_env: dict[str, str]) -> None:
     now = now_utc()
     report = {"error": "cannot reach Neo4j at bolt://db:7687"}
