@@ -8,3 +8,6 @@ CREATE CONSTRAINT sync_lease_shard IF NOT EXISTS FOR (l:SyncLease) REQUIRE l.sha
 // One node per sync run, found by id, and per shard newest first (status, pruning to the last N).
 CREATE CONSTRAINT sync_run_id IF NOT EXISTS FOR (r:SyncRun) REQUIRE r.id IS UNIQUE;
 CREATE INDEX sync_run_shard_started IF NOT EXISTS FOR (r:SyncRun) ON (r.shard, r.started_at);
+
+// At most one pending cleanup per shard (a full run that did not clean up MERGEs it; one that did deletes it).
+CREATE CONSTRAINT pending_cleanup_shard IF NOT EXISTS FOR (p:PendingCleanup) REQUIRE p.shard IS UNIQUE;

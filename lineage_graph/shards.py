@@ -21,9 +21,27 @@ from neo4j import Driver
 from neo4j.exceptions import DriverError, Neo4jError
 
 from lineage_graph.errors import DatabaseRefusesWritesError, LeaseHeldError, LineageGraphError, Neo4jUnavailableError
-from lineage_graph.graph.bookkeeping import DEFAULT_TTL_SECONDS, Lease, acquire_lease, now_utc, record_run, shard_key
+from lineage_graph.graph.bookkeeping import (
+    DEFAULT_TTL_SECONDS,
+    Lease,
+    acquire_lease,
+    clear_cleanup_pending,
+    now_utc,
+    pending_cleanups,
+    record_run,
+    set_cleanup_pending,
+    shard_key,
+)
 from lineage_graph.graph.connection import neo4j_failure
 from lineage_graph.graph.load import DryRunWriter, GraphWriter
+from lineage_graph.outcomes import (
+    CLEANUP_REFUSED_EXIT_CODE,
+    CLEANUP_SKIPPED_EXIT_CODE,
+    PARTIAL_EXIT_CODE,
+    Verdict,
+    judge,
+    pending_sentence,
+)
 from lineage_graph.sagemaker.client import SageMakerApi
 from lineage_graph.sagemaker.identity import caller_account
 from lineage_graph.settings import AwsSettings
@@ -33,7 +51,6 @@ log = logging.getLogger(__name__)
 
 # Exit codes of a shard's outcome (errors carry their own).
 LEASE_HELD_EXIT_CODE = LeaseHeldError.exit_code
-PARTIAL_EXIT_CODE = 7
 
 
 @dataclass(frozen=True)
@@ -53,22 +70,19 @@ class SyncOptions:
 class ShardOutcome:
     aws: AwsSettings
     shard: str | None = None
-    outcome: str = "failed"  # success | partial | failed | lease_held
+    outcome: str = "failed"  # success | partial | failed | lease_held | cleanup_refused | cleanup_skipped
     report: SyncReport | None = None
     error: str | None = None
     exit_code: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    reason: str | None = None  # why the outcome is not a success, in a sentence
+    cleanup_pending: dict[str, Any] | None = None  # the shard's cleanup a full run refused or skipped, if any
 
     def to_dict(self) -> dict[str, Any]:
+        """The outcome, its reason and any pending cleanup first: what a reader (or a scheduler) needs."""
         body = self.report.to_dict() if self.report else {"region": self.aws.region}
-        return {
-            **body,
-            "shard": self.shard,
-            "outcome": self.outcome,
-            "error": self.error,
-            "exit_code": self.exit_code,
-            **self.extra,
-        }
+        head = {"outcome": self.outcome, "reason": self.reason, "cleanup_pending": self.cleanup_pending}
+        return {**head, **body, "shard": self.shard, "error": self.error, "exit_code": self.exit_code, **self.extra}
 
 
 Progress = Callable[[str, str, int], object]  # (shard, kind, rows so far)
@@ -82,11 +96,11 @@ def sync_shard(
     started_at = now_utc()
     mode = "dry_run" if options.dry_run else "full" if options.full else "incremental"
 
-    def record(outcome: str, report: dict[str, Any]) -> None:
+    def record(outcome: str, report: dict[str, Any], reason: str | None = None) -> None:
         if result.shard is not None:
             record_run(
                 driver, database, result.shard, started_at=started_at, finished_at=now_utc(),
-                outcome=outcome, report=report, mode=mode,
+                outcome=outcome, report=report, mode=mode, reason=reason if reason is not None else report.get("error"),
             )  # fmt: skip
 
     api: SageMakerApi | None = None
@@ -125,11 +139,29 @@ def sync_shard(
     except Exception as err:  # a bug or an unexpected failure: recorded, then shown in full
         record("failed", {"error": f"{type(err).__name__}: {err}"})
         raise
-    partial = bool(result.report.denied or result.report.skipped)
-    result.outcome = "partial" if partial else "success"
-    result.exit_code = PARTIAL_EXIT_CODE if partial else 0
-    record(result.outcome, result.report.to_dict())
+    report = result.report.to_dict()
+    verdict = judge(report, dry_run=options.dry_run, max_delete_fraction=options.max_delete_fraction)
+    result.outcome, result.exit_code, result.reason = verdict.outcome, verdict.exit_code, verdict.reason
+    result.cleanup_pending = _track_cleanup(driver, database, result.shard, options, report, verdict)
+    record(result.outcome, {**report, "cleanup_pending": result.cleanup_pending}, verdict.reason)
     return result
+
+
+def _track_cleanup(
+    driver: Driver, database: str, shard: str, options: SyncOptions, report: dict[str, Any], verdict: Verdict
+) -> dict[str, Any] | None:
+    """After a real full run, set the shard's pending cleanup (refused or skipped) or clear it (cleaned up);
+    then, whatever the run, the pending cleanup it should report, with its sentence."""
+    if options.full and not options.dry_run and report.get("cleanup") is not None:
+        if verdict.exit_code in (CLEANUP_REFUSED_EXIT_CODE, CLEANUP_SKIPPED_EXIT_CODE):
+            set_cleanup_pending(
+                driver, database, shard, at=now_utc(), outcome=verdict.outcome, reason=verdict.reason or "",
+                fraction=report["cleanup"].get("fraction"), max_delete_fraction=options.max_delete_fraction,
+            )  # fmt: skip
+        else:
+            clear_cleanup_pending(driver, database, shard)
+    pending = pending_cleanups(driver, database, shard).get(shard)
+    return None if pending is None else {**pending, "message": pending_sentence(pending)}
 
 
 @contextlib.contextmanager
@@ -160,11 +192,16 @@ def sync_shards(
         return list(pool.map(lambda aws: sync_shard(aws, driver, database, options, progress), shards))
 
 
+# Outcomes that are not failures, most serious first.
+_RANKED = (LEASE_HELD_EXIT_CODE, CLEANUP_REFUSED_EXIT_CODE, CLEANUP_SKIPPED_EXIT_CODE, PARTIAL_EXIT_CODE)
+
+
 def exit_code(outcomes: Sequence[ShardOutcome]) -> int:
-    """The most serious outcome wins: a failure's own code, then lease held (6), then partial (7)."""
+    """The most serious outcome wins: a failure's own code, then lease held (6), cleanup refused (8),
+    cleanup skipped (9), partial (7)."""
     codes = [o.exit_code for o in outcomes]
-    failures = [c for c in codes if c not in (0, LEASE_HELD_EXIT_CODE, PARTIAL_EXIT_CODE)]
-    for candidates in (failures, [c for c in codes if c == LEASE_HELD_EXIT_CODE], [c for c in codes if c]):
+    failures = [c for c in codes if c not in (0, *_RANKED)]
+    for candidates in (failures, *([c for c in codes if c == ranked] for ranked in _RANKED)):
         if candidates:
             return candidates[0]
     return 0

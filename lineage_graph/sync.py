@@ -424,6 +424,8 @@ def _sync_executions(run: _Pass, execution_rows: list[NodeRow], *, whole: bool) 
     # after a partial crawl (``whole`` false: no sweep will run) what it could not list is still linked.
     links = run.writer.write_steps(steps, seen_only=run.full and whole)
     run.report.steps_linked += links.total_linked
+    run.report.edges_seen[model.EXECUTED[0]] += links.total_linked + sum(kept.values())
+    run.report.edges_created[model.EXECUTED[0]] += links.created
     run.report.steps_unmatched += links.total_unmatched
     run.report.executions_listed += len(refresh)
     # A denied listing reads as no steps: such executions are not marked, so a later run lists them.

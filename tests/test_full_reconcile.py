@@ -3,11 +3,15 @@ equals a fresh full sync of the same account."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from click.testing import CliRunner
 from fixtures.snapshots import lineage_snapshot
 from fixtures.sync_cli import sync_json
 from neo4j import Driver
+
+from lineage_graph.cli import cli
 
 
 def artifact(client: Any, name: str) -> str:
@@ -36,7 +40,10 @@ def test_full_run_removes_what_is_gone_and_keeps_edges_to_deleted_ends(
     sagemaker_client.delete_artifact(ArtifactArn=extra)
     sagemaker_client.delete_artifact(ArtifactArn=raw)  # its DerivedFrom association stays in SageMaker
 
-    refused = sync_json(sync_env, "--full")  # 2 of 6 artifacts and 1 of 2 edges would go: over the 5% bound
+    # 2 of 6 artifacts and 1 of 2 edges would go: over the 5% bound, refused (exit 8)
+    result = CliRunner().invoke(cli, ["sync", "--full", "--format", "json"], env=sync_env)
+    assert result.exit_code == 8, result.output
+    refused = json.loads(result.stdout)
     assert refused["cleanup"]["refused"] is True
     assert refused["cleanup"]["nodes_deleted"] == 0 and refused["cleanup"]["relationships_deleted"] == 0
     assert clean_neo4j.execute_query("MATCH (n {arn: $a}) RETURN n", a=extra, database_="neo4j").records
@@ -95,7 +102,7 @@ def test_dry_run_reports_changes_and_deletions_and_writes_nothing(
     assert dry["dry_run"] is True
     assert dry["nodes"]["Artifact"] == {"created": 1, "updated": 1, "unchanged": 1}
     assert dry["edges"]["DERIVED_FROM"]["created"] == 1 and dry["edges"]["CONTRIBUTED_TO"]["created"] == 0
-    assert dry["cleanup"]["would_delete_nodes"] == 1 and dry["cleanup"]["sample"] == [third]
+    assert dry["cleanup"]["stale_nodes"] == 1 and dry["cleanup"]["stale_sample"] == [third]
     assert lineage_snapshot(clean_neo4j) == before
     assert (
         clean_neo4j.execute_query(

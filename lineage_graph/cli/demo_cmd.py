@@ -7,17 +7,30 @@ import os
 from pathlib import Path
 
 import click
+from neo4j import Driver
 
-from lineage_graph.cli.sync_cmd import format_report
+from lineage_graph.cli.sync_cmd import ShardFailedError, format_report
 from lineage_graph.graph.connection import connect
 from lineage_graph.graph.load import GraphWriter
 from lineage_graph.present.formats import table
 from lineage_graph.query import LineageQueries
-from lineage_graph.sagemaker.client import SageMakerApi
 from lineage_graph.settings import DEFAULT_NEO4J_PASSWORD, AwsSettings, Neo4jSettings
-from lineage_graph.sync import run_sync
+from lineage_graph.shards import SyncOptions, sync_shard
+from lineage_graph.sync import SyncReport
 
 DEMO_REGION = "us-east-1"
+
+
+def sync_demo(driver: Driver, database: str, sandbox_url: str, account: str) -> SyncReport:
+    """The demo account's nodes replaced by a full sync of the sandbox, through the path every
+    ``lineage-graph sync`` takes: under the shard's lease, and recorded as a ``SyncRun``."""
+    GraphWriter(driver, database).delete_account(account)
+    outcome = sync_shard(
+        AwsSettings(region=DEMO_REGION, endpoint_url=sandbox_url), driver, database, SyncOptions(full=True)
+    )
+    if outcome.report is None:
+        raise ShardFailedError(outcome.error or "the demo's sync failed", outcome.exit_code)
+    return outcome.report
 
 
 @click.command("demo")
@@ -71,10 +84,7 @@ def demo_command(bolt_port: int, data_dir: Path | None, password: str) -> None:
         # The sandbox takes any credentials; give boto3 some if the machine has none.
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-        writer = GraphWriter(driver, neo4j.database)
-        writer.delete_account(DEFAULT_ACCOUNT_ID)
-        api = SageMakerApi(AwsSettings(region=DEMO_REGION, endpoint_url=sandbox.url))
-        report = run_sync(api, writer, DEFAULT_ACCOUNT_ID, full=True)
+        report = sync_demo(driver, neo4j.database, sandbox.url, DEFAULT_ACCOUNT_ID)
         click.echo(format_report(report) + "\n")
 
         queries = LineageQueries(driver, neo4j.database)

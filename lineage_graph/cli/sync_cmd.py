@@ -11,6 +11,7 @@ from lineage_graph.cli.options import neo4j_options, report_format_option, shard
 from lineage_graph.errors import LineageGraphError
 from lineage_graph.graph.bookkeeping import DEFAULT_TTL_SECONDS
 from lineage_graph.graph.connection import connect
+from lineage_graph.outcomes import cleanup_sentence
 from lineage_graph.present.formats import table, to_json
 from lineage_graph.present.progress import TerminalProgress
 from lineage_graph.settings import AwsSettings, Neo4jSettings
@@ -124,7 +125,7 @@ def sync_command(
     if fmt == "json":
         _echo_json(outcomes, dry_run)
     else:
-        click.echo("\n\n".join(_format_outcome(o) for o in outcomes))
+        click.echo("\n\n".join(_format_outcome(o, options) for o in outcomes))
     code = exit_code(outcomes)
     if code:
         raise click.exceptions.Exit(code)
@@ -142,11 +143,17 @@ class ShardFailedError(LineageGraphError):
         self.exit_code = exit_code
 
 
-def _format_outcome(outcome: ShardOutcome) -> str:
+def _format_outcome(outcome: ShardOutcome, options: SyncOptions) -> str:
     if outcome.report is None:
         where = outcome.shard or outcome.aws.region or "(default region)"
         return f"Shard {where}: {outcome.outcome}: {_failure(outcome)}"
-    return format_report(outcome.report)
+    head = [
+        f"Outcome: {outcome.outcome} (exit {outcome.exit_code})" + (f": {outcome.reason}" if outcome.reason else "")
+    ]
+    if outcome.cleanup_pending and outcome.outcome not in ("cleanup_refused", "cleanup_skipped"):
+        head.append(f"Warning: {outcome.cleanup_pending['message']}")
+    body = format_report(outcome.report, max_delete_fraction=options.max_delete_fraction, dry_run=options.dry_run)
+    return "\n".join(head) + "\n\n" + body
 
 
 def _failure(outcome: ShardOutcome) -> str:
@@ -156,7 +163,9 @@ def _failure(outcome: ShardOutcome) -> str:
     return f"{outcome.error or 'the sync failed'}{throttled}"
 
 
-def format_report(report: SyncReport) -> str:
+def format_report(
+    report: SyncReport, *, max_delete_fraction: float = DEFAULT_MAX_DELETE_FRACTION, dry_run: bool = False
+) -> str:
     data = report.to_dict()
     nodes = [{"kind": kind, **counts} for kind, counts in data["nodes"].items()]
     edges = [{"relationship": rel, **counts} for rel, counts in data["edges"].items()]
@@ -179,7 +188,7 @@ def format_report(report: SyncReport) -> str:
     if data["denied"]:
         parts.append("denied (missing IAM permission): " + ", ".join(data["denied"].values()))
     if data["cleanup"]:
-        parts.append("cleanup: " + ", ".join(f"{k} {v}" for k, v in data["cleanup"].items()))
+        parts.append(cleanup_sentence(data["cleanup"], max_delete_fraction, dry_run=dry_run))
     if data["skipped"]:
         parts.append(
             "skipped: "

@@ -14,11 +14,16 @@ process start time, and a process on the same host that finds that pid gone (or 
 started at another time) takes the lease over at once, and logs it.
 
 Run records. ``(:SyncRun)`` with ``id``, ``shard``, ``account``, ``region``, ``started_at``,
-``finished_at`` (datetimes), ``duration_s``, ``outcome`` (success | partial | failed | lease_held),
-``mode`` (full | incremental | dry_run), ``report_json`` (the whole report as JSON) and every number,
+``finished_at`` (datetimes), ``duration_s``, ``outcome`` (success | partial | failed | lease_held |
+cleanup_refused | cleanup_skipped), ``reason`` (why it was not a success, in a sentence), ``mode`` (full |
+incremental | dry_run), ``report_json`` (the whole report as JSON) and every number,
 string or boolean leaf of the report flattened into a ``report.``-prefixed property, path segments joined
 by dots: ``r.`report.nodes.Artifact.created```, ``r.`report.api_calls.ListArtifacts```. Lists of scalars
 are kept as lists; other lists only live in ``report_json``. The last ``keep`` runs of each shard are kept.
+
+Pending cleanups. ``(:PendingCleanup {shard, since, last_at, outcome, reason, fraction, max_delete_fraction})``,
+unique on ``shard``: a full run whose cleanup was refused or skipped sets it (``since`` stays that of the
+first such run), a full run that cleaned up deletes it. It outlives the pruning of run records.
 """
 
 from __future__ import annotations
@@ -48,13 +53,14 @@ DEFAULT_WAIT_TIMEOUT = 900.0
 DEFAULT_POLL_SECONDS = 2.0
 DEFAULT_KEEP_RUNS = 100
 
-OUTCOMES = ("success", "partial", "failed", "lease_held")
+OUTCOMES = ("success", "partial", "failed", "lease_held", "cleanup_refused", "cleanup_skipped")
 MODES = ("full", "incremental", "dry_run")
 
 log = logging.getLogger(__name__)
 
 _LEASE = model.SYNC_LEASE_LABEL
 _RUN = model.SYNC_RUN_LABEL
+_PENDING = model.PENDING_CLEANUP_LABEL
 
 
 class LeaseLostError(LeaseHeldError):
@@ -409,6 +415,7 @@ def record_run(
     outcome: str,
     report: Mapping[str, Any],
     mode: str,
+    reason: str | None = None,
     keep: int = DEFAULT_KEEP_RUNS,
 ) -> str:
     """Store one sync run as a ``SyncRun`` node and prune the shard to its last ``keep`` runs; its id."""
@@ -434,6 +441,7 @@ def record_run(
         "finished_at": finished_at,
         "duration_s": round((finished_at - started_at).total_seconds(), 3),
         "outcome": outcome,
+        "reason": reason,
         "mode": mode,
         "report_json": json.dumps(report, default=_iso, sort_keys=True),
     }
@@ -491,6 +499,57 @@ def latest_run_per_shard(driver: Driver, database: str) -> list[dict[str, Any]]:
         """,
     )
     return [_run_row(rec["r"]) for rec in result.records]
+
+
+# --- pending cleanups ---------------------------------------------------------------------------------
+
+
+def set_cleanup_pending(
+    driver: Driver,
+    database: str,
+    shard: str,
+    *,
+    at: datetime,
+    outcome: str,
+    reason: str,
+    fraction: float | None = None,
+    max_delete_fraction: float | None = None,
+) -> None:
+    """Record that a full run of ``shard`` did not clean up; ``since`` keeps the first such run's time."""
+    _ensure_schema(driver, database)
+    _write(
+        driver,
+        database,
+        f"""
+        MERGE (p:{_PENDING} {{shard: $shard}})
+        ON CREATE SET p.since = $at
+        SET p.last_at = $at, p.outcome = $outcome, p.reason = $reason, p.fraction = $fraction,
+            p.max_delete_fraction = $limit
+        """,
+        shard=shard,
+        at=at,
+        outcome=outcome,
+        reason=reason,
+        fraction=fraction,
+        limit=max_delete_fraction,
+    )
+
+
+def clear_cleanup_pending(driver: Driver, database: str, shard: str) -> None:
+    """A full run of ``shard`` cleaned up: nothing is pending any more."""
+    _write(driver, database, f"MATCH (p:{_PENDING} {{shard: $shard}}) DELETE p", shard=shard)
+
+
+def pending_cleanups(driver: Driver, database: str, shard: str | None = None) -> dict[str, dict[str, Any]]:
+    """The pending cleanup of every shard that has one (or of one shard), by shard."""
+    result = _read(
+        driver,
+        database,
+        f"MATCH (p:{_PENDING}) WHERE $shard IS NULL OR p.shard = $shard RETURN p",
+        shard=shard,
+    )
+    rows = ({k: _native(v) for k, v in dict(rec["p"]).items()} for rec in result.records)
+    return {row["shard"]: row for row in rows}
 
 
 # --- graph size and server ----------------------------------------------------------------------------

@@ -6,12 +6,13 @@ bounded batches, before any node); turns entities that are gone but still have a
 placeholders (the association still exists in SageMaker); deletes the rest; and drops the placeholders it
 left with no edge (the shard's own, and ends of the relationships it deleted), never another shard's. It
 refuses to delete more than a fraction of the shard unless forced, and callers skip it altogether after a
-partial crawl. Knows nothing of boto3.
+partial crawl. A dry run measures the same way, against what it read (``Seen``). Knows nothing of boto3.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, field
 from typing import Any
 
 from neo4j import Driver, RoutingControl
@@ -24,6 +25,27 @@ _STALE_NODE = f"""
     WHERE NOT n:{model.PLACEHOLDER_LABEL} AND coalesce(n.sync_stamp, '') <> $stamp
 """
 _PLACEHOLDER_PROPS = ("arn", "name", "lineage_type", "type", "account", "region")
+_SAMPLE = 20  # stale ARNs a report names
+
+
+def edge_key(source_arn: str, destination_arn: str) -> str:
+    """A relationship of one type as ``Seen.edges`` holds it (ARNs have no spaces)."""
+    return f"{source_arn} {destination_arn}"
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a full run saw, which the sweep keeps. A real run stamps what it writes (``stamp``) and is
+    measured after its writes. A dry run writes nothing: it holds the shard's entity ARNs it read
+    (``arns``), the relationships it read by type (``edges``, keys from ``edge_key``), and how many of
+    each a real run would have created (``new_nodes``, ``new_relationships``). Both are measured by the
+    same statements (``Sweeper.measure``), so a dry run's delete share is the real run's."""
+
+    stamp: str | None = None
+    arns: Set[str] = frozenset()
+    edges: Mapping[str, Set[str]] = field(default_factory=dict)
+    new_nodes: int = 0
+    new_relationships: int = 0
 
 
 @dataclass
@@ -37,6 +59,7 @@ class SweepResult:
     nodes_deleted: int = 0
     nodes_made_placeholders: int = 0
     placeholders_deleted: int = 0
+    stale_sample: list[str] = field(default_factory=list)  # ARNs of entities the sweep would delete
 
     @property
     def fraction(self) -> float:
@@ -45,6 +68,10 @@ class SweepResult:
             self.stale_nodes / self.total_nodes if self.total_nodes else 0.0,
             self.stale_relationships / self.total_relationships if self.total_relationships else 0.0,
         )
+
+    def refuses(self, max_delete_fraction: float, force: bool) -> bool:
+        """Whether the sweep stops short: it would delete more than the bound allows, unforced."""
+        return self.fraction > max_delete_fraction and not force
 
 
 class Sweeper:
@@ -57,6 +84,10 @@ class Sweeper:
         result = self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.WRITE)
         return [r.data() for r in result.records]
 
+    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        result = self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.READ)
+        return [r.data() for r in result.records]
+
     def _repeat(self, query: str, **params: object) -> int:
         """Run a ``... LIMIT $limit ... RETURN count(*) AS n`` batch until it touches nothing."""
         total = 0
@@ -64,28 +95,34 @@ class Sweeper:
             total += n
         return total
 
-    def measure(self, account: str, region: str, shard: str, stamp: str) -> tuple[SweepResult, set[str]]:
+    def measure(self, account: str, region: str, shard: str, seen: Seen) -> tuple[SweepResult, set[str]]:
         """What the sweep would delete, and the relationship types that have anything to delete."""
-        nodes = self._run(
-            f"""
-            MATCH (n:{model.ENTITY_LABEL} {{account: $account, region: $region}})
-            WHERE NOT n:{model.PLACEHOLDER_LABEL}
-            RETURN count(n) AS total, count(CASE WHEN coalesce(n.sync_stamp, '') <> $stamp THEN 1 END) AS stale
-            """,
-            account=account,
-            region=region,
-            stamp=stamp,
+        stale = "NOT (coalesce(n.sync_stamp = $stamp, false) OR n.arn IN $arns)"
+        shard_nodes = f"""
+            MATCH (n:{model.ENTITY_LABEL} {{account: $account, region: $region}}) WHERE NOT n:{model.PLACEHOLDER_LABEL}
+        """
+        params = {"account": account, "region": region, "stamp": seen.stamp, "arns": list(seen.arns)}
+        nodes = self._read(
+            f"{shard_nodes} RETURN count(n) AS total, count(CASE WHEN {stale} THEN 1 END) AS stale", **params
         )[0]
-        result = SweepResult(stale_nodes=int(nodes["stale"]), total_nodes=int(nodes["total"]))
+        result = SweepResult(stale_nodes=int(nodes["stale"]), total_nodes=int(nodes["total"]) + seen.new_nodes)
+        if result.stale_nodes:
+            sample = self._read(
+                f"{shard_nodes} AND {stale} RETURN n.arn AS arn ORDER BY arn LIMIT $limit", limit=_SAMPLE, **params
+            )
+            result.stale_sample = [row["arn"] for row in sample]
+        result.total_relationships = seen.new_relationships
         stale_types = set()
         for rel_type in _REL_TYPES:
-            rels = self._run(
+            rels = self._read(
                 f"""
-                MATCH ()-[r:`{rel_type}`]->() WHERE r.shard = $shard
-                RETURN count(r) AS total, count(CASE WHEN coalesce(r.sync_stamp, '') <> $stamp THEN 1 END) AS stale
+                MATCH (s)-[r:`{rel_type}`]->(d) WHERE r.shard = $shard
+                WITH r, coalesce(r.sync_stamp = $stamp, false) OR s.arn + ' ' + d.arn IN $edges AS seen
+                RETURN count(r) AS total, count(CASE WHEN seen THEN null ELSE 1 END) AS stale
                 """,
                 shard=shard,
-                stamp=stamp,
+                stamp=seen.stamp,
+                edges=list(seen.edges.get(rel_type, ())),
             )[0]
             result.total_relationships += int(rels["total"])
             result.stale_relationships += int(rels["stale"])
@@ -96,8 +133,8 @@ class Sweeper:
     def sweep(
         self, account: str, region: str, shard: str, stamp: str, *, max_delete_fraction: float, force: bool = False
     ) -> SweepResult:
-        result, stale_types = self.measure(account, region, shard, stamp)
-        if result.fraction > max_delete_fraction and not force:
+        result, stale_types = self.measure(account, region, shard, Seen(stamp=stamp))
+        if result.refuses(max_delete_fraction, force):
             result.refused = True
             return result
         # Each pass reads the whole shard again, so a pass with nothing to do (the usual full run) is skipped.

@@ -20,7 +20,7 @@ from neo4j import Driver, RoutingControl
 
 from lineage_graph.errors import LineageGraphError
 from lineage_graph.graph import model, schema
-from lineage_graph.graph.cleanup import Sweeper
+from lineage_graph.graph.cleanup import Seen, Sweeper, SweepResult, edge_key
 from lineage_graph.graph.transform import Association, EdgeRow, NodeRow, StepRow
 
 T = TypeVar("T")
@@ -59,6 +59,11 @@ def _rel_type(rel_type: str) -> str:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def cleanup_report(swept: SweepResult) -> dict[str, Any]:
+    """A sweep's (or a dry run's measure's) counts as the sync report carries them."""
+    return {**vars(swept), "fraction": round(swept.fraction, 4)}
 
 
 def wire(props: dict[str, Any]) -> dict[str, Any]:
@@ -107,6 +112,7 @@ class StepLinks:
     listed: collections.Counter[str] = field(default_factory=collections.Counter)
     linked: collections.Counter[str] = field(default_factory=collections.Counter)
     edges: dict[str, set[str]] = field(default_factory=dict)
+    created: int = 0  # EXECUTED relationships that did not exist before
 
     @property
     def total_linked(self) -> int:
@@ -174,7 +180,7 @@ class GraphWriter:
         swept = Sweeper(self.driver, self.database).sweep(
             account, region, self.shard, self.stamp, max_delete_fraction=max_delete_fraction, force=force
         )
-        return {**vars(swept), "fraction": round(swept.fraction, 4)}
+        return cleanup_report(swept)
 
     def protect(self, arns: list[str]) -> None:
         """On a full run, keep what the graph has of records the crawl skipped (malformed, or gone between a
@@ -412,7 +418,7 @@ class GraphWriter:
                  COUNT {{ (e)-[:{executed}]->(t) WHERE coalesce(t.sync_stamp, '') <> $stamp }} AS unseen
             WHERE size(rels) = e.steps_edges AND ($stamp IS NULL OR unseen = 0)
             {stamp}
-            RETURN e.arn AS arn, size(rels) AS edges
+            RETURN e.arn AS arn, size(rels) AS edges, [r IN rels | endNode(r).arn] AS targets
         """
 
     def write_steps(self, rows: Iterable[StepRow], *, seen_only: bool = False) -> StepLinks:
@@ -450,6 +456,7 @@ class GraphWriter:
                     RETURN row.execution_arn AS arn, count(*) AS linked, collect(DISTINCT elementId(r)) AS edges
                 """
                 result = self._run(query, rows=params, stamp=self.stamp, shard=self.shard, seen_only=seen_only)
+                links.created += result.summary.counters.relationships_created
                 for record in result.records:
                     links.linked[record["arn"]] += record["linked"]
                     links.edges.setdefault(record["arn"], set()).update(record["edges"])
@@ -459,13 +466,20 @@ class GraphWriter:
 class DryRunWriter(GraphWriter):
     """Reads the graph to say what a sync would create, change and delete, and writes nothing.
 
-    Counts come back through the same report as a real run. Deletions of a full run are found by
-    remembering every ARN the crawl returned (memory grows with the account: a dry run is occasional).
+    Counts come back through the same report as a real run. Deletions of a full run are measured by the
+    sweep's own statements (``Sweeper.measure``) against what this run read instead of a stamp: every ARN
+    the crawl returned and every relationship a real run would have stamped, remembered in memory (it
+    grows with the account: a dry run is occasional).
     """
 
     def __init__(self, driver: Driver, database: str, batch_size: int = 1000) -> None:
         super().__init__(driver, database, batch_size)
         self.seen: set[str] = set()
+        self.edges: dict[str, set[str]] = {}  # relationship type -> edge_key of those a real run would stamp
+        self.new_nodes: set[str] = set()  # the shard's entities a real run would create
+        self.new_relationships = 0
+        # Step targets among what this run read: (is a job, source ARN or URI) -> ARNs (see write_steps).
+        self._targets: dict[tuple[bool, str], set[str]] = {}
 
     def apply_schema(self) -> None:
         """Nothing to do: the schema is applied by real runs."""
@@ -481,28 +495,44 @@ class DryRunWriter(GraphWriter):
         self.seen.update(arns)
 
     def keep_steps(self, arns: list[str], terminal: Iterable[str]) -> dict[str, int]:
-        """What a full run would keep, read only: nothing is re-stamped, and since a dry run stamps nothing,
-        targets are not checked against this run's listings (the dry run's cleanup counts nodes only)."""
+        """What a full run would keep, read only: the executions whose EXECUTED relationships all end at
+        an entity this run read (a real run checks its stamp), and those relationships count as seen."""
         if self.stamp is None or not arns:
             return {}
         result = self._read(self._keep_steps_query(restamp=False), arns=arns, terminal=list(terminal), stamp=None)
-        return {r["arn"]: r["edges"] for r in result.records}
+        kept = {}
+        executed = self.edges.setdefault(model.EXECUTED[0], set())
+        for r in result.records:
+            if all(t in self.seen for t in r["targets"]):
+                kept[r["arn"]] = r["edges"]
+                executed.update(edge_key(r["arn"], t) for t in r["targets"])
+        return kept
 
     def write_nodes(self, rows: Iterable[NodeRow]) -> WriteCounts:
         counts = WriteCounts()
+        account, _, region = (self.shard or "").partition(":")
         for batch in batched(rows, self.batch_size):
             self.seen.update(row.arn for row in batch)
+            for row in batch:
+                source = row.props.get("source_arn") if model.TRIAL_COMPONENT.label in row.labels else None
+                source = row.props.get("source_uri") if model.ARTIFACT.label in row.labels else source
+                if isinstance(source, str):
+                    self._targets.setdefault((model.TRIAL_COMPONENT.label in row.labels, source), set()).add(row.arn)
             record = self._read(
                 f"""
                 UNWIND $rows AS row
                 OPTIONAL MATCH (n:{model.ENTITY_LABEL} {{arn: row.arn}})
-                RETURN sum(CASE WHEN n.content_hash IS NULL THEN 1 ELSE 0 END) AS created,
+                RETURN collect(CASE WHEN n.content_hash IS NULL THEN row.arn END) AS created,
                        sum(CASE WHEN n.content_hash <> row.content_hash THEN 1 ELSE 0 END) AS updated
                 """,
                 rows=[{"arn": row.arn, "content_hash": row.props["content_hash"]} for row in batch],
             ).records[0]
-            created, updated = int(record["created"]), int(record["updated"])
-            counts.add(WriteCounts(created, updated, len(batch) - created - updated))
+            created, updated = record["created"], int(record["updated"])
+            in_shard = {
+                row.arn for row in batch if (row.props.get("account"), row.props.get("region")) == (account, region)
+            }
+            self.new_nodes.update(arn for arn in created if arn in in_shard)
+            counts.add(WriteCounts(len(created), updated, len(batch) - len(created) - updated))
         return counts
 
     def write_placeholders(self, rows: Iterable[NodeRow]) -> int:
@@ -512,50 +542,97 @@ class DryRunWriter(GraphWriter):
     def write_associations(self, associations: list[Association]) -> tuple[collections.Counter[str], int]:
         """Placeholders a run would create (ends neither in the graph nor seen by this run), then edges."""
         placeholders = self.write_placeholders(end for _, ends in associations for end in ends)
-        return self.write_edges(edge for edge, _ in associations), placeholders
+        return self._saw_edges((edge for edge, _ in associations), placeholders=True), placeholders
 
     def write_edges(self, rows: Iterable[EdgeRow]) -> collections.Counter[str]:
+        return self._saw_edges(rows, placeholders=False)
+
+    def _saw_edges(self, rows: Iterable[EdgeRow], *, placeholders: bool) -> collections.Counter[str]:
+        """The relationships a real run would write (with ``placeholders``, whatever their ends; without,
+        only between nodes in the graph or read by this run), remembered; new ones by type."""
         created: collections.Counter[str] = collections.Counter()
         for batch in batched(rows, self.batch_size):
             by_type: dict[str, list[dict[str, str]]] = {}
             for row in batch:
                 by_type.setdefault(row.rel_type, []).append({"s": row.source_arn, "d": row.destination_arn})
             for rel_type, pairs in by_type.items():
-                created[rel_type] += self._read(
+                records = self._read(
                     f"""
                     UNWIND $rows AS row
                     OPTIONAL MATCH (s:{model.ENTITY_LABEL} {{arn: row.s}})
                     OPTIONAL MATCH (d:{model.ENTITY_LABEL} {{arn: row.d}})
                     OPTIONAL MATCH (s)-[r:{_rel_type(rel_type)}]->(d)
-                    RETURN count(row) - count(r) AS created
+                    RETURN row.s AS s, row.d AS d, s IS NOT NULL AS has_s, d IS NOT NULL AS has_d,
+                           r IS NOT NULL AS exists
                     """,
                     rows=pairs,
-                ).records[0]["created"]
+                ).records
+                keys = self.edges.setdefault(rel_type, set())
+                for r in records:
+                    ends = (r["has_s"] or r["s"] in self.seen) and (r["has_d"] or r["d"] in self.seen)
+                    key = edge_key(r["s"], r["d"])
+                    if (placeholders or ends) and key not in keys:
+                        keys.add(key)
+                        created[rel_type] += 0 if r["exists"] else 1
+        self.new_relationships += sum(created.values())
         return created
 
     def write_steps(self, rows: Iterable[StepRow], *, seen_only: bool = False) -> StepLinks:
+        """The EXECUTED relationships a real run would write: to the jobs and artifacts in the graph (with
+        ``seen_only``, those this run read) and those this run read that the graph does not have yet."""
+        targets = {
+            True: f"(t:{model.TRIAL_COMPONENT.label} {{source_arn: row.target_arn}})",
+            False: f"(t:{model.ARTIFACT.label} {{source_uri: row.target_arn}})",
+        }
+        executed = self.edges.setdefault(model.EXECUTED[0], set())
         links = StepLinks()
-        for row in rows:
-            links.listed[row.execution_arn] += 1
-            links.linked[row.execution_arn] += 1
+        for batch in batched(rows, self.batch_size):
+            links.listed.update(r.execution_arn for r in batch)
+            for is_job, target in targets.items():
+                params = [
+                    {"execution_arn": r.execution_arn, "target_arn": r.target_arn}
+                    for r in batch
+                    if r.target_is_job is is_job
+                ]
+                if not params:
+                    continue
+                records = self._read(
+                    f"""
+                    UNWIND $rows AS row
+                    OPTIONAL MATCH (pe:{model.ENTITY_LABEL} {{arn: row.execution_arn}})
+                    WHERE pe:{model.PIPELINE_EXECUTION.label}
+                    RETURN row.execution_arn AS execution, row.target_arn AS target, pe IS NOT NULL AS has_pe,
+                           [{target} | t.arn] AS found,
+                           CASE WHEN pe IS NULL THEN [] ELSE
+                               [(pe)-[:{_rel_type(model.EXECUTED[0])}]->{target} | t.arn] END AS linked
+                    """,
+                    rows=params,
+                ).records
+                for r in records:
+                    execution = r["execution"]
+                    if not (r["has_pe"] or execution in self.seen):
+                        continue
+                    found = {t for t in r["found"] if not seen_only or t in self.seen}
+                    found |= self._targets.get((is_job, r["target"]), set())
+                    links.linked[execution] += len(found)
+                    for t in sorted(found):
+                        key = edge_key(execution, t)
+                        if key not in executed:
+                            executed.add(key)
+                            links.created += 0 if t in r["linked"] else 1
+        self.new_relationships += links.created
         return links
 
     def cleanup(self, account: str, region: str, *, max_delete_fraction: float, force: bool) -> dict[str, Any]:
-        stored = self._read(
-            f"""
-            MATCH (n:{model.ENTITY_LABEL} {{account: $account, region: $region}})
-            WHERE NOT n:{model.PLACEHOLDER_LABEL}
-            RETURN n.arn AS arn
-            """,
-            account=account,
-            region=region,
-        ).records
-        gone = [r["arn"] for r in stored if r["arn"] not in self.seen]
-        fraction = len(gone) / len(stored) if stored else 0.0
-        return {
-            "would_delete_nodes": len(gone),
-            "total_nodes": len(stored),
-            "fraction": round(fraction, 4),
-            "refused": fraction > max_delete_fraction and not force,
-            "sample": gone[:20],
-        }
+        """What the sweep would find, by its own measure, and whether it would refuse; nothing is deleted."""
+        if self.shard is None:
+            raise RuntimeError("cleanup needs the run's shard")
+        seen = Seen(
+            arns=self.seen,
+            edges=self.edges,
+            new_nodes=len(self.new_nodes),
+            new_relationships=self.new_relationships,
+        )
+        result, _ = Sweeper(self.driver, self.database).measure(account, region, self.shard, seen)
+        result.refused = result.refuses(max_delete_fraction, force)
+        return cleanup_report(result)

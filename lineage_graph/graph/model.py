@@ -92,3 +92,6 @@ def labels_for(kind: NodeKind, entity_type: str | None) -> tuple[str, ...]:
 # sync it right now) and one node per sync run (its outcome and report), the last runs of each shard kept.
 SYNC_LEASE_LABEL = "SyncLease"
 SYNC_RUN_LABEL = "SyncRun"
+# A shard whose last full run did not clean up (refused over the delete bound, or skipped after a partial
+# crawl): since when and why, until a full run cleans up. Every run's report repeats it.
+PENDING_CLEANUP_LABEL = "PendingCleanup"
