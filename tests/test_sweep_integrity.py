@@ -143,3 +143,29 @@ def test_a_full_run_with_a_malformed_record_names_it_keeps_it_and_still_sweeps(
         database_="neo4j",
     ).records
     assert [(r["e"], r["placeholder"]) for r in kept] == [("exp", False)]
+
+
+def test_a_swept_graph_equals_a_clean_sync_of_the_same_sagemaker_state(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    from fixtures.snapshots import lineage_snapshot
+    from test_incremental import train
+
+    train(sagemaker_client, "churn-train", "s3://data/churn/")
+    train(sagemaker_client, "fraud-train", "s3://data/fraud/")
+    sync_json(sync_env, "--full")
+    jobs = clean_neo4j.execute_query(
+        "MATCH (tc:TrainingJob) RETURN tc.name AS name, tc.arn AS arn ORDER BY name", database_="neo4j"
+    ).records
+    assert [r["name"] for r in jobs] == ["churn-train-aws-training-job", "fraud-train-aws-training-job"]
+
+    # A job's trial component leaves SageMaker; its associations stay, so it becomes a placeholder.
+    sagemaker_client.delete_trial_component(TrialComponentName=jobs[0]["name"])
+    swept = sync_json(sync_env, "--full", "--force-delete")
+    assert swept["cleanup"]["nodes_made_placeholders"] == 1
+    assert not clean_neo4j.execute_query("MATCH (n:TrainingJob:Placeholder) RETURN n", database_="neo4j").records
+    reconciled = lineage_snapshot(clean_neo4j)
+
+    clean_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
+    assert sync_json(sync_env, "--full")["placeholders_created"] == 1
+    assert lineage_snapshot(clean_neo4j) == reconciled

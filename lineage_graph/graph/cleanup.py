@@ -18,6 +18,7 @@ from typing import Any
 from neo4j import Driver, RoutingControl
 
 from lineage_graph.graph import model
+from lineage_graph.graph.transform import NodeRow
 
 _REL_TYPES = (*model.LINEAGE_RELATIONSHIPS, *(r[0] for r in model.STRUCTURE_RELATIONSHIPS))
 _STALE_NODE = f"""
@@ -46,6 +47,10 @@ class Seen:
     edges: Mapping[str, Set[str]] = field(default_factory=dict)
     new_nodes: int = 0
     new_relationships: int = 0
+
+
+_TYPE_LABELS = sorted({t for kind in model.NODE_KINDS.values() for t in kind.type_labels})
+_LABELS = {model.ENTITY_LABEL, model.PLACEHOLDER_LABEL, *model.NODE_KINDS, *_TYPE_LABELS}
 
 
 @dataclass
@@ -131,8 +136,18 @@ class Sweeper:
         return result, stale_types
 
     def sweep(
-        self, account: str, region: str, shard: str, stamp: str, *, max_delete_fraction: float, force: bool = False
+        self,
+        account: str,
+        region: str,
+        shard: str,
+        stamp: str,
+        *,
+        max_delete_fraction: float,
+        force: bool = False,
+        placeholders: Mapping[str, NodeRow] | None = None,
     ) -> SweepResult:
+        """``placeholders``: what a fresh sync would make of entities gone from SageMaker that associations
+        of this run still point at (``transform.placeholder`` from the association), by ARN."""
         result, stale_types = self.measure(account, region, shard, Seen(stamp=stamp))
         if result.refuses(max_delete_fraction, force):
             result.refused = True
@@ -160,7 +175,7 @@ class Sweeper:
                 result.relationships_deleted += int(row["n"])
                 ends.update(row["ends"])
         if result.stale_nodes:
-            self._sweep_nodes(result, account, region, stamp)
+            self._sweep_nodes(result, account, region, stamp, placeholders or {})
         # Only this shard's: another shard syncing at the same time may have written a placeholder whose
         # edge it has not written yet.
         result.placeholders_deleted = self._repeat(
@@ -175,10 +190,40 @@ class Sweeper:
         )
         return result
 
-    def _sweep_nodes(self, result: SweepResult, account: str, region: str, stamp: str) -> None:
-        """Entities gone from SageMaker: placeholders while a current edge points at them, deleted otherwise."""
+    def _sweep_nodes(
+        self, result: SweepResult, account: str, region: str, stamp: str, placeholders: Mapping[str, NodeRow]
+    ) -> None:
+        """Entities gone from SageMaker: placeholders while a current edge points at them, deleted otherwise.
+        A placeholder gets the labels and properties a fresh sync would give it (from the association, where
+        this run listed one: its type as ``ListAssociations`` says it, not the entity's old type label); an
+        end only another shard's association points at keeps its own kind, type, name and place."""
+        by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in placeholders.values():
+            if not set(row.labels) <= _LABELS:
+                raise ValueError(f"labels outside the graph model: {sorted(set(row.labels) - _LABELS)}")
+            by_labels.setdefault(row.labels, []).append(row.props)
+        for labels, rows in by_labels.items():
+            for start in range(0, len(rows), self.batch_size):
+                result.nodes_made_placeholders += int(
+                    self._run(
+                        f"""
+                        UNWIND $rows AS row
+                        MATCH (n:{model.ENTITY_LABEL} {{arn: row.arn}})
+                        WHERE n.account = $account AND n.region = $region AND NOT n:{model.PLACEHOLDER_LABEL}
+                          AND coalesce(n.sync_stamp, '') <> $stamp AND EXISTS {{ (n)--() }}
+                        SET n = row
+                        REMOVE n{"".join(f":`{label}`" for label in _TYPE_LABELS)}
+                        SET n{"".join(f":`{label}`" for label in labels)}
+                        RETURN count(*) AS n
+                        """,
+                        rows=rows[start : start + self.batch_size],
+                        account=account,
+                        region=region,
+                        stamp=stamp,
+                    )[0]["n"]
+                )
         keep = ", ".join(f"{p}: n.{p}" for p in _PLACEHOLDER_PROPS)
-        result.nodes_made_placeholders = self._repeat(
+        result.nodes_made_placeholders += self._repeat(
             f"""{_STALE_NODE} AND EXISTS {{ (n)--() }}
             WITH n LIMIT $limit
             SET n = {{{keep}, placeholder: true}}, n:{model.PLACEHOLDER_LABEL}
