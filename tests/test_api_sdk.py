@@ -350,6 +350,12 @@ def test_approval_actions_match_the_sdk(account: Account) -> None:
         described = account.client.describe_model_package(ModelPackageName=package["ModelPackageArn"])
         for key, value in package.items():
             assert described[key] == value, key
+        # SageMaker's approval action points at the package it approved (the SDK's integration tests find
+        # artifacts downstream of it): the package's artifact, with nothing of the training upstream of it.
+        downstream = theirs.artifacts(DESC)
+        assert package["ModelPackageArn"] in {a.source.source_uri for a in downstream}
+        assert same(arns(ours.artifacts(OURS[DESC])), downstream)
+        assert ours.datasets() == [] and theirs.datasets() == []
 
 
 # -- LineageQuery ---------------------------------------------------------------------------------------------
