@@ -508,6 +508,24 @@ def test_find(account: Account, queries: Any) -> None:
     assert {f.arn for f in investigate.find(status="Completed", lineage_type="TrialComponent")} == failed
 
 
+def test_find_by_creator(account: Account, queries: Any, env: dict[str, str]) -> None:
+    """Who created a job: the Search records' CreatedBy, stored on the trial component and queried by any of
+    its members (the demo's two ad-hoc runs were launched from Studio user profiles)."""
+    from lineage_graph.query.explore import InvestigationQueries
+
+    investigate = InvestigationQueries(queries.driver, "neo4j")
+    tc = "adhoc-churn-xgb-depth-sweep-aws-training-job"
+    created_by = account.client.describe_trial_component(TrialComponentName=tc)["CreatedBy"]
+    for who in (created_by["UserProfileName"], created_by["UserProfileArn"]):
+        found = investigate.find(created_by=who)
+        assert [(f.name, f.created_by) for f in found] == [(tc, "maria.garcia")], who
+    assert investigate.find(created_by="maria") == [] and investigate.find(created_by="d-acme0demo01") != []
+    result = run_cli(env, "find", "--created-by", "wei.chen", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [r["name"] for r in json.loads(result.stdout)] == ["adhoc-fraud-autogluon-baseline-aws-training-job"]
+    assert all(f.created_by is None for f in investigate.find(lineage_type="Artifact"))
+
+
 def test_commands_impact_path_find(account: Account, env: dict[str, str]) -> None:
     result = run_cli(env, "impact", "s3://acme-ml-raw/payments/", "--format", "json")
     assert result.exit_code == 0, result.output

@@ -513,6 +513,7 @@ class _Seeder:
             },
             InputArtifacts={"customers": {"Value": RAW_CUSTOMERS, "MediaType": "application/x-parquet"}},
             OutputArtifacts={"report": {"Value": f"{ARTIFACT_BUCKET}/data-quality/customers/2024-08/report.html"}},
+            Tags=[{"Key": "team", "Value": "data-governance"}, {"Key": "review", "Value": "monthly"}],
         )
         self.client.associate_trial_component(TrialComponentName=name, TrialName="churn-depth-sweep")
         self.count("trial_components")
