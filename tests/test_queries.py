@@ -176,6 +176,7 @@ def test_lineage_command_json_and_edges(account: Account, env: dict[str, str]) -
         "region",
         "depth",
         "placeholder",
+        "last_seen",
     }
     assert {r["arn"]: r["depth"] for r in rows} == {
         a: d for a, d in account.bfs(start, "descendants").items() if d <= 2
@@ -622,7 +623,7 @@ def test_lineage_command_filters(account: Account, env: dict[str, str]) -> None:
     result = run_cli(env, "lineage", start, "--type", "Model", "--type", "Endpoint", "--format", "csv")
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
-    assert lines[0] == "arn,name,lineage_type,type,source_uri,account,region,depth,placeholder,job_arn"
+    assert lines[0] == "arn,name,lineage_type,type,source_uri,account,region,depth,placeholder,last_seen,job_arn"
     assert len(lines) == 3
     result = run_cli(env, "lineage", start, "--property", f"note={EVIL}", "--created-after", "2000-01-01T00:00:00Z")
     assert result.exit_code == 0 and "evil-context" in result.stdout

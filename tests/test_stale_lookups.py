@@ -89,3 +89,48 @@ def test_no_linked_execution_logs_nothing(
         manual = api.LineageTrialComponent.load("customers-data-quality-review-2024-08", graph)
         assert manual.pipeline_execution_arn() is None
     assert not caplog.records
+
+
+# -- last_seen -----------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def gone_artifact(sandbox_url: str, sync_env: dict[str, str], neo4j_settings: Neo4jSettings) -> str:
+    """A dataset the demo trial component read, seen by one full run, deleted from SageMaker before the
+    next: its association stays, so the next full run keeps it as a placeholder. Runs after the tests
+    above (it resets the sandbox and the graph)."""
+    from neo4j import GraphDatabase
+
+    reset(sandbox_url)
+    client = client_for(sandbox_url)
+    seed_demo(client)
+    with GraphDatabase.driver(neo4j_settings.uri, auth=(neo4j_settings.username, neo4j_settings.password)) as d:
+        d.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_settings.database)
+    arn = str(
+        client.create_artifact(
+            ArtifactName="soon-gone", Source={"SourceUri": "s3://stale/soon-gone"}, ArtifactType="DataSet"
+        )["ArtifactArn"]
+    )
+    tc = client.describe_trial_component(TrialComponentName=DEMO_TRIAL_COMPONENT)["TrialComponentArn"]
+    client.add_association(SourceArn=arn, DestinationArn=tc, AssociationType="ContributedTo")
+    sync_json(sync_env, "--full")
+    client.delete_artifact(ArtifactArn=arn)
+    sync_json(sync_env, "--full")
+    return arn
+
+
+def test_lookups_tell_what_the_last_full_run_did_not_see(
+    gone_artifact: str, sync_env: dict[str, str], neo4j_settings: Neo4jSettings
+) -> None:
+    for command in (("datasets", DEMO_TRIAL_COMPONENT), ("lineage", DEMO_TRIAL_COMPONENT)):
+        result = CliRunner().invoke(cli, [*command, "--format", "json"], env=sync_env)
+        assert result.exit_code == 0, result.output
+        rows = {r["arn"]: r for r in json.loads(result.stdout)}
+        gone = rows.pop(gone_artifact)
+        assert gone["placeholder"] and gone["last_seen"]
+        # Every entity the last full run listed was seen after the one it did not.
+        seen = [r["last_seen"] for r in rows.values() if not r["placeholder"]]
+        assert seen and min(seen) > gone["last_seen"], command
+    with api.LineageGraph.connect(neo4j_settings) as graph:
+        tc = api.LineageTrialComponent.load(DEMO_TRIAL_COMPONENT, graph)
+        found = {a.artifact_arn: a for a in tc.dataset_artifacts()}
+        assert found[gone_artifact].placeholder and found[gone_artifact].last_seen is not None
+        assert tc.last_seen is not None and found[gone_artifact].last_seen < tc.last_seen

@@ -22,7 +22,7 @@ _STALE_NODE = f"""
     MATCH (n:{model.ENTITY_LABEL} {{account: $account, region: $region}})
     WHERE NOT n:{model.PLACEHOLDER_LABEL} AND coalesce(n.sync_stamp, '') <> $stamp
 """
-_PLACEHOLDER_PROPS = ("arn", "name", "lineage_type", "type", "account", "region")
+_PLACEHOLDER_PROPS = ("arn", "name", "lineage_type", "type", "account", "region", "seen_at")
 
 
 @dataclass

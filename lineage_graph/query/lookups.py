@@ -39,6 +39,9 @@ class LineageEntitySummary:
     region: str | None
     depth: int  # association hops from the start entity
     placeholder: bool  # known only from an association: not listable in the synced account
+    # When the last full run that saw it ran (None: no full run has listed it). Older than the shard's
+    # last full run: SageMaker no longer lists it, and it stays (a placeholder, or a cleanup not done).
+    last_seen: datetime | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> LineageEntitySummary:
@@ -56,6 +59,7 @@ class LineageEntitySummary:
             region=region,
             depth=row["depth"],
             placeholder=bool(row["placeholder"]),
+            last_seen=row["last_seen"].to_native() if row.get("last_seen") is not None else None,
         )
 
 
