@@ -7,6 +7,8 @@
 //   $source_uri_prefix  a prefix of the source URI (trial components: of the job ARN), or null
 //   $status             a status ('Completed', 'Failed', ...), or null
 //   $created_after, $created_before   ISO 8601 strings, or null
+//   $created_by         who created it: any member of its CreatedBy (a Studio user profile's name or ARN, an
+//                       IAM identity's ARN, ...) equal to this, or null
 //   $limit              most rows to return
 // In Neo4j Browser:
 //   :param name_contains => 'churn'
@@ -16,6 +18,7 @@
 //   :param status => null
 //   :param created_after => null
 //   :param created_before => null
+//   :param created_by => null
 //   :param limit => 100
 // With a source URI prefix, candidates come from the source_uri / source_arn indexes (a prefix seek per
 // kind); without one, from every entity. The filters below decide either way.
@@ -42,8 +45,11 @@ WHERE n.lineage_type IN ['Artifact', 'Context', 'Action', 'TrialComponent']
   AND ($status IS NULL OR n.status = $status)
   AND ($created_after IS NULL OR n.created_at >= datetime($created_after))
   AND ($created_before IS NULL OR n.created_at <= datetime($created_before))
+  AND ($created_by IS NULL OR any(k IN keys(n) WHERE k STARTS WITH 'created_by.' AND n[k] = $created_by))
 RETURN n.arn AS arn, n.name AS name, n.lineage_type AS lineage_type, n.type AS type,
        coalesce(n.source_uri, n.source_arn) AS source_uri, n.status AS status, n.created_at AS created_at,
+       coalesce(n.`created_by.UserProfileName`, n.`created_by.IamIdentity.Arn`, n.`created_by.UserProfileArn`)
+         AS created_by,
        n.account AS account, n.region AS region, coalesce(n.placeholder, false) AS placeholder
 ORDER BY lineage_type, type, name, arn
 LIMIT $limit

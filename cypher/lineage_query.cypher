@@ -110,7 +110,8 @@ CALL (s, found) {
     CASE
       WHEN matches THEN {id: elementId(x), arn: x.arn, name: x.name, lineage_type: x.lineage_type, type: x.type,
                          source_uri: x.source_uri, source_arn: x.source_arn, status: x.status,
-                         placeholder: x:Placeholder, matches: true, way: way, away_from_start: away_from_start}
+                         placeholder: x:Placeholder, last_seen: x.seen_at, matches: true, way: way,
+                         away_from_start: away_from_start}
       ELSE {id: elementId(x), matches: false, way: way, away_from_start: away_from_start}
     END) AS reached
 }

@@ -58,5 +58,5 @@ WITH x, role, found
 WHERE role = 'start' OR x <> found[0]
 RETURN x.arn AS arn, elementId(x) AS id, x.name AS name, x.lineage_type AS lineage_type, x.type AS type,
        x.source_uri AS source_uri, x.source_arn AS job_arn, x.status AS status, x.account AS account,
-       x.region AS region, coalesce(x.placeholder, false) AS placeholder, role,
+       x.region AS region, coalesce(x.placeholder, false) AS placeholder, x.seen_at AS last_seen, role,
        CASE WHEN size(found) = 1 THEN [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | elementId(n)] ELSE [] END AS away_from_start

@@ -58,7 +58,8 @@ CALL (tc, found) {
   RETURN collect(
     CASE
       WHEN matches THEN {id: elementId(a), arn: a.arn, name: a.name, lineage_type: a.lineage_type, type: a.type,
-                         source_uri: a.source_uri, placeholder: a:Placeholder, matches: true, way: way,
+                         source_uri: a.source_uri, placeholder: a:Placeholder, last_seen: a.seen_at,
+                         matches: true, way: way,
                          away_from_start: away_from_start}
       ELSE {id: elementId(a), matches: false, way: way, away_from_start: away_from_start}
     END) AS reached

@@ -1,9 +1,11 @@
-// The pipeline execution that ran a trial component's job: the SDK's
+// The pipeline executions that ran a trial component's job: the SDK's
 // LineageTrialComponent.pipeline_execution_arn(), which reads the job's sagemaker:pipeline-execution-arn
-// tag. The graph links an execution to the trial components of the jobs its steps ran (EXECUTED); when a
-// cached step points at a job again, the execution that really ran it comes first. One row per trial
-// component $trial_component names (none: not in the graph; several: a name shared across accounts or
-// regions), by ARN.
+// tag. The graph links an execution to the trial components of the jobs its steps ran (EXECUTED). A job
+// has one such execution, but the graph may link several: a cached step points at the job another
+// execution ran, and an execution SageMaker no longer has stays until a full run's cleanup removes it
+// (refused or skipped, it stays). Every one comes back, newest first, for the caller to choose from and
+// say so. One row per trial component $trial_component names (none: not in the graph; several: a name
+// shared across accounts or regions), by ARN.
 // Parameters:
 //   $trial_component  name or ARN of the trial component
 // In Neo4j Browser:
@@ -12,8 +14,9 @@ MATCH (tc:TrialComponent)
 WHERE tc.name = $trial_component OR tc.arn = $trial_component
 OPTIONAL MATCH (pe:PipelineExecution)-[step:EXECUTED]->(tc)
 WITH tc, pe, step
-ORDER BY step.cache_hit, pe.start_time
-WITH tc, collect({execution: pe, step: step})[0] AS first
-RETURN tc.arn AS trial_component_arn, first.execution.arn AS pipeline_execution_arn,
-       first.execution.pipeline_name AS pipeline_name, first.step.step_name AS step_name
+ORDER BY pe.start_time IS NULL, pe.start_time DESC, pe.arn
+WITH tc, collect(CASE WHEN pe IS NOT NULL THEN {arn: pe.arn, pipeline_name: pe.pipeline_name, status: pe.status,
+                      start_time: pe.start_time, step_name: step.step_name,
+                      cache_hit: coalesce(step.cache_hit, false)} END) AS executions
+RETURN tc.arn AS trial_component_arn, executions
 ORDER BY trial_component_arn

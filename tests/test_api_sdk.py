@@ -104,7 +104,7 @@ def same(ours: set[str], sdk_answer: list[Any]) -> bool:
 def of_kind(account: Account, kind: str, entity_type: str | None = None) -> list[str]:
     rows = account.graph.queries.run(
         "find", name_contains=None, lineage_type=kind, type=entity_type, source_uri_prefix=None, status=None,
-        created_after=None, created_before=None, limit=1000,
+        created_after=None, created_before=None, created_by=None, limit=1000,
     )  # fmt: skip
     found = [row["arn"] for row in rows if not row["placeholder"] and not (row["name"] or "").startswith("api-chain-")]
     assert found, (kind, entity_type)
@@ -117,7 +117,7 @@ def name_of(arn: str) -> str:
 
 # -- LineageTrialComponent ------------------------------------------------------------------------------------
 def test_trial_components_match_the_sdk(account: Account) -> None:
-    compared = 0
+    compared = created_by = media_types = tagged = 0
     for arn in of_kind(account, "TrialComponent"):
         theirs = sdk_tc.LineageTrialComponent.load(name_of(arn), sagemaker_session=account.session)
         ours = api.LineageTrialComponent.load(name_of(arn), account.graph)
@@ -125,9 +125,15 @@ def test_trial_components_match_the_sdk(account: Account) -> None:
         for attribute in ("trial_component_arn", "trial_component_name", "display_name", "source", "parameters"):
             assert getattr(ours, attribute) == getattr(theirs, attribute), (arn, attribute)
         assert ours.status and ours.status["PrimaryStatus"] == theirs.status["PrimaryStatus"]
-        for attribute in ("input_artifacts", "output_artifacts"):
-            expected = {k: {"Value": v["Value"]} for k, v in (getattr(theirs, attribute) or {}).items()}
+        for attribute in ("input_artifacts", "output_artifacts", "created_by", "last_modified_by"):
+            expected = getattr(theirs, attribute) or ({} if attribute.endswith("artifacts") else None)
             assert getattr(ours, attribute) == expected, (arn, attribute)
+        assert theirs.tags is None  # DescribeTrialComponent has none; the Search records the sync reads do
+        listed = account.client.list_tags(ResourceArn=arn)["Tags"]
+        assert ours.tags == sorted(listed, key=lambda t: t["Key"]), arn
+        created_by += ours.created_by is not None
+        tagged += bool(ours.tags)
+        media_types += any("MediaType" in a for a in ours.input_artifacts.values())
         for metric in getattr(theirs, "metrics", None) or []:
             mine = next(m for m in ours.metrics if m["MetricName"] == metric["MetricName"])
             assert {k: mine.get(k) for k in ("Min", "Max", "Last", "Count")} == {
@@ -143,6 +149,8 @@ def test_trial_components_match_the_sdk(account: Account) -> None:
                 compared += bool(got)
         assert ours.pipeline_execution_arn() == theirs.pipeline_execution_arn(), arn
     assert compared > 20
+    # The demo's two runs from Studio, the training channels' content types, the hand-logged one's tags.
+    assert created_by == 2 and media_types and tagged
     demo = api.LineageTrialComponent.load(DEMO_TRIAL_COMPONENT, account.graph)
     assert demo.dataset_artifacts() and demo.models() and demo.pipeline_execution_arn()
 
@@ -350,6 +358,12 @@ def test_approval_actions_match_the_sdk(account: Account) -> None:
         described = account.client.describe_model_package(ModelPackageName=package["ModelPackageArn"])
         for key, value in package.items():
             assert described[key] == value, key
+        # SageMaker's approval action points at the package it approved (the SDK's integration tests find
+        # artifacts downstream of it): the package's artifact, with nothing of the training upstream of it.
+        downstream = theirs.artifacts(DESC)
+        assert package["ModelPackageArn"] in {a.source.source_uri for a in downstream}
+        assert same(arns(ours.artifacts(OURS[DESC])), downstream)
+        assert ours.datasets() == [] and theirs.datasets() == []
 
 
 # -- LineageQuery ---------------------------------------------------------------------------------------------

@@ -260,7 +260,7 @@ def test_provenance_command_formats(synced_demo: Account, sync_env: dict[str, st
     assert set(answer) == {"start_arn", "nodes", "edges"}
     assert set(answer["nodes"][0]) == {
         "arn", "name", "lineage_type", "type", "source_uri", "account", "region", "depth", "placeholder",
-        "job_arn", "status", "parent_arn", "downstream_arns", "parameters", "metrics",
+        "last_seen", "job_arn", "status", "parent_arn", "downstream_arns", "parameters", "metrics",
     }  # fmt: skip
     assert set(answer["edges"][0]) == {"source_arn", "destination_arn", "association_type"}
     ctx = endpoint_context(synced_demo, "churn-prod")

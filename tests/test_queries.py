@@ -176,6 +176,7 @@ def test_lineage_command_json_and_edges(account: Account, env: dict[str, str]) -
         "region",
         "depth",
         "placeholder",
+        "last_seen",
     }
     assert {r["arn"]: r["depth"] for r in rows} == {
         a: d for a, d in account.bfs(start, "descendants").items() if d <= 2
@@ -508,6 +509,24 @@ def test_find(account: Account, queries: Any) -> None:
     assert {f.arn for f in investigate.find(status="Completed", lineage_type="TrialComponent")} == failed
 
 
+def test_find_by_creator(account: Account, queries: Any, env: dict[str, str]) -> None:
+    """Who created a job: the Search records' CreatedBy, stored on the trial component and queried by any of
+    its members (the demo's two ad-hoc runs were launched from Studio user profiles)."""
+    from lineage_graph.query.explore import InvestigationQueries
+
+    investigate = InvestigationQueries(queries.driver, "neo4j")
+    tc = "adhoc-churn-xgb-depth-sweep-aws-training-job"
+    created_by = account.client.describe_trial_component(TrialComponentName=tc)["CreatedBy"]
+    for who in (created_by["UserProfileName"], created_by["UserProfileArn"]):
+        found = investigate.find(created_by=who)
+        assert [(f.name, f.created_by) for f in found] == [(tc, "maria.garcia")], who
+    assert investigate.find(created_by="maria") == [] and investigate.find(created_by="d-acme0demo01") != []
+    result = run_cli(env, "find", "--created-by", "wei.chen", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [r["name"] for r in json.loads(result.stdout)] == ["adhoc-fraud-autogluon-baseline-aws-training-job"]
+    assert all(f.created_by is None for f in investigate.find(lineage_type="Artifact"))
+
+
 def test_commands_impact_path_find(account: Account, env: dict[str, str]) -> None:
     result = run_cli(env, "impact", "s3://acme-ml-raw/payments/", "--format", "json")
     assert result.exit_code == 0, result.output
@@ -604,7 +623,7 @@ def test_lineage_command_filters(account: Account, env: dict[str, str]) -> None:
     result = run_cli(env, "lineage", start, "--type", "Model", "--type", "Endpoint", "--format", "csv")
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
-    assert lines[0] == "arn,name,lineage_type,type,source_uri,account,region,depth,placeholder,job_arn"
+    assert lines[0] == "arn,name,lineage_type,type,source_uri,account,region,depth,placeholder,last_seen,job_arn"
     assert len(lines) == 3
     result = run_cli(env, "lineage", start, "--property", f"note={EVIL}", "--created-after", "2000-01-01T00:00:00Z")
     assert result.exit_code == 0 and "evil-context" in result.stdout

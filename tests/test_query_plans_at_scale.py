@@ -409,6 +409,7 @@ def test_find_lookups(synthetic: Synthetic, starts: Starts, driver: Driver, quer
             "status": None,
             "created_after": None,
             "created_before": None,
+            "created_by": None,
             "limit": 100_000,
             **params,
         }

@@ -25,14 +25,16 @@ _CLASSES: dict[tuple[str, str | None], type[LineageEntity]] = {}
 class LineageEntity:
     """A lineage entity as stored in the graph; subclasses add the SDK's attribute names.
 
-    ``account``, ``region`` and ``placeholder`` are the graph's own (a placeholder is an association end
-    the sync could not list: another account's entity, or a deleted one).
+    ``account``, ``region``, ``placeholder`` and ``last_seen`` are the graph's own (a placeholder is an
+    association end the sync could not list: another account's entity, or a deleted one; ``last_seen`` is
+    when the last full sync that listed the entity ran, None if none has).
     """
 
     graph: LineageGraph = field(repr=False)
     account: str | None = None
     region: str | None = None
     placeholder: bool = False
+    last_seen: datetime | None = None
 
     _lineage_type: ClassVar[str] = ""
     _entity_types: ClassVar[tuple[str | None, ...]] = ()
@@ -105,6 +107,7 @@ def common(node: dict[str, Any]) -> dict[str, Any]:
         "account": node.get("account"),
         "region": node.get("region"),
         "placeholder": bool(node.get("placeholder")),
+        "last_seen": time(node, "seen_at"),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -13,6 +14,7 @@ from lineage_graph.api.query import LineageQueryDirectionEnum, direction_of
 if TYPE_CHECKING:
     from lineage_graph.api.artifact import Artifact
 
+_log = logging.getLogger(__name__)
 # The sync stores a metric's statistics as metric.<name>.<stat>; DescribeTrialComponent's field names.
 _METRIC_FIELDS = {"min": "Min", "max": "Max", "avg": "Avg", "last": "Last", "count": "Count", "std_dev": "StdDev"}
 
@@ -22,7 +24,11 @@ class LineageTrialComponent(LineageEntity):
     """A trial component with the SDK's attribute names and DescribeTrialComponent's value shapes:
     ``source`` ``{"SourceArn", "SourceType"}``, ``status`` ``{"PrimaryStatus", "Message"}``, ``parameters``
     ``{name: {"NumberValue"|"StringValue": v}}``, ``input_artifacts``/``output_artifacts``
-    ``{name: {"Value": uri}}`` (no MediaType: not stored) and ``metrics`` ``[{"MetricName", "Min", ...}]``."""
+    ``{name: {"Value": uri, "MediaType": type}}``, ``metrics`` ``[{"MetricName", "Min", ...}]`` and
+    ``created_by``/``last_modified_by`` a UserContext as the SDK keeps it, the API's own dict
+    (``{"UserProfileArn", "UserProfileName", "DomainId", "IamIdentity": {...}}``; None when SageMaker names no
+    one). ``tags`` ``[{"Key", "Value"}]`` are the trial component's, from the Search records the sync reads;
+    the SDK's ``load()`` leaves them None (DescribeTrialComponent has no tags)."""
 
     trial_component_arn: str = ""
     trial_component_name: str | None = None
@@ -37,6 +43,9 @@ class LineageTrialComponent(LineageEntity):
     input_artifacts: dict[str, dict[str, Any]] = field(default_factory=dict)
     output_artifacts: dict[str, dict[str, Any]] = field(default_factory=dict)
     metrics: list[dict[str, Any]] = field(default_factory=list)
+    created_by: dict[str, Any] | None = None
+    last_modified_by: dict[str, Any] | None = None
+    tags: list[dict[str, str]] = field(default_factory=list)
 
     _lineage_type = "TrialComponent"
     _entity_types: ClassVar[tuple[str | None, ...]] = (None,)
@@ -71,9 +80,12 @@ class LineageTrialComponent(LineageEntity):
                 name: {"NumberValue" if isinstance(value, int | float) else "StringValue": native(value)}
                 for name, value in prefixed(node, "param").items()
             },
-            input_artifacts={name: {"Value": uri} for name, uri in prefixed(node, "input").items()},
-            output_artifacts={name: {"Value": uri} for name, uri in prefixed(node, "output").items()},
+            input_artifacts=_artifacts(node, "input"),
+            output_artifacts=_artifacts(node, "output"),
             metrics=list(metrics.values()),
+            created_by=_user_context(node, "created_by"),
+            last_modified_by=_user_context(node, "last_modified_by"),
+            tags=[{"Key": key, "Value": str(value)} for key, value in sorted(prefixed(node, "tag").items())],
             **common(node),
         )
 
@@ -84,9 +96,20 @@ class LineageTrialComponent(LineageEntity):
 
     def pipeline_execution_arn(self) -> str | None:
         """The pipeline execution that ran this trial component's job. The SDK reads the job's
-        ``sagemaker:pipeline-execution-arn`` tag; the graph has the pipeline's step records, and for a job a
-        cached step reused, names the execution that really ran it."""
-        return self.graph.queries.pipeline_execution(self.arn).pipeline_execution_arn
+        ``sagemaker:pipeline-execution-arn`` tag, one value; the graph has the pipelines' step records, and
+        where several executions are linked (a cached step reused the job, or an execution SageMaker no
+        longer has is still in the graph until a full run's cleanup removes it) returns the newest that ran
+        the job and logs a warning naming the others (``graph.queries.pipeline_execution()`` has them all)."""
+        answer = self.graph.queries.pipeline_execution(self.arn)
+        if len(answer.pipeline_executions) > 1:
+            _log.warning(
+                "%d pipeline executions are linked to %s; returning the newest that ran its job, %s (all: %s)",
+                len(answer.pipeline_executions),
+                self.arn,
+                answer.pipeline_execution_arn,
+                ", ".join(e.arn for e in answer.pipeline_executions),
+            )
+        return answer.pipeline_execution_arn
 
     def dataset_artifacts(
         self, direction: LineageQueryDirectionEnum = LineageQueryDirectionEnum.ASCENDANTS
@@ -95,3 +118,24 @@ class LineageTrialComponent(LineageEntity):
 
     def models(self, direction: LineageQueryDirectionEnum = LineageQueryDirectionEnum.DESCENDANTS) -> list[Artifact]:
         return self._objects(direction_of(direction), ("Artifact",), ("Model",))
+
+
+def _artifacts(node: dict[str, Any], prefix: str) -> dict[str, dict[str, Any]]:
+    """``input.<name>`` and ``input_media_type.<name>`` back as ``{name: {"Value", "MediaType"}}``."""
+    media_types = prefixed(node, f"{prefix}_media_type")
+    return {
+        name: {"Value": uri} | ({"MediaType": media_types[name]} if name in media_types else {})
+        for name, uri in prefixed(node, prefix).items()
+    }
+
+
+def _user_context(node: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    """``created_by.<member>`` and ``created_by.IamIdentity.<member>`` back as the UserContext dict."""
+    user: dict[str, Any] = {}
+    for key, value in prefixed(node, prefix).items():
+        member, _, inner = key.partition(".")
+        if inner:
+            user.setdefault(member, {})[inner] = value
+        else:
+            user[member] = value
+    return user or None

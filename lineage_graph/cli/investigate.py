@@ -95,6 +95,11 @@ def path_command(
 @click.option("--status", help="Completed, Failed, InProgress, ...")
 @time_option("--created-after")
 @time_option("--created-before")
+@click.option(
+    "--created-by",
+    metavar="WHO",
+    help="Who created it: a Studio user profile's name or ARN, or an IAM identity's ARN (SageMaker's CreatedBy).",
+)
 @click.option("--limit", type=click.IntRange(min=1), default=1000, show_default=True)
 @format_option
 @neo4j_options
@@ -106,11 +111,12 @@ def find_command(
     status: str | None,
     created_after: str | None,
     created_before: str | None,
+    created_by: str | None,
     limit: int,
     fmt: str,
     neo4j: Neo4jSettings,
 ) -> None:
-    """Lineage entities by name, type, source URI prefix, status and creation time.
+    """Lineage entities by name, type, source URI prefix, status, creation time and creator.
 
     \b
     Example:
@@ -118,7 +124,7 @@ def find_command(
     """
     with connect(neo4j) as driver:
         found = InvestigationQueries(driver, neo4j.database).find(
-            name, lineage_type, entity_type, source_uri_prefix, status, created_after, created_before, limit
+            name, lineage_type, entity_type, source_uri_prefix, status, created_after, created_before, limit, created_by
         )
     print_rows(found, fmt, FOUND_COLUMNS, ["name", "lineage_type", "type", "status", "source_uri", "arn"])
 

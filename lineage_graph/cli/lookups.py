@@ -106,7 +106,9 @@ def models_command(trial_component: str, direction: str, max_depth: int | None, 
 def pipeline_execution_command(trial_component: str, fmt: str, neo4j: Neo4jSettings) -> None:
     """The pipeline execution that ran TRIAL_COMPONENT's job, like the SDK's pipeline_execution_arn().
 
-    Prints nothing in the table (null in JSON) when no pipeline ran it.
+    Prints "(none)" in the table (null in JSON) when no pipeline ran it. Where several executions are
+    linked to it (a cached step, or an execution SageMaker no longer has that a full run's cleanup has not
+    removed), lists them all, newest first, and says which one the SDK's single answer stands for.
 
     \b
     Example:
@@ -114,4 +116,17 @@ def pipeline_execution_command(trial_component: str, fmt: str, neo4j: Neo4jSetti
     """
     with connect(neo4j) as driver:
         answer = LineageQueries(driver, neo4j.database).pipeline_execution(trial_component)
-    print_one(answer, fmt)
+    if fmt == "json":
+        click.echo(to_json(dataclasses.asdict(answer)))
+        return
+    rows = [
+        {"trial_component_arn": answer.trial_component_arn, "pipeline_execution_arn": e.arn, **dataclasses.asdict(e)}
+        for e in answer.pipeline_executions
+    ]
+    columns = ["pipeline_execution_arn", "pipeline_name", "status", "start_time", "step_name", "cache_hit"]
+    click.echo(render(rows, fmt, ["trial_component_arn", *columns], columns))
+    if fmt == "table" and len(rows) > 1:
+        click.echo(
+            f"\n{len(rows)} pipeline executions are linked to this trial component (newest first); "
+            f"the newest that ran its job, the SDK's single answer, is {answer.pipeline_execution_arn}"
+        )

@@ -25,7 +25,7 @@ _STALE_NODE = f"""
     MATCH (n:{model.ENTITY_LABEL} {{account: $account, region: $region}})
     WHERE NOT n:{model.PLACEHOLDER_LABEL} AND coalesce(n.sync_stamp, '') <> $stamp
 """
-_PLACEHOLDER_PROPS = ("arn", "name", "lineage_type", "type", "account", "region")
+_PLACEHOLDER_PROPS = ("arn", "name", "lineage_type", "type", "account", "region", "seen_at")
 _SAMPLE = 20  # stale ARNs a report names
 
 
@@ -211,7 +211,8 @@ class Sweeper:
                         MATCH (n:{model.ENTITY_LABEL} {{arn: row.arn}})
                         WHERE n.account = $account AND n.region = $region AND NOT n:{model.PLACEHOLDER_LABEL}
                           AND coalesce(n.sync_stamp, '') <> $stamp AND EXISTS {{ (n)--() }}
-                        SET n = row
+                        WITH n, row, n.seen_at AS seen_at  // lookups' last_seen: when a full run last listed it
+                        SET n = row, n.seen_at = seen_at
                         REMOVE n{"".join(f":`{label}`" for label in _TYPE_LABELS)}
                         SET n{"".join(f":`{label}`" for label in labels)}
                         RETURN count(*) AS n

@@ -238,16 +238,19 @@ class GraphWriter:
                          coalesce(n.content_hash = row.props.content_hash, false) AS same,
                          n.content_hash IS NULL AND NOT n:{model.PLACEHOLDER_LABEL} AS fresh
                     CALL (n, row, same, fresh) {{
-                        WITH n, row, fresh WHERE NOT same
+                        WITH n, row, fresh, n.seen_at AS seen_at WHERE NOT same
                         // Labels to drop only on a node that was there before (removing is not free).
                         FOREACH (_ IN CASE WHEN fresh THEN [] ELSE [1] END |
                             {stale_types}
                             REMOVE n:{model.PLACEHOLDER_LABEL})
-                        SET n = row.props
+                        SET n = row.props, n.seen_at = seen_at
                         {set_times("n")}
                         SET n{_labels(labels)}
                     }}
-                    FOREACH (_ IN CASE WHEN $stamp IS NULL THEN [] ELSE [1] END | SET n.sync_stamp = $stamp)
+                    // seen_at: when the last full run that saw the node wrote it (lookups' last_seen); an
+                    // incremental run's rewrite above keeps it.
+                    FOREACH (_ IN CASE WHEN $stamp IS NULL THEN [] ELSE [1] END |
+                        SET n.sync_stamp = $stamp, n.seen_at = datetime.transaction())
                     WITH n, created, same
                     RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS written,
                            sum(CASE WHEN created THEN 1 ELSE 0 END) AS created

@@ -3,7 +3,10 @@
 Neo4j properties cannot hold maps, so maps are flattened into prefixed keys that stay queryable:
 ``param.<name>`` (a trial component parameter: number or string), ``metric.<name>.<stat>`` (stat one
 of min, max, avg, last, count, std_dev), ``input.<name>`` / ``output.<name>`` (artifact values, usually
-S3 URIs) and ``property.<key>`` (artifact, context and action properties). In Cypher write them with
+S3 URIs, with ``input_media_type.<name>`` / ``output_media_type.<name>``), ``created_by.<member>`` /
+``last_modified_by.<member>`` (a UserContext: ``UserProfileName``, ``IamIdentity.Arn``, ...), ``tag.<key>``
+(a trial component's tags, which its Search record carries) and ``property.<key>`` (artifact, context and
+action properties). In Cypher write them with
 backticks: ``tc.`param.learning_rate```.
 """
 
@@ -81,9 +84,10 @@ def trial_component(rec: Record) -> NodeRow:
         if metric.get(field) is not None
     }
     artifacts = {
-        f"{prefix}.{name}": value.get("Value")
+        f"{prefix}{suffix}.{name}": value.get(member)
         for prefix, key in (("input", "InputArtifacts"), ("output", "OutputArtifacts"))
         for name, value in (rec.get(key) or {}).items()
+        for suffix, member in (("", "Value"), ("_media_type", "MediaType"))
     }
     status = rec.get("Status") or {}
     return _node(
@@ -104,8 +108,23 @@ def trial_component(rec: Record) -> NodeRow:
             **params,
             **metrics,
             **artifacts,
+            **_user_context("created_by", rec.get("CreatedBy")),
+            **_user_context("last_modified_by", rec.get("LastModifiedBy")),
+            **{f"tag.{t['Key']}": t.get("Value", "") for t in rec.get("Tags") or [] if t.get("Key")},
         },
     )
+
+
+def _user_context(prefix: str, user: dict[str, Any] | None) -> dict[str, Any]:
+    """A UserContext (``UserProfileArn``, ``UserProfileName``, ``DomainId``, ``IamIdentity: {Arn, PrincipalId,
+    SourceIdentity}``) as ``<prefix>.<member>`` and ``<prefix>.IamIdentity.<member>`` properties."""
+    flat: dict[str, Any] = {}
+    for member, value in (user or {}).items():
+        if isinstance(value, dict):
+            flat |= {f"{prefix}.{member}.{inner}": v for inner, v in value.items()}
+        else:
+            flat[f"{prefix}.{member}"] = value
+    return flat
 
 
 def _lineage_record(kind: NodeKind, rec: Record, **extra: Any) -> NodeRow:

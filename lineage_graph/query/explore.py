@@ -430,6 +430,7 @@ class FoundEntity:
     source_uri: str | None
     status: str | None
     created_at: Any
+    created_by: str | None  # the Studio user profile's name, else the IAM identity's ARN, from CreatedBy
     account: str | None
     region: str | None
     placeholder: bool
@@ -506,6 +507,7 @@ class InvestigationQueries(GraphQueries):
         created_after: str | None = None,
         created_before: str | None = None,
         limit: int = 1000,
+        created_by: str | None = None,
     ) -> list[FoundEntity]:
         rows = self.run(
             "find",
@@ -516,6 +518,7 @@ class InvestigationQueries(GraphQueries):
             status=status,
             created_after=created_after,
             created_before=created_before,
+            created_by=created_by,
             limit=limit,
         )
         return [FoundEntity(**row) for row in rows]

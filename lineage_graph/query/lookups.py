@@ -7,6 +7,7 @@ trip, the start's name or ARN resolved by the same query.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -38,6 +39,9 @@ class LineageEntitySummary:
     region: str | None
     depth: int  # association hops from the start entity
     placeholder: bool  # known only from an association: not listable in the synced account
+    # When the last full run that saw it ran (None: no full run has listed it). Older than the shard's
+    # last full run: SageMaker no longer lists it, and it stays (a placeholder, or a cleanup not done).
+    last_seen: datetime | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> LineageEntitySummary:
@@ -55,13 +59,31 @@ class LineageEntitySummary:
             region=region,
             depth=row["depth"],
             placeholder=bool(row["placeholder"]),
+            last_seen=row["last_seen"].to_native() if row.get("last_seen") is not None else None,
         )
 
 
 @dataclass(frozen=True)
+class LinkedExecution:
+    """A pipeline execution whose step ran (or, ``cache_hit``, reused) a trial component's job."""
+
+    arn: str
+    pipeline_name: str | None
+    status: str | None
+    start_time: datetime | None
+    step_name: str | None
+    cache_hit: bool
+
+
+@dataclass(frozen=True)
 class PipelineExecutionAnswer:
+    """``pipeline_execution_arn``: the one the SDK's single answer stands for (the newest that ran the job,
+    before any that reused it from the cache); ``pipeline_executions``: every execution linked, newest first,
+    so that an answer chosen among several never hides the others."""
+
     trial_component_arn: str
     pipeline_execution_arn: str | None
+    pipeline_executions: list[LinkedExecution]
 
 
 class LineageQueries:
@@ -125,7 +147,12 @@ class LineageQueries:
         """The pipeline execution that ran the trial component's job: the SDK's ``pipeline_execution_arn()``."""
         rows = self.run("trial_component_pipeline_execution", trial_component=trial_component)
         self._one_trial_component(trial_component, [{"arn": row["trial_component_arn"]} for row in rows])
-        return PipelineExecutionAnswer(rows[0]["trial_component_arn"], rows[0]["pipeline_execution_arn"])
+        executions = [
+            LinkedExecution(**{**e, "start_time": e["start_time"] and e["start_time"].to_native()})
+            for e in rows[0]["executions"]
+        ]
+        chosen = min(executions, key=lambda e: e.cache_hit, default=None)  # stable: the newest real run
+        return PipelineExecutionAnswer(rows[0]["trial_component_arn"], chosen.arn if chosen else None, executions)
 
 
 def a(words: str) -> str:

@@ -25,7 +25,7 @@ Model package versions (CreateModelPackage with ModelPackageGroupName)::
     Image(each inference container image)             --ContributedTo--> Model(package)
     Model(package) --AssociatedWith--> Context[ModelGroup]  (name ``<group>-aws-model-package-group``,
                                                              SourceUri = group ARN, SourceType ARN)
-    Model(package) --ContributedTo--> Action[Approval]      (name ``<group>-<version>-aws-model-package``,
+    Action[Approval] --ContributedTo--> Model(package)      (name ``<group>-<version>-aws-model-package``,
                                                              SourceUri = package ARN; Status from the
                                                              approval status, updated by UpdateModelPackage)
 
@@ -485,7 +485,15 @@ def _after_model_package(backend: Any, package_arn: str) -> None:
             status=_APPROVAL_TO_ACTION_STATUS.get(package.model_approval_status or "", "Unknown"),
         )
         _set_properties(approval, {"ModelApprovalStatus": package.model_approval_status or "Unknown"})
-        store.associate(package_artifact.arn, approval.arn, "ContributedTo")
+        # The approval action points at the package it approved, not the other way: the SDK's integration
+        # tests (aws/sagemaker-python-sdk tests/integ/sagemaker/lineage/test_action.py, test_downstream_artifacts,
+        # test_datasets, test_endpoints; conftest.py static_approval_action) find artifacts DESCENDANTS of
+        # SageMaker's automatic approval action, find it among the ASCENDANTS of the endpoint's context, and
+        # must add a dataset -> approval association before datasets() (its ascendants) finds any. The
+        # developer guide says only "an association between the model package artifact and the creation
+        # action" (lineage-tracking-auto-creation.html#lineage-tracking-auto-creation-model-package); the
+        # association type is documented nowhere: ContributedTo, as the other actions' artifact edges.
+        store.associate(approval.arn, package_artifact.arn, "ContributedTo")
     now = utcnow()
     _record_step(
         backend,

@@ -29,7 +29,8 @@ from typing import Any
 import boto3
 
 # A training TC with datasets upstream (preprocessing outputs, raw hubs behind them), a model downstream
-# (model package → approval → deployment → the ``churn-prod`` endpoint) and a pipeline execution.
+# (model package → deployment → the ``churn-prod`` endpoint; the package's approval action points at it)
+# and a pipeline execution.
 DEMO_TRIAL_COMPONENT = "churn-exec-3-train-aws-training-job"
 
 RAW_BUCKET = "s3://acme-ml-raw"
@@ -512,6 +513,7 @@ class _Seeder:
             },
             InputArtifacts={"customers": {"Value": RAW_CUSTOMERS, "MediaType": "application/x-parquet"}},
             OutputArtifacts={"report": {"Value": f"{ARTIFACT_BUCKET}/data-quality/customers/2024-08/report.html"}},
+            Tags=[{"Key": "team", "Value": "data-governance"}, {"Key": "review", "Value": "monthly"}],
         )
         self.client.associate_trial_component(TrialComponentName=name, TrialName="churn-depth-sweep")
         self.count("trial_components")

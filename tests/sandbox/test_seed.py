@@ -205,7 +205,9 @@ def test_demo_trial_component(demo: tuple[Any, SeedSummary]) -> None:
     up, down = graph.reach(node, "up"), graph.reach(node, "down")
     assert {f"DataSet:{RAW_CUSTOMERS}", f"DataSet:{RAW_CLICKSTREAM}"} <= up
     assert "Endpoint:churn-prod-aws-endpoint" in down
-    assert any(n.startswith("Approval:") for n in down)
+    # The approval points at the package (auto_lineage): upstream of the endpoint, not downstream of the job.
+    assert not any(n.startswith("Approval:") for n in down)
+    assert any(n.startswith("Approval:") for n in graph.reach("Endpoint:churn-prod-aws-endpoint", "up"))
 
 
 def metric_summaries(sm: Any, trial_component: str) -> dict[str, tuple[Any, ...]]:
