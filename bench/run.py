@@ -5,7 +5,8 @@ SageMaker SDK's own lineage helpers side by side. Not part of the test suite.
 
 Starts its own Neo4j (Maven Central jars, a throwaway data dir) and its own sandbox process filled with a
 synthetic account of ``--scale`` lineage entities, then: a full sync, a 1% change made over the API, an
-incremental sync, the write ceiling, query latency, and the SDK comparison. See docs/benchmarks.md.
+incremental sync, what the properties pass adds, the write ceiling, query latency, and the SDK comparison.
+See docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -120,6 +121,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             print(f"repeat full sync: {repeat.seconds:.1f} s", flush=True)
             result["sync"]["full_repeat"] = repeat.summary(entities)
         save(args.out, result)  # the sync figures survive a later phase failing or being stopped
+        if not args.skip_properties:
+            from bench import properties
+
+            result["properties"] = properties.measure(
+                sandbox["url"], neo4j, driver, entities, latency_ms=args.api_latency_ms
+            )
+            save(args.out, result)
+            print(f"properties pass: {result['properties']}", flush=True)
 
         if not args.skip_ceiling:
             ceiling_result = ceiling.measure(driver, neo4j.database)
@@ -177,6 +186,11 @@ def main() -> None:
         help="after the incremental sync, a full sync again over the synced graph",
     )
     parser.add_argument("--skip-ceiling", action="store_true")
+    parser.add_argument(
+        "--skip-properties",
+        action="store_true",
+        help="no measure of what the properties pass adds (bench/properties.py)",
+    )
     parser.add_argument("--skip-sdk", action="store_true")
     parser.add_argument(
         "--skip-queries", action="store_true", help="no lookup latency (at 1M entities: seconds per image lookup)"

@@ -167,6 +167,7 @@ def test_artifacts_load_as_the_sdk_does(account: Account) -> None:
         )
         assert ours.source is not None and ours.source.source_uri == theirs.source.source_uri
         assert ours.creation_time == theirs.creation_time
+        assert ours.properties == theirs.properties  # read by the sync's properties pass (DescribeArtifact)
         # The SDK's Vertex.to_lineage_object() picks the class by type; Artifact.load() does here.
         expected_class = {"Model": "ModelArtifact", "DataSet": "DatasetArtifact", "Image": "ImageArtifact"}
         assert type(ours).__name__ == expected_class.get(theirs.artifact_type or "", "Artifact")
@@ -336,7 +337,7 @@ def test_actions_match_the_sdk(account: Account) -> None:
             theirs.status,
         )
         assert ours.source == api.ActionSource(theirs.source.source_uri, theirs.source.source_type)
-        # ListActions has no properties, so the graph has none of an action's.
+        assert ours.properties == theirs.properties  # read by the sync's properties pass (DescribeAction)
         # BOTH is ascendants plus descendants; QueryLineage's Both turns at every node.
         upstream, downstream = theirs.artifacts(ASC), theirs.artifacts(DESC)
         assert same(arns(ours.artifacts(api.LineageQueryDirectionEnum.ASCENDANTS)), upstream)

@@ -290,6 +290,7 @@ class _Seeder:
         self.adhoc()
         self.batch_scoring(packages[("fraud", 4)])
         self.manual_trial_component()
+        self.dataset_properties()
         return SeedSummary(**self.counts)
 
     def pipeline(self, spec: _PipelineSpec) -> dict[tuple[str, int], str]:
@@ -517,6 +518,16 @@ class _Seeder:
         )
         self.client.associate_trial_component(TrialComponentName=name, TrialName="churn-depth-sweep")
         self.count("trial_components")
+
+    def dataset_properties(self) -> None:
+        """Owners and versions recorded on the raw datasets, as teams do in an artifact's Properties."""
+        owners = ((RAW_CUSTOMERS, "crm-data"), (RAW_TRANSACTIONS, "payments-data"), (RAW_CLICKSTREAM, "web-analytics"))
+        for uri, owner in owners:
+            for summary in self.client.list_artifacts(SourceUri=uri)["ArtifactSummaries"]:
+                self.client.update_artifact(
+                    ArtifactArn=summary["ArtifactArn"],
+                    Properties={"owner": owner, "data_version": "2024-08", "git_commit": "9f2c1ab"},
+                )
 
 
 def seed_demo(client: Any) -> SeedSummary:
