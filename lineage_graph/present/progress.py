@@ -48,11 +48,12 @@ class TerminalProgress:
                 console=self.console,
                 transient=True,
             )
-            self._bar.start()
 
     def update(self, shard: str, kind: str, rows: int) -> None:
         with self._lock:
             if self._bar is not None:
+                if not self._tasks:  # drawn from the first page on: before it there is nothing to show
+                    self._bar.start()
                 if shard not in self._tasks:
                     self._tasks[shard] = self._bar.add_task("", total=None)
                 self._bar.update(self._tasks[shard], description=f"syncing {shard}: {kind}", completed=rows)
@@ -63,5 +64,5 @@ class TerminalProgress:
                 log.info("syncing %s: %s %s rows, %.0f s so far", shard, kind, f"{rows:,}", now - self._started)
 
     def close(self) -> None:
-        if self._bar is not None:
+        if self._bar is not None and self._tasks:
             self._bar.stop()
