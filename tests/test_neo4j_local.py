@@ -93,6 +93,23 @@ def test_second_start_says_already_running(server: Server) -> None:
     assert f"already running at {server.uri} (pid {pid})" in result.stdout
 
 
+def test_start_on_another_port_while_running_says_so(server: Server) -> None:
+    other = free_port()
+    for args, env in (
+        (("--bolt-port", str(other)), server.env),
+        ((), {**server.env, "LINEAGE_GRAPH_NEO4J_BOLT_PORT": str(other)}),
+    ):
+        result = cli("start", *args, env=env)
+        assert result.returncode == 3, (result.stdout, result.stderr)
+        assert result.stdout == ""
+        pid = int((server.data_dir / "server.pid").read_text())
+        assert result.stderr.strip() == (
+            f"error: Neo4j already runs on this data dir at {server.uri} (pid {pid}), not on port {other}: "
+            "stop it first (`lineage-graph neo4j stop`) or use another --data-dir"
+        )
+    assert query_value(server.uri, server.password, "RETURN 1") == 1  # the running one is untouched
+
+
 def test_status_running(server: Server) -> None:
     text = cli("status", env=server.env)
     assert text.returncode == 0

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from lineage_graph.cli.options import F
+from lineage_graph.errors import ConfigurationError
 from lineage_graph.neo4j_local import (
     DEFAULT_BOLT_PORT,
     DEFAULT_HEAP,
@@ -151,8 +153,9 @@ def start_command(server: LocalNeo4j, password: str) -> None:
     """Start Neo4j in the background on 127.0.0.1; return once Bolt answers with the password.
 
     The first start downloads the jars (~120 MB) and sets the password of user neo4j; later starts keep it.
-    Starting a running server only reports it. With --browser it also serves Neo4j Browser and prints its
-    URL (docs/neo4j-browser.md is the guide); the password is typed into Browser's connect form, never in a URL.
+    Starting a running server only reports it; asking for another --bolt-port then is an error (exit 3).
+    With --browser it also serves Neo4j Browser and prints its URL (docs/neo4j-browser.md is the guide);
+    the password is typed into Browser's connect form, never in a URL.
 
     \b
     Examples:
@@ -162,6 +165,12 @@ def start_command(server: LocalNeo4j, password: str) -> None:
     if server.http_port is not None and not server.browser:
         raise click.UsageError("--http-port is the port of Neo4j Browser: it needs --browser")
     current = server.status()
+    asked_port = click.get_current_context().get_parameter_source("bolt_port") != ParameterSource.DEFAULT
+    if current.running and asked_port and current.bolt_port != server.bolt_port:
+        raise ConfigurationError(
+            f"Neo4j already runs on this data dir at {current.uri} (pid {current.pid}), not on port "
+            f"{server.bolt_port}: stop it first (`lineage-graph neo4j stop`) or use another --data-dir"
+        )
     if current.running:
         click.echo(f"Neo4j is already running at {current.uri} (pid {current.pid})")
         if current.browser_url:

@@ -261,6 +261,8 @@ def verbosity_option(command: F) -> F:
         root = logging.getLogger()
         root.handlers[:] = [handler]
         root.setLevel(logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG)
+        # A long sync's progress off a terminal (lineage_graph.present.progress): one line per 30 s, even at -v 0.
+        logging.getLogger("lineage_graph.progress").setLevel(logging.INFO)
         if verbose < 2:  # the drivers' own chatter only when debugging
             for noisy in ("neo4j", "botocore", "urllib3"):
                 logging.getLogger(noisy).setLevel(logging.WARNING)
