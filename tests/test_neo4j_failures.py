@@ -126,3 +126,28 @@ def test_a_read_only_database_exits_11_with_one_line(
     )
     table = subprocess.run([CLI, "sync"], env=_env(sandbox_url, settings), capture_output=True, text=True, timeout=180)
     assert (table.returncode, table.stdout, table.stderr) == (11, "", f"error: {report['error']}\n")
+
+
+def test_an_unexpected_error_still_prints_the_json_report_and_exits_1(sync_env: dict[str, str]) -> None:
+    """A failure lineage-graph has no message for (here botocore refusing a malformed region name) keeps
+    its traceback on stderr for the bug report, and the scheduler still gets the JSON report."""
+    result = CliRunner().invoke(cli, ["sync", "--format", "json", "--region", "not a region!"], env=sync_env)
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert (report["outcome"], report["exit_code"], report["region"]) == ("failed", 1, "not a region!")
+    assert report["error"].startswith("InvalidRegionError: ")
+    assert type(result.exception).__name__ == "InvalidRegionError"
+
+
+@pytest.mark.parametrize(
+    "command", [["status"], ["datasets", "some-job-aws-training-job"], ["find", "--type", "Endpoint"]]
+)
+def test_any_command_on_a_missing_database_ends_with_one_line_and_exit_11(
+    sync_env: dict[str, str], command: list[str]
+) -> None:
+    result = CliRunner().invoke(cli, [*command, "--neo4j-database", "nosuchdb"], env=sync_env)
+    assert result.exit_code == 11, result.output
+    assert result.stderr.startswith(
+        "error: the Neo4j database does not exist: Neo.ClientError.Database.DatabaseNotFound ("
+    )
+    assert "nosuchdb" in result.stderr and result.stderr.count("\n") == 1

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from fixtures.neo4j_server import free_port
 from neo4j import Driver, GraphDatabase
-from neo4j.exceptions import AuthError
+from neo4j.exceptions import AuthError, ClientError
 
 from lineage_graph.neo4j_local import DEFAULT_NEO4J_VERSION, jar_dir
 from lineage_graph.settings import Neo4jSettings
@@ -245,3 +245,11 @@ def test_clean_neo4j_deletes_data_only(request: pytest.FixtureRequest, neo4j_dri
     indexes, _, _ = driver.execute_query("SHOW INDEXES YIELD name RETURN collect(name) AS names", database_="neo4j")
     assert "clean_check_idx" in indexes[0]["names"]
     driver.execute_query("DROP INDEX clean_check_idx", database_="neo4j")
+
+
+def test_the_server_refuses_load_csv_from_file_urls(neo4j_driver: Driver) -> None:
+    """Even a query that skips lineage-graph's own check (straight through the driver) cannot read the
+    server's files: the server starts with file-URL CSV import off."""
+    with pytest.raises(ClientError, match=r"allow_csv_import_from_file_urls. is false") as refused:
+        neo4j_driver.execute_query("LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l", database_="neo4j")
+    assert refused.value.code == "Neo.ClientError.Statement.ExternalResourceFailed"

@@ -20,6 +20,7 @@ from neo4j import Driver
 from lineage_graph import cypher_files
 from lineage_graph.cli import cli
 from lineage_graph.query import Direction
+from lineage_graph.query.adhoc import refusal
 from lineage_graph.query.explore import GraphQueries, LineageFilter
 from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT
 
@@ -573,6 +574,74 @@ def test_cypher_command_reads_and_refuses_writes(
     result = CliRunner().invoke(cli, ["cypher", "MATCH (n RETURN n"], env=env)
     assert result.exit_code == 2 and "refused" in result.stderr
     assert count() == before
+
+
+@pytest.mark.parametrize(
+    ("query", "refused"),
+    [
+        ("LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l", "LOAD CSV"),
+        ("load csv from 'http://127.0.0.1:9/x' as l return l", "LOAD CSV"),
+        (
+            "/* a lineage query */ MATCH (n:Context) CALL (n) { LOAD CSV FROM 'file:///etc/hosts' AS l RETURN l }"
+            " RETURN l LIMIT 1",
+            "LOAD CSV",
+        ),
+        ("CALL db.clearQueryCaches()", "procedure db.clearQueryCaches"),
+        ("CALL `db`.`clearQueryCaches`()", "procedure db.clearQueryCaches"),
+        ("// list\nUNWIND [1] AS x CALL dbms.components() YIELD name RETURN name, x", "procedure dbms.components"),
+        ("SHOW USERS", "an administration command"),
+        ("show transactions", "an administration command (ShowTransactions)"),
+        ("TERMINATE TRANSACTIONS 'neo4j-transaction-1'", "an administration command (TerminateTransactions)"),
+        ("SHOW PROCEDURES YIELD name RETURN name", "an administration command (ShowProcedures)"),
+    ],
+)
+def test_cypher_command_refuses_what_a_lineage_query_has_no_business_doing(
+    account: Account, env: dict[str, str], query: str, refused: str
+) -> None:
+    """Decided on the EXPLAINed plan's operators: comments, case, backticks and subqueries hide nothing."""
+    result = CliRunner().invoke(cli, ["cypher", query], env=env)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: refused: lineage-graph cypher runs lineage queries, not {refused}")
+    assert result.stderr.count("\n") == 1
+
+
+def test_cypher_command_still_runs_lineage_queries_that_only_look_suspicious(
+    account: Account, env: dict[str, str]
+) -> None:
+    query = (
+        "MATCH (c:Context {name: $name}) // LOAD CSV FROM 'file:///etc/passwd' AS l\n"
+        "CALL (c) { RETURN 'CALL db.clearQueryCaches() SHOW USERS' AS text }\n"
+        "CALL db.labels() YIELD label WITH c, text, label WHERE label = 'Context'\n"
+        "RETURN c.name AS name, text, 'LOAD CSV FROM \\'x\\'' AS quoted,\n"
+        "       date.truncate('day', date('2024-05-06')) AS day"
+    )
+    result = run_cli(env, "cypher", query, "--param", "name=evil-context", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [
+        {
+            "name": "evil-context",
+            "text": "CALL db.clearQueryCaches() SHOW USERS",
+            "quoted": "LOAD CSV FROM 'x'",
+            "day": "2024-05-06",
+        }
+    ]
+
+
+def test_plans_calling_a_plugins_function_are_refused() -> None:
+    """A plugin's function (APOC's apoc.load.json reads URLs) shows only in an operator's details; Neo4j's
+    own namespaced functions and a procedure's own name are not mistaken for one."""
+
+    def plan(details: str, operator: str = "Projection@neo4j") -> dict[str, Any]:
+        return {
+            "operatorType": "ProduceResults@neo4j",
+            "children": [{"operatorType": operator, "args": {"Details": details}}],
+        }
+
+    assert refusal(plan("apoc.load.json($autostring_0) AS value")) == "function apoc.load.json"
+    assert refusal(plan("APOC.util.sleep($autoint_0) AS x")) == "function APOC.util.sleep"
+    assert refusal(plan("date.truncate($autostring_0, date()) AS d, toUpper(n.name) AS u, n.`a.b(` AS c")) is None
+    assert refusal(plan("db.labels() :: (label :: STRING)", "ProcedureCall@neo4j")) is None
 
 
 def query_lineage(client: Any, arn: str, direction: str, **filters: Any) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from neo4j.exceptions import DriverError, Neo4jError
 
 from lineage_graph import __version__
 from lineage_graph.cli.demo_cmd import demo_command
@@ -16,6 +17,7 @@ from lineage_graph.cli.sandbox_cmd import sandbox_group
 from lineage_graph.cli.status_cmd import status_command
 from lineage_graph.cli.sync_cmd import sync_command
 from lineage_graph.errors import LineageGraphError
+from lineage_graph.graph.connection import neo4j_failure
 
 
 class _Cli(click.Group):
@@ -27,6 +29,12 @@ class _Cli(click.Group):
         except LineageGraphError as err:
             click.echo(f"error: {err}", err=True)
             ctx.exit(err.exit_code)
+        except (Neo4jError, DriverError) as err:  # Neo4j gone or refusing the database, in any command
+            failure = neo4j_failure(err)
+            if failure is None:
+                raise
+            click.echo(f"error: {failure}", err=True)
+            ctx.exit(failure.exit_code)
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})

@@ -109,6 +109,8 @@ def sync_command(
         with connect(neo4j) as driver:
             outcomes = sync_shards(shards, driver, neo4j.database, options, parallel, progress.update)
     except LineageGraphError as err:  # before any shard ran: Neo4j unreachable, say
+        if fmt != "json":
+            raise
         outcomes = [ShardOutcome(aws, error=str(err), exit_code=err.exit_code) for aws in shards]
     except Exception as err:  # a bug: still a report for the scheduler, then the traceback
         if fmt == "json":

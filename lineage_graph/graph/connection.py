@@ -18,28 +18,32 @@ from lineage_graph.errors import DatabaseRefusesWritesError, LineageGraphError, 
 from lineage_graph.settings import Neo4jSettings
 
 CONNECTION_TIMEOUT = 30.0  # the driver's default: one attempt to open a connection
-# Server errors that mean the database takes no writes from us, whatever we send it.
+# Server errors that mean the database takes no writes (or no queries) from us, whatever we send it.
 REFUSES_WRITES = {
     "Neo.ClientError.General.WriteOnReadOnlyAccessDatabase": "is read-only",
     "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase": "is read-only",
     "Neo.ClientError.Database.DatabaseNotFound": "does not exist",
     "Neo.TransientError.General.DatabaseUnavailable": "is unavailable (stopped, or still starting)",
-    "Neo.ClientError.Security.Forbidden": "refuses writes from this user",
+    "Neo.ClientError.Security.Forbidden": "forbids this user what it asked (a read-only user?)",
 }
 
 
-def neo4j_failure(err: Neo4jError | DriverError, database: str) -> LineageGraphError | None:
-    """The user-facing error for a Neo4j failure an operator can act on; None for any other (a bug)."""
+def neo4j_failure(err: Neo4jError | DriverError, database: str | None = None) -> LineageGraphError | None:
+    """The user-facing error for a Neo4j failure an operator can act on; None for any other (a bug).
+    Without ``database`` the server's own message names it."""
     if isinstance(err, ServiceUnavailable | SessionExpired | ConnectionAcquisitionTimeoutError):
         return Neo4jUnavailableError(
             f"Neo4j stopped answering and did not come back within the timeout ({type(err).__name__}); "
             "check the server, raise --neo4j-timeout (LINEAGE_GRAPH_NEO4J_TIMEOUT) to wait longer, and "
             "run again: a rerun converges"
         )
-    reason = REFUSES_WRITES.get(getattr(err, "code", None) or "")
-    if reason is not None:
-        return DatabaseRefusesWritesError(f"Neo4j database {database!r} {reason}: {err.code}")
-    return None
+    code = getattr(err, "code", None) or ""
+    reason = REFUSES_WRITES.get(code)
+    if reason is None:
+        return None
+    if database is None:
+        return DatabaseRefusesWritesError(f"the Neo4j database {reason}: {code} ({getattr(err, 'message', '')})")
+    return DatabaseRefusesWritesError(f"Neo4j database {database!r} {reason}: {code}")
 
 
 def connect(settings: Neo4jSettings) -> Driver:

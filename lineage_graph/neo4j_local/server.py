@@ -284,6 +284,8 @@ class LocalNeo4j:
             "dbms.security.auth_enabled": "true",
             "server.memory.pagecache.size": self.page_cache,
             "dbms.usage_report.enabled": "false",
+            # LOAD CSV may not read the server's files (file:///etc/passwd); see README, "Shared servers".
+            "dbms.security.allow_csv_import_from_file_urls": "false",
         }
         if self.version.startswith("5."):
             # Bolt's shutdown otherwise idles 2 x 5 s: `stop` takes 1 s instead of 11 s. Internal names, so 5.x

@@ -2,11 +2,18 @@
 
 Neo4j itself refuses a write in a read transaction (``Neo.ClientError.Statement.AccessMode``); that and
 any other client error (syntax, a missing parameter) become a ``QueryRefusedError`` (exit code 2).
+
+A read can still do harm: ``LOAD CSV`` reads the server's files and makes it send requests, and commands
+and procedures (``SHOW TRANSACTIONS``, ``TERMINATE TRANSACTIONS``, ``db.clearQueryCaches()``) see or
+disturb other users' work. So the query is first EXPLAINed, in the same transaction, and its plan's
+operators decide, not its text: comments, string literals, case and backticks cannot hide an operator.
+The real guard on a shared server is still a database user that may only read (README).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +27,23 @@ from lineage_graph import cypher_files
 from lineage_graph.errors import LineageGraphError
 
 _SAVED_NAME = re.compile(r"^[a-z0-9_]+$")
+# Procedures a lineage question may call: they describe the graph's schema and nothing else.
+ALLOWED_PROCEDURES = frozenset(
+    {
+        "db.labels",
+        "db.relationshipTypes",
+        "db.propertyKeys",
+        "db.schema.visualization",
+        "db.schema.nodeTypeProperties",
+        "db.schema.relTypeProperties",
+    }
+)
+# Namespaces of Neo4j's own functions; any other (a plugin's, such as apoc.load.json) is refused.
+ALLOWED_FUNCTION_NAMESPACES = frozenset(
+    {"date", "datetime", "localdatetime", "localtime", "time", "duration", "point", "vector"}
+)
+# A namespaced function call in an operator's details (literals there are parameters: $autostring_0).
+_NAMESPACED_CALL = re.compile(r"(?<![\w.`$])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\s*\(")
 
 
 class QueryRefusedError(LineageGraphError):
@@ -60,8 +84,36 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _operators(plan: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(operator name without its ``@database``, its details) of every operator in an EXPLAIN plan."""
+    yield plan.get("operatorType", "").partition("@")[0], str(plan.get("args", {}).get("Details", ""))
+    for child in plan.get("children", []):
+        yield from _operators(child)
+
+
+def refusal(plan: Mapping[str, Any]) -> str | None:
+    """What in this plan a lineage query has no business doing, or None when it may run."""
+    for operator, details in _operators(plan):
+        if operator == "LoadCSV":
+            return "LOAD CSV, which reads the Neo4j server's files and makes it send requests"
+        if operator == "AdministrationCommand" or operator.startswith(("Show", "Terminate")):
+            return f"an administration command ({operator})"
+        if operator == "ProcedureCall":
+            procedure, _, details = details.partition("(")
+            if procedure.strip() not in ALLOWED_PROCEDURES:
+                return f"procedure {procedure.strip()} (allowed: {', '.join(sorted(ALLOWED_PROCEDURES))})"
+        for function in _NAMESPACED_CALL.findall(details):
+            if function.split(".", 1)[0].lower() not in ALLOWED_FUNCTION_NAMESPACES:
+                return f"function {function}"
+    return None
+
+
 def run_read(driver: Driver, database: str, query: str, params: dict[str, Any]) -> QueryAnswer:
     def work(tx: ManagedTransaction) -> QueryAnswer:
+        plan = tx.run("EXPLAIN " + query, params).consume().plan or {}
+        refused = refusal(plan)
+        if refused is not None:
+            raise QueryRefusedError(f"refused: lineage-graph cypher runs lineage queries, not {refused}")
         result = tx.run(query, params)
         rows = [{key: plain(value) for key, value in record.items()} for record in result]
         return QueryAnswer(list(result.keys()), rows)

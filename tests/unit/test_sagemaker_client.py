@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.stub import Stubber
 
-from lineage_graph.errors import AwsError
+from lineage_graph.errors import AwsError, SageMakerThrottledError
 from lineage_graph.sagemaker.client import AccessDeniedError, RetryTiming, SageMakerApi
 from lineage_graph.sagemaker.crawl import Crawler
 from lineage_graph.settings import AwsSettings
@@ -54,8 +54,9 @@ def test_throttling_gives_up_after_max_attempts(api: SageMakerApi) -> None:
     with Stubber(api.client) as stub:
         for _ in range(3):
             stub.add_client_error("list_actions", service_error_code="ThrottlingException", http_status_code=400)
-        with pytest.raises(Exception, match="ThrottlingException"):
+        with pytest.raises(SageMakerThrottledError, match="SageMaker kept throttling ListActions") as caught:
             api.call("ListActions")
+        assert caught.value.exit_code == 10
         stub.assert_no_pending_responses()
 
 
@@ -78,8 +79,9 @@ def test_tenacity_backoff_is_injectable_and_jittered_exponential(api: SageMakerA
     with Stubber(api.client) as stub:
         for _ in range(3):
             stub.add_client_error("list_actions", service_error_code="ThrottlingException", http_status_code=400)
-        with pytest.raises(Exception, match="ThrottlingException"):
+        with pytest.raises(SageMakerThrottledError, match="SageMaker kept throttling ListActions") as caught:
             api.call("ListActions")
+        assert caught.value.exit_code == 10
     # two waits between three attempts, each within its exponential window (0.5 s doubling), none slept
     assert len(SLEEPS) == 2
     assert 0 <= SLEEPS[0] <= 1.0
