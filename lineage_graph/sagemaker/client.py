@@ -23,10 +23,10 @@ import botocore.exceptions
 from botocore.config import Config
 from botocore.retries import quota, standard
 from tenacity import (
+    RetryCallState,
     before_sleep_log,
     retry,
     retry_if_exception,
-    stop_after_attempt,
     wait_random_exponential,
 )
 
@@ -77,10 +77,15 @@ class RetryTiming:
     scale: float = 1.0
     multiplier: float = 0.5
     max_wait: float = 20.0
+    # Throttling is SageMaker asking us to slow down, not a failure: a call keeps backing off until tenacity's
+    # waits add up to this (scaled too). A count of attempts would not do: once botocore's retry quota is
+    # spent, each attempt is one request, and at a sustained 60 % throttle six of them fail one call in twenty.
+    throttle_budget: float = 300.0
     sleep: Callable[[float], None] = time.sleep
 
 
 DEFAULT_RETRY_TIMING = RetryTiming()
+DEFAULT_MAX_ATTEMPTS = 6  # tenacity's, at a server error or a lost connection
 
 
 class TokenBucket:
@@ -123,6 +128,13 @@ class TokenBucket:
         return wait
 
 
+def _is_throttling(err: BaseException) -> bool:
+    if not isinstance(err, botocore.exceptions.ClientError):
+        return False
+    code = err.response.get("Error", {}).get("Code", "")
+    return code in THROTTLING_CODES and err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) < 500
+
+
 def _is_retryable(err: BaseException) -> bool:
     """Throttling, server errors and lost connections that outlasted botocore's own retries: a minute
     of trouble must not end a scheduled sync."""
@@ -149,9 +161,11 @@ class SageMakerApi:
         self,
         settings: AwsSettings,
         *,
-        max_attempts: int = 6,
+        max_attempts: int | None = None,
         retry_timing: RetryTiming | None = None,
     ) -> None:
+        """``max_attempts`` caps tenacity's attempts at any error; by default a call gives up after six at a
+        server error or lost connection, and after ``retry_timing.throttle_budget`` of throttling."""
         self.settings = settings
         self.retry_timing = retry_timing or DEFAULT_RETRY_TIMING
         session = boto_session(settings)
@@ -240,7 +254,7 @@ class SageMakerApi:
             wait=wait_random_exponential(
                 multiplier=timing.multiplier * timing.scale, max=timing.max_wait * timing.scale
             ),
-            stop=stop_after_attempt(self._max_attempts),
+            stop=self._stop_rule(),
             before_sleep=before_sleep_log(log, logging.INFO),
             sleep=timing.sleep,
             reraise=True,
@@ -268,13 +282,33 @@ class SageMakerApi:
                 raise AwsError(f"SageMaker {operation} kept failing after every retry: {err}") from None
             raise
 
+    def _stop_rule(self) -> Callable[[RetryCallState], bool]:
+        """When one call gives up: after ``max_attempts`` of anything if set; otherwise after six server
+        errors or lost connections (throttles between them do not count), or once the waits reach the
+        throttling budget with the last attempt throttled."""
+        if self._max_attempts is not None:
+            limit = self._max_attempts
+            return lambda state: state.attempt_number >= limit
+        failures = 0
+        budget = self.retry_timing.throttle_budget * self.retry_timing.scale
+
+        def stop(state: RetryCallState) -> bool:
+            nonlocal failures
+            err = state.outcome.exception() if state.outcome is not None else None
+            if err is not None and _is_throttling(err):
+                return state.idle_for >= budget
+            failures += 1
+            return failures >= DEFAULT_MAX_ATTEMPTS
+
+        return stop
+
     def _gave_up(self, operation: str, err: botocore.exceptions.ClientError) -> AwsError:
         """The error for a throttling or server error that outlasted botocore's and tenacity's retries."""
         code = err.response.get("Error", {}).get("Code", "")
         status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         with self._counts_lock:
             attempts, throttles = self.attempts[operation], self.throttles[operation]
-        if code in THROTTLING_CODES and status < 500:  # 500/503 codes in that set are server errors
+        if _is_throttling(err):  # 500/503 codes in THROTTLING_CODES are server errors
             return SageMakerThrottledError(
                 f"SageMaker kept throttling {operation}: {throttles} throttled responses in {attempts} requests, "
                 "and the last retry was throttled too; lower --max-rps, or run the sync again later"

@@ -50,6 +50,54 @@ def test_throttling_is_retried_then_succeeds(api: SageMakerApi) -> None:
         stub.assert_no_pending_responses()
 
 
+def _budgeted(monkeypatch: pytest.MonkeyPatch, budget: float) -> SageMakerApi:
+    """A client with the default attempts: throttling retried until the waits add up to ``budget`` s."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    SLEEPS.clear()
+    timing = RetryTiming(multiplier=1.0, max_wait=1.0, throttle_budget=budget, sleep=SLEEPS.append)
+    return SageMakerApi(AwsSettings(region="us-east-1"), retry_timing=timing)
+
+
+def test_throttling_is_retried_past_the_server_error_attempts_while_the_budget_lasts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once botocore's retry quota is spent every attempt is one request: ten throttles in a row must not
+    end a call that six server errors would end."""
+    api = _budgeted(monkeypatch, budget=300.0)
+    with Stubber(api.client) as stub:
+        for _ in range(10):
+            stub.add_client_error("list_actions", service_error_code="ThrottlingException", http_status_code=400)
+        stub.add_response("list_actions", {"ActionSummaries": []})
+        assert api.call("ListActions") == {"ActionSummaries": []}
+        stub.assert_no_pending_responses()
+    assert api.api_calls() == {"ListActions": 11}
+
+
+def test_throttling_gives_up_once_the_waits_add_up_to_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    api = _budgeted(monkeypatch, budget=3.0)
+    with Stubber(api.client) as stub:
+        for _ in range(200):
+            stub.add_client_error("list_actions", service_error_code="ThrottlingException", http_status_code=400)
+        with pytest.raises(SageMakerThrottledError, match="SageMaker kept throttling ListActions"):
+            api.call("ListActions")
+    assert sum(SLEEPS) >= 3.0 and sum(SLEEPS[:-1]) < 3.0  # the last wait crossed the budget, none after it
+    assert api.api_calls()["ListActions"] == len(SLEEPS) + 1 < 200
+
+
+def test_server_errors_give_up_after_six_by_default_whatever_throttles_come_between(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api = _budgeted(monkeypatch, budget=300.0)
+    with Stubber(api.client) as stub:
+        for _ in range(6):
+            stub.add_client_error("list_actions", service_error_code="ThrottlingException", http_status_code=400)
+            stub.add_client_error("list_actions", service_error_code="InternalFailure", http_status_code=500)
+        with pytest.raises(AwsError, match="kept failing ListActions with InternalFailure"):
+            api.call("ListActions")
+        stub.assert_no_pending_responses()
+
+
 def test_throttling_gives_up_after_max_attempts(api: SageMakerApi) -> None:
     with Stubber(api.client) as stub:
         for _ in range(3):
