@@ -12,7 +12,7 @@ from fixtures.sync_cli import sync_json
 from neo4j import Driver
 
 from lineage_graph.graph import transform
-from lineage_graph.graph.load import AssociationWriteError, GraphWriter
+from lineage_graph.graph.load import ASSOCIATION_ATTEMPTS, AssociationWriteError, GraphWriter
 from lineage_graph.graph.transform import NodeRow
 
 ACCOUNT = "123456789012"
@@ -60,8 +60,11 @@ def _same_as(driver: Driver) -> int:
     return int(driver.execute_query("MATCH ()-[r:SAME_AS]->() RETURN count(r) AS n", database_="neo4j").records[0]["n"])
 
 
-def test_an_association_whose_placeholder_vanishes_before_its_edge_is_still_written(clean_neo4j: Driver) -> None:
-    writer = _with_local_artifact(RacingWriter(clean_neo4j, rounds=1))
+@pytest.mark.parametrize("rounds", [1, ASSOCIATION_ATTEMPTS - 1])
+def test_an_association_whose_placeholder_vanishes_before_its_edge_is_still_written(
+    clean_neo4j: Driver, rounds: int
+) -> None:
+    writer = _with_local_artifact(RacingWriter(clean_neo4j, rounds=rounds))
     created, _ = writer.write_associations(_associations())
     assert created["SAME_AS"] == 2
     assert _same_as(clean_neo4j) == 2
