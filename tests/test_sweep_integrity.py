@@ -172,3 +172,26 @@ def test_a_swept_graph_equals_a_clean_sync_of_the_same_sagemaker_state(
     clean_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
     assert sync_json(sync_env, "--full")["placeholders_created"] == 1
     assert lineage_snapshot(clean_neo4j) == reconciled
+
+
+def test_a_context_gone_between_its_listing_and_its_describe_is_skipped_by_arn(
+    sagemaker_client: Any, sandbox_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lineage_graph.sagemaker.client import SageMakerApi
+    from lineage_graph.sagemaker.crawl import Crawler, Skip
+    from lineage_graph.settings import AwsSettings
+
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(key, value)
+    arns = [
+        sagemaker_client.create_context(ContextName=name, ContextType="Endpoint", Source={"SourceUri": name})[
+            "ContextArn"
+        ]
+        for name in ("first", "second")
+    ]
+    crawler = Crawler(SageMakerApi(AwsSettings(region="us-east-1", endpoint_url=sandbox_url)))
+    contexts = crawler.contexts()
+    assert next(contexts)["ContextArn"] == arns[0]  # the page listing both is read; "second" is not described yet
+    sagemaker_client.delete_context(ContextName="second")
+    assert list(contexts) == []
+    assert crawler.skipped == [Skip("Context", arns[1], "gone before DescribeContext (ResourceNotFound)")]
