@@ -12,7 +12,7 @@ from fixtures.sync_cli import sync_json
 from neo4j import Driver
 
 from lineage_graph.graph import transform
-from lineage_graph.graph.load import AssociationWriteError, GraphWriter
+from lineage_graph.graph.load import ASSOCIATION_ATTEMPTS, AssociationWriteError, GraphWriter
 from lineage_graph.graph.transform import NodeRow
 
 ACCOUNT = "123456789012"
@@ -60,8 +60,11 @@ def _same_as(driver: Driver) -> int:
     return int(driver.execute_query("MATCH ()-[r:SAME_AS]->() RETURN count(r) AS n", database_="neo4j").records[0]["n"])
 
 
-def test_an_association_whose_placeholder_vanishes_before_its_edge_is_still_written(clean_neo4j: Driver) -> None:
-    writer = _with_local_artifact(RacingWriter(clean_neo4j, rounds=1))
+@pytest.mark.parametrize("rounds", [1, ASSOCIATION_ATTEMPTS - 1])
+def test_an_association_whose_placeholder_vanishes_before_its_edge_is_still_written(
+    clean_neo4j: Driver, rounds: int
+) -> None:
+    writer = _with_local_artifact(RacingWriter(clean_neo4j, rounds=rounds))
     created, _ = writer.write_associations(_associations())
     assert created["SAME_AS"] == 2
     assert _same_as(clean_neo4j) == 2
@@ -169,3 +172,26 @@ def test_a_swept_graph_equals_a_clean_sync_of_the_same_sagemaker_state(
     clean_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
     assert sync_json(sync_env, "--full")["placeholders_created"] == 1
     assert lineage_snapshot(clean_neo4j) == reconciled
+
+
+def test_a_context_gone_between_its_listing_and_its_describe_is_skipped_by_arn(
+    sagemaker_client: Any, sandbox_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lineage_graph.sagemaker.client import SageMakerApi
+    from lineage_graph.sagemaker.crawl import Crawler, Skip
+    from lineage_graph.settings import AwsSettings
+
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(key, value)
+    arns = [
+        sagemaker_client.create_context(ContextName=name, ContextType="Endpoint", Source={"SourceUri": name})[
+            "ContextArn"
+        ]
+        for name in ("first", "second")
+    ]
+    crawler = Crawler(SageMakerApi(AwsSettings(region="us-east-1", endpoint_url=sandbox_url)))
+    contexts = crawler.contexts()
+    assert next(contexts)["ContextArn"] == arns[0]  # the page listing both is read; "second" is not described yet
+    sagemaker_client.delete_context(ContextName="second")
+    assert list(contexts) == []
+    assert crawler.skipped == [Skip("Context", arns[1], "gone before DescribeContext (ResourceNotFound)")]

@@ -17,7 +17,8 @@ from typing import Any
 
 from neo4j import Driver, RoutingControl
 
-from lineage_graph.graph import model
+from lineage_graph.arn import MalformedArnError
+from lineage_graph.graph import model, transform
 from lineage_graph.graph.transform import NodeRow
 
 _REL_TYPES = (*model.LINEAGE_RELATIONSHIPS, *(r[0] for r in model.STRUCTURE_RELATIONSHIPS))
@@ -25,7 +26,6 @@ _STALE_NODE = f"""
     MATCH (n:{model.ENTITY_LABEL} {{account: $account, region: $region}})
     WHERE NOT n:{model.PLACEHOLDER_LABEL} AND coalesce(n.sync_stamp, '') <> $stamp
 """
-_PLACEHOLDER_PROPS = ("arn", "name", "lineage_type", "type", "account", "region", "seen_at")
 _SAMPLE = 20  # stale ARNs a report names
 
 
@@ -50,7 +50,6 @@ class Seen:
 
 
 _TYPE_LABELS = sorted({t for kind in model.NODE_KINDS.values() for t in kind.type_labels})
-_LABELS = {model.ENTITY_LABEL, model.PLACEHOLDER_LABEL, *model.NODE_KINDS, *_TYPE_LABELS}
 
 
 @dataclass
@@ -136,18 +135,8 @@ class Sweeper:
         return result, stale_types
 
     def sweep(
-        self,
-        account: str,
-        region: str,
-        shard: str,
-        stamp: str,
-        *,
-        max_delete_fraction: float,
-        force: bool = False,
-        placeholders: Mapping[str, NodeRow] | None = None,
+        self, account: str, region: str, shard: str, stamp: str, *, max_delete_fraction: float, force: bool = False
     ) -> SweepResult:
-        """``placeholders``: what a fresh sync would make of entities gone from SageMaker that associations
-        of this run still point at (``transform.placeholder`` from the association), by ARN."""
         result, stale_types = self.measure(account, region, shard, Seen(stamp=stamp))
         if result.refuses(max_delete_fraction, force):
             result.refused = True
@@ -175,7 +164,7 @@ class Sweeper:
                 result.relationships_deleted += int(row["n"])
                 ends.update(row["ends"])
         if result.stale_nodes:
-            self._sweep_nodes(result, account, region, stamp, placeholders or {})
+            self._sweep_nodes(result, account, region, stamp)
         # Only this shard's: another shard syncing at the same time may have written a placeholder whose
         # edge it has not written yet.
         result.placeholders_deleted = self._repeat(
@@ -190,53 +179,58 @@ class Sweeper:
         )
         return result
 
-    def _sweep_nodes(
-        self, result: SweepResult, account: str, region: str, stamp: str, placeholders: Mapping[str, NodeRow]
-    ) -> None:
+    def _sweep_nodes(self, result: SweepResult, account: str, region: str, stamp: str) -> None:
         """Entities gone from SageMaker: placeholders while a current edge points at them, deleted otherwise.
-        A placeholder gets the labels and properties a fresh sync would give it (from the association, where
-        this run listed one: its type as ``ListAssociations`` says it, not the entity's old type label); an
-        end only another shard's association points at keeps its own kind, type, name and place."""
-        by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row in placeholders.values():
-            if not set(row.labels) <= _LABELS:
-                raise ValueError(f"labels outside the graph model: {sorted(set(row.labels) - _LABELS)}")
-            by_labels.setdefault(row.labels, []).append(row.props)
-        for labels, rows in by_labels.items():
-            for start in range(0, len(rows), self.batch_size):
-                result.nodes_made_placeholders += int(
+        A placeholder is the one a fresh sync makes of that entity from an association (``_placeholder``):
+        the same SageMaker state gives the same graph, whatever the graph held before."""
+        while records := self._run(
+            f"""{_STALE_NODE} AND EXISTS {{ (n)--() }}
+            WITH n LIMIT $limit
+            RETURN n.arn AS arn, n.lineage_type AS kind, n.type AS type, n.source_type AS source_type, n.name AS name
+            """,
+            limit=self.batch_size,
+            account=account,
+            region=region,
+            stamp=stamp,
+        ):
+            by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for record in records:
+                row = _placeholder(record)
+                by_labels.setdefault(row.labels, []).append(row.props)
+            made = 0
+            for labels, rows in by_labels.items():
+                made += int(
                     self._run(
                         f"""
                         UNWIND $rows AS row
                         MATCH (n:{model.ENTITY_LABEL} {{arn: row.arn}})
-                        WHERE n.account = $account AND n.region = $region AND NOT n:{model.PLACEHOLDER_LABEL}
-                          AND coalesce(n.sync_stamp, '') <> $stamp AND EXISTS {{ (n)--() }}
                         WITH n, row, n.seen_at AS seen_at  // lookups' last_seen: when a full run last listed it
                         SET n = row, n.seen_at = seen_at
                         REMOVE n{"".join(f":`{label}`" for label in _TYPE_LABELS)}
                         SET n{"".join(f":`{label}`" for label in labels)}
                         RETURN count(*) AS n
                         """,
-                        rows=rows[start : start + self.batch_size],
-                        account=account,
-                        region=region,
-                        stamp=stamp,
+                        rows=rows,
                     )[0]["n"]
                 )
-        keep = ", ".join(f"{p}: n.{p}" for p in _PLACEHOLDER_PROPS)
-        result.nodes_made_placeholders += self._repeat(
-            f"""{_STALE_NODE} AND EXISTS {{ (n)--() }}
-            WITH n LIMIT $limit
-            SET n = {{{keep}, placeholder: true}}, n:{model.PLACEHOLDER_LABEL}
-            RETURN count(*) AS n
-            """,
-            account=account,
-            region=region,
-            stamp=stamp,
-        )
+            result.nodes_made_placeholders += made
+            if not made:
+                break
         result.nodes_deleted = self._repeat(
             f"{_STALE_NODE} WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
             account=account,
             region=region,
             stamp=stamp,
         )
+
+
+def _placeholder(entity: dict[str, Any]) -> NodeRow:
+    """The placeholder a fresh sync makes of a gone ``entity`` (arn, kind, type, source_type, name) from an
+    association to it: ``transform.placeholder`` with the type ``ListAssociations`` gives. A kind no
+    association reaches (a pipeline execution under a current pipeline) keeps its own kind and type."""
+    end_type = transform.association_end_type(entity["kind"], entity["type"], entity["source_type"])
+    try:
+        return transform.placeholder(entity["arn"], end_type, entity["name"])
+    except MalformedArnError:
+        kind = model.NODE_KINDS[entity["kind"]]
+        return transform.placeholder_of_kind(kind, entity["arn"], entity["type"], entity["name"])

@@ -141,10 +141,6 @@ class GraphWriter:
         # what the run did not stamp. Edges also record the shard whose listing found them.
         self.stamp: str | None = None
         self.shard: str | None = None
-        # A full run's association ends that are in the graph but that the run has not listed (gone from
-        # SageMaker, usually), as the placeholder a fresh sync would make of them from the association:
-        # the sweep turns such a node into exactly that placeholder. As many as the ends gone, not more.
-        self.unlisted_ends: dict[str, NodeRow] = {}
         # One write transaction at a time: a sync writes from two threads (pipelines beside associations),
         # and two transactions adding relationships to the same hub nodes deadlock. The threads still
         # overlap their SageMaker reads with each other's writes, which is where the time goes.
@@ -182,13 +178,7 @@ class GraphWriter:
         if self.stamp is None or self.shard is None:
             raise RuntimeError("cleanup needs a full run's stamp and shard")
         swept = Sweeper(self.driver, self.database).sweep(
-            account,
-            region,
-            self.shard,
-            self.stamp,
-            max_delete_fraction=max_delete_fraction,
-            force=force,
-            placeholders=self.unlisted_ends,
+            account, region, self.shard, self.stamp, max_delete_fraction=max_delete_fraction, force=force
         )
         return cleanup_report(swept)
 
@@ -289,20 +279,17 @@ class GraphWriter:
         sync's write time. An end can vanish between its placeholder and its edge (another shard's sweep
         deletes a placeholder left without an edge), so every edge is counted in and retried until it lands,
         and a write that still cannot land one raises instead of dropping the association."""
-        unlisted: set[str] = set()
-        created, unmatched = self._write_edges((edge for edge, _ in associations), unlisted)
+        created, unmatched = self._write_edges(edge for edge, _ in associations)
         placeholders = 0
         for _ in range(ASSOCIATION_ATTEMPTS):
             if not unmatched:
-                break
+                return created, placeholders
             ends = {(edge.source_arn, edge.destination_arn) for edge in unmatched}
             placeholders += self.write_placeholders(
                 end for edge, pair in associations if (edge.source_arn, edge.destination_arn) in ends for end in pair
             )
-            again, unmatched = self._write_edges(unmatched, unlisted)
+            again, unmatched = self._write_edges(unmatched)
             created.update(again)
-        for end in (end for _, pair in associations for end in pair if end.arn in unlisted):
-            self.unlisted_ends.setdefault(end.arn, end)
         if not unmatched:
             return created, placeholders
         raise AssociationWriteError(
@@ -315,21 +302,9 @@ class GraphWriter:
         """MERGE relationships between nodes already present (by ARN); returns how many were new, by type."""
         return self._write_edges(rows)[0]
 
-    def _write_edges(
-        self, rows: Iterable[EdgeRow], unlisted: set[str] | None = None
-    ) -> tuple[collections.Counter[str], list[EdgeRow]]:
+    def _write_edges(self, rows: Iterable[EdgeRow]) -> tuple[collections.Counter[str], list[EdgeRow]]:
         """New relationships by type, and the rows left out because an end was not in the graph when the
-        statement ran (each row's statement says whether it matched: no separate read can miss a race).
-        With ``unlisted``, a full run adds to it the ends that are entities this run has not stamped."""
-        unstamped = [
-            f"CASE WHEN {end}:{model.PLACEHOLDER_LABEL} OR {end}.sync_stamp = $stamp THEN null ELSE {end}.arn END"
-            for end in ("s", "d")
-        ]
-        ends = (
-            f", collect({unstamped[0]}) + collect({unstamped[1]}) AS unlisted"
-            if unlisted is not None and self.stamp is not None
-            else ""
-        )
+        statement ran (each row's statement says whether it matched: no separate read can miss a race)."""
         created: collections.Counter[str] = collections.Counter()
         unmatched: list[EdgeRow] = []
         for batch in batched(rows, self.batch_size):
@@ -349,13 +324,11 @@ class GraphWriter:
                     ON CREATE SET r = row.props, r.shard = $shard
                     {set_times("r", "[k IN keys(row.times) WHERE r[k] IS NULL]")}
                     FOREACH (_ IN CASE WHEN $stamp IS NULL THEN [] ELSE [1] END | SET r.sync_stamp = $stamp)
-                    RETURN count(*) AS matched, collect(row.i) AS rows{ends}
+                    RETURN count(*) AS matched, collect(row.i) AS rows
                 """
                 result = self._run(query, rows=params, stamp=self.stamp, shard=self.shard)
                 created[rel_type] += result.summary.counters.relationships_created
                 record = result.records[0]
-                if ends and unlisted is not None:
-                    unlisted.update(record["unlisted"])
                 if record["matched"] < len(params):  # some end is not in the graph
                     landed = set(record["rows"])
                     unmatched += [row for i, row in enumerate(typed) if i not in landed]
@@ -523,8 +496,21 @@ class DryRunWriter(GraphWriter):
         """Nothing is recorded."""
 
     def protect(self, arns: list[str]) -> None:
-        """Skipped records count as seen: the real run would keep them."""
+        """Skipped records count as seen, and so do this shard's relationships touching them: the real run
+        re-stamps both (``GraphWriter.protect``)."""
         self.seen.update(arns)
+        for batch in batched(arns, self.batch_size):
+            result = self._read(
+                f"""
+                UNWIND $arns AS arn
+                MATCH (n:{model.ENTITY_LABEL} {{arn: arn}})-[r]-() WHERE r.shard = $shard
+                RETURN type(r) AS type, startNode(r).arn AS s, endNode(r).arn AS d
+                """,
+                arns=batch,
+                shard=self.shard,
+            )
+            for r in result.records:
+                self.edges.setdefault(r["type"], set()).add(edge_key(r["s"], r["d"]))
 
     def keep_steps(self, arns: list[str], terminal: Iterable[str]) -> dict[str, int]:
         """What a full run would keep, read only: the executions whose EXECUTED relationships all end at

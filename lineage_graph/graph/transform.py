@@ -247,10 +247,22 @@ def association(rec: Record) -> Association:
 
 def placeholder(arn: str, entity_type: str | None, name: str | None) -> NodeRow:
     """A node for an association end no list API returned; keeps the type ListAssociations gave."""
-    parsed = Arn.parse(arn)
-    kind = model.KIND_BY_ARN_RESOURCE.get(parsed.resource_type)
+    kind = model.KIND_BY_ARN_RESOURCE.get(Arn.parse(arn).resource_type)
     if kind is None:
         raise MalformedArnError(f"association end is not a lineage entity: {arn!r}")
+    return placeholder_of_kind(kind, arn, entity_type, name)
+
+
+def association_end_type(kind: str, entity_type: str | None, source_type: str | None) -> str | None:
+    """The type ``ListAssociations`` gives an entity at an association's end: a trial component's
+    ``Source.SourceType`` (``SageMakerTrainingJob``; its ``type`` is QueryLineage's ``TrainingJob``), any
+    other kind's own type (``ArtifactType``, ``ContextType``, ``ActionType``)."""
+    return source_type if kind == model.TRIAL_COMPONENT.label else entity_type
+
+
+def placeholder_of_kind(kind: NodeKind, arn: str, entity_type: str | None, name: str | None) -> NodeRow:
+    """A placeholder of a known kind: its labels from the kind and type, its place from the ARN."""
+    parsed = Arn.parse(arn)
     labels = (*model.labels_for(kind, entity_type), model.PLACEHOLDER_LABEL)
     props = {
         "arn": arn,
