@@ -172,3 +172,17 @@ def test_the_status_table_says_why_a_run_failed(clean_neo4j: Driver, sync_env: d
     (row,) = [line for line in lines if line.startswith("1:eu-west-1")]
     assert "failed" in row and row.endswith("cannot reach Neo4j at bolt://db:7687")
     assert _status(sync_env)["shards"][0]["last_run"]["reason"] == report["error"]
+
+
+def test_over_several_shards_a_failure_then_a_held_lease_then_a_cleanup_outcome_decides_the_exit_code() -> None:
+    from lineage_graph.settings import AwsSettings
+    from lineage_graph.shards import ShardOutcome, exit_code
+
+    def outcomes(*codes: int) -> list[ShardOutcome]:
+        return [ShardOutcome(AwsSettings(region="us-east-1"), exit_code=code) for code in codes]
+
+    assert exit_code(outcomes(0, 7, 9)) == 9
+    assert exit_code(outcomes(7, 9, 8, 0)) == 8
+    assert exit_code(outcomes(8, 6, 7)) == 6
+    assert exit_code(outcomes(9, 6, 4)) == 4
+    assert exit_code(outcomes(0, 7)) == 7

@@ -120,8 +120,9 @@ class Sweeper:
         for rel_type in _REL_TYPES:
             rels = self._read(
                 f"""
-                MATCH (s)-[r:`{rel_type}`]->(d) WHERE r.shard = $shard
-                WITH r, coalesce(r.sync_stamp = $stamp, false) OR s.arn + ' ' + d.arn IN $edges AS seen
+                MATCH ()-[r:`{rel_type}`]->() WHERE r.shard = $shard
+                WITH r, coalesce(r.sync_stamp = $stamp, false)
+                        OR startNode(r).arn + ' ' + endNode(r).arn IN $edges AS seen
                 RETURN count(r) AS total, count(CASE WHEN seen THEN null ELSE 1 END) AS stale
                 """,
                 shard=shard,
