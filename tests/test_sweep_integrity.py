@@ -131,6 +131,7 @@ def test_a_full_run_with_a_malformed_record_names_it_keeps_it_and_still_sweeps(
     # artifact is deleted: the full run must say which record it skipped and why, and still sweep.
     sagemaker_backends[ACCOUNT]["us-east-1"].trials["t1"].experiment_name = None
     sagemaker_client.delete_artifact(ArtifactArn=gone)
+    dry = CliRunner().invoke(cli, ["sync", "--full", "--dry-run", "--force-delete", "--format", "json"], env=sync_env)
     result = CliRunner().invoke(cli, ["sync", "--full", "--force-delete", "--format", "json"], env=sync_env)
 
     assert result.exit_code == 7, result.output  # finished, but could not read everything
@@ -138,6 +139,10 @@ def test_a_full_run_with_a_malformed_record_names_it_keeps_it_and_still_sweeps(
     assert report["skipped"] == {"Trial": 1}
     assert report["skipped_records"] == [{"kind": "Trial", "arn": trial, "reason": "missing ExperimentName"}]
     assert report["cleanup"]["nodes_deleted"] == 1
+    # the dry run keeps the skipped record and its relationships as the real run does: the same share
+    measured = ("stale_nodes", "total_nodes", "stale_relationships", "total_relationships", "fraction")
+    dry_cleanup = json.loads(dry.stdout)["cleanup"]
+    assert {k: dry_cleanup[k] for k in measured} == {k: report["cleanup"][k] for k in measured}
     assert not clean_neo4j.execute_query("MATCH (n {arn: $a}) RETURN n", a=gone, database_="neo4j").records
     kept = clean_neo4j.execute_query(
         "MATCH (:TrialComponent {name: 'tc1'})-[:IN_TRIAL]->(t:Trial {arn: $a})-[:IN_EXPERIMENT]->(:Experiment) "
