@@ -11,6 +11,7 @@ with what it had not written.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ class PropertiesReport:
     vanished: int = 0  # deleted in SageMaker between their listing and their Describe
     missing: int = 0  # the shard's artifacts and actions still without their current properties
     denied: dict[str, str] = field(default_factory=dict)  # Describe operation -> the IAM permission it lacks
+    seconds: float = 0.0  # the pass's own time, its count of what is missing included
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +46,7 @@ class PropertiesReport:
             "vanished": self.vanished,
             "missing": self.missing,
             "denied": dict(sorted(self.denied.items())),
+            "seconds": round(self.seconds, 3),
         }
 
 
@@ -58,6 +61,7 @@ def sync_properties(
     on_page: Callable[[str, int], object] = lambda kind, rows: None,
 ) -> PropertiesReport:
     """Read and store the properties the shard's artifacts and actions lack; say how many still do."""
+    started = time.monotonic()
     report = PropertiesReport(enabled=enabled)
 
     def read(node: Needing) -> dict[str, str] | object | None:
@@ -70,8 +74,8 @@ def sync_properties(
             report.denied[err.operation] = err.permission
             return _DENIED
 
-    after = ""
     if enabled:
+        after = ""
         with ThreadPoolExecutor(PROPERTY_READERS, thread_name_prefix="properties") as pool:
             while len(report.denied) < len(properties.KINDS) and (
                 page := properties.needing(writer, account, region, after, page_size)
@@ -84,4 +88,5 @@ def sync_properties(
                 report.read += written
                 on_page("Properties", written)
     report.missing = properties.missing(writer, account, region)
+    report.seconds = time.monotonic() - started
     return report
