@@ -100,7 +100,7 @@ def test_unreachable_sagemaker_is_one_line(neo4j_settings: Any) -> None:
     )
     assert result.returncode == 5, result.stderr
     assert result.stderr.count("\n") == 1, result.stderr
-    assert "STS at http://127.0.0.1:9: Could not connect" in result.stderr
+    assert "the SageMaker endpoint http://127.0.0.1:9 is not reachable" in result.stderr
 
 
 def test_a_held_lease_stops_a_second_sync_of_the_shard_with_exit_6(
