@@ -188,8 +188,17 @@ def sync_shards(
     """Every shard, at most ``parallel`` at a time (the Neo4j driver is shared: it is thread-safe)."""
     if len(shards) == 1:
         return [sync_shard(shards[0], driver, database, options, progress)]
+
+    def isolated(aws: AwsSettings) -> ShardOutcome:
+        """A bug met in one shard fails that shard alone (exit 1, its traceback logged); the others finish."""
+        try:
+            return sync_shard(aws, driver, database, options, progress)
+        except Exception as err:
+            log.exception("the sync of region %s failed", aws.region)
+            return ShardOutcome(aws, error=f"{type(err).__name__}: {err}", exit_code=1)
+
     with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="shard") as pool:
-        return list(pool.map(lambda aws: sync_shard(aws, driver, database, options, progress), shards))
+        return list(pool.map(isolated, shards))
 
 
 # Outcomes that are not failures, most serious first.

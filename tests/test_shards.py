@@ -79,6 +79,22 @@ def test_roles_and_regions_are_independent_shards(
     assert len(shards.records) == 4
 
 
+def test_a_bug_in_one_shard_fails_that_shard_alone(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    """botocore refuses a malformed region name with an error lineage-graph has no message for: that shard
+    fails with exit 1 and its error, and the other one still syncs and reports."""
+    sagemaker_client.create_artifact(Source={"SourceUri": "s3://one/shard"}, ArtifactType="DataSet")
+    result = CliRunner().invoke(
+        cli, ["sync", "--format", "json", "--region", "us-east-1", "--region", "not a region!"], env=sync_env
+    )
+    assert result.exit_code == 1, result.output
+    good, bad = sorted(json.loads(result.stdout), key=lambda r: r["region"] != "us-east-1")
+    assert (good["outcome"], good["exit_code"], good["nodes"]["Artifact"]["created"]) == ("success", 0, 1)
+    assert (bad["outcome"], bad["exit_code"], bad["region"]) == ("failed", 1, "not a region!")
+    assert bad["error"].startswith("InvalidRegionError: ")
+
+
 def test_all_regions_is_one_shard_per_sagemaker_region(
     sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
 ) -> None:
