@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fixtures.sync_cli import sync_json
 from neo4j import Driver
+from test_full_reconcile import artifact
 
 from lineage_graph.graph import transform
 from lineage_graph.graph.load import ASSOCIATION_ATTEMPTS, AssociationWriteError, GraphWriter
@@ -78,18 +79,10 @@ def test_an_association_whose_ends_keep_vanishing_fails_the_write_instead_of_dro
         writer.write_associations(_associations())
 
 
-def _artifact(client: Any, name: str) -> str:
-    return str(
-        client.create_artifact(ArtifactName=name, Source={"SourceUri": f"s3://b/{name}"}, ArtifactType="DataSet")[
-            "ArtifactArn"
-        ]
-    )
-
-
 def test_the_sweep_drops_only_its_own_shards_edgeless_placeholders(
     sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
 ) -> None:
-    local = _artifact(sagemaker_client, "local")
+    local = artifact(sagemaker_client, "local")
     sync_json(sync_env, "--full")
     # Another shard (eu-west-1) has written a placeholder and not yet its edge; this shard has an edgeless
     # placeholder of its own, and an association (gone from SageMaker) to another account's entity.
@@ -124,7 +117,7 @@ def test_a_full_run_with_a_malformed_record_names_it_keeps_it_and_still_sweeps(
     trial = sagemaker_client.create_trial(TrialName="t1", ExperimentName="exp")["TrialArn"]
     sagemaker_client.create_trial_component(TrialComponentName="tc1")
     sagemaker_client.associate_trial_component(TrialComponentName="tc1", TrialName="t1")
-    gone = _artifact(sagemaker_client, "gone")
+    gone = artifact(sagemaker_client, "gone")
     sync_json(sync_env, "--full")
 
     # SageMaker answers a record the crawl cannot use (a Search trial without its ExperimentName), and an
