@@ -15,7 +15,7 @@ import pytest
 from neo4j import Driver
 
 from lineage_graph.graph import transform
-from lineage_graph.graph.load import GraphWriter
+from lineage_graph.graph.load import DryRunWriter, GraphWriter
 from lineage_graph.query import Direction, LineageQueries
 
 ACCOUNT = "arn:aws:sagemaker:us-east-1:123456789012"
@@ -218,3 +218,12 @@ def test_lookup_plan_searches_from_the_start_node(graph: Driver) -> None:
     assert any(op.startswith("VarLengthExpand(Pruning,BFS") for op in operators), operators
     assert not any(op.startswith("StatefulShortestPath") for op in operators), operators
     assert not any(op.startswith(("NodeByLabelScan", "AllNodesScan")) for op in operators), operators
+
+
+def test_a_dry_run_writer_cannot_write_through_a_path_it_does_not_override(clean_neo4j: Driver) -> None:
+    """GraphWriter's own write_placeholders, as if DryRunWriter had forgotten its override: it fails, not writes."""
+    writer = DryRunWriter(clean_neo4j, "neo4j")
+    row = transform.placeholder("arn:aws:sagemaker:us-east-1:123456789012:artifact/abc", "DataSet", None)
+    with pytest.raises(RuntimeError, match="a dry run writes nothing"):
+        GraphWriter.write_placeholders(writer, [row])
+    assert not clean_neo4j.execute_query("MATCH (n) RETURN n LIMIT 1", database_="neo4j").records

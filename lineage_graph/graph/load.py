@@ -486,6 +486,11 @@ class DryRunWriter(GraphWriter):
         # Step targets among what this run read: (is a job, source ARN or URI) -> ARNs (see write_steps).
         self._targets: dict[tuple[bool, str], set[str]] = {}
 
+    def _run(self, query: str, **params: Any) -> Any:
+        """Every write of GraphWriter goes through here: a write path this class does not override fails
+        loudly instead of writing."""
+        raise RuntimeError("a dry run writes nothing: DryRunWriter lacks an override of the method writing this")
+
     def apply_schema(self) -> None:
         """Nothing to do: the schema is applied by real runs."""
 
