@@ -283,7 +283,7 @@ class GraphWriter:
         placeholders = 0
         for _ in range(ASSOCIATION_ATTEMPTS):
             if not unmatched:
-                return created, placeholders
+                break
             ends = {(edge.source_arn, edge.destination_arn) for edge in unmatched}
             placeholders += self.write_placeholders(
                 end for edge, pair in associations if (edge.source_arn, edge.destination_arn) in ends for end in pair

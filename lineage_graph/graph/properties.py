@@ -1,9 +1,9 @@
 """Artifact and action properties in the graph: which nodes still need theirs read, and writing them.
 
 ListArtifacts and ListActions leave ``Properties`` out, so they are read by a Describe per entity in a
-pass of their own after the lineage (see ``lineage_graph.properties``). A node records which version of
-its listing summary its properties were read for: ``properties_synced`` is the node's ``content_hash``
-then. A new node has none, and a summary that changed (its LastModifiedTime moved) gets a new
+pass of their own after the lineage (see ``lineage_graph.sync_properties``). A node records which
+version of its listing summary its properties were read for: ``properties_synced`` is the node's
+``content_hash`` then. A new node has none, and a summary that changed (its LastModifiedTime moved) gets a new
 ``content_hash`` and is rewritten whole by ``GraphWriter.write_nodes``, dropping the mark: either way the
 node is selected again, and a sync killed half-way leaves the rest selected for the next run.
 Queries go through the writer's own helpers: reads routed as reads, writes one at a time under its lock.

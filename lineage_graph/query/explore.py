@@ -13,7 +13,7 @@ from typing import Any
 
 from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import ASSOCIATION_TYPES
-from lineage_graph.query.lookups import Direction, LineageEntitySummary, LineageQueries, a, what_they_are
+from lineage_graph.query.lookups import Direction, LineageEntitySummary, LineageQueries, what_they_are, with_article
 from lineage_graph.query.reach import depths_from, with_depths
 
 # CONTRIBUTED_TO -> ContributedTo; an untyped association (ASSOCIATED) has no SageMaker type.
@@ -186,7 +186,7 @@ class GraphQueries(LineageQueries):
             others = self.run("find_entity", **_find_entity_params(name_or_arn, ANY_ENTITY))
             if others:
                 wanted = " ".join(w for w in (kind.entity_type, kind.lineage_type) if w)
-                raise NotFoundError(f"{name_or_arn!r} is not {a(wanted)}: {what_they_are(others)}")
+                raise NotFoundError(f"{name_or_arn!r} is not {with_article(wanted)}: {what_they_are(others)}")
         return kind.one(name_or_arn, found)
 
     # -- the generic LineageQuery --------------------------------------------------------------------

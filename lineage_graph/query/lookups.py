@@ -155,7 +155,7 @@ class LineageQueries:
         return PipelineExecutionAnswer(rows[0]["trial_component_arn"], chosen.arn if chosen else None, executions)
 
 
-def a(words: str) -> str:
+def with_article(words: str) -> str:
     """'an Artifact', 'a Context': words with their indefinite article."""
     return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
 
@@ -164,7 +164,8 @@ def what_they_are(rows: list[dict[str, Any]]) -> str:
     """'<arn> is a Context (ModelGroup); ...': what entities found by a name are (rows with ``arn``,
     ``lineage_type``, ``type``), for an error that names the kind they are not."""
     return "; ".join(
-        f"{row['arn']} is {a(row['lineage_type'])}" + (f" ({row['type']})" if row["type"] else "") for row in rows
+        f"{row['arn']} is {with_article(row['lineage_type'])}" + (f" ({row['type']})" if row["type"] else "")
+        for row in rows
     )
 
 

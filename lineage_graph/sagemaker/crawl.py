@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 PAGE = 100  # the largest MaxResults every list API here accepts
 Record = dict[str, Any]
+# Error codes of a Describe whose entity was deleted since its listing.
+_VANISHED_CODES = frozenset({"ResourceNotFound", "ValidationException"})
 # The Describe that has an artifact's or an action's Properties, and the parameter naming the entity.
 PROPERTY_DESCRIBES = {"Artifact": ("DescribeArtifact", "ArtifactArn"), "Action": ("DescribeAction", "ActionName")}
 
@@ -70,7 +72,7 @@ class Crawler:
             return self.api.call(operation, **params)
         except botocore.exceptions.ClientError as err:
             code = err.response.get("Error", {}).get("Code")
-            if code in {"ResourceNotFound", "ValidationException"}:
+            if code in _VANISHED_CODES:
                 log.info("%s vanished before it could be described: %s", kind, params)
                 self.skipped.append(Skip(kind, arn, f"gone before {operation} ({code})"))
                 return None
@@ -84,7 +86,7 @@ class Crawler:
         try:  # DescribeAction takes the action's name; DescribeArtifact its ARN (names are not unique)
             described = self.api.call(operation, **{param: arn if kind == "Artifact" else name or arn})
         except botocore.exceptions.ClientError as err:
-            if err.response.get("Error", {}).get("Code") in {"ResourceNotFound", "ValidationException"}:
+            if err.response.get("Error", {}).get("Code") in _VANISHED_CODES:
                 log.info("%s vanished before its properties could be read: %s", kind, arn)
                 return None
             raise
