@@ -1,0 +1,77 @@
+"""Where a dataset lives, named as OpenLineage names it: the key on which both sources meet in the graph.
+
+A SageMaker artifact is named by its source URI, an OpenLineage dataset by a ``(namespace, name)`` pair;
+both become the same ``Location`` when they name the same object, so the join needs no knowledge of
+either source. The rules are OpenLineage's naming conventions (https://openlineage.io/docs/spec/naming)
+as the official clients implement them:
+
+- S3: namespace ``s3://{bucket}``, name the object key without a leading or trailing slash, ``/`` for the
+  bucket itself; ``s3a://`` and ``s3n://`` are ``s3://`` (openlineage-java ``FilesystemDatasetUtils``
+  and its test ``FilesystemDatasetUtilsTestForS3``; openlineage-python ``naming.dataset.S3``).
+- Glue Data Catalog tables: namespace ``arn:aws:glue:{region}:{account}``, name ``table/{db}/{table}``
+  (openlineage-python ``naming.dataset.AWSGlue``); a Spark job reading a table by its path pairs the two
+  names with the ``symlinks`` dataset facet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_S3_SCHEMES = ("s3://", "s3a://", "s3n://")
+_BUCKET_ROOT = "/"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A dataset's OpenLineage identity: ``namespace`` (where: a bucket, a catalog) and ``name`` (what)."""
+
+    namespace: str
+    name: str
+
+    @property
+    def uri(self) -> str:
+        """One string for people: ``s3://bucket/key`` for S3, ``namespace/name`` otherwise."""
+        if self.name == _BUCKET_ROOT:
+            return self.namespace
+        return f"{self.namespace}/{self.name}"
+
+    def ancestors(self) -> list[Location]:
+        """The prefixes that contain this location, nearest first (``a/b/c`` -> ``a/b``, ``a``).
+
+        Only S3 nests: a Spark job that writes ``s3://b/events`` wrote what a training job reads from
+        ``s3://b/events/2026/12``. Path segments, not characters: ``events-archive`` is not under ``events``.
+        """
+        if not self.namespace.startswith("s3://") or self.name == _BUCKET_ROOT:
+            return []
+        parts = self.name.split("/")
+        return [Location(self.namespace, "/".join(parts[:i])) for i in range(len(parts) - 1, 0, -1)]
+
+
+def normalised(namespace: str, name: str) -> Location:
+    """A ``(namespace, name)`` pair as a producer sent it, in the one spelling the join compares.
+
+    Producers differ in small ways the spec does not forbid: ``s3a://`` for ``s3://``, a leading slash
+    (AWS's Glue lineage pages show ``/sales/orders``), a trailing slash on a prefix.
+    """
+    for scheme in _S3_SCHEMES:
+        if namespace.startswith(scheme):
+            bucket = namespace[len(scheme) :].strip("/")
+            key = name.strip("/")
+            return Location(f"s3://{bucket}", key or _BUCKET_ROOT)
+    return Location(namespace, name)
+
+
+def location_of_uri(uri: str) -> Location | None:
+    """The location an S3 URI names (``s3://bucket/key/``), or None for anything else (an ECR image, an ARN)."""
+    for scheme in _S3_SCHEMES:
+        if uri.startswith(scheme):
+            bucket, _, key = uri[len(scheme) :].partition("/")
+            if not bucket:
+                return None
+            return normalised(f"s3://{bucket}", key)
+    return None
+
+
+def glue_table(region: str, account: str, database: str, table: str) -> Location:
+    """A Glue Data Catalog table, as OpenLineage names it."""
+    return Location(f"arn:aws:glue:{region}:{account}", f"table/{database}/{table}")
