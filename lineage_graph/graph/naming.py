@@ -75,3 +75,37 @@ def location_of_uri(uri: str) -> Location | None:
 def glue_table(region: str, account: str, database: str, table: str) -> Location:
     """A Glue Data Catalog table, as OpenLineage names it."""
     return Location(f"arn:aws:glue:{region}:{account}", f"table/{database}/{table}")
+
+
+@dataclass(frozen=True)
+class JobName:
+    """An OpenLineage job's identity: ``namespace`` and ``name``."""
+
+    namespace: str
+    name: str
+
+
+def job_of_arn(arn: str) -> JobName:
+    """The OpenLineage job name we give a SageMaker job (a training, processing or transform job's ARN).
+
+    AWS documents that SageMaker AI sends its lineage as OpenLineage events with jobs identified by their
+    resource ARN, but not how the ARN is split into namespace and name. We split it as OpenLineage splits a
+    Glue table's ARN: namespace ``arn:aws:sagemaker:{region}:{account}``, name ``{resource}/{name}``
+    (``training-job/churn-train``), so joined ARN and split name read the same.
+    """
+    prefix, sep, resource = arn.rpartition(":")
+    if not sep or "/" not in resource:
+        return JobName(arn, arn)
+    return JobName(prefix, resource)
+
+
+def arn_of_job(namespace: str, name: str) -> str | None:
+    """The SageMaker resource ARN an OpenLineage job names, however the producer split it, else None.
+
+    Accepted: our split (``job_of_arn``), the whole ARN as the name, or the whole ARN as namespace and name.
+    """
+    for candidate in (f"{namespace}:{name}", name, namespace):
+        fields = candidate.split(":")
+        if len(fields) == 6 and fields[0] == "arn" and fields[2] == "sagemaker" and "/" in fields[5]:
+            return candidate
+    return None

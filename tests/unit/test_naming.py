@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lineage_graph.graph.naming import Location, glue_table, location_of_uri, normalised
+from lineage_graph.graph.naming import Location, arn_of_job, glue_table, job_of_arn, location_of_uri, normalised
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,14 @@ def test_other_namespaces_are_kept_as_sent() -> None:
     assert table == Location("arn:aws:glue:us-east-1:111122223333", "table/sales/orders")
     assert normalised(table.namespace, table.name) == table
     assert table.ancestors() == []
+
+
+def test_a_sagemaker_job_arn_splits_like_a_glue_table_and_reads_back_however_sent() -> None:
+    arn = "arn:aws:sagemaker:us-east-1:111122223333:training-job/churn-train"
+    job = job_of_arn(arn)
+    assert (job.namespace, job.name) == ("arn:aws:sagemaker:us-east-1:111122223333", "training-job/churn-train")
+    assert arn_of_job(job.namespace, job.name) == arn
+    assert arn_of_job("sagemaker", arn) == arn
+    assert arn_of_job(arn, arn) == arn
+    assert arn_of_job("spark", "etl.build_events") is None
+    assert arn_of_job("arn:aws:glue:us-east-1:111122223333", "table/sales/orders") is None
