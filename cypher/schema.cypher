@@ -35,3 +35,13 @@ CREATE INDEX in_trial_shard IF NOT EXISTS FOR ()-[r:IN_TRIAL]-() ON (r.shard);
 CREATE INDEX in_experiment_shard IF NOT EXISTS FOR ()-[r:IN_EXPERIMENT]-() ON (r.shard);
 CREATE INDEX has_execution_shard IF NOT EXISTS FOR ()-[r:HAS_EXECUTION]-() ON (r.shard);
 CREATE INDEX executed_shard IF NOT EXISTS FOR ()-[r:EXECUTED]-() ON (r.shard);
+
+// OpenLineage, the second source (docs/openlineage.md): a job and a dataset are (namespace, name), a run
+// its runId.
+CREATE CONSTRAINT openlineage_job_key IF NOT EXISTS FOR (n:OpenLineageJob) REQUIRE (n.namespace, n.name) IS UNIQUE;
+CREATE CONSTRAINT openlineage_run_id IF NOT EXISTS FOR (n:OpenLineageRun) REQUIRE n.run_id IS UNIQUE;
+CREATE CONSTRAINT openlineage_dataset_key IF NOT EXISTS FOR (n:OpenLineageDataset) REQUIRE (n.namespace, n.name) IS UNIQUE;
+// The join (graph.join): an artifact's S3 location as OpenLineage names it, sought exactly and by prefix
+// (a dataset's prefix finds the artifacts under it), and an OpenLineage job's SageMaker job ARN.
+CREATE INDEX artifact_location IF NOT EXISTS FOR (n:Artifact) ON (n.location_namespace, n.location_name);
+CREATE INDEX openlineage_job_sagemaker_arn IF NOT EXISTS FOR (n:OpenLineageJob) ON (n.sagemaker_job_arn);

@@ -95,3 +95,18 @@ SYNC_RUN_LABEL = "SyncRun"
 # A shard whose last full run did not clean up (refused over the delete bound, or skipped after a partial
 # crawl): since when and why, until a full run cleans up. Every run's report repeats it.
 PENDING_CLEANUP_LABEL = "PendingCleanup"
+
+# OpenLineage, the second source (docs/openlineage.md): every node has the source label and one kind label;
+# none has an ARN or the LineageEntity label, so nothing SageMaker's sync or sweep matches touches them.
+OPENLINEAGE_LABEL = "OpenLineage"
+OPENLINEAGE_JOB = "OpenLineageJob"
+OPENLINEAGE_RUN = "OpenLineageRun"
+OPENLINEAGE_DATASET = "OpenLineageDataset"
+# OpenLineage's own vocabulary: data flows along READ_BY (dataset -> run or job) and WROTE (run or job ->
+# dataset), as along CONTRIBUTED_TO and PRODUCED on the SageMaker side.
+READ_BY = "READ_BY"
+WROTE = "WROTE"
+RUN_OF = "RUN_OF"
+CHILD_OF = "CHILD_OF"
+# The join (graph.join): the same object seen by both sources, stored in both directions, with a `rule`.
+SAME_OBJECT = "SAME_OBJECT"
