@@ -37,7 +37,9 @@ HOP_COLUMNS = [
 @neo4j_options
 def impact_command(prefix: str, fmt: str, neo4j: Neo4jSettings) -> None:
     """Everything downstream of data under PREFIX (an S3 URI or prefix): jobs, models, model packages,
-    endpoints, pipelines and executions, grouped by kind. What to check before deleting or fixing data.
+    endpoints, pipelines and executions, grouped by kind; across the sources, from SageMaker's artifacts and
+    OpenLineage's datasets there, through the ETL runs that read them (openlineage_run, with its job) and
+    what those wrote. What to check before deleting or fixing data.
 
     \b
     Example:
@@ -51,7 +53,7 @@ def impact_command(prefix: str, fmt: str, neo4j: Neo4jSettings) -> None:
             grouped.setdefault(entity.kind, []).append(dataclasses.asdict(entity))
         click.echo(to_json(grouped))
     else:
-        print_rows(found, fmt, IMPACT_COLUMNS, ["kind", "name", "type", "depth", "arn"])
+        print_rows(found, fmt, IMPACT_COLUMNS, ["kind", "name", "type", "depth", "uri"])
 
 
 @click.command("path")

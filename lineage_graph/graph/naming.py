@@ -72,6 +72,17 @@ def location_of_uri(uri: str) -> Location | None:
     return None
 
 
+def locations_named(text: str) -> list[Location]:
+    """The ``(namespace, name)`` pairs whose ``Location.uri`` is ``text``: an S3 URI's one location, else
+    every split at a ``/`` (``spark/etl.build_events`` is namespace ``spark``, name ``etl.build_events``;
+    a namespace may hold slashes too). How a person names an OpenLineage dataset or job they cannot name by
+    ARN."""
+    location = location_of_uri(text)
+    if location is not None:
+        return [location]
+    return [Location(text[:i], text[i + 1 :]) for i, ch in enumerate(text) if ch == "/" and 0 < i < len(text) - 1]
+
+
 def glue_table(region: str, account: str, database: str, table: str) -> Location:
     """A Glue Data Catalog table, as OpenLineage names it."""
     return Location(f"arn:aws:glue:{region}:{account}", f"table/{database}/{table}")
