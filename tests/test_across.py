@@ -132,6 +132,38 @@ def test_lineage_from_an_endpoint_reaches_the_etl_runs_their_jobs_and_raw_inputs
     assert json.loads(run_cli(sync_env, "lineage", "run-land", "--format", "json").stdout)
 
 
+def test_provenance_path_and_find_cross_the_join(spark: Driver, sync_env: dict[str, str]) -> None:
+    tree = json.loads(run_cli(sync_env, "provenance", "churn-prod", "--format", "json").stdout)
+    nodes = {n["uri"]: n for n in tree["nodes"]}
+    assert nodes["run-land"]["job"] == "spark/etl.land_events" and nodes["run-land"]["arn"] is None
+    assert nodes["s3://raw/clicks"]["parent"] == "run-land"  # clicks fed the run that landed events
+    assert nodes["run-build"]["downstream"] == [RAW_CUSTOMERS]
+    text = run_cli(sync_env, "provenance", "churn-prod").stdout
+    assert "etl.land_events" in text and "spark/etl.land_events" in text
+
+    paths = json.loads(run_cli(sync_env, "path", "s3://raw/clicks", ENDPOINT_CONTEXT, "--format", "json").stdout)
+    hops = paths[0]["hops"]
+    assert (hops[0]["source"], hops[0]["association_type"], hops[0]["destination"]) == (
+        "s3://raw/clicks",
+        "READ_BY",
+        "run-land",
+    )
+    assert ("SAME_OBJECT", "location") in {(h["association_type"], h["rule"]) for h in hops}
+    assert hops[-1]["destination"] == ENDPOINT_CONTEXT
+
+    found = json.loads(run_cli(sync_env, "find", "--source-uri-prefix", "s3://landing/", "--format", "json").stdout)
+    by_uri = {r["uri"]: r for r in found}
+    assert by_uri["s3://landing/events"]["lineage_type"] == "OpenLineage"
+    assert "s3://landing/events/" in {r["source_uri"] for r in found if r["lineage_type"] == "Artifact"}
+    runs = json.loads(
+        run_cli(sync_env, "find", "--lineage-type", "OpenLineage", "--type", "Run", "--format", "json").stdout
+    )
+    assert {(r["uri"], r["name"]) for r in runs} == {
+        ("run-land", "etl.land_events"),
+        ("run-build", "etl.build_customers"),
+    }
+
+
 def test_the_sdk_answers_never_cross_the_join(spark: Driver, synced_demo: Account, sync_env: dict[str, str]) -> None:
     queries = GraphQueries(spark, "neo4j")
     customers = _artifact_arn(spark, RAW_CUSTOMERS)

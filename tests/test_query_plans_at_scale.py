@@ -348,7 +348,8 @@ def test_path(synthetic: Synthetic, starts: Starts, driver: Driver, queries: Que
             *synthetic.reach(destination, "ascendants"),
         }
         for all_paths in (False, True):
-            plan = profile(driver, "path", from_arn=source, to_arn=destination, all=all_paths, max_length=hops + 2)
+            ends = {"from_id": queries.find_node(source), "to_id": queries.find_node(destination)}
+            plan = profile(driver, "path", **ends, all=all_paths, max_length=hops + 2)
             assert_pruned(plan, synthetic, touched, f"path all={all_paths} {source} {destination}")
         shortest = queries.path(source, destination)
         assert [p.length for p in shortest] == [hops]
@@ -364,7 +365,7 @@ def test_provenance_edges_and_compare(synthetic: Synthetic, starts: Starts, driv
     endpoints = synthetic.of_type("Endpoint")
     for start in (starts.chain_end, starts.hub_dataset, endpoints[-1], *starts.ordinary[-2:]):
         upstream = synthetic.reach(start, "ascendants")
-        plan = profile(driver, "provenance", start=start, resource_suffix=None, max_depth=None)
+        plan = profile(driver, "provenance", start=start, resource_suffix=None, openlineage_keys=[], max_depth=None)
         # The Context scan is the branch for an endpoint's plain name ($resource_suffix), off here.
         assert_pruned(plan, synthetic, {start, *upstream}, f"provenance {start}", scans=True)
         tree = queries.provenance(start)

@@ -20,14 +20,13 @@ from lineage_graph.cli.lookups import (
 from lineage_graph.cli.options import format_option, neo4j_options, time_option
 from lineage_graph.graph.connection import connect
 from lineage_graph.present.formats import render, to_json
-from lineage_graph.present.graph_formats import GRAPH_FORMATS, Subgraph, render_graph
+from lineage_graph.present.graph_formats import GRAPH_FORMATS, crossing_subgraph, render_graph
 from lineage_graph.query import Direction
 from lineage_graph.query.explore import (
     LINEAGE_TYPES,
     OPENLINEAGE,
     CrossingEdge,
     CrossingEntity,
-    CrossingResult,
     GraphQueries,
     JobSummary,
     LineageFilter,
@@ -40,22 +39,6 @@ EDGE_COLUMNS = ["source_arn", "destination_arn", "association_type"]
 CROSSING_COLUMNS = [f.name for f in dataclasses.fields(CrossingEntity)]
 CROSSING_TABLE = ["name", "type", "lineage_type", "source_uri", "depth", "uri"]
 CROSSING_EDGE_COLUMNS = [f.name for f in dataclasses.fields(CrossingEdge)]
-
-
-def crossing_subgraph(result: CrossingResult) -> Subgraph:
-    """An answer across the sources as the pictures take it: each entity and edge end by its ``uri``."""
-    return Subgraph(
-        [{**dataclasses.asdict(v), "arn": v.uri} for v in result.vertices],
-        [
-            {
-                "source_arn": e.source,
-                "destination_arn": e.destination,
-                "association_type": f"{e.relationship} {e.rule}" if e.rule else e.relationship,
-            }
-            for e in result.edges or []
-        ],
-        result.start,
-    )
 
 
 def _key_values(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
@@ -137,7 +120,12 @@ def lineage_command(
         )
     if fmt in GRAPH_FORMATS:
         with click.open_file(output or "-", "w", encoding="utf-8") as out:
-            click.echo(render_graph(crossing_subgraph(result), fmt), file=out)
+            graph = crossing_subgraph(
+                [dataclasses.asdict(v) for v in result.vertices],
+                [dataclasses.asdict(e) for e in result.edges or []],
+                result.start,
+            )
+            click.echo(render_graph(graph, fmt), file=out)
     elif result.edges is None and fmt == "json":
         click.echo(to_json([dataclasses.asdict(v) for v in result.vertices]))
     elif result.edges is None:

@@ -18,6 +18,7 @@ KIND_COLOURS = {
     "Trial": "#edc948",
     "Pipeline": "#b07aa1",
     "PipelineExecution": "#ff9da7",
+    "OpenLineage": "#9c755f",
 }
 OTHER_COLOUR = "#bab0ac"
 # An ARN's resource type -> the kind, for an entity the subgraph names but does not describe.
@@ -34,6 +35,25 @@ class Subgraph:
     vertices: Sequence[Mapping[str, Any]]
     edges: Sequence[Mapping[str, Any]]
     start_arn: str
+
+
+def crossing_subgraph(
+    vertices: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]], start: str
+) -> Subgraph:
+    """An answer across the sources as the pictures take it: entities by their ``uri`` (OpenLineage's have
+    no ARN), edges ``source``, ``destination``, ``relationship`` and the join's ``rule``."""
+    return Subgraph(
+        [{**v, "arn": v["uri"]} for v in vertices],
+        [
+            {
+                "source_arn": e["source"],
+                "destination_arn": e["destination"],
+                "association_type": f"{e['relationship']} {e['rule']}" if e["rule"] else e["relationship"],
+            }
+            for e in edges
+        ],
+        start,
+    )
 
 
 def _complete(graph: Subgraph) -> Subgraph:

@@ -529,11 +529,18 @@ class ImpactedEntity:
 
 @dataclass(frozen=True)
 class Hop:
-    source_arn: str
+    """One edge of a path, its ends by ``uri`` (the ARN, or OpenLineage's readable id; ``*_arn`` is null for
+    an OpenLineage entity). ``association_type`` is SageMaker's word, or READ_BY, WROTE, SAME_OBJECT (the
+    join, with its ``rule``)."""
+
+    source: str
+    source_arn: str | None
     source_name: str | None
     source_type: str | None
     association_type: str | None
-    destination_arn: str
+    rule: str | None
+    destination: str
+    destination_arn: str | None
     destination_name: str | None
     destination_type: str | None
 
@@ -546,7 +553,10 @@ class LineagePath:
 
 @dataclass(frozen=True)
 class FoundEntity:
-    arn: str
+    """An entity ``find`` found, in either source: ``uri`` is its id (the ARN; OpenLineage's readable id)."""
+
+    uri: str
+    arn: str | None
     name: str | None
     lineage_type: str
     type: str | None
@@ -610,21 +620,41 @@ class InvestigationQueries(GraphQueries):
         ordered by kind, depth and uri."""
         return impacted(self.run("impact", prefix=prefix, **openlineage_prefix(prefix)))
 
+    def find_node(self, name: str) -> str:
+        """The elementId of the one entity, in either source, that ``name`` names (find_node.cypher);
+        NotFoundError when there is none or several."""
+        found = self.run(
+            "find_node",
+            start=name,
+            openlineage_keys=[{"namespace": k.namespace, "name": k.name} for k in locations_named(name)],
+            resource_suffix=None,
+        )
+        if not found:
+            raise NotFoundError(f"nothing named {name!r} in the graph (has `lineage-graph sync` run?)")
+        if len(found) > 1:
+            names = ", ".join(f"{row['uri']} ({row['lineage_type']} {row['type']})" for row in found)
+            raise NotFoundError(f"{name!r} names several entities; pass one ARN or URI: {names}")
+        return str(found[0]["id"])
+
     def path(self, source: str, destination: str, all_paths: bool = False, max_length: int = 10) -> list[LineagePath]:
-        """Association paths from ``source`` to ``destination`` (or, when there are none, the other way)."""
-        start, end = self.resolve(source), self.resolve(destination)
-        for from_arn, to_arn in ((start, end), (end, start)):
-            rows = self.run("path", from_arn=from_arn, to_arn=to_arn, all=all_paths, max_length=max_length)
+        """Paths from ``source`` to ``destination`` (or, when there are none, the other way), across the
+        sources; either end may be a SageMaker entity or an OpenLineage one."""
+        start, end = self.find_node(source), self.find_node(destination)
+        for from_id, to_id in ((start, end), (end, start)):
+            rows = self.run("path", from_id=from_id, to_id=to_id, all=all_paths, max_length=max_length)
             if rows:
                 return [
                     LineagePath(
                         row["length"],
                         [
                             Hop(
+                                source=h["source"],
                                 source_arn=h["source_arn"],
                                 source_name=h["source_name"],
                                 source_type=h["source_type"],
-                                association_type=_ASSOCIATION_BY_RELATIONSHIP.get(h["relationship"]),
+                                association_type=relationship_name(h["relationship"]),
+                                rule=h["rule"],
+                                destination=h["destination"],
                                 destination_arn=h["destination_arn"],
                                 destination_name=h["destination_name"],
                                 destination_type=h["destination_type"],
@@ -659,5 +689,6 @@ class InvestigationQueries(GraphQueries):
             created_before=created_before,
             created_by=created_by,
             limit=limit,
+            **openlineage_prefix(source_uri_prefix or ""),
         )
         return [FoundEntity(**row) for row in rows]
