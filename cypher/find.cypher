@@ -70,12 +70,12 @@ WHERE lineage_type IN ['Artifact', 'Context', 'Action', 'TrialComponent', 'OpenL
                THEN n:OpenLineageDataset AND n.namespace = $openlineage_namespace
                     AND (n.name = $openlineage_name OR n.name STARTS WITH $openlineage_name_prefix)
                ELSE source_uri STARTS WITH $source_uri_prefix END)
-  AND ($status IS NULL OR coalesce(n.status, n.state) = $status)
+  AND ($status IS NULL OR CASE WHEN n:OpenLineageRun THEN n.state ELSE n.status END = $status)
   AND ($created_after IS NULL OR n.created_at >= datetime($created_after))
   AND ($created_before IS NULL OR n.created_at <= datetime($created_before))
   AND ($created_by IS NULL OR any(k IN keys(n) WHERE k STARTS WITH 'created_by.' AND n[k] = $created_by))
 RETURN coalesce(n.arn, n.uri, n.run_id) AS uri, n.arn AS arn, name, lineage_type, type, source_uri,
-       coalesce(n.status, n.state) AS status, n.created_at AS created_at,
+       CASE WHEN n:OpenLineageRun THEN n.state ELSE n.status END AS status, n.created_at AS created_at,
        coalesce(n.`created_by.UserProfileName`, n.`created_by.IamIdentity.Arn`, n.`created_by.UserProfileArn`)
          AS created_by,
        n.account AS account, n.region AS region, coalesce(n.placeholder, false) AS placeholder

@@ -14,8 +14,9 @@
 //               (EXECUTED), `ran` the ids of the reached entities it ran;
 //   'pipeline'  the pipelines of those executions, `ran` their executions' ids.
 // Every row has `id`, the entity's elementId, and `uri`, its id people read: the ARN, or an OpenLineage
-// dataset's s3://bucket/key (namespace/name), job's namespace/name, run's id (they have no ARN). Starts and reached entities come with `away_from_start`: the
-// ids of the entities each feeds (the edges the walk took).
+// dataset's s3://bucket/key (namespace/name), job's namespace/name, run's id (they have no ARN). Starts
+// and reached entities come with `away_from_start`: the ids of the entities each feeds (the edges the walk
+// took).
 // Depths, the fewest hops from any matching artifact, are a breadth-first search from all the starts at
 // once over those lists, done by the caller (lineage_graph.query.reach says why not with a shortest path
 // per entity in Cypher); an execution and its pipeline get the depth of the nearest thing they ran.
@@ -76,14 +77,19 @@ CALL (starts, reached, executions) {
   MATCH (pipeline:Pipeline)-[:HAS_EXECUTION]->(pe)
   RETURN pipeline AS node, 'pipeline' AS role, collect(elementId(pe)) AS ran, [] AS away_from_start
 }
-WITH node, role, ran, away_from_start, role = 'start' AS start
-RETURN role, coalesce(node.arn, node.uri, node.run_id) AS uri, node.arn AS arn, elementId(node) AS id, ran,
-       away_from_start,
+// OpenLineage's entities have no ARN: only they pay for the label checks that tell their kind.
+WITH node, role, ran, away_from_start, role = 'start' AS start, node.arn AS arn
+WITH node, role, ran, away_from_start, start, arn,
+     CASE
+       WHEN arn IS NOT NULL OR start THEN null
+       WHEN node:OpenLineageDataset THEN 'Dataset'
+       WHEN node:OpenLineageRun THEN 'Run'
+       WHEN node:OpenLineageJob THEN 'Job'
+     END AS openlineage
+RETURN role, coalesce(arn, node.uri, node.run_id) AS uri, arn, elementId(node) AS id, ran, away_from_start,
        CASE
          WHEN start THEN null
-         WHEN node:OpenLineageDataset THEN 'openlineage_dataset'
-         WHEN node:OpenLineageRun THEN 'openlineage_run'
-         WHEN node:OpenLineageJob THEN 'openlineage_job'
+         WHEN openlineage IS NOT NULL THEN 'openlineage_' + toLower(openlineage)
          WHEN node:TrialComponent THEN 'job'
          WHEN node:PipelineExecution THEN 'pipeline_execution'
          WHEN node:Pipeline THEN 'pipeline'
@@ -94,17 +100,13 @@ RETURN role, coalesce(node.arn, node.uri, node.run_id) AS uri, node.arn AS arn, 
          WHEN node:Context AND node.type = 'ModelGroup' THEN 'model_group'
          ELSE toLower(node.lineage_type)
        END AS kind,
-       CASE WHEN start THEN null WHEN node:OpenLineageRun THEN node.job_name ELSE node.name END AS name,
-       CASE WHEN start THEN null WHEN node:OpenLineage THEN 'OpenLineage' ELSE node.lineage_type END AS lineage_type,
-       CASE
-         WHEN start THEN null
-         WHEN node:OpenLineageDataset THEN 'Dataset'
-         WHEN node:OpenLineageRun THEN 'Run'
-         WHEN node:OpenLineageJob THEN 'Job'
-         ELSE node.type
-       END AS type,
-       CASE WHEN start THEN null WHEN node:OpenLineageDataset THEN node.uri ELSE node.source_uri END AS source_uri,
+       CASE WHEN start THEN null WHEN openlineage = 'Run' THEN node.job_name ELSE node.name END AS name,
+       CASE WHEN start THEN null WHEN openlineage IS NOT NULL THEN 'OpenLineage' ELSE node.lineage_type END
+         AS lineage_type,
+       CASE WHEN start THEN null ELSE coalesce(openlineage, node.type) END AS type,
+       CASE WHEN start THEN null WHEN openlineage = 'Dataset' THEN node.uri ELSE node.source_uri END AS source_uri,
        CASE WHEN NOT start THEN node.source_arn END AS source_arn,
-       CASE WHEN NOT start THEN [(node)-[:RUN_OF]->(j) | coalesce(j.uri, j.namespace + '/' + j.name)][0] END AS job,
-       CASE WHEN NOT start THEN coalesce(node.status, node.state) END AS status,
+       CASE WHEN openlineage = 'Run' THEN [(node)-[:RUN_OF]->(j) | coalesce(j.uri, j.namespace + '/' + j.name)][0] END
+         AS job,
+       CASE WHEN start THEN null WHEN openlineage = 'Run' THEN node.state ELSE node.status END AS status,
        coalesce(node.placeholder, false) AS placeholder

@@ -103,8 +103,8 @@ CALL (s, found) {
                          lineage_type: lineage_type, type: type,
                          source_uri: CASE WHEN x:OpenLineageDataset THEN x.uri ELSE x.source_uri END,
                          job_arn: x.source_arn,
-                         job: [(x)-[:RUN_OF]->(j) | coalesce(j.uri, j.namespace + '/' + j.name)][0],
-                         status: coalesce(x.status, x.state), placeholder: x:Placeholder, last_seen: x.seen_at,
+                         job: CASE WHEN x:OpenLineageRun THEN [(x)-[:RUN_OF]->(j) | coalesce(j.uri, j.namespace + '/' + j.name)][0] END,
+                         status: CASE WHEN x:OpenLineageRun THEN x.state ELSE x.status END, placeholder: x:Placeholder, last_seen: x.seen_at,
                          matches: true, way: way, away_from_start: away_from_start}
       ELSE {id: elementId(x), matches: false, way: way, away_from_start: away_from_start}
     END) AS reached

@@ -77,7 +77,7 @@ RETURN coalesce(x.arn, x.uri, x.run_id) AS uri, x.arn AS arn, elementId(x) AS id
        CASE WHEN x:OpenLineageDataset THEN 'Dataset' WHEN x:OpenLineageRun THEN 'Run'
             WHEN x:OpenLineageJob THEN 'Job' ELSE x.type END AS type,
        CASE WHEN x:OpenLineageDataset THEN x.uri ELSE x.source_uri END AS source_uri, x.source_arn AS job_arn,
-       [(x)-[:RUN_OF]->(j) | coalesce(j.uri, j.namespace + '/' + j.name)][0] AS job,
-       coalesce(x.status, x.state) AS status, x.account AS account,
+       CASE WHEN x:OpenLineageRun THEN [(x)-[:RUN_OF]->(j) | coalesce(j.uri, j.namespace + '/' + j.name)][0] END AS job,
+       CASE WHEN x:OpenLineageRun THEN x.state ELSE x.status END AS status, x.account AS account,
        x.region AS region, coalesce(x.placeholder, false) AS placeholder, x.seen_at AS last_seen, role,
        CASE WHEN size(found) = 1 THEN [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->(x) | elementId(n)] ELSE [] END AS away_from_start

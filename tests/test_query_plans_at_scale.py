@@ -23,7 +23,7 @@ from neo4j import Driver, GraphDatabase
 from bench.synthetic import generate
 from lineage_graph import cypher_files
 from lineage_graph.query import Direction
-from lineage_graph.query.explore import InvestigationQueries, LineageFilter
+from lineage_graph.query.explore import InvestigationQueries, LineageFilter, openlineage_prefix
 from lineage_graph.query.provenance import ProvenanceQueries
 from lineage_graph.sandbox.api import LISTINGS
 from lineage_graph.sandbox.faults import DEFAULT_ACCOUNT
@@ -317,7 +317,7 @@ def test_impact(synthetic: Synthetic, starts: Starts, driver: Driver, queries: Q
         for d in matching:
             for arn, depth in synthetic.reach(d, "descendants").items():
                 reached[arn] = min(depth, reached.get(arn, depth))
-        plan = profile(driver, "impact", prefix=prefix)
+        plan = profile(driver, "impact", prefix=prefix, **openlineage_prefix(prefix))
         assert_pruned(plan, synthetic, matching | set(reached), f"impact {prefix}")
         got = {e.arn: e.depth for e in queries.impact(prefix) if e.kind not in ("pipeline", "pipeline_execution")}
         assert got == reached, prefix
