@@ -55,27 +55,34 @@ CALL () {
   UNION
   MATCH (n:TrialComponent) WHERE n.source_arn STARTS WITH $source_uri_prefix RETURN n
 }
-WITH n,
-     CASE WHEN n:OpenLineageRun THEN n.job_name ELSE n.name END AS name,
-     CASE WHEN n:OpenLineage THEN 'OpenLineage' ELSE n.lineage_type END AS lineage_type,
-     CASE WHEN n:OpenLineageDataset THEN 'Dataset' WHEN n:OpenLineageRun THEN 'Run'
-          WHEN n:OpenLineageJob THEN 'Job' ELSE n.type END AS type,
-     CASE WHEN n:OpenLineageDataset THEN n.uri ELSE coalesce(n.source_uri, n.source_arn) END AS source_uri
+// OpenLineage's entities have no ARN: only they pay for the label checks that tell their kind.
+WITH n, n.arn AS arn
+WITH n, arn,
+     CASE
+       WHEN arn IS NOT NULL THEN null
+       WHEN n:OpenLineageDataset THEN 'Dataset'
+       WHEN n:OpenLineageRun THEN 'Run'
+       WHEN n:OpenLineageJob THEN 'Job'
+     END AS openlineage
+WITH n, arn, openlineage,
+     CASE WHEN openlineage = 'Run' THEN n.job_name ELSE n.name END AS name,
+     CASE WHEN openlineage IS NULL THEN n.lineage_type ELSE 'OpenLineage' END AS lineage_type,
+     coalesce(openlineage, n.type) AS type,
+     CASE WHEN openlineage = 'Dataset' THEN n.uri ELSE coalesce(n.source_uri, n.source_arn) END AS source_uri
 WHERE lineage_type IN ['Artifact', 'Context', 'Action', 'TrialComponent', 'OpenLineage']
   AND ($name_contains IS NULL OR toLower(name) CONTAINS toLower($name_contains))
   AND ($lineage_type IS NULL OR lineage_type = $lineage_type)
   AND ($type IS NULL OR type = $type)
   AND ($source_uri_prefix IS NULL
-       OR CASE WHEN n:OpenLineage
-               THEN n:OpenLineageDataset AND n.namespace = $openlineage_namespace
-                    AND (n.name = $openlineage_name OR n.name STARTS WITH $openlineage_name_prefix)
-               ELSE source_uri STARTS WITH $source_uri_prefix END)
-  AND ($status IS NULL OR CASE WHEN n:OpenLineageRun THEN n.state ELSE n.status END = $status)
+       OR CASE WHEN openlineage IS NULL THEN source_uri STARTS WITH $source_uri_prefix
+               ELSE openlineage = 'Dataset' AND n.namespace = $openlineage_namespace
+                    AND (n.name = $openlineage_name OR n.name STARTS WITH $openlineage_name_prefix) END)
+  AND ($status IS NULL OR CASE WHEN openlineage = 'Run' THEN n.state ELSE n.status END = $status)
   AND ($created_after IS NULL OR n.created_at >= datetime($created_after))
   AND ($created_before IS NULL OR n.created_at <= datetime($created_before))
   AND ($created_by IS NULL OR any(k IN keys(n) WHERE k STARTS WITH 'created_by.' AND n[k] = $created_by))
-RETURN coalesce(n.arn, n.uri, n.run_id) AS uri, n.arn AS arn, name, lineage_type, type, source_uri,
-       CASE WHEN n:OpenLineageRun THEN n.state ELSE n.status END AS status, n.created_at AS created_at,
+RETURN coalesce(arn, n.uri, n.run_id) AS uri, arn, name, lineage_type, type, source_uri,
+       CASE WHEN openlineage = 'Run' THEN n.state ELSE n.status END AS status, n.created_at AS created_at,
        coalesce(n.`created_by.UserProfileName`, n.`created_by.IamIdentity.Arn`, n.`created_by.UserProfileArn`)
          AS created_by,
        n.account AS account, n.region AS region, coalesce(n.placeholder, false) AS placeholder

@@ -414,6 +414,7 @@ def test_find_lookups(synthetic: Synthetic, starts: Starts, driver: Driver, quer
             "limit": 100_000,
             **params,
         }
+        full |= openlineage_prefix(full["source_uri_prefix"] or "")
         plan = profile(driver, "find", **full)
         assert plan.db_hits <= 10 * nodes + FIXED, (params, plan.db_hits, nodes)
     # ... except by source URI prefix: index seeks (the scan's branch is switched off), so the cost follows
@@ -421,6 +422,10 @@ def test_find_lookups(synthetic: Synthetic, starts: Starts, driver: Driver, quer
     prefix = "s3://bench-raw/"
     matches = [f.arn for f in queries.find(source_uri_prefix=prefix, limit=100_000)]
     assert matches and len(matches) < nodes / 10
-    plan = profile(driver, "find", **{**full, "type": None, "name_contains": None, "source_uri_prefix": prefix})
+    plan = profile(
+        driver,
+        "find",
+        **{**full, "type": None, "name_contains": None, "source_uri_prefix": prefix, **openlineage_prefix(prefix)},
+    )
     assert plan.db_hits <= 20 * len(matches) + FIXED, (plan.db_hits, len(matches))
     assert {f.arn for f in queries.find(entity_type="Endpoint")} == set(synthetic.of_type("Endpoint"))
