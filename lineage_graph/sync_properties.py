@@ -20,8 +20,9 @@ from typing import Any
 from lineage_graph.graph import properties
 from lineage_graph.graph.load import GraphWriter
 from lineage_graph.graph.properties import Needing
+from lineage_graph.sagemaker import kinds
 from lineage_graph.sagemaker.client import AccessDeniedError
-from lineage_graph.sagemaker.crawl import PROPERTY_DESCRIBES, Crawler
+from lineage_graph.sagemaker.crawl import Crawler
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,8 @@ def sync_properties(
     report = PropertiesReport(enabled=enabled)
 
     def read(node: Needing) -> dict[str, str] | object | None:
-        if PROPERTY_DESCRIBES[node.kind][0] in report.denied:
+        describe = kinds.BY_NAME[node.kind].properties
+        if describe is not None and describe.operation.name in report.denied:
             return _DENIED
         try:
             return crawler.properties(node.kind, node.arn, node.name)

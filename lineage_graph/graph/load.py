@@ -21,7 +21,7 @@ from neo4j import Driver, RoutingControl
 from lineage_graph.errors import LineageGraphError
 from lineage_graph.graph import model, schema
 from lineage_graph.graph.cleanup import Seen, Sweeper, SweepResult, edge_key
-from lineage_graph.graph.transform import Association, EdgeRow, NodeRow, StepRow
+from lineage_graph.graph.rows import Association, EdgeRow, NodeRow, StepRow
 
 T = TypeVar("T")
 _ALL_LABELS = frozenset(

@@ -17,7 +17,7 @@ from typing import Any
 from lineage_graph.graph import model
 from lineage_graph.graph.load import GraphWriter
 
-PREFIX = "property."  # see graph.transform: maps are flattened into prefixed keys
+PREFIX = "property."  # see sagemaker.transform: maps are flattened into prefixed keys
 KINDS = (model.ARTIFACT.label, model.ACTION.label)
 
 # The shard's artifacts and actions whose properties were never read for their current summary. Walked
