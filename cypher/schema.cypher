@@ -2,8 +2,10 @@
 // (`lineage-graph sync` runs each statement; IF NOT EXISTS makes reruns no-ops).
 // Runnable as is in Neo4j Browser.
 
-// A node's identity is its ARN, whatever its kind: associations MERGE both ends on it.
+// Generated from the kinds' declarations (graph/model.py) by `python -m lineage_graph.graph.derived`: each kind's key.
+// The identity of a SageMaker node, whatever its kind: arn.
 CREATE CONSTRAINT lineage_entity_arn IF NOT EXISTS FOR (n:LineageEntity) REQUIRE n.arn IS UNIQUE;
+// End of the generated keys.
 
 // Lookups start from a trial component's name or ARN.
 CREATE INDEX trial_component_arn IF NOT EXISTS FOR (n:TrialComponent) ON (n.arn);

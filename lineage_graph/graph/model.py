@@ -1,8 +1,11 @@
-"""The graph model, declared once: labels, keys and relationship types.
+"""The graph model, declared once: every source's node kinds (labels, keys, looks, documentation) and the
+relationship types.
 
-Loading (``load.py``), the schema file check and the README's model section all read these
-declarations, so a label or relationship type exists only if it is listed here. Cypher never takes a
-label or type from data: rows name a kind, and the kind maps to labels from this fixed vocabulary.
+Loading (``load.py``), the sweep's placeholders and the files derived from the declarations
+(``derived.py``: the Browser stylesheet, the README's model table, the key constraints of the schema file)
+all read these declarations, so a label or relationship type exists only if it is listed here. Cypher
+never takes a label or type from data: rows name a kind, and the kind maps to labels from this fixed
+vocabulary. How a source reads its kinds is declared on the source's side (``lineage_graph.sagemaker.kinds``).
 """
 
 from __future__ import annotations
