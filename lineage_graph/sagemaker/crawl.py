@@ -103,7 +103,7 @@ class Crawler:
         creation); a kind with a Describe is described record by record."""
         listing, window = kind.listing, kind.time_field
         if listing.search is not None and window is not None:
-            yield from self._search(listing, window, since)
+            yield from self._search(listing, *listing.search, window, since)
             return
         params: dict[str, Any] = {"MaxResults": PAGE}
         if window is not None:
@@ -119,11 +119,11 @@ class Crawler:
             if described is not None:
                 yield described
 
-    def _search(self, listing: Listing, time_key: str, since: datetime | None) -> Iterator[Record]:
-        """Search's records of the listing's resource (each under its member), oldest ``time_key`` first,
-        only those at or after ``since`` when given."""
-        assert listing.search is not None
-        resource, member = listing.search
+    def _search(
+        self, listing: Listing, resource: str, member: str, time_key: str, since: datetime | None
+    ) -> Iterator[Record]:
+        """Search's records of ``resource`` (each under ``member``), oldest ``time_key`` first, only those
+        at or after ``since`` when given."""
         expression = None
         if since is not None:
             newer = {"Name": time_key, "Operator": "GreaterThanOrEqualTo", "Value": since.isoformat()}

@@ -90,6 +90,10 @@ class SageMakerKind:
     # Listings whose denial holds this kind's watermark: what its rows link to (a trial's experiment).
     needs: tuple[Operation, ...] = ()
 
+    def __post_init__(self) -> None:
+        if self.listing.search is not None and self.time_field is None:
+            raise ValueError(f"{self.name}: a Search listing sorts on a time field, and none is declared")
+
     @property
     def operations(self) -> tuple[Operation, ...]:
         """Every call the sync makes for this kind."""
