@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 PROPERTY_READERS = 8  # Describe calls at once (each is a round trip; the client's rate limit still holds)
 PAGE = 200  # entities selected, described and written at a time: what a killed run reads again
 _DENIED = object()
+# The kinds whose properties come in this pass: those declared with a properties Describe.
+PROPERTY_KINDS = tuple(kind.name for kind in kinds.KINDS if kind.properties is not None)
 
 
 @dataclass
@@ -79,8 +81,8 @@ def sync_properties(
     if enabled:
         after = ""
         with ThreadPoolExecutor(PROPERTY_READERS, thread_name_prefix="properties") as pool:
-            while len(report.denied) < len(properties.KINDS) and (
-                page := properties.needing(writer, account, region, after, page_size)
+            while len(report.denied) < len(PROPERTY_KINDS) and (
+                page := properties.needing(writer, PROPERTY_KINDS, account, region, after, page_size)
             ):
                 after = page[-1].arn
                 described = list(pool.map(read, page))
@@ -89,6 +91,6 @@ def sync_properties(
                 written = properties.write(writer, found)
                 report.read += written
                 on_page("Properties", written)
-    report.missing = properties.missing(writer, account, region)
+    report.missing = properties.missing(writer, PROPERTY_KINDS, account, region)
     report.seconds = time.monotonic() - started
     return report
