@@ -1,5 +1,5 @@
 """Files derived from the kinds' declarations (``model.NODE_KINDS``, every source's): the Neo4j Browser
-stylesheet, the README's model table and the uniqueness constraints of ``cypher/schema.cypher``.
+stylesheet, the README's model table and the node constraints and indexes of ``cypher/schema.cypher``.
 
 Each is generated here and checked in; ``python -m lineage_graph.graph.derived`` writes them again after a
 declaration changes, and ``tests/unit/test_derived.py`` fails while a file differs from what this module
@@ -43,10 +43,10 @@ README_MODEL = Region(
     f"<!-- generated from the kinds' declarations (graph/model.py) by `{_REGENERATE}` -->",
     "<!-- end of the generated model table -->",
 )
-SCHEMA_KEYS = Region(
+SCHEMA_NODES = Region(
     REPO / "cypher" / "schema.cypher",
-    f"// Generated from the kinds' declarations (graph/model.py) by `{_REGENERATE}`: each kind's key.",
-    "// End of the generated keys.",
+    f"// Generated from the kinds' declarations (graph/model.py) by `{_REGENERATE}`: keys and indexes.",
+    "// End of the generated keys and indexes.",
 )
 
 
@@ -125,23 +125,31 @@ def _snake(label: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", label).lower()
 
 
-def key_constraints(kinds: Iterable[NodeKind] | None = None) -> str:
-    """A uniqueness constraint per key: on the source's label where its kinds share one key space (every
-    SageMaker ARN), on the kind's label otherwise."""
+def node_schema(kinds: Iterable[NodeKind] | None = None) -> str:
+    """The constraints and indexes the kinds declare: a uniqueness constraint per key (on the source's label
+    where its kinds share one key space, every SageMaker ARN; on the kind's label otherwise), then each
+    kind's indexes and each source's."""
     kinds = tuple(model.NODE_KINDS.values() if kinds is None else kinds)
-    lines: list[str] = []
-    done: set[tuple[str, tuple[str, ...]]] = set()
+    keys: dict[tuple[str, tuple[str, ...]], NodeKind] = {}
     for kind in kinds:
-        label, key = kind.unique
-        if (label, key) in done:
-            continue
-        done.add((label, key))
+        keys.setdefault(kind.unique, kind)
+    lines: list[str] = []
+    for (label, key), kind in keys.items():
         props = ", ".join(f"n.{p}" for p in key)
         required = props if len(key) == 1 else f"({props})"
         whose = f"a {kind.source.name} node, whatever its kind" if kind.source.shared_key else f"a {kind.noun}"
         lines.append(f"// The identity of {whose}: {_key(kind)}.")
         name = f"{_snake(label)}_{'_'.join(key)}"
         lines.append(f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE {required} IS UNIQUE;")
+    sources = {kind.source.label: kind.source for kind in kinds}
+    indexed = [(k.label, i) for k in kinds for i in k.indexed] + [
+        (s.label, i) for s in sources.values() for i in s.indexed
+    ]
+    for label, index in indexed:
+        lines.append(f"// {index.why}")
+        lines += [
+            f"CREATE INDEX {_snake(label)}_{p} IF NOT EXISTS FOR (n:{label}) ON (n.{p});" for p in index.properties
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -150,7 +158,7 @@ def generated() -> dict[Path, str]:
     return {
         STYLESHEET: stylesheet(),
         README_MODEL.path: README_MODEL.replace(README_MODEL.path.read_text(encoding="utf-8"), model_table()),
-        SCHEMA_KEYS.path: SCHEMA_KEYS.replace(SCHEMA_KEYS.path.read_text(encoding="utf-8"), key_constraints()),
+        SCHEMA_NODES.path: SCHEMA_NODES.replace(SCHEMA_NODES.path.read_text(encoding="utf-8"), node_schema()),
     }
 
 

@@ -42,6 +42,14 @@ class TypeLabel:
 
 
 @dataclass(frozen=True)
+class Indexed:
+    """Properties with an index of their own (one each), and why a query needs it."""
+
+    properties: tuple[str, ...]
+    why: str
+
+
+@dataclass(frozen=True)
 class Source:
     """A system the graph's lineage comes from. Its label is on every node it writes; with ``shared_key``
     its kinds share one key space, unique on the source label (a SageMaker ARN names one entity whatever
@@ -51,6 +59,7 @@ class Source:
     label: str
     shared_key: bool = False
     style: Style = Style()
+    indexed: tuple[Indexed, ...] = ()  # on the source's label: properties every kind's nodes are found by
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,7 @@ class NodeKind:
     properties: str  # the README's model table: what a node of this kind holds
     style: Style
     types: tuple[TypeLabel, ...] = ()
+    indexed: tuple[Indexed, ...] = ()
     # The property a placeholder of this kind keeps as its ``type``: the type an association names its ends
     # by (a trial component's ``source_type``: ListAssociations says SageMakerTrainingJob, not TrainingJob).
     placeholder_type: str = "type"
@@ -80,7 +90,16 @@ class NodeKind:
         return (self.source.label if self.source.shared_key else self.label), self.key
 
 
-SAGEMAKER = Source("SageMaker", ENTITY_LABEL, shared_key=True, style=Style(caption="{name}"))
+SAGEMAKER = Source(
+    "SageMaker",
+    ENTITY_LABEL,
+    shared_key=True,
+    style=Style(caption="{name}"),
+    indexed=(
+        Indexed(("name", "type"), "Lookups by name or type span every kind."),
+        Indexed(("account",), "Syncs and clean-ups are scoped to one account."),
+    ),
+)
 
 TRIAL_COMPONENT = NodeKind(
     "TrialComponent",
@@ -93,6 +112,12 @@ TRIAL_COMPONENT = NodeKind(
     "`DomainId`, `IamIdentity.Arn`, ...), `tag.*` (all from the `Search` records the sync reads)",
     Style("#4e79a7", "#355a80", diameter=55),
     (TypeLabel("TrainingJob"), TypeLabel("ProcessingJob"), TypeLabel("TransformJob")),
+    indexed=(
+        Indexed(("arn", "name"), "Lookups start from a trial component's name or ARN."),
+        Indexed(
+            ("source_arn",), "Pipeline steps name the job they ran; the job's trial component carries it as source_arn."
+        ),
+    ),
     placeholder_type="source_type",
 )
 ARTIFACT = NodeKind(
@@ -109,6 +134,11 @@ ARTIFACT = NodeKind(
         TypeLabel("Image"),
         TypeLabel("ModelData"),
     ),
+    (
+        Indexed(
+            ("source_uri",), "Datasets and model packages are found by URI (RegisterModel steps name the package ARN)."
+        ),
+    ),
 )
 CONTEXT = NodeKind(
     "Context",
@@ -118,6 +148,7 @@ CONTEXT = NodeKind(
     "arn, name, type, source_uri, source_type, description, `property.*`",
     Style("#f28e2b", "#b8620f"),
     (TypeLabel("Endpoint", Style(diameter=65)), TypeLabel("ModelGroup")),
+    (Indexed(("source_uri",), "Endpoints and model groups are found by URI."),),
 )
 ACTION = NodeKind(
     "Action",
@@ -127,6 +158,7 @@ ACTION = NodeKind(
     "arn, name, type, status, source_uri, `property.*` (read by `DescribeAction`, as for artifacts)",
     Style("#e15759", "#a8373a"),
     (TypeLabel("ModelDeployment"), TypeLabel("Approval")),
+    (Indexed(("source_uri",), "An approval action's source URI is its model package's ARN."),),
 )
 EXPERIMENT = NodeKind(
     "Experiment", SAGEMAKER, ("arn",), "experiment", "arn, name, display_name", Style("#76b7b2", "#4f8a85", 65)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from lineage_graph import cypher_files
-from lineage_graph.graph import derived, model
-from lineage_graph.graph.model import NodeKind, Source, Style, TypeLabel
+from lineage_graph.graph import derived, model, schema
+from lineage_graph.graph.model import Indexed, NodeKind, Source, Style, TypeLabel
 from lineage_graph.present.graph_formats import KIND_COLOURS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 LAKE = Source("Lake", "LakeEntity", style=Style(caption="{name}"))
 TABLE = NodeKind(
     "LakeTable", LAKE, ("namespace", "name"), "table", "namespace, name, uri", Style("#123456", "#000000"),
-    (TypeLabel("Iceberg", Style(diameter=70)),),
+    (TypeLabel("Iceberg", Style(diameter=70)),), (Indexed(("uri",), "Tables are found by URI."),),
 )  # fmt: skip
 
 
@@ -36,21 +36,30 @@ def test_the_stylesheet_colours_every_kind_as_the_pictures_do() -> None:
     assert len(set(KIND_COLOURS.values())) == len(KIND_COLOURS)  # no two kinds look alike
 
 
-def test_the_schema_file_holds_a_uniqueness_constraint_per_declared_key() -> None:
+def test_the_schema_file_holds_a_uniqueness_constraint_per_declared_key_and_the_declared_indexes() -> None:
     statements = cypher_files.statements("schema")
     assert "CREATE CONSTRAINT lineage_entity_arn IF NOT EXISTS FOR (n:LineageEntity) REQUIRE n.arn IS UNIQUE" in (
         statements
     )
     keys = {kind.unique for kind in model.NODE_KINDS.values()}
     assert sum(s.startswith("CREATE CONSTRAINT") for s in statements) == len(keys) + 1  # + SyncState's
+    named = schema.statements("schema")
+    assert (
+        named["artifact_source_uri"]
+        == "CREATE INDEX artifact_source_uri IF NOT EXISTS FOR (n:Artifact) ON (n.source_uri)"
+    )
+    assert {"trial_component_name", "trial_component_source_arn", "lineage_entity_account"} <= named.keys()
 
 
 def test_another_source_gets_its_own_key_constraint_style_and_table_row() -> None:
-    constraints = derived.key_constraints([model.ARTIFACT, model.CONTEXT, TABLE])
+    constraints = derived.node_schema([model.ARTIFACT, model.CONTEXT, TABLE])
     assert constraints.count("CREATE CONSTRAINT") == 2  # SageMaker's kinds share one key: the ARN
     assert (
         "CREATE CONSTRAINT lake_table_namespace_name IF NOT EXISTS FOR (n:LakeTable) "
         "REQUIRE (n.namespace, n.name) IS UNIQUE;" in constraints
+    )
+    assert "// Tables are found by URI.\nCREATE INDEX lake_table_uri IF NOT EXISTS FOR (n:LakeTable) ON (n.uri);" in (
+        constraints
     )
     style = derived.stylesheet([TABLE])
     assert 'node.LakeEntity {\n  caption: "{name}";\n}' in style
