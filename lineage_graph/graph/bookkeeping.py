@@ -42,11 +42,12 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from neo4j import Driver, RoutingControl
+from neo4j import Driver
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
 from lineage_graph.errors import LeaseHeldError, LineageGraphError
 from lineage_graph.graph import model, schema
+from lineage_graph.graph.database import Database
 
 DEFAULT_TTL_SECONDS = 300.0
 DEFAULT_WAIT_TIMEOUT = 900.0
@@ -80,14 +81,6 @@ def split_shard(shard: str) -> tuple[str, str]:
 def default_holder() -> str:
     """``hostname:pid:random``: unique per process and per acquisition, readable in ``status``."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def _write(driver: Driver, database: str, query: str, **params: Any) -> Any:
-    return driver.execute_query(query, params, database_=database, routing_=RoutingControl.WRITE)
-
-
-def _read(driver: Driver, database: str, query: str, **params: Any) -> Any:
-    return driver.execute_query(query, params, database_=database, routing_=RoutingControl.READ)
 
 
 def _native(value: Any) -> Any:
@@ -214,13 +207,15 @@ class Lease:
     lost: BaseException | None = field(default=None, repr=False, compare=False)
     _heartbeat: threading.Thread | None = field(default=None, init=False, repr=False, compare=False)
     _stop: threading.Event = field(default_factory=threading.Event, init=False, repr=False, compare=False)
+    db: Database = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.db = Database(self.driver, self.database)  # the lease's own: its renewals wait on no sync's writes
 
     def renew(self, ttl_seconds: float | None = None) -> datetime:
         """Push the expiry ``ttl_seconds`` past now; raises LeaseLostError when it is no longer ours."""
         ttl = self.ttl_seconds if ttl_seconds is None else ttl_seconds
-        records = _write(
-            self.driver, self.database, _RENEW, shard=self.shard, holder=self.holder, ttl_ms=int(ttl * 1000)
-        ).records
+        records = self.db.write(_RENEW, shard=self.shard, holder=self.holder, ttl_ms=int(ttl * 1000)).records
         if not records or not records[0]["ours"]:
             if not records:
                 raise LeaseLostError(f"the lease of shard {self.shard} held by {self.holder} was deleted")
@@ -235,7 +230,7 @@ class Lease:
     def release(self) -> bool:
         """Delete the lease if it is still ours; True when it was. Stops the heartbeat first."""
         self.stop_heartbeat()
-        records = _write(self.driver, self.database, _RELEASE, shard=self.shard, holder=self.holder).records
+        records = self.db.write(_RELEASE, shard=self.shard, holder=self.holder).records
         return bool(records and records[0]["released"])
 
     def start_heartbeat(self, every_seconds: float | None = None) -> None:
@@ -292,10 +287,11 @@ def try_acquire_lease(
     of several processes noticing the death only one takes it)."""
     _ensure_schema(driver, database)
     params = {"shard": shard, "holder": holder, "ttl_ms": int(ttl_seconds * 1000), "process": this_process()}
-    r = _write(driver, database, _ACQUIRE, dead_holder=None, **params).records[0]
+    db = Database(driver, database)
+    r = db.write(_ACQUIRE, dead_holder=None, **params).records[0]
     if not r["free"] and holder_is_dead(r["process"]):
         dead, dead_pid = r["holder"], r["process"]["pid"]
-        r = _write(driver, database, _ACQUIRE, dead_holder=dead, **params).records[0]
+        r = db.write(_ACQUIRE, dead_holder=dead, **params).records[0]
         if r["free"]:
             log.warning(
                 "took over the lease of shard %s from %s: its process (pid %s) on this host is gone",
@@ -354,9 +350,7 @@ def acquire_lease(
 
 def leases(driver: Driver, database: str) -> list[dict[str, Any]]:
     """Every lease, with ``expired`` and ``expires_in_s`` (negative when expired) by the server's clock."""
-    result = _read(
-        driver,
-        database,
+    result = Database(driver, database).read(
         f"""
         MATCH (l:{_LEASE}) WHERE l.holder IS NOT NULL
         WITH l, datetime() AS now
@@ -445,9 +439,7 @@ def record_run(
         "mode": mode,
         "report_json": json.dumps(report, default=_iso, sort_keys=True),
     }
-    _write(
-        driver,
-        database,
+    Database(driver, database).write(
         f"""
         CREATE (r:{_RUN}) SET r = $props
         WITH r
@@ -473,9 +465,7 @@ def _run_row(node: Any) -> dict[str, Any]:
 def last_runs(driver: Driver, database: str, shard: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """The newest runs first (of one shard, or of all), each a dict of the node's properties with the
     report parsed back into ``report``."""
-    result = _read(
-        driver,
-        database,
+    result = Database(driver, database).read(
         f"""
         MATCH (r:{_RUN}) WHERE $shard IS NULL OR r.shard = $shard
         RETURN r ORDER BY r.started_at DESC, r.finished_at DESC LIMIT $limit
@@ -488,9 +478,7 @@ def last_runs(driver: Driver, database: str, shard: str | None = None, limit: in
 
 def latest_run_per_shard(driver: Driver, database: str) -> list[dict[str, Any]]:
     """The newest run of every shard, by shard."""
-    result = _read(
-        driver,
-        database,
+    result = Database(driver, database).read(
         f"""
         MATCH (r:{_RUN})
         WITH r.shard AS shard, r ORDER BY r.started_at DESC, r.finished_at DESC
@@ -517,9 +505,7 @@ def set_cleanup_pending(
 ) -> None:
     """Record that a full run of ``shard`` did not clean up; ``since`` keeps the first such run's time."""
     _ensure_schema(driver, database)
-    _write(
-        driver,
-        database,
+    Database(driver, database).write(
         f"""
         MERGE (p:{_PENDING} {{shard: $shard}})
         ON CREATE SET p.since = $at
@@ -537,14 +523,12 @@ def set_cleanup_pending(
 
 def clear_cleanup_pending(driver: Driver, database: str, shard: str) -> None:
     """A full run of ``shard`` cleaned up: nothing is pending any more."""
-    _write(driver, database, f"MATCH (p:{_PENDING} {{shard: $shard}}) DELETE p", shard=shard)
+    Database(driver, database).write(f"MATCH (p:{_PENDING} {{shard: $shard}}) DELETE p", shard=shard)
 
 
 def pending_cleanups(driver: Driver, database: str, shard: str | None = None) -> dict[str, dict[str, Any]]:
     """The pending cleanup of every shard that has one (or of one shard), by shard."""
-    result = _read(
-        driver,
-        database,
+    result = Database(driver, database).read(
         f"MATCH (p:{_PENDING}) WHERE $shard IS NULL OR p.shard = $shard RETURN p",
         shard=shard,
     )
@@ -565,22 +549,21 @@ def graph_size(driver: Driver, database: str) -> dict[str, dict[str, int]]:
     """Node counts per kind label (and placeholders, all entities) and relationship counts per type,
     from the model's fixed vocabulary (Neo4j's count store answers these without scanning)."""
     node_labels = [model.ENTITY_LABEL, *model.NODE_KINDS, model.PLACEHOLDER_LABEL]
-    nodes = {
-        label: _read(driver, database, f"MATCH (n:`{label}`) RETURN count(n) AS n").records[0]["n"]
-        for label in node_labels
-    }
+    db = Database(driver, database)
+    nodes = {label: db.read(f"MATCH (n:`{label}`) RETURN count(n) AS n").records[0]["n"] for label in node_labels}
     relationships = {
-        rel: _read(driver, database, f"MATCH ()-[r:`{rel}`]->() RETURN count(r) AS n").records[0]["n"]
-        for rel in _relationship_types()
+        rel: db.read(f"MATCH ()-[r:`{rel}`]->() RETURN count(r) AS n").records[0]["n"] for rel in _relationship_types()
     }
     return {"nodes": nodes, "relationships": relationships}
 
 
 def server_info(driver: Driver, database: str) -> dict[str, str]:
     """Neo4j's name, version and edition (``dbms.components()``)."""
-    records = _read(
-        driver, database, "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
-    ).records
+    records = (
+        Database(driver, database)
+        .read("CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition")
+        .records
+    )
     for r in records:
         if r["name"] == "Neo4j Kernel":
             return {"name": r["name"], "version": r["versions"][0], "edition": r["edition"]}
