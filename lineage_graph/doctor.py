@@ -25,7 +25,8 @@ from lineage_graph.errors import (
     LineageGraphError,
     Neo4jUnavailableError,
 )
-from lineage_graph.graph import bookkeeping, schema
+from lineage_graph.graph import schema
+from lineage_graph.graph.bookkeeping.status import server_info
 from lineage_graph.graph.connection import connect
 from lineage_graph.redact import redact
 from lineage_graph.sagemaker import kinds
@@ -132,7 +133,7 @@ def neo4j_checks(settings: Neo4jSettings) -> list[Check]:
     checks = [Check("neo4j", "Neo4j connection", "pass", where)]
     with driver:
         try:
-            server = bookkeeping.server_info(driver, settings.database)
+            server = server_info(driver, settings.database)
             major = int(server["version"].split(".")[0])
             label = f"Neo4j {server['version']} {server['edition']}"
             if major >= MIN_NEO4J_MAJOR:

@@ -34,7 +34,7 @@ class RacingWriter(GraphWriter):
         created = super().write_placeholders(rows)
         if self.rounds:
             self.rounds -= 1
-            self.driver.execute_query(EDGELESS, database_="neo4j")
+            self.db.driver.execute_query(EDGELESS, database_="neo4j")
         return created
 
 

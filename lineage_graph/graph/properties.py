@@ -6,7 +6,7 @@ version of its listing summary its properties were read for: ``properties_synced
 ``content_hash`` then. A new node has none, and a summary that changed (its LastModifiedTime moved) gets a new
 ``content_hash`` and is rewritten whole by ``GraphWriter.write_nodes``, dropping the mark: either way the
 node is selected again, and a sync killed half-way leaves the rest selected for the next run.
-Queries go through the writer's own helpers: reads routed as reads, writes one at a time under its lock.
+Queries go through the writer's ``db`` (``graph.database``): reads routed as reads, writes one at a time.
 """
 
 from __future__ import annotations
@@ -67,13 +67,13 @@ def needing(
     writer: GraphWriter, kinds: Sequence[str], account: str, region: str, after: str, limit: int
 ) -> list[Needing]:
     """The next ``limit`` nodes of ``kinds`` (by ARN, after ``after``) whose properties are missing or stale."""
-    result = writer._read(_NEEDING, kinds=list(kinds), account=account, region=region, after=after, limit=limit)
+    result = writer.db.read(_NEEDING, kinds=list(kinds), account=account, region=region, after=after, limit=limit)
     return [Needing(r["arn"], r["kind"], r["name"], r["content_hash"]) for r in result.records]
 
 
 def missing(writer: GraphWriter, kinds: Sequence[str], account: str, region: str) -> int:
     """How many of the shard's nodes of ``kinds`` still lack their properties (for the report)."""
-    result = writer._read(_COUNT, kinds=list(kinds), account=account, region=region)
+    result = writer.db.read(_COUNT, kinds=list(kinds), account=account, region=region)
     return int(result.records[0]["missing"])
 
 
@@ -86,4 +86,4 @@ def write(writer: GraphWriter, read: list[tuple[Needing, dict[str, str]]]) -> in
         {"arn": n.arn, "content_hash": n.content_hash, "props": {PREFIX + k: v for k, v in props.items()}}
         for n, props in read
     ]
-    return int(writer._run(_WRITE, rows=rows, prefix=PREFIX).records[0]["written"])
+    return int(writer.db.write(_WRITE, rows=rows, prefix=PREFIX).records[0]["written"])
