@@ -35,3 +35,9 @@ CREATE INDEX in_trial_shard IF NOT EXISTS FOR ()-[r:IN_TRIAL]-() ON (r.shard);
 CREATE INDEX in_experiment_shard IF NOT EXISTS FOR ()-[r:IN_EXPERIMENT]-() ON (r.shard);
 CREATE INDEX has_execution_shard IF NOT EXISTS FOR ()-[r:HAS_EXECUTION]-() ON (r.shard);
 CREATE INDEX executed_shard IF NOT EXISTS FOR ()-[r:EXECUTED]-() ON (r.shard);
+
+// OpenLineage, the second source (docs/openlineage.md; keys declared in lineage_graph/openlineage/kinds.py):
+// a job and a dataset are their (namespace, name), a run its runId. Events MERGE on these.
+CREATE CONSTRAINT openlineage_job_key IF NOT EXISTS FOR (n:OpenLineageJob) REQUIRE (n.namespace, n.name) IS UNIQUE;
+CREATE CONSTRAINT openlineage_run_key IF NOT EXISTS FOR (n:OpenLineageRun) REQUIRE (n.run_id) IS UNIQUE;
+CREATE CONSTRAINT openlineage_dataset_key IF NOT EXISTS FOR (n:OpenLineageDataset) REQUIRE (n.namespace, n.name) IS UNIQUE;
