@@ -14,6 +14,7 @@ from lineage_graph.cli.neo4j_cmd import neo4j_group
 from lineage_graph.cli.provenance_cmd import COMMANDS as PROVENANCE_COMMANDS
 from lineage_graph.cli.queries import COMMANDS as QUERY_COMMANDS
 from lineage_graph.cli.sandbox_cmd import sandbox_group
+from lineage_graph.cli.serve_cmd import serve_command
 from lineage_graph.cli.status_cmd import status_command
 from lineage_graph.cli.sync_cmd import sync_command
 from lineage_graph.errors import LineageGraphError
@@ -58,6 +59,7 @@ for command in (
     *PROVENANCE_COMMANDS,
     neo4j_group,
     sandbox_group,
+    serve_command,
     demo_command,
     status_command,
     doctor_command,
