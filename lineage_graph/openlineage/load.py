@@ -1,8 +1,8 @@
 """Write a batch's rows (``transform.Rows``) into Neo4j in one managed write transaction.
 
-One UNWIND statement per node kind and per relationship shape, generated from ``kinds`` (labels, keys
-and types never come from data; values are always parameters), so one cached plan serves every batch.
-The statements merge each row into the node already there by the same order-free rules as
+The whole batch is one statement (one round trip, one cached plan): an UNWIND per node kind and per
+relationship shape, generated from ``kinds`` (labels, keys and types never come from data; values are
+always parameters). Each row merges into the node already there by the same order-free rules as
 ``transform`` (earliest, latest, state precedence, newest facet version), so writing events in any order,
 or twice, leaves the same graph. The transaction commits before ``write`` returns: that is when an event
 is durable, and when ``serve`` answers its request.
@@ -41,14 +41,15 @@ def _match(variable: str, kind: OpenLineageKind, values: str) -> str:
     return f"({variable}:`{kind.label}` {{{key}}})"
 
 
-def _merge(kind: OpenLineageKind) -> str:
+def _merge(kind: OpenLineageKind, param: str) -> str:
     key = ", ".join(f"`{k}`: row.`{k}`" for k in kind.key)
-    return f"UNWIND $rows AS row MERGE (n{_labels(kind)} {{{key}}})"
+    return f"UNWIND ${param} AS row MERGE (n{_labels(kind)} {{{key}}})"
 
 
 # The newest version of each facet replaces the node's copy whole (its old fields removed). A field of
 # facet "a" is a key "facet.a.<field>"; keys of another facet whose name extends "a" ("a.b") are not a's.
 _FACETS = f"""
+WITH n, row WHERE size(row.facets) > 0
 WITH n, row, [k IN keys(n) WHERE k STARTS WITH '{FACET_VERSION_PREFIX}' | substring(k, {len(FACET_VERSION_PREFIX)})]
              + [f IN row.facets | f.name] AS names
 FOREACH (f IN [f IN row.facets WHERE coalesce(n['{FACET_VERSION_PREFIX}' + f.name] < f.version, true)] |
@@ -60,7 +61,7 @@ FOREACH (f IN [f IN row.facets WHERE coalesce(n['{FACET_VERSION_PREFIX}' + f.nam
 """
 
 _JOBS = f"""
-{_merge(kinds.JOB)}
+{_merge(kinds.JOB, "jobs")}
 ON CREATE SET n.uri = row.uri
 WITH n, row, datetime(row.first_event_at) AS first, datetime(row.last_event_at) AS last
 SET n.first_event_at = CASE WHEN first IS NOT NULL AND coalesce(first < n.first_event_at, true)
@@ -72,7 +73,7 @@ SET n.first_event_at = CASE WHEN first IS NOT NULL AND coalesce(first < n.first_
 
 # A run's state by precedence (transform.state_wins), its job the least (namespace, name) named.
 _RUNS = f"""
-{_merge(kinds.RUN)}
+{_merge(kinds.RUN, "runs")}
 WITH n, row, datetime(row.started_at) AS started, datetime(row.ended_at) AS ended,
      datetime(row.event_time) AS at, $rank AS rank
 WITH n, row, started, ended, at,
@@ -92,21 +93,44 @@ SET n.job_namespace = CASE WHEN take_job THEN row.job_namespace ELSE n.job_names
 """
 
 _DATASETS = f"""
-{_merge(kinds.DATASET)}
+{_merge(kinds.DATASET, "datasets")}
 ON CREATE SET n.uri = row.uri
 {_FACETS}
 """
 
 
-def _edge(rel_type: str, source: OpenLineageKind, target: OpenLineageKind) -> str:
-    if rel_type not in kinds.RELATIONSHIP_TYPES:
-        raise ValueError(f"relationship type outside the OpenLineage model: {rel_type}")
-    return f"""
-        UNWIND $rows AS row
-        MATCH {_match("s", source, "row.s")}
-        MATCH {_match("d", target, "row.d")}
-        MERGE (s)-[:`{rel_type}`]->(d)
-    """
+@dataclass(frozen=True)
+class _Shape:
+    """One relationship shape: its type between two kinds, and the batch's parameter holding its pairs."""
+
+    param: str
+    rel_type: str
+    source: OpenLineageKind
+    target: OpenLineageKind
+
+    def cypher(self) -> str:
+        if self.rel_type not in kinds.RELATIONSHIP_TYPES:
+            raise ValueError(f"relationship type outside the OpenLineage model: {self.rel_type}")
+        return f"""
+            UNWIND ${self.param} AS row
+            MATCH {_match("s", self.source, "row.s")}
+            MATCH {_match("d", self.target, "row.d")}
+            MERGE (s)-[:`{self.rel_type}`]->(d)
+        """
+
+
+_SHAPES = (
+    _Shape("run_of", kinds.RUN_OF, kinds.RUN, kinds.JOB),
+    _Shape("child_of", kinds.CHILD_OF, kinds.RUN, kinds.RUN),
+    _Shape("run_reads", kinds.READ_BY, kinds.DATASET, kinds.RUN),
+    _Shape("run_writes", kinds.WROTE, kinds.RUN, kinds.DATASET),
+    _Shape("job_reads", kinds.READ_BY, kinds.DATASET, kinds.JOB),
+    _Shape("job_writes", kinds.WROTE, kinds.JOB, kinds.DATASET),
+)
+
+# The whole batch in one statement (one round trip, one cached plan): nodes, then the relationships
+# between them, each part a unit subquery over its own list (an empty list does nothing).
+WRITE = "\n".join(f"CALL () {{{part}}}" for part in (_JOBS, _RUNS, _DATASETS, *(s.cypher() for s in _SHAPES)))
 
 
 @dataclass
@@ -129,67 +153,57 @@ def _facets(facets: dict[str, Facet]) -> list[dict[str, Any]]:
     return [{"name": n, "version": f.version, "props": f.props} for n, f in sorted(facets.items())]
 
 
-@dataclass(frozen=True)
-class Statement:
-    query: str
-    rows: list[dict[str, Any]]
+def _pairs(edges: set[tuple[Any, Any]]) -> list[dict[str, list[str]]]:
+    def key(end: Any) -> list[str]:
+        return list(end) if isinstance(end, tuple) else [end]
+
+    return [{"s": key(s), "d": key(d)} for s, d in sorted(edges)]
 
 
-def statements(rows: Rows) -> list[Statement]:
-    """The batch as parameterised statements, nodes before the relationships between them."""
-    jobs = [
-        {
-            "namespace": j.namespace,
-            "name": j.name,
-            "uri": job_uri(j.namespace, j.name),
-            "first_event_at": _time(j.first_event_at),
-            "last_event_at": _time(j.last_event_at),
-            "facets": _facets(j.facets),
-        }
-        for j in rows.jobs.values()
-    ]
-    runs = [
-        {
-            "run_id": r.run_id,
-            "job_namespace": r.job[0],
-            "job_name": r.job[1],
-            "state": r.state,
-            "started_at": _time(r.started_at),
-            "ended_at": _time(r.ended_at),
-            "event_time": _time(r.event_time),
-            "facets": _facets(r.facets),
-        }
-        for r in rows.runs.values()
-    ]
-    datasets = [
-        {
-            "namespace": d.namespace,
-            "name": d.name,
-            "uri": Location(d.namespace, d.name).uri,
-            "facets": _facets(d.facets),
-        }
-        for d in rows.datasets.values()
-    ]
-    run, job, dataset = kinds.RUN, kinds.JOB, kinds.DATASET
-
-    def pairs(edges: set[tuple[Any, Any]]) -> list[dict[str, Any]]:
-        def key(end: Any) -> list[str]:
-            return list(end) if isinstance(end, tuple) else [end]
-
-        return [{"s": key(s), "d": key(d)} for s, d in sorted(edges)]
-
-    shapes: list[tuple[str, list[dict[str, Any]]]] = [
-        (_JOBS, jobs),
-        (_RUNS, runs),
-        (_DATASETS, datasets),
-        (_edge(kinds.RUN_OF, run, job), pairs(rows.run_of)),
-        (_edge(kinds.CHILD_OF, run, run), pairs(rows.child_of)),
-        (_edge(kinds.READ_BY, dataset, run), pairs(rows.run_reads)),
-        (_edge(kinds.WROTE, run, dataset), pairs(rows.run_writes)),
-        (_edge(kinds.READ_BY, dataset, job), pairs(rows.job_reads)),
-        (_edge(kinds.WROTE, job, dataset), pairs(rows.job_writes)),
-    ]
-    return [Statement(query, batch) for query, batch in shapes if batch]
+def parameters(rows: Rows) -> dict[str, Any]:
+    """The batch as the parameters of ``WRITE``."""
+    return {
+        "rank": STATE_RANK,
+        "jobs": [
+            {
+                "namespace": j.namespace,
+                "name": j.name,
+                "uri": job_uri(j.namespace, j.name),
+                "first_event_at": _time(j.first_event_at),
+                "last_event_at": _time(j.last_event_at),
+                "facets": _facets(j.facets),
+            }
+            for j in rows.jobs.values()
+        ],
+        "runs": [
+            {
+                "run_id": r.run_id,
+                "job_namespace": r.job[0],
+                "job_name": r.job[1],
+                "state": r.state,
+                "started_at": _time(r.started_at),
+                "ended_at": _time(r.ended_at),
+                "event_time": _time(r.event_time),
+                "facets": _facets(r.facets),
+            }
+            for r in rows.runs.values()
+        ],
+        "datasets": [
+            {
+                "namespace": d.namespace,
+                "name": d.name,
+                "uri": Location(d.namespace, d.name).uri,
+                "facets": _facets(d.facets),
+            }
+            for d in rows.datasets.values()
+        ],
+        "run_of": _pairs(rows.run_of),
+        "child_of": _pairs(rows.child_of),
+        "run_reads": _pairs(rows.run_reads),
+        "run_writes": _pairs(rows.run_writes),
+        "job_reads": _pairs(rows.job_reads),
+        "job_writes": _pairs(rows.job_writes),
+    }
 
 
 class OpenLineageWriter:
@@ -205,18 +219,17 @@ class OpenLineageWriter:
 
     def write(self, rows: Rows) -> WriteCounts:
         """Commit the rows; returns what the transaction created. Raises the driver's error when it cannot."""
-        batch = statements(rows)
+        params = parameters(rows)
         with self.driver.session(database=self.database) as session:
-            counts = session.execute_write(_write, batch)
+            counts = session.execute_write(_write, params)
         counts.events = rows.events
         return counts
 
 
-def _write(tx: ManagedTransaction, batch: list[Statement]) -> WriteCounts:
-    """The transaction's work (run again as a whole if the driver retries it)."""
-    counts = WriteCounts()
-    for statement in batch:
-        summary = tx.run(statement.query, rows=statement.rows, rank=STATE_RANK).consume()
-        counts.nodes_created += summary.counters.nodes_created
-        counts.relationships_created += summary.counters.relationships_created
-    return counts
+def _write(tx: ManagedTransaction, params: dict[str, Any]) -> WriteCounts:
+    """The transaction's work (run again as a whole if the driver retries it). Whatever must commit with the
+    events, such as joining these datasets and jobs to SageMaker's nodes, belongs here after ``WRITE``."""
+    summary = tx.run(WRITE, params).consume()
+    return WriteCounts(
+        nodes_created=summary.counters.nodes_created, relationships_created=summary.counters.relationships_created
+    )
