@@ -37,6 +37,7 @@ from openlineage.client import OpenLineageClient
 from openlineage.client.transport.http import ApiKeyTokenProvider, HttpCompression, HttpConfig, HttpTransport
 
 from lineage_graph.cli import cli
+from lineage_graph.openlineage.server import is_loopback
 from lineage_graph.settings import Neo4jSettings
 
 TOKEN = "tok-" + secrets.token_hex(16)
@@ -177,6 +178,17 @@ def test_without_neo4j_health_and_writes_say_503(neo4j_settings: Neo4jSettings, 
         assert "Neo4j does not answer yet" in process.log
     finally:
         assert process.stop() == 0
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        *[("127.0.0.1", True), ("127.8.0.1", True), ("localhost", True), ("::1", True), ("[::1]", True)],
+        *[("0.0.0.0", False), ("::", False), ("10.0.0.5", False), ("host.example.com", False)],
+    ],
+)
+def test_loopback_is_told_from_other_addresses(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
 
 
 def test_serving_off_loopback_needs_a_token(neo4j_settings: Neo4jSettings) -> None:

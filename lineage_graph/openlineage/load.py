@@ -166,7 +166,8 @@ def _pairs(edges: set[tuple[Any, Any]]) -> list[dict[str, list[str]]]:
 
 
 def parameters(rows: Rows) -> dict[str, Any]:
-    """The batch as the parameters of ``WRITE``."""
+    """The batch as the parameters of ``WRITE``, every list in key order: two writers (``serve`` and an
+    import) then lock shared nodes in the same order, so they deadlock rarely (the driver retries if so)."""
     return {
         "rank": STATE_RANK,
         "jobs": [
@@ -178,7 +179,7 @@ def parameters(rows: Rows) -> dict[str, Any]:
                 "last_event_at": _time(j.last_event_at),
                 "facets": _facets(j.facets),
             }
-            for j in rows.jobs.values()
+            for _, j in sorted(rows.jobs.items())
         ],
         "runs": [
             {
@@ -191,7 +192,7 @@ def parameters(rows: Rows) -> dict[str, Any]:
                 "event_time": _time(r.event_time),
                 "facets": _facets(r.facets),
             }
-            for r in rows.runs.values()
+            for _, r in sorted(rows.runs.items())
         ],
         "datasets": [
             {
@@ -200,7 +201,7 @@ def parameters(rows: Rows) -> dict[str, Any]:
                 "uri": Location(d.namespace, d.name).uri,
                 "facets": _facets(d.facets),
             }
-            for d in rows.datasets.values()
+            for _, d in sorted(rows.datasets.items())
         ],
         "run_of": _pairs(rows.run_of),
         "child_of": _pairs(rows.child_of),
