@@ -143,16 +143,14 @@ def _first_error(schema: _Schema, instance: Any, prefix: tuple[str | int, ...] =
 
 
 def _message(error: ValidationError) -> str:
-    """The validator's sentence, without the echo of a whole (possibly huge) instance."""
-    if error.validator == "required" or error.validator == "enum" or error.validator == "type":
-        return error.message if len(error.message) < 300 else error.message[:297] + "..."
+    """The validator's sentence; where it would echo a whole event (a "oneOf", a "not"), ours instead."""
     if error.validator == "oneOf" and not error.absolute_path:
         return "matches none (or more than one) of the spec's run, job and dataset events"
     if error.validator == "not" and error.validator_value == {"required": ["run"]}:
         return "a job event has no run (with a run it is a run event, which needs both run and job)"
     if error.validator == "not":
         return "a dataset event has neither both job and run (a run event) nor a job alone (a job event)"
-    return f"{error.message[:300]} ({error.validator})"
+    return error.message if len(error.message) <= 300 else error.message[:297] + "..."
 
 
 def _kind(event: dict[str, Any]) -> EventKind | None:
