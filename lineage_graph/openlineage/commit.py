@@ -30,6 +30,13 @@ log = logging.getLogger(__name__)
 # Events a transaction takes at most: large enough to amortise a commit, small enough to keep its
 # parameters (and the wait of the requests in it) modest.
 MAX_EVENTS = 2000
+# Events waiting for a transaction at most. Beyond, a request is turned away (``serve`` says 503, which
+# the OpenLineage client retries later) instead of queueing: memory stays flat when producers outrun Neo4j.
+MAX_PENDING = 50_000
+
+
+class BusyError(Exception):
+    """The writer already holds MAX_PENDING events waiting for Neo4j."""
 
 
 @dataclass
@@ -57,10 +64,13 @@ def unavailable(err: BaseException) -> bool:
 class GroupCommit:
     """``submit(events)`` from any thread; the future resolves to the number of events once committed."""
 
-    def __init__(self, writer: OpenLineageWriter, max_events: int = MAX_EVENTS) -> None:
+    def __init__(self, writer: OpenLineageWriter, max_events: int = MAX_EVENTS, max_pending: int = MAX_PENDING) -> None:
         self.writer = writer
         self.max_events = max_events
+        self.max_pending = max_pending
         self.stats = CommitStats()
+        self._pending = 0  # events submitted and not yet committed (or failed)
+        self._pending_lock = threading.Lock()
         self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="openlineage-writer", daemon=True)
         self._schema_applied = False
@@ -69,6 +79,11 @@ class GroupCommit:
         self._thread.start()
 
     def submit(self, events: list[Event]) -> Future[int]:
+        """Queue the events for the next transaction; raises BusyError when too many already wait."""
+        with self._pending_lock:
+            if self._pending and self._pending + len(events) > self.max_pending:
+                raise BusyError(f"{self._pending:,} events are already waiting for Neo4j")
+            self._pending += len(events)
         request = _Request(events)
         self._queue.put(request)
         return request.future
@@ -96,11 +111,18 @@ class GroupCommit:
                 return
 
     def _commit(self, batch: list[_Request]) -> None:
-        rows = Rows()
-        for request in batch:
-            for event in request.events:
-                rows.add(event)
         try:
+            self._write(batch)
+        finally:
+            with self._pending_lock:
+                self._pending -= sum(len(r.events) for r in batch)
+
+    def _write(self, batch: list[_Request]) -> None:
+        rows = Rows()
+        try:
+            for request in batch:
+                for event in request.events:
+                    rows.add(event)
             if not self._schema_applied:
                 self.writer.apply_schema()
                 self._schema_applied = True
@@ -109,7 +131,7 @@ class GroupCommit:
             self.stats.failed_transactions += 1
             if len(batch) > 1 and not unavailable(err):
                 for request in batch:
-                    self._commit([request])
+                    self._write([request])
                 return
             for request in batch:
                 request.future.set_exception(err)

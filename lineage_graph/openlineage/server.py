@@ -36,7 +36,7 @@ from starlette.routing import Route
 
 from lineage_graph.errors import ConfigurationError
 from lineage_graph.graph.connection import neo4j_failure, open_driver
-from lineage_graph.openlineage.commit import GroupCommit
+from lineage_graph.openlineage.commit import BusyError, GroupCommit
 from lineage_graph.openlineage.events import Event, InvalidEventError, Problem, parse_body, validate
 from lineage_graph.openlineage.load import OpenLineageWriter
 from lineage_graph.settings import Neo4jSettings
@@ -157,10 +157,13 @@ class Receiver:
             except InvalidEventError as err:
                 problems.append((index if len(documents) > 1 else None, err.problem))
         if problems:
+            log.info("refused %d of %d events: %s", len(problems), len(documents), problems[0][1])
             return _refused(problems)
         assert self.committer is not None
         try:
             written = await asyncio.wrap_future(self.committer.submit(events))
+        except BusyError as err:
+            return JSONResponse({"error": f"busy: {err}; retry later"}, status_code=503, headers={"Retry-After": "1"})
         except Exception as err:
             reason = _neo4j_reason(err, self.neo4j)
             if reason is None:
