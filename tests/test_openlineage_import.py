@@ -76,16 +76,26 @@ def test_a_file_with_an_invalid_line_writes_the_rest_and_exits_7(
     assert openlineage_snapshot(clean_neo4j) == snapshot
 
 
-def test_stdin_in_any_order_gives_the_same_graph(
+def test_stdin_in_any_order_with_invalid_lines_gives_the_same_graph(
     events_file: Path, clean_neo4j: Driver, neo4j_settings: Neo4jSettings
 ) -> None:
     _import(neo4j_settings, str(events_file))
     expected = openlineage_snapshot(clean_neo4j)
     clean_neo4j.execute_query("MATCH (n:OpenLineage) DETACH DELETE n")
     lines = [line for line in events_file.read_bytes().splitlines() if line.strip() and line != BROKEN.strip()]
-    code, out = _import(neo4j_settings, "-", stdin=b"\n".join(reversed(lines)) + b"\n")
+    code, out = _import(neo4j_settings, "-", stdin=b"\n".join([*reversed(lines), b"[1, 2]", b"{oops"]) + b"\n")
+    assert code == 7, out
+    assert out.splitlines() == [
+        out.splitlines()[0],
+        "line 6: /: an event is a JSON object, not list",
+        "line 7: /: not JSON: unexpected character, expected a string key: line 1 column 2 (char 1)",
+    ]
+    assert out.splitlines()[0].startswith("stdin: 7 events read, 5 written, 2 invalid (8 nodes and 7 relationships")
+    assert openlineage_snapshot(clean_neo4j) == expected
+
+    clean_neo4j.execute_query("MATCH (n:OpenLineage) DETACH DELETE n")
+    code, out = _import(neo4j_settings, "-", stdin=b"\n".join(lines))  # all valid, no newline at the end
     assert code == 0, out
-    assert out.splitlines()[0].startswith("stdin: 5 events read, 5 written, 0 invalid (8 nodes and 7 relationships")
     assert openlineage_snapshot(clean_neo4j) == expected
 
 
