@@ -85,11 +85,9 @@ def test_stdin_in_any_order_with_invalid_lines_gives_the_same_graph(
     lines = [line for line in events_file.read_bytes().splitlines() if line.strip() and line != BROKEN.strip()]
     code, out = _import(neo4j_settings, "-", stdin=b"\n".join([*reversed(lines), b"[1, 2]", b"{oops"]) + b"\n")
     assert code == 7, out
-    assert out.splitlines() == [
-        out.splitlines()[0],
-        "line 6: /: an event is a JSON object, not list",
-        "line 7: /: not JSON: unexpected character, expected a string key: line 1 column 2 (char 1)",
-    ]
+    assert out.splitlines()[1] == "line 6: /: an event is a JSON object, not list"
+    assert out.splitlines()[2].startswith("line 7: /: not JSON: ")  # and orjson's words for what is wrong
+    assert len(out.splitlines()) == 3
     assert out.splitlines()[0].startswith("stdin: 7 events read, 5 written, 2 invalid (8 nodes and 7 relationships")
     assert openlineage_snapshot(clean_neo4j) == expected
 
