@@ -83,3 +83,16 @@ def test_one_failing_request_does_not_fail_the_others(clean_neo4j: Driver, neo4j
         futures[1].result(timeout=60)
     committer.close()
     assert _runs(clean_neo4j) == set(good)
+
+
+def test_a_request_given_up_before_its_turn_is_dropped_and_the_writer_goes_on(writer: OpenLineageWriter) -> None:
+    committer = GroupCommit(writer)
+    dropped, kept = str(uuid.uuid4()), str(uuid.uuid4())
+    given_up = committer.submit([_run_event(dropped)])
+    waited = committer.submit([_run_event(kept)])
+    assert given_up.cancel()
+    committer.start()
+    assert waited.result(timeout=60) == 1
+    assert committer.submit([_run_event(kept)]).result(timeout=60) == 1
+    committer.close()
+    assert _runs(writer.driver) == {kept}

@@ -180,6 +180,12 @@ def test_without_neo4j_health_and_writes_say_503(neo4j_settings: Neo4jSettings, 
         assert process.stop() == 0
 
 
+def test_a_port_in_use_is_one_line_and_exit_3(server: ServeProcess) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--port", str(server.port)], env={"LINEAGE_GRAPH_TOKEN": ""})
+    assert result.exit_code == 3, result.output
+    assert result.output.strip() == f"error: cannot listen on 127.0.0.1:{server.port}: Address already in use"
+
+
 @pytest.mark.parametrize(
     ("host", "loopback"),
     [

@@ -112,7 +112,11 @@ class GroupCommit:
 
     def _commit(self, batch: list[_Request]) -> None:
         try:
-            self._write(batch)
+            # A request whose waiter gave up (cancelled on a shutdown past its grace period) is dropped; the
+            # others can no longer be cancelled, so their outcome always lands.
+            live = [r for r in batch if r.future.set_running_or_notify_cancel()]
+            if live:
+                self._write(live)
         finally:
             with self._pending_lock:
                 self._pending -= sum(len(r.events) for r in batch)
