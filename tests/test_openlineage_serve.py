@@ -180,6 +180,14 @@ def test_without_neo4j_health_and_writes_say_503(neo4j_settings: Neo4jSettings, 
         assert process.stop() == 0
 
 
+def test_a_neo4j_uri_the_driver_cannot_use_is_exit_4_before_listening() -> None:
+    env = {"LINEAGE_GRAPH_TOKEN": "", "NEO4J_URI": "neo5://127.0.0.1:7687"}
+    result = CliRunner().invoke(cli, ["serve", "--port", str(free_port())], env=env)
+    assert result.exit_code == 4, result.output
+    assert result.output.startswith("error: invalid Neo4j URI 'neo5://127.0.0.1:7687'")
+    assert "listening" not in result.output
+
+
 def test_a_port_in_use_is_one_line_and_exit_3(server: ServeProcess) -> None:
     result = CliRunner().invoke(cli, ["serve", "--port", str(server.port)], env={"LINEAGE_GRAPH_TOKEN": ""})
     assert result.exit_code == 3, result.output

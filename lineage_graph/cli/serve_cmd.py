@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from lineage_graph.cli.options import neo4j_options, verbosity_option
+from lineage_graph.graph.connection import open_driver
 from lineage_graph.openlineage import server
 from lineage_graph.settings import Neo4jSettings
 
@@ -36,6 +37,8 @@ def serve_command(host: str, port: int, token: str | None, neo4j: Neo4jSettings)
     (and OPENLINEAGE_API_KEY=<token> when the server has one).
     """
     server.check_exposure(host, token)
+    # A URI the driver cannot use is exit 4 now (a Neo4j that is down is not: health says 503 until it is up).
+    open_driver(neo4j).close()
     sock = server.listen(host, port)
     bound_port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host

@@ -140,13 +140,9 @@ class Receiver:
         if not self._authorized(request):
             return self._unauthorized()
         try:
-            body = await _body(request)
+            documents = parse_body(await _body(request))
         except _TooLarge:
             return JSONResponse({"error": f"the body is over {MAX_BODY_BYTES:,} bytes"}, status_code=413)
-        except InvalidEventError as err:
-            return _refused([(None, err.problem)])
-        try:
-            documents = parse_body(body)
         except InvalidEventError as err:
             return _refused([(None, err.problem)])
         events: list[Event] = []
