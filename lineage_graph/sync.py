@@ -21,12 +21,15 @@ from functools import partial
 from typing import Any, TypeVar
 
 from lineage_graph.arn import MalformedArnError
-from lineage_graph.graph import model, transform
+from lineage_graph.graph import model
 from lineage_graph.graph.load import GraphWriter, WriteCounts, batched
-from lineage_graph.graph.transform import Association, EdgeRow, NodeRow, Record
+from lineage_graph.graph.rows import Association, EdgeRow, NodeRow
+from lineage_graph.sagemaker import kinds, transform
 from lineage_graph.sagemaker.client import SageMakerApi
 from lineage_graph.sagemaker.crawl import Crawler, Skip
+from lineage_graph.sagemaker.kinds import SageMakerKind
 from lineage_graph.sagemaker.prefetch import prefetched
+from lineage_graph.sagemaker.transform import Record
 from lineage_graph.sync_properties import sync_properties
 
 log = logging.getLogger(__name__)
@@ -34,7 +37,7 @@ T = TypeVar("T")
 
 
 # Watermark kind of the association scan (not a node kind).
-ASSOCIATIONS = "Association"
+ASSOCIATIONS = kinds.ASSOCIATION.name
 # SageMaker's lineage is eventually consistent (auto-created lineage can lag about two minutes).
 DEFAULT_OVERLAP = timedelta(minutes=10)
 # SageMaker's PipelineExecutionStatus: Executing | Stopping | Stopped | Failed | Succeeded. A running
@@ -235,49 +238,32 @@ def run_sync(
                     mark = newest
         committed(kind, *operations)
 
-    # Experiments, then trials: trial components link to their trials as they land. Everything is handled
-    # a page at a time, so memory stays flat however large the account.
-    for experiment_page in batched(crawler.experiments(), writer.batch_size):
-        run.nodes(model.EXPERIMENT.label, run.safe("Experiment", experiment_page, transform.experiment))
+    def load(kind: SageMakerKind, on: Callable[[str, int], object] = on_page) -> None:
+        """One kind's listing into the graph: nodes with the structure edges their records name, or
+        associations. A kind with no time field is listed whole a page at a time, with no watermark."""
+        make: Callable[[Record], Any] = partial(_node_rows, kind) if kind.node else kind.transform
+        write: Callable[[list[Any]], None] = partial(nodes_and_edges, kind.name) if kind.node else run.associations
+        if kind.time_field is None:
+            for page in batched(crawler.records(kind), writer.batch_size):
+                write(list(run.safe(kind.name, page, make)))
+            return
+        listing = crawler.records(kind, since(kind.name))
+        load_pages(kind.name, listing, kind.time_field, make, write, *kind.watermark_operations, on=on)
 
-    def trials(rows: list[NodeRow]) -> None:
-        run.nodes(model.TRIAL.label, rows)
-        run.structure([EdgeRow(model.IN_EXPERIMENT[0], t.arn, experiment_arn_of(t), {}) for t in rows])
+    def nodes_and_edges(kind: str, rows: list[tuple[NodeRow, list[EdgeRow]]]) -> None:
+        run.nodes(kind, (node for node, _ in rows))
+        structure = [edge for _, edges in rows for edge in edges]
+        if structure:
+            run.structure(structure)
 
-    # A trial whose experiment was not listed (ListExperiments denied) misses its IN_EXPERIMENT edge, so
-    # the trials' watermark then stays where it was and a later run lists them again.
-    kind = model.TRIAL.label
-    load_pages(kind, crawler.trials(since(kind)), "CreationTime", transform.trial, trials, "Search", "ListExperiments")
-
-    def entities(kind: str) -> Callable[[list[NodeRow]], None]:
-        return lambda rows: run.nodes(kind, rows)
-
-    def trial_components(rows: list[tuple[NodeRow, list[EdgeRow]]]) -> None:
-        run.nodes(model.TRIAL_COMPONENT.label, (node for node, _ in rows))
-        run.structure([edge for _, edges in rows for edge in edges])
-
-    kind = model.TRIAL_COMPONENT.label
-    load_pages(
-        kind,
-        crawler.trial_components(modified_since=since(kind)),
-        "LastModifiedTime",
-        lambda rec: (transform.trial_component(rec), transform.trial_memberships(rec)),
-        trial_components,
-        "Search",
-    )
-    load_pages(
-        model.ARTIFACT.label,
-        crawler.artifacts(since(model.ARTIFACT.label)),
-        "CreationTime",
-        transform.artifact,
-        entities(model.ARTIFACT.label),
-        "ListArtifacts",
-    )
+    # Everything is handled a page at a time, so memory stays flat however large the account.
+    for kind in kinds.BEFORE_PIPELINES:
+        load(kind)
 
     # Pipelines, executions and their steps go in a thread of their own once the trial components and
     # artifacts their steps run are in. Their step listings (a round trip per execution) then overlap the
     # association pages' writes: each side waits on a different server, and one's waits are the other's work.
-    executions_since = since(model.PIPELINE_EXECUTION.label)
+    executions_since = since(kinds.PIPELINE_EXECUTION.name)
     pipelines_report = SyncReport(region=api.region, account=account)
     stopping = threading.Event()
     with ThreadPoolExecutor(1, thread_name_prefix="pipelines") as background:
@@ -295,27 +281,13 @@ def run_sync(
                 pipelines.result()  # a failure raises now, not after the last association page
 
         try:
-            for kind, listing, make, operations in (
-                (model.CONTEXT.label, crawler.contexts, transform.context, ("ListContexts", "DescribeContext")),
-                (model.ACTION.label, crawler.actions, transform.action, ("ListActions",)),
-            ):
-                load_pages(
-                    kind, listing(since(kind)), "CreationTime", make, entities(kind), *operations, on=on_main_page
-                )
-            load_pages(
-                ASSOCIATIONS,
-                crawler.associations(since(ASSOCIATIONS)),
-                "CreationTime",
-                transform.association,
-                run.associations,
-                "ListAssociations",
-                on=on_main_page,
-            )
+            for kind in kinds.BESIDE_PIPELINES:
+                load(kind, on=on_main_page)
         except BaseException:
             stopping.set()
             raise
         pipelines.result()
-    committed(model.PIPELINE_EXECUTION.label, "ListPipelines", "ListPipelineExecutions")
+    committed(kinds.PIPELINE_EXECUTION.name, *kinds.PIPELINE_EXECUTION.watermark_operations)
     report.absorb(pipelines_report)
     report.properties = sync_properties(
         crawler, writer, account, api.region, enabled=properties, on_page=on_page
@@ -373,7 +345,7 @@ def _sync_pipelines(
             make = partial(transform.pipeline_execution, pipeline_name=name)
             _sync_executions(run, list(run.safe("PipelineExecution", execution_page, make)), whole=not gaps())
 
-    for pipeline_page in batched(run.crawler.pipelines(), run.writer.batch_size):
+    for pipeline_page in batched(run.crawler.records(kinds.PIPELINE), run.writer.batch_size):
         run.nodes(model.PIPELINE.label, run.safe("Pipeline", pipeline_page, transform.pipeline))
         for pipeline in pipeline_page:
             if stopping.is_set():
@@ -435,10 +407,10 @@ def _sync_executions(run: _Pass, execution_rows: list[NodeRow], *, whole: bool) 
         run.on_page("PipelineExecutionSteps", len(refresh) + len(kept))
 
 
-def experiment_arn_of(trial_row: NodeRow) -> str:
-    """A trial's experiment ARN, from the trial's ARN and its experiment's name."""
-    prefix = trial_row.arn.split(":experiment-trial/", 1)[0]
-    return f"{prefix}:experiment/{trial_row.props['experiment_name']}"
+def _node_rows(kind: SageMakerKind, rec: Record) -> tuple[NodeRow, list[EdgeRow]]:
+    """A record's node and the structure relationships it names (a trial's experiment, a trial component's
+    trials)."""
+    return kind.transform(rec), kind.edges(rec) if kind.edges else []
 
 
 def pipeline_arn_of(execution_row: NodeRow) -> str | None:
