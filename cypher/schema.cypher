@@ -2,7 +2,7 @@
 // (`lineage-graph sync` runs each statement; IF NOT EXISTS makes reruns no-ops).
 // Runnable as is in Neo4j Browser.
 
-// Generated from the kinds' declarations (graph/model.py) by `python -m lineage_graph.graph.derived`: keys and indexes.
+// Generated from the kinds' declarations by `python -m lineage_graph.kinds`: keys and indexes.
 // The identity of a SageMaker node, whatever its kind: arn.
 CREATE CONSTRAINT lineage_entity_arn IF NOT EXISTS FOR (n:LineageEntity) REQUIRE n.arn IS UNIQUE;
 // Lookups start from a trial component's name or ARN.

@@ -1,25 +1,20 @@
-"""Files derived from the kinds' declarations (``model.NODE_KINDS``, every source's): the Neo4j Browser
-stylesheet, the README's model table and the node constraints and indexes of ``cypher/schema.cypher``.
+"""What the kinds' declarations make of the files that span them: the Neo4j Browser stylesheet, the
+README's model table and the node constraints and indexes of ``cypher/schema.cypher``.
 
-Each is generated here and checked in; ``python -m lineage_graph.graph.derived`` writes them again after a
-declaration changes, and ``tests/unit/test_derived.py`` fails while a file differs from what this module
-makes of the declarations. The README and the schema file are only partly generated, between two marker
-lines, so their prose stays hand-written.
+Each function takes the kinds of every source (``lineage_graph.kinds`` composes them, writes the files and
+says how to regenerate them). The README and the schema file are only partly generated, between two
+marker lines (a ``Region``), so their prose stays hand-written.
 """
 
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from lineage_graph.graph import model
 from lineage_graph.graph.model import NodeKind, Style
-
-REPO = Path(__file__).resolve().parents[2]
-_REGENERATE = "python -m lineage_graph.graph.derived"
 
 
 @dataclass(frozen=True)
@@ -37,19 +32,6 @@ class Region:
         return head + self.begin + "\n" + body + self.end + rest.split(self.end, 1)[1]
 
 
-STYLESHEET = REPO / "cypher" / "style.grass"
-README_MODEL = Region(
-    REPO / "README.md",
-    f"<!-- generated from the kinds' declarations (graph/model.py) by `{_REGENERATE}` -->",
-    "<!-- end of the generated model table -->",
-)
-SCHEMA_NODES = Region(
-    REPO / "cypher" / "schema.cypher",
-    f"// Generated from the kinds' declarations (graph/model.py) by `{_REGENERATE}`: keys and indexes.",
-    "// End of the generated keys and indexes.",
-)
-
-
 def _block(selector: str, declarations: Iterable[tuple[str, str | int | None]]) -> str:
     lines = [f"  {name}: {value};" for name, value in declarations if value is not None]
     return f"{selector} {{\n" + "\n".join(lines) + "\n}\n" if lines else ""
@@ -65,10 +47,10 @@ def _drawn(style: Style) -> list[tuple[str, str | int | None]]:
     ]
 
 
-def stylesheet(kinds: Iterable[NodeKind] | None = None) -> str:
+def stylesheet(kinds: Iterable[NodeKind], relationships: Mapping[str, Style]) -> str:
     """Neo4j Browser's stylesheet (``:style`` takes it): a colour per kind, its well-known types' own look,
-    each source's caption, placeholders, and the relationships that have a colour of their own."""
-    kinds = tuple(model.NODE_KINDS.values() if kinds is None else kinds)
+    each source's caption, placeholders, and the relationship types that have a look of their own."""
+    kinds = tuple(kinds)
     other = model.OTHER_STYLE
     blocks = [
         _block(
@@ -101,7 +83,7 @@ def stylesheet(kinds: Iterable[NodeKind] | None = None) -> str:
         blocks.append(_block(f"node.{kind.label}", _drawn(kind.style)))
         blocks += [_block(f"node.{t.name}", _drawn(t.style)) for t in kind.types]
     blocks.append(_block(f"node.{model.PLACEHOLDER_LABEL}", _drawn(model.PLACEHOLDER_STYLE)))
-    blocks += [_block(f"relationship.{rel}", _drawn(style)) for rel, style in model.RELATIONSHIP_STYLES.items()]
+    blocks += [_block(f"relationship.{rel}", _drawn(style)) for rel, style in relationships.items()]
     return "\n".join(block for block in blocks if block)
 
 
@@ -109,9 +91,9 @@ def _key(kind: NodeKind) -> str:
     return kind.key[0] if len(kind.key) == 1 else "(" + ", ".join(kind.key) + ")"
 
 
-def model_table(kinds: Iterable[NodeKind] | None = None) -> str:
+def model_table(kinds: Iterable[NodeKind]) -> str:
     """The README's table of node kinds, one row per kind of every source."""
-    kinds = tuple(model.NODE_KINDS.values() if kinds is None else kinds)
+    kinds = tuple(kinds)
     rows = ["| source | kind | labels | key | properties |", "|---|---|---|---|---|"]
     for kind in kinds:
         labels = f"`{kind.source.label}:{kind.label}`"
@@ -125,11 +107,11 @@ def _snake(label: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", label).lower()
 
 
-def node_schema(kinds: Iterable[NodeKind] | None = None) -> str:
+def node_schema(kinds: Iterable[NodeKind]) -> str:
     """The constraints and indexes the kinds declare: a uniqueness constraint per key (on the source's label
     where its kinds share one key space, every SageMaker ARN; on the kind's label otherwise), then each
     kind's indexes and each source's."""
-    kinds = tuple(model.NODE_KINDS.values() if kinds is None else kinds)
+    kinds = tuple(kinds)
     keys: dict[tuple[str, tuple[str, ...]], NodeKind] = {}
     for kind in kinds:
         keys.setdefault(kind.unique, kind)
@@ -151,25 +133,3 @@ def node_schema(kinds: Iterable[NodeKind] | None = None) -> str:
             f"CREATE INDEX {_snake(label)}_{p} IF NOT EXISTS FOR (n:{label}) ON (n.{p});" for p in index.properties
         ]
     return "\n".join(lines) + "\n"
-
-
-def generated() -> dict[Path, str]:
-    """Every derived file's text as the declarations make it."""
-    return {
-        STYLESHEET: stylesheet(),
-        README_MODEL.path: README_MODEL.replace(README_MODEL.path.read_text(encoding="utf-8"), model_table()),
-        SCHEMA_NODES.path: SCHEMA_NODES.replace(SCHEMA_NODES.path.read_text(encoding="utf-8"), node_schema()),
-    }
-
-
-def main() -> int:
-    """Write the derived files that differ from the declarations; name each one written."""
-    for path, text in generated().items():
-        if path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(REPO)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,9 +1,9 @@
-"""The graph model, declared once: every source's node kinds (labels, keys, looks, documentation) and the
-relationship types.
+"""The graph model, declared once: the node kind type every source declares its kinds with (labels, key,
+looks, documentation), SageMaker's kinds, and the relationship types.
 
 Loading (``load.py``), the sweep's placeholders and the files derived from the declarations
 (``derived.py``: the Browser stylesheet, the README's model table, the key constraints of the schema file)
-all read these declarations, so a label or relationship type exists only if it is listed here. Cypher
+all read them, so a label or relationship type exists only if it is listed here. Cypher
 never takes a label or type from data: rows name a kind, and the kind maps to labels from this fixed
 vocabulary. How a source reads its kinds is declared on the source's side (``lineage_graph.sagemaker.kinds``).
 """
@@ -181,8 +181,8 @@ PIPELINE_EXECUTION = NodeKind(
     Style("#ff9da7", "#d0606d", text="#000000"),
 )
 
-# Every source's kinds: what spans sources (the stylesheet, the README's model table, the pictures'
-# colours, the uniqueness constraints) is derived from this one list.
+# The kinds this package loads and sweeps (SageMaker's). Every source's, for what spans sources (the
+# stylesheet, the README's model table, the key constraints, the pictures' colours): lineage_graph.kinds.
 NODE_KINDS: dict[str, NodeKind] = {
     k.label: k for k in (TRIAL_COMPONENT, ARTIFACT, CONTEXT, ACTION, EXPERIMENT, TRIAL, PIPELINE, PIPELINE_EXECUTION)
 }

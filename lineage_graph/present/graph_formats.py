@@ -8,12 +8,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lineage_graph.graph import model
+from lineage_graph.kinds import NODE_KINDS
 from lineage_graph.sagemaker.kinds import KIND_BY_ARN_RESOURCE
 
 GRAPH_FORMATS = ("mermaid", "dot", "html")
 
 # Each kind's colour as its declaration gives it (the Browser's stylesheet has the same ones).
-KIND_COLOURS = {kind.label: kind.style.colour for kind in model.NODE_KINDS.values() if kind.style.colour}
+KIND_COLOURS = {kind.label: kind.style.colour for kind in NODE_KINDS if kind.style.colour}
 OTHER_COLOUR = model.OTHER_COLOUR
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lineage_graph import cypher_files
+from lineage_graph import cypher_files, kinds
 from lineage_graph.graph import derived, model, schema
 from lineage_graph.graph.model import Indexed, NodeKind, Source, Style, TypeLabel
 from lineage_graph.present.graph_formats import KIND_COLOURS
@@ -22,17 +22,17 @@ TABLE = NodeKind(
 )  # fmt: skip
 
 
-@pytest.mark.parametrize("path", sorted(derived.generated()), ids=lambda p: str(p.relative_to(REPO)))
+@pytest.mark.parametrize("path", sorted(kinds.generated()), ids=lambda p: str(p.relative_to(REPO)))
 def test_each_derived_file_matches_the_declarations(path: Path) -> None:
-    assert path.read_text(encoding="utf-8") == derived.generated()[path], (
-        f"{path.relative_to(REPO)} differs from the kinds' declarations: run `python -m lineage_graph.graph.derived`"
+    assert path.read_text(encoding="utf-8") == kinds.generated()[path], (
+        f"{path.relative_to(REPO)} differs from the kinds' declarations: run `python -m lineage_graph.kinds`"
     )
 
 
 def test_the_stylesheet_colours_every_kind_as_the_pictures_do() -> None:
-    text = derived.STYLESHEET.read_text(encoding="utf-8")
+    text = kinds.STYLESHEET.read_text(encoding="utf-8")
     colours = dict(re.findall(r"node\.(\w+) \{\n  color: (#[0-9a-f]{6});", text))
-    assert {label: colours[label] for label in model.NODE_KINDS} == KIND_COLOURS
+    assert {kind.label: colours[kind.label] for kind in kinds.NODE_KINDS} == KIND_COLOURS
     assert len(set(KIND_COLOURS.values())) == len(KIND_COLOURS)  # no two kinds look alike
 
 
@@ -41,7 +41,7 @@ def test_the_schema_file_holds_a_uniqueness_constraint_per_declared_key_and_the_
     assert "CREATE CONSTRAINT lineage_entity_arn IF NOT EXISTS FOR (n:LineageEntity) REQUIRE n.arn IS UNIQUE" in (
         statements
     )
-    keys = {kind.unique for kind in model.NODE_KINDS.values()}
+    keys = {kind.unique for kind in kinds.NODE_KINDS}
     assert sum(s.startswith("CREATE CONSTRAINT") for s in statements) == len(keys) + 1  # + SyncState's
     named = schema.statements("schema")
     assert (
@@ -61,10 +61,11 @@ def test_another_source_gets_its_own_key_constraint_style_and_table_row() -> Non
     assert "// Tables are found by URI.\nCREATE INDEX lake_table_uri IF NOT EXISTS FOR (n:LakeTable) ON (n.uri);" in (
         constraints
     )
-    style = derived.stylesheet([TABLE])
+    style = derived.stylesheet([TABLE], {"FEEDS": Style("#abcdef", caption="{rows}")})
     assert 'node.LakeEntity {\n  caption: "{name}";\n}' in style
     assert "node.LakeTable {\n  color: #123456;\n  border-color: #000000;\n}" in style
     assert "node.Iceberg {\n  diameter: 70px;\n}" in style
+    assert 'relationship.FEEDS {\n  color: #abcdef;\n  caption: "{rows}";\n}' in style
     assert "| Lake | table | `LakeEntity:LakeTable` (+ `Iceberg`) | (namespace, name) | namespace, name, uri |" in (
         derived.model_table([TABLE])
     )
@@ -72,7 +73,7 @@ def test_another_source_gets_its_own_key_constraint_style_and_table_row() -> Non
 
 def test_a_file_without_its_markers_is_refused() -> None:
     with pytest.raises(ValueError, match="markers"):
-        derived.README_MODEL.replace("no markers here\n", "| table |\n")
+        kinds.README_MODEL.replace("no markers here\n", "| table |\n")
 
 
 def test_the_graph_package_never_imports_a_source() -> None:
