@@ -21,6 +21,7 @@ from fixtures.openlineage_events import (
 )
 from neo4j import Driver
 
+from lineage_graph.graph.naming import Location
 from lineage_graph.openlineage import kinds
 from lineage_graph.openlineage.events import validate
 from lineage_graph.openlineage.load import OpenLineageWriter, WriteCounts
@@ -28,11 +29,15 @@ from lineage_graph.openlineage.transform import Rows
 from lineage_graph.settings import Neo4jSettings
 
 
-def _write(writer: OpenLineageWriter, events: list[dict[str, Any]]) -> WriteCounts:
+def _rows(events: list[dict[str, Any]]) -> Rows:
     rows = Rows()
     for event in events:
         rows.add(validate(event))
-    return writer.write(rows)
+    return rows
+
+
+def _write(writer: OpenLineageWriter, events: list[dict[str, Any]]) -> WriteCounts:
+    return writer.write(_rows(events))
 
 
 @pytest.fixture
@@ -66,6 +71,9 @@ def test_the_scenario_writes_the_documented_nodes_and_relationships(writer: Open
     assert parent == {"run_id": DAG_RUN, "job_namespace": "airflow", "job_name": "etl_dag"}
 
     raw = props[("OpenLineageDataset", ("s3://landing", "raw/events"))]
+    assert _rows(as_dicts(scenario())).datasets[("s3://landing", "raw/events")].symlinks == {
+        Location(GLUE, "table/raw/events")
+    }  # for the join
     assert raw["uri"] == "s3://landing/raw/events"
     assert raw["facet.symlinks.identifiers.namespace"] == [GLUE]
     assert raw["facet.symlinks.identifiers.name"] == ["table/raw/events"]
@@ -132,5 +140,5 @@ def test_each_kind_has_a_uniqueness_constraint_on_its_declared_key(writer: OpenL
         "RETURN labelsOrTypes[0] AS label, properties"
     ).records
     constraints = {r["label"]: tuple(r["properties"]) for r in records}
-    for kind in kinds.KINDS:
+    for kind in kinds.NODE_KINDS:
         assert constraints[kind.label] == kind.key

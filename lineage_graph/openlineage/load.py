@@ -17,9 +17,9 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction
 
 from lineage_graph.graph import schema
+from lineage_graph.graph.model import NodeKind
 from lineage_graph.graph.naming import Location
 from lineage_graph.openlineage import kinds
-from lineage_graph.openlineage.kinds import OpenLineageKind
 from lineage_graph.openlineage.transform import (
     FACET_PREFIX,
     FACET_VERSION_PREFIX,
@@ -31,17 +31,17 @@ from lineage_graph.openlineage.transform import (
 )
 
 
-def _labels(kind: OpenLineageKind) -> str:
-    return "".join(f":`{label}`" for label in kind.labels)
+def _labels(kind: NodeKind) -> str:
+    return "".join(f":`{label}`" for label in kinds.labels(kind))
 
 
-def _match(variable: str, kind: OpenLineageKind, values: str) -> str:
+def _match(variable: str, kind: NodeKind, values: str) -> str:
     """``(variable:Kind {key: values[0], ...})``: a node by its declared key, from a list in the row."""
     key = ", ".join(f"`{k}`: {values}[{i}]" for i, k in enumerate(kind.key))
     return f"({variable}:`{kind.label}` {{{key}}})"
 
 
-def _merge(kind: OpenLineageKind, param: str) -> str:
+def _merge(kind: NodeKind, param: str) -> str:
     key = ", ".join(f"`{k}`: row.`{k}`" for k in kind.key)
     return f"UNWIND ${param} AS row MERGE (n{_labels(kind)} {{{key}}})"
 
@@ -105,8 +105,8 @@ class _Shape:
 
     param: str
     rel_type: str
-    source: OpenLineageKind
-    target: OpenLineageKind
+    source: NodeKind
+    target: NodeKind
 
     def cypher(self) -> str:
         if self.rel_type not in kinds.RELATIONSHIP_TYPES:

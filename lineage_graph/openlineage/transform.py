@@ -31,7 +31,7 @@ from typing import Any
 
 import orjson
 
-from lineage_graph.graph.naming import normalised
+from lineage_graph.graph.naming import Location, normalised
 from lineage_graph.openlineage.events import Event, run_id
 
 FACET_PREFIX = "facet."
@@ -182,6 +182,9 @@ class DatasetRow:
     namespace: str
     name: str
     facets: dict[str, Facet] = field(default_factory=dict)
+    # The other names a ``symlinks`` facet gives this dataset (a Glue table for an S3 path), spelt as
+    # datasets are: what the join with the other name pairs (docs/openlineage.md, rule ``symlink``).
+    symlinks: set[Location] = field(default_factory=set)
 
 
 @dataclass
@@ -255,7 +258,12 @@ class Rows:
         row = self.datasets.get(key)
         if row is None:
             row = self.datasets[key] = DatasetRow(*key)
-        _merge_facets(row.facets, facets_of(dataset.get("facets"), moment))
+        facets = dataset.get("facets") or {}
+        _merge_facets(row.facets, facets_of(facets, moment))
+        symlinks = facets.get("symlinks") or {}
+        if symlinks.get("_deleted") is not True:
+            row.symlinks.update(normalised(i["namespace"], i["name"]) for i in symlinks.get("identifiers") or ())
+        row.symlinks.discard(location)
         return key
 
 
