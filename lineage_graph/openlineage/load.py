@@ -1,11 +1,12 @@
 """Write a batch's rows (``transform.Rows``) into Neo4j in one managed write transaction.
 
-The whole batch is one statement (one round trip, one cached plan): an UNWIND per node kind and per
-relationship shape, generated from ``kinds`` (labels, keys and types never come from data; values are
-always parameters). Each row merges into the node already there by the same order-free rules as
-``transform`` (earliest, latest, state precedence, newest facet version), so writing events in any order,
-or twice, leaves the same graph. The transaction commits before ``write`` returns: that is when an event
-is durable, and when ``serve`` answers its request.
+The whole batch is one statement, hence one transaction (through ``graph.database``, managed and retried
+by the driver), one round trip and one cached plan: an UNWIND per node kind and per relationship shape,
+generated from ``kinds`` (labels, keys and types never come from data; values are always parameters).
+Each row merges into the node already there by the same order-free rules as ``transform`` (earliest,
+latest, state precedence, newest facet version), so writing events in any order, or twice, leaves the same
+graph. The transaction commits before ``write`` returns: that is when an event is durable, and when
+``serve`` answers its request.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import Driver
 
 from lineage_graph.graph import schema
+from lineage_graph.graph.database import Database
 from lineage_graph.graph.model import NodeKind
 from lineage_graph.graph.naming import Location
 from lineage_graph.openlineage import kinds
@@ -218,24 +220,15 @@ class OpenLineageWriter:
     def __init__(self, driver: Driver, database: str) -> None:
         self.driver = driver
         self.database = database
+        self.db = Database(driver, database)
 
     def apply_schema(self) -> None:
         """The uniqueness constraints on each kind's key (cypher/schema.cypher), where missing."""
         schema.apply(self.driver, self.database, "schema")
 
     def write(self, rows: Rows) -> WriteCounts:
-        """Commit the rows; returns what the transaction created. Raises the driver's error when it cannot."""
-        params = parameters(rows)
-        with self.driver.session(database=self.database) as session:
-            counts = session.execute_write(_write, params)
-        counts.events = rows.events
-        return counts
-
-
-def _write(tx: ManagedTransaction, params: dict[str, Any]) -> WriteCounts:
-    """The transaction's work (run again as a whole if the driver retries it). Whatever must commit with the
-    events, such as joining these datasets and jobs to SageMaker's nodes, belongs here after ``WRITE``."""
-    summary = tx.run(WRITE, params).consume()
-    return WriteCounts(
-        nodes_created=summary.counters.nodes_created, relationships_created=summary.counters.relationships_created
-    )
+        """Commit the rows; returns what the transaction created. Raises the driver's error when it cannot.
+        Whatever must follow the events before ``serve`` answers, such as joining these datasets and jobs to
+        SageMaker's nodes (``graph.join``, through ``self.db.write``), belongs here after ``WRITE``."""
+        counters = self.db.write(WRITE, **parameters(rows)).summary.counters
+        return WriteCounts(rows.events, counters.nodes_created, counters.relationships_created)
