@@ -12,7 +12,7 @@ from fixtures.openlineage_events import as_dicts, scenario
 from neo4j import Driver
 
 from lineage_graph.openlineage.commit import BusyError, GroupCommit
-from lineage_graph.openlineage.events import Event, validate
+from lineage_graph.openlineage.intake import Event, validate
 from lineage_graph.openlineage.load import OpenLineageWriter, WriteCounts
 from lineage_graph.openlineage.transform import Rows
 from lineage_graph.settings import Neo4jSettings

@@ -23,7 +23,7 @@ from neo4j import Driver
 
 from lineage_graph.graph.naming import Location
 from lineage_graph.openlineage import kinds
-from lineage_graph.openlineage.events import validate
+from lineage_graph.openlineage.intake import validate
 from lineage_graph.openlineage.load import OpenLineageWriter, WriteCounts
 from lineage_graph.openlineage.transform import Rows
 from lineage_graph.settings import Neo4jSettings

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
 from lineage_graph.graph.connection import neo4j_failure
-from lineage_graph.openlineage.events import Event
+from lineage_graph.openlineage.intake import Event
 from lineage_graph.openlineage.load import OpenLineageWriter
 from lineage_graph.openlineage.transform import Rows
 

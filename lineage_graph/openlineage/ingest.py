@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lineage_graph.openlineage.events import InvalidEventError, parse_line, validate
+from lineage_graph.openlineage.intake import InvalidEventError, parse_line, validate
 from lineage_graph.openlineage.load import OpenLineageWriter, WriteCounts
 from lineage_graph.openlineage.transform import Rows
 from lineage_graph.outcomes import PARTIAL_EXIT_CODE, SUCCESS_EXIT_CODE

@@ -37,7 +37,7 @@ from starlette.routing import Route
 from lineage_graph.errors import ConfigurationError
 from lineage_graph.graph.connection import neo4j_failure, open_driver
 from lineage_graph.openlineage.commit import BusyError, GroupCommit
-from lineage_graph.openlineage.events import Event, InvalidEventError, Problem, parse_body, validate
+from lineage_graph.openlineage.intake import Event, InvalidEventError, Problem, parse_body, validate
 from lineage_graph.openlineage.load import OpenLineageWriter
 from lineage_graph.settings import Neo4jSettings
 

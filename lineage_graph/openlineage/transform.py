@@ -32,7 +32,7 @@ from typing import Any
 import orjson
 
 from lineage_graph.graph.naming import Location, normalised
-from lineage_graph.openlineage.events import Event, run_id
+from lineage_graph.openlineage.intake import Event, run_id
 
 FACET_PREFIX = "facet."
 FACET_VERSION_PREFIX = "facet_version."

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from fixtures.openlineage_events import as_dicts, scenario
 
-from lineage_graph.openlineage import events
-from lineage_graph.openlineage.events import InvalidEventError, parse_body, validate
+from lineage_graph.openlineage import intake
+from lineage_graph.openlineage.intake import InvalidEventError, parse_body, validate
 from lineage_graph.openlineage.transform import RunRow, flatten_facet
 
 
@@ -124,12 +124,12 @@ def test_the_compiled_check_never_passes_what_jsonschema_refuses() -> None:
     for event in as_dicts(scenario()):
         for mutated in _mutations(event):
             for file, definition in [
-                (events.CORE_SCHEMA, None),
-                (events.CORE_SCHEMA, "RunEvent"),
-                (events.CORE_SCHEMA, "JobEvent"),
-                (events.CORE_SCHEMA, "DatasetEvent"),
+                (intake.CORE_SCHEMA, None),
+                (intake.CORE_SCHEMA, "RunEvent"),
+                (intake.CORE_SCHEMA, "JobEvent"),
+                (intake.CORE_SCHEMA, "DatasetEvent"),
             ]:
-                schema = events._validator(file, definition)
+                schema = intake._validator(file, definition)
                 fast = schema.fast(mutated)
                 assert fast == schema.validator.is_valid(mutated), (definition, mutated)
                 checked += 1
