@@ -5,6 +5,12 @@
 // Generated from the kinds' declarations by `python -m lineage_graph.kinds`: keys and indexes.
 // The identity of a SageMaker node, whatever its kind: arn.
 CREATE CONSTRAINT lineage_entity_arn IF NOT EXISTS FOR (n:LineageEntity) REQUIRE n.arn IS UNIQUE;
+// The identity of a job: (namespace, name).
+CREATE CONSTRAINT open_lineage_job_namespace_name IF NOT EXISTS FOR (n:OpenLineageJob) REQUIRE (n.namespace, n.name) IS UNIQUE;
+// The identity of a run: run_id.
+CREATE CONSTRAINT open_lineage_run_run_id IF NOT EXISTS FOR (n:OpenLineageRun) REQUIRE n.run_id IS UNIQUE;
+// The identity of a dataset: (namespace, name).
+CREATE CONSTRAINT open_lineage_dataset_namespace_name IF NOT EXISTS FOR (n:OpenLineageDataset) REQUIRE (n.namespace, n.name) IS UNIQUE;
 // Lookups start from a trial component's name or ARN.
 CREATE INDEX trial_component_arn IF NOT EXISTS FOR (n:TrialComponent) ON (n.arn);
 CREATE INDEX trial_component_name IF NOT EXISTS FOR (n:TrialComponent) ON (n.name);
@@ -16,6 +22,8 @@ CREATE INDEX artifact_source_uri IF NOT EXISTS FOR (n:Artifact) ON (n.source_uri
 CREATE INDEX context_source_uri IF NOT EXISTS FOR (n:Context) ON (n.source_uri);
 // An approval action's source URI is its model package's ARN.
 CREATE INDEX action_source_uri IF NOT EXISTS FOR (n:Action) ON (n.source_uri);
+// Lookups name an OpenLineage dataset by its URI (s3://bucket/key).
+CREATE INDEX open_lineage_dataset_uri IF NOT EXISTS FOR (n:OpenLineageDataset) ON (n.uri);
 // Lookups by name or type span every kind.
 CREATE INDEX lineage_entity_name IF NOT EXISTS FOR (n:LineageEntity) ON (n.name);
 CREATE INDEX lineage_entity_type IF NOT EXISTS FOR (n:LineageEntity) ON (n.type);

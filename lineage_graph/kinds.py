@@ -15,10 +15,11 @@ from pathlib import Path
 from lineage_graph.graph import derived, model
 from lineage_graph.graph.derived import Region
 from lineage_graph.graph.model import NodeKind, Style
+from lineage_graph.openlineage import kinds as openlineage_kinds
 
 # SageMaker's graph kinds live in graph/model.py: graph/'s loader and sweep are SageMaker's.
-NODE_KINDS: tuple[NodeKind, ...] = tuple(model.NODE_KINDS.values())
-RELATIONSHIP_STYLES: dict[str, Style] = dict(model.RELATIONSHIP_STYLES)
+NODE_KINDS: tuple[NodeKind, ...] = (*model.NODE_KINDS.values(), *openlineage_kinds.NODE_KINDS)
+RELATIONSHIP_STYLES: dict[str, Style] = {**model.RELATIONSHIP_STYLES, **openlineage_kinds.RELATIONSHIP_STYLES}
 
 REPO = Path(__file__).resolve().parents[1]  # the derived files are a checkout's, not an installation's
 _REGENERATE = "python -m lineage_graph.kinds"
