@@ -30,9 +30,11 @@ class TerminalProgress:
         *,
         force_terminal: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
+        verb: str = "syncing",
     ) -> None:
         self.console = Console(file=stream or sys.stderr, force_terminal=force_terminal)
         self._clock = clock
+        self._verb = verb  # what the line says is happening: "syncing", "exporting to"
         self._started = clock()
         self._lock = threading.Lock()
         self._logged: dict[str, float] = {}
@@ -56,12 +58,12 @@ class TerminalProgress:
                     self._bar.start()
                 if shard not in self._tasks:
                     self._tasks[shard] = self._bar.add_task("", total=None)
-                self._bar.update(self._tasks[shard], description=f"syncing {shard}: {kind}", completed=rows)
+                self._bar.update(self._tasks[shard], description=f"{self._verb} {shard}: {kind}", completed=rows)
                 return
             now = self._clock()
             if now - self._logged.get(shard, self._started) >= LOG_INTERVAL_S:
                 self._logged[shard] = now
-                log.info("syncing %s: %s %s rows, %.0f s so far", shard, kind, f"{rows:,}", now - self._started)
+                log.info("%s %s: %s %s rows, %.0f s so far", self._verb, shard, kind, f"{rows:,}", now - self._started)
 
     def close(self) -> None:
         if self._bar is not None and self._tasks:
