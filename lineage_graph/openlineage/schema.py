@@ -71,6 +71,10 @@ def _facets(event: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
 
 
 def _reason(where: str, error: ValidationError) -> str:
+    """Where and what, at the deepest error: an ``anyOf`` (facets maps) would otherwise say only "valid under
+    none of the given schemas", quoting the whole map."""
+    while error.context:
+        error = max(error.context, key=lambda e: len(e.absolute_path))
     path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
     return f"{where}{path}: {error.message}"
 
