@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -203,49 +204,64 @@ class TrialComponentRun:
         return job_of(self.source_arn, self.arn)
 
     def events(self) -> list[RunEvent]:
-        """START, then the end the status says (none while it runs), each at its real time."""
+        """START, then the end the status says (none while it runs), each at its real time. The events of a
+        run share their facet objects (the client adds its own facets to each event's map, never to ours)."""
         started = self.start_time or self.created_at or self.modified_at or _EPOCH
         states = [(RunState.START, started)]
         end = FINISHED.get(self.status or "")
         if end is not None:
             states.append((end, self.end_time or self.modified_at or started))
-        return [self._event(state, when) for state, when in states]
-
-    def _event(self, state: RunState, when: datetime) -> RunEvent:
-        run_facets: dict[str, Any] = {
-            "processing_engine": processing_engine_run.ProcessingEngineRunFacet(
-                version=ENGINE_VERSION, name=ENGINE_NAME, openlineageAdapterVersion=__version__, producer=PRODUCER
-            )
-        }
-        if self.parent is not None:
-            parent_job = self.parent.job
-            parent_id = str(self.parent.run_id)
-            run_facets["parent"] = parent_run.ParentRunFacet(
-                run=parent_run.Run(runId=parent_id),
-                job=parent_run.Job(namespace=parent_job.namespace, name=parent_job.name),
-                # A pipeline execution runs from no other: it is its own root.
-                root=parent_run.Root(
-                    run=parent_run.RootRun(runId=parent_id),
-                    job=parent_run.RootJob(namespace=parent_job.namespace, name=parent_job.name),
+        parent = self._parent_facet()
+        job_type = _job_type_facet(JOB_TYPES.get(self.source_type or "") or _job_type(self.source_type))
+        job = self.job
+        run_id = str(self.run_id)
+        inputs = [InputDataset(namespace=d.namespace, name=d.name) for d in self.inputs]
+        outputs = [OutputDataset(namespace=d.namespace, name=d.name) for d in self.outputs]
+        return [
+            RunEvent(
+                eventType=state,
+                eventTime=_iso(when),
+                run=Run(
+                    runId=run_id,
+                    facets={"processing_engine": _engine_facet()} | ({"parent": parent} if parent else {}),
                 ),
+                job=Job(namespace=job.namespace, name=job.name, facets={"jobType": job_type}),
+                inputs=inputs,
+                outputs=outputs,
                 producer=PRODUCER,
             )
-        job_type = job_type_job.JobTypeJobFacet(
-            processingType="BATCH",
-            integration=INTEGRATION,
-            jobType=JOB_TYPES.get(self.source_type or "", _job_type(self.source_type)),
+            for state, when in states
+        ]
+
+    def _parent_facet(self) -> parent_run.ParentRunFacet | None:
+        if self.parent is None:
+            return None
+        job = self.parent.job
+        run_id = str(self.parent.run_id)
+        return parent_run.ParentRunFacet(
+            run=parent_run.Run(runId=run_id),
+            job=parent_run.Job(namespace=job.namespace, name=job.name),
+            # A pipeline execution runs from no other: it is its own root.
+            root=parent_run.Root(
+                run=parent_run.RootRun(runId=run_id),
+                job=parent_run.RootJob(namespace=job.namespace, name=job.name),
+            ),
             producer=PRODUCER,
         )
-        job = self.job
-        return RunEvent(
-            eventType=state,
-            eventTime=_iso(when),
-            run=Run(runId=str(self.run_id), facets=run_facets),
-            job=Job(namespace=job.namespace, name=job.name, facets={"jobType": job_type}),
-            inputs=[InputDataset(namespace=d.namespace, name=d.name) for d in self.inputs],
-            outputs=[OutputDataset(namespace=d.namespace, name=d.name) for d in self.outputs],
-            producer=PRODUCER,
-        )
+
+
+@cache
+def _engine_facet() -> processing_engine_run.ProcessingEngineRunFacet:
+    return processing_engine_run.ProcessingEngineRunFacet(
+        version=ENGINE_VERSION, name=ENGINE_NAME, openlineageAdapterVersion=__version__, producer=PRODUCER
+    )
+
+
+@cache
+def _job_type_facet(job_type: str) -> job_type_job.JobTypeJobFacet:
+    return job_type_job.JobTypeJobFacet(
+        processingType="BATCH", integration=INTEGRATION, jobType=job_type, producer=PRODUCER
+    )
 
 
 def _job_type(source_type: str | None) -> str:

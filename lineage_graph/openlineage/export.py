@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -30,7 +30,7 @@ from openlineage.client.transport import Transport
 
 from lineage_graph import cypher_files
 from lineage_graph.errors import ConfigurationError, OpenLineageTransportError
-from lineage_graph.graph import model
+from lineage_graph.graph import model, schema
 from lineage_graph.graph.bookkeeping import apply_bookkeeping_schema
 from lineage_graph.openlineage.events import TrialComponentRun
 
@@ -50,6 +50,10 @@ class Cursor:
 
     def to_dict(self) -> dict[str, str]:
         return {"time": self.time.isoformat(), "arn": self.arn}
+
+
+# Before every trial component: where a full export, or the first one to a target, starts.
+BEGINNING = Cursor(datetime(1, 1, 1, tzinfo=UTC), "")
 
 
 @dataclass
@@ -165,21 +169,17 @@ def write_watermark(driver: Driver, database: str, target: str, cursor: Cursor) 
     )
 
 
-def _pages(driver: Driver, database: str, start: Cursor | None, page_size: int) -> Any:
+def _pages(driver: Driver, database: str, start: Cursor, page_size: int) -> Any:
     """Pages of rows after ``start`` until none is left; each page its own short read transaction."""
     query = cypher_files.read(QUERY)
     cursor = start
     while True:
-        params = {
-            "after_time": cursor.time if cursor else None,
-            "after_arn": cursor.arn if cursor else "",
-            "page_size": page_size,
-        }
+        params = {"after_time": cursor.time, "after_arn": cursor.arn, "page_size": page_size}
         records = driver.execute_query(query, params, database_=database, routing_=RoutingControl.READ).records
         if not records:
             return
         last = records[-1]
-        cursor = Cursor(last["changed_at"].to_native(), last["arn"])
+        cursor = Cursor(last["modified_at"].to_native(), last["arn"])
         yield records, cursor
 
 
@@ -198,9 +198,10 @@ def export(
     as its run's events, then move the watermark to the last one sent (never back)."""
     started = time.monotonic()
     apply_bookkeeping_schema(driver, database)
+    schema.apply(driver, database, "schema")  # the modified_at index the pages are read in the order of
     before = read_watermark(driver, database, target)
     report = ExportReport(target, since, full, before, watermark_after=before)
-    start = Cursor(since, "") if since is not None else None if full else before
+    start = Cursor(since, "") if since is not None else before if before and not full else BEGINNING
     last: Cursor | None = None
     for records, cursor in _pages(driver, database, start, page_size):
         for record in records:
