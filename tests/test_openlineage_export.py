@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -20,6 +20,7 @@ from fixtures.sync_cli import sync_json
 from fixtures.synced_demo import Account, paginate
 from neo4j import Driver
 
+from lineage_graph import cypher_files
 from lineage_graph.cli import cli
 from lineage_graph.graph.naming import Location, job_of_arn, location_of_uri
 from lineage_graph.openlineage.events import run_id
@@ -302,3 +303,20 @@ def test_the_watermark_sends_only_what_changed_since_the_last_export(
     newer = export_to(openlineage_receiver, sync_env, "--since", described["LastModifiedTime"].isoformat())
     assert newer["runs"] == 1
     assert {e["run"]["runId"] for e in openlineage_receiver.events} == {start["run"]["runId"]}
+
+
+def test_a_page_is_read_in_index_order_without_scanning_every_trial_component(
+    synced_demo: Account, synced_driver: Driver
+) -> None:
+    """The plan seeks the modified_at index and stops after the page: no label scan, no sort of everything."""
+    params = {"after_time": datetime(1, 1, 1, tzinfo=UTC), "after_arn": "", "page_size": 3}
+    profile = synced_driver.execute_query("PROFILE " + cypher_files.read("openlineage_export"), params)
+    operators: list[str] = []
+    plans = [profile.summary.profile]
+    while plans:
+        plan = plans.pop()
+        operators.append(plan["operatorType"].split("@")[0])
+        plans.extend(plan.get("children", []))
+    assert len(profile.records) == 3
+    assert "NodeIndexSeekByRange" in operators, operators
+    assert not {"NodeByLabelScan", "AllNodesScan", "Sort", "Top"} & set(operators), operators
