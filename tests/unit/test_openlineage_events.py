@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -151,3 +153,12 @@ def test_an_artifact_without_a_readable_uri_is_named_by_its_arn() -> None:
 
 def test_run_id_of_an_entity_with_no_time_is_still_stable() -> None:
     assert run_id(TC, None) == run_id(TC, None) == UUID(str(run_id(TC, None)))
+
+
+def test_the_openlineage_side_never_imports_the_sagemaker_side() -> None:
+    """lineage_graph.openlineage shares lineage_graph.graph with the crawler, never lineage_graph.sagemaker."""
+    code = (
+        "import sys, lineage_graph.openlineage.export, lineage_graph.openlineage.schema; "
+        "print([m for m in sys.modules if m.startswith(('lineage_graph.sagemaker', 'boto3'))])"
+    )
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
