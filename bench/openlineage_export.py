@@ -3,19 +3,23 @@
 Builds N trial components straight into a fresh local Neo4j (UNWIND, no sync: the export reads only the
 graph), each a training or processing job in one of N/4 pipeline executions, reading one of 200 shared raw
 datasets, an image and a dataset of its own and producing one, then runs the CLI under ``peak_rss.py``,
-writing NDJSON to /dev/null. Flat memory means the peak does not grow with N.
+writing NDJSON to /dev/null (and with ``--http`` again through the client's HTTP transport to a receiver
+in this process that answers 201 as Marquez does). Flat memory means the peak does not grow with N.
 
-Usage: python -m bench.openlineage_export 10000 100000
+Usage: python -m bench.openlineage_export [--http] 10000 100000
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -99,17 +103,53 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def measure(settings: Neo4jSettings, out: Path) -> dict[str, float]:
+class _Receiver(BaseHTTPRequestHandler):
+    """Takes every event with a 201, as Marquez does, and counts them."""
+
+    received = itertools.count()
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        next(self.received)
+        self.send_response(201)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def measure(settings: Neo4jSettings, out: Path, url: str | None = None) -> dict[str, Any]:
+    """The export to /dev/null, or with ``url`` to that receiver through the client's HTTP transport."""
     peak = Path(__file__).with_name("peak_rss.py")
     cli = Path(sys.executable).with_name("lineage-graph")
-    argv = [str(cli), "openlineage", "export", "--full", "--file", "/dev/null", "--format", "json"]
+    argv = [str(cli), "openlineage", "export", "--full", "--format", "json"]
     env = {**settings.environment(), "PATH": "/usr/bin:/bin"}
-    subprocess.run([sys.executable, "-S", str(peak), str(out), *argv], env=env, check=True, stdout=subprocess.PIPE)
-    return dict(json.loads(out.read_text()))
+    if url is None:
+        argv += ["--file", "/dev/null"]
+    else:
+        env["OPENLINEAGE_URL"] = url
+    done = subprocess.run(
+        [sys.executable, "-S", str(peak), str(out), *argv], env=env, check=True, stdout=subprocess.PIPE
+    )
+    return {**json.loads(out.read_text()), "events": json.loads(done.stdout)["events"]}
+
+
+def _report(n: int, how: str, measured: dict[str, Any]) -> None:
+    print(
+        f"{n:>7} trial components, {how}: {measured['events']:,} events in {measured['seconds']:.1f} s "
+        f"({n / measured['seconds']:,.0f} runs/s), peak RSS {measured['peak_rss_kb'] / 1024:.0f} MB",
+        flush=True,
+    )
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
+    """Sizes as arguments; ``--http`` also exports each over HTTP to a receiver in this process."""
+    http = "--http" in sys.argv
+    sizes = [int(a) for a in sys.argv[1:] if a != "--http"] or [10_000, 100_000]
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{receiver.server_address[1]}"
     with tempfile.TemporaryDirectory() as tmp:
         server = LocalNeo4j(Path(tmp) / "neo4j", _free_port())
         uri = server.start(PASSWORD)
@@ -119,14 +159,15 @@ def main() -> None:
             for n in sorted(sizes):
                 build(settings, built, n)
                 built = n
-                measured = measure(settings, Path(tmp) / f"{n}.json")
-                print(
-                    f"{n:>7} trial components: {measured['seconds']:.1f} s "
-                    f"({n / measured['seconds']:,.0f} runs/s), peak RSS {measured['peak_rss_kb'] / 1024:.0f} MB",
-                    flush=True,
-                )
+                _report(n, "NDJSON to /dev/null", measure(settings, Path(tmp) / f"{n}.json"))
+                if http:
+                    before = next(_Receiver.received)
+                    measured = measure(settings, Path(tmp) / f"{n}-http.json", url)
+                    assert next(_Receiver.received) - before - 1 == measured["events"], "events lost"
+                    _report(n, "HTTP", measured)
         finally:
             server.stop()
+            receiver.shutdown()
 
 
 if __name__ == "__main__":

@@ -199,7 +199,7 @@ def export(
     as its run's events, then move the watermark to the last one sent (never back)."""
     started = time.monotonic()
     apply_bookkeeping_schema(driver, database)
-    schema.apply(driver, database, "schema")  # the modified_at index the pages are read in the order of
+    schema.apply(driver, database, "schema")  # the modified_at index pages are read by, on a graph synced before it
     before = read_watermark(driver, database, target)
     report = ExportReport(target, since, full, before, watermark_after=before)
     start = Cursor(since, "") if since is not None else before if before and not full else BEGINNING
@@ -228,10 +228,15 @@ def export(
 
 
 def _refused(target: str, report: ExportReport, err: Exception | None) -> OpenLineageTransportError:
-    why = f"{type(err).__name__}: {err}" if err is not None else "the transport did not confirm every event"
+    """What went wrong, what was sent, and that nothing is lost: the watermark stays, the IDs do not change."""
+    if err is None:
+        what = f"did not confirm that the {report.events} events sent were delivered"
+    else:
+        what = (
+            f"did not take event {report.events + 1} ({type(err).__name__}: {err}); {report.events} were sent before it"
+        )
     kept = report.watermark_before.to_dict() if report.watermark_before else "none"
     return OpenLineageTransportError(
-        f"the OpenLineage receiver {target} did not take event {report.events + 1} ({why}); "
-        f"{report.events} events were sent before it, the watermark stays ({kept}), and the next export "
-        "sends them again with the same run IDs"
+        f"the OpenLineage receiver {target} {what}; the watermark stays ({kept}), and the next export sends "
+        "them again with the same run IDs"
     )
