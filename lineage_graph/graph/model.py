@@ -241,3 +241,6 @@ SYNC_RUN_LABEL = "SyncRun"
 # A shard whose last full run did not clean up (refused over the delete bound, or skipped after a partial
 # crawl): since when and why, until a full run cleans up. Every run's report repeats it.
 PENDING_CLEANUP_LABEL = "PendingCleanup"
+# Beside the sync bookkeeping, also without arn or LineageEntity label: how far `lineage-graph openlineage
+# export` has sent SageMaker's lineage to each receiver (the export's watermark, one node per target).
+OPENLINEAGE_EXPORT_LABEL = "OpenLineageExport"
