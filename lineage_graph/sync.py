@@ -22,12 +22,15 @@ from functools import partial
 from typing import Any, TypeVar
 
 from lineage_graph.arn import MalformedArnError
-from lineage_graph.graph import model, transform
+from lineage_graph.graph import model
 from lineage_graph.graph.load import GraphWriter, WriteCounts, batched
-from lineage_graph.graph.transform import Association, EdgeRow, NodeRow, Record
+from lineage_graph.graph.rows import Association, EdgeRow, NodeRow
+from lineage_graph.sagemaker import kinds, transform
 from lineage_graph.sagemaker.client import SageMakerApi
 from lineage_graph.sagemaker.crawl import Crawler, Skip
+from lineage_graph.sagemaker.kinds import SageMakerKind
 from lineage_graph.sagemaker.prefetch import prefetched
+from lineage_graph.sagemaker.transform import Record
 from lineage_graph.sync_properties import sync_properties
 
 log = logging.getLogger(__name__)
@@ -35,7 +38,7 @@ T = TypeVar("T")
 
 
 # Watermark kind of the association scan (not a node kind).
-ASSOCIATIONS = "Association"
+ASSOCIATIONS = kinds.ASSOCIATION.name
 # SageMaker's lineage is eventually consistent (auto-created lineage can lag about two minutes).
 DEFAULT_OVERLAP = timedelta(minutes=10)
 # SageMaker's PipelineExecutionStatus: Executing | Stopping | Stopped | Failed | Succeeded. A running
@@ -190,12 +193,11 @@ def run_sync(
     """
     sync = _Sync(api, writer, account, full=full, overlap=overlap, on_page=on_page)
     # Everything is handled a page at a time, so memory stays flat however large the account.
-    sync.experiments_and_trials()
-    sync.trial_components()
-    sync.artifacts()
+    for kind in kinds.BEFORE_PIPELINES:
+        sync.load(kind)
     with sync.pipelines_beside() as on_main_page:
-        sync.contexts_and_actions(on=on_main_page)
-        sync.associations(on=on_main_page)
+        for kind in kinds.BESIDE_PIPELINES:
+            sync.load(kind, on=on_main_page)
     sync.properties(enabled=properties)
     sync.cleanup(max_delete_fraction=max_delete_fraction, force=force_delete)
     return sync.finish()
@@ -203,8 +205,9 @@ def run_sync(
 
 class _Sync:
     """One run of ``run_sync``: its start, the watermarks it started from, the report it counts into, and
-    one method per step, called in order. Entities are written before associations so that association
-    ends find their nodes, and trial components after the trials they link to."""
+    one method per step, called in order. The kinds load in the order ``sagemaker.kinds`` declares:
+    entities before associations so that association ends find their nodes, and trial components after
+    the trials they link to."""
 
     def __init__(
         self,
@@ -235,34 +238,20 @@ class _Sync:
 
     # --- the steps, in run_sync's order ------------------------------------------------------------------
 
-    def experiments_and_trials(self) -> None:
-        """Experiments (listed whole: no watermark), then trials. A trial whose experiment was not listed
-        (ListExperiments denied) misses its IN_EXPERIMENT edge, so the trials' watermark then stays where
-        it was and a later run lists them again."""
-        for experiment_page in batched(self.crawler.experiments(), self.writer.batch_size):
-            self.main.nodes(model.EXPERIMENT.label, self.main.safe("Experiment", experiment_page, transform.experiment))
-        kind = model.TRIAL.label
-        listing = self.crawler.trials(self.since(kind))
-        self.load_pages(kind, listing, "CreationTime", transform.trial, self._trials, "Search", "ListExperiments")
-
-    def trial_components(self) -> None:
-        """Trial components, modified since their watermark, each linked to its trials as it lands."""
-        kind = model.TRIAL_COMPONENT.label
-        self.load_pages(
-            kind,
-            self.crawler.trial_components(modified_since=self.since(kind)),
-            "LastModifiedTime",
-            lambda rec: (transform.trial_component(rec), transform.trial_memberships(rec)),
-            self._trial_components,
-            "Search",
+    def load(self, kind: SageMakerKind, on: Callable[[str, int], object] | None = None) -> None:
+        """One kind's listing into the graph: nodes with the structure edges their records name, or
+        associations; ``on`` as in ``load_pages``. A kind with no time field (experiments) is listed whole
+        a page at a time, with no watermark."""
+        make: Callable[[Record], Any] = partial(_node_rows, kind) if kind.node else kind.transform
+        write: Callable[[list[Any]], None] = (
+            partial(self.nodes_and_edges, kind.name) if kind.node else self.main.associations
         )
-
-    def artifacts(self) -> None:
-        kind = model.ARTIFACT.label
-        listing = self.crawler.artifacts(self.since(kind))
-        self.load_pages(
-            kind, listing, "CreationTime", transform.artifact, partial(self.main.nodes, kind), "ListArtifacts"
-        )
+        if kind.time_field is None:
+            for page in batched(self.crawler.records(kind), self.writer.batch_size):
+                write(list(self.main.safe(kind.name, page, make)))
+            return
+        listing = self.crawler.records(kind, self.since(kind.name))
+        self.load_pages(kind.name, listing, kind.time_field, make, write, *kind.watermark_operations, on=on)
 
     @contextlib.contextmanager
     def pipelines_beside(self) -> Iterator[Callable[[str, int], object]]:
@@ -271,7 +260,7 @@ class _Sync:
         per execution) overlap the association pages' writes. Each side waits on a different server, and
         one's waits are the other's work. Yields the body's page callback, which also raises a failure of
         the pipelines now rather than after the last association page; a failure of the body stops them."""
-        executions_since = self.since(model.PIPELINE_EXECUTION.label)
+        executions_since = self.since(kinds.PIPELINE_EXECUTION.name)
         pipelines_report = SyncReport(region=self.api.region, account=self.account)
         stopping = threading.Event()
         with ThreadPoolExecutor(1, thread_name_prefix="pipelines") as background:
@@ -286,7 +275,7 @@ class _Sync:
             def on_main_page(kind: str, rows: int) -> None:
                 self.on_page(kind, rows)
                 if pipelines.done():
-                    pipelines.result()
+                    pipelines.result()  # a failure raises now, not after the last association page
 
             try:
                 yield on_main_page
@@ -294,35 +283,8 @@ class _Sync:
                 stopping.set()
                 raise
             pipelines.result()
-        self.committed(model.PIPELINE_EXECUTION.label, "ListPipelines", "ListPipelineExecutions")
+        self.committed(kinds.PIPELINE_EXECUTION.name, *kinds.PIPELINE_EXECUTION.watermark_operations)
         self.report.absorb(pipelines_report)
-
-    def contexts_and_actions(self, on: Callable[[str, int], object]) -> None:
-        for kind, listing, make, operations in (
-            (model.CONTEXT.label, self.crawler.contexts, transform.context, ("ListContexts", "DescribeContext")),
-            (model.ACTION.label, self.crawler.actions, transform.action, ("ListActions",)),
-        ):
-            self.load_pages(
-                kind,
-                listing(self.since(kind)),
-                "CreationTime",
-                make,
-                partial(self.main.nodes, kind),
-                *operations,
-                on=on,
-            )
-
-    def associations(self, on: Callable[[str, int], object]) -> None:
-        """The edges between everything listed, with placeholders for the ends no listing returned."""
-        self.load_pages(
-            ASSOCIATIONS,
-            self.crawler.associations(self.since(ASSOCIATIONS)),
-            "CreationTime",
-            transform.association,
-            self.main.associations,
-            "ListAssociations",
-            on=on,
-        )
 
     def properties(self, *, enabled: bool) -> None:
         """Artifacts' and actions' properties, once the lineage is committed (``sync_properties``)."""
@@ -397,13 +359,12 @@ class _Sync:
                     mark = newest
         self.committed(kind, *operations)
 
-    def _trials(self, rows: list[NodeRow]) -> None:
-        self.main.nodes(model.TRIAL.label, rows)
-        self.main.structure([EdgeRow(model.IN_EXPERIMENT[0], t.arn, experiment_arn_of(t), {}) for t in rows])
-
-    def _trial_components(self, rows: list[tuple[NodeRow, list[EdgeRow]]]) -> None:
-        self.main.nodes(model.TRIAL_COMPONENT.label, (node for node, _ in rows))
-        self.main.structure([edge for _, edges in rows for edge in edges])
+    def nodes_and_edges(self, kind: str, rows: list[tuple[NodeRow, list[EdgeRow]]]) -> None:
+        """A page of a node kind's rows: the nodes, then the structure edges their records name."""
+        self.main.nodes(kind, (node for node, _ in rows))
+        structure = [edge for _, edges in rows for edge in edges]
+        if structure:
+            self.main.structure(structure)
 
 
 def crawl_gaps(*reports: SyncReport, crawler: Crawler) -> dict[str, str]:
@@ -440,7 +401,7 @@ def _sync_pipelines(
             make = partial(transform.pipeline_execution, pipeline_name=name)
             _sync_executions(run, list(run.safe("PipelineExecution", execution_page, make)), whole=not gaps())
 
-    for pipeline_page in batched(run.crawler.pipelines(), run.writer.batch_size):
+    for pipeline_page in batched(run.crawler.records(kinds.PIPELINE), run.writer.batch_size):
         run.nodes(model.PIPELINE.label, run.safe("Pipeline", pipeline_page, transform.pipeline))
         for pipeline in pipeline_page:
             if stopping.is_set():
@@ -502,10 +463,10 @@ def _sync_executions(run: _Pass, execution_rows: list[NodeRow], *, whole: bool) 
         run.on_page("PipelineExecutionSteps", len(refresh) + len(kept))
 
 
-def experiment_arn_of(trial_row: NodeRow) -> str:
-    """A trial's experiment ARN, from the trial's ARN and its experiment's name."""
-    prefix = trial_row.arn.split(":experiment-trial/", 1)[0]
-    return f"{prefix}:experiment/{trial_row.props['experiment_name']}"
+def _node_rows(kind: SageMakerKind, rec: Record) -> tuple[NodeRow, list[EdgeRow]]:
+    """A record's node and the structure relationships it names (a trial's experiment, a trial component's
+    trials)."""
+    return kind.transform(rec), kind.edges(rec) if kind.edges else []
 
 
 def pipeline_arn_of(execution_row: NodeRow) -> str | None:

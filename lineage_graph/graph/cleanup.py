@@ -15,10 +15,9 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
-from lineage_graph.arn import MalformedArnError
-from lineage_graph.graph import model, transform
+from lineage_graph.graph import model, rows
 from lineage_graph.graph.database import Database
-from lineage_graph.graph.transform import NodeRow
+from lineage_graph.graph.rows import NodeRow
 
 _REL_TYPES = (*model.LINEAGE_RELATIONSHIPS, *(r[0] for r in model.STRUCTURE_RELATIONSHIPS))
 _STALE_NODE = f"""
@@ -197,7 +196,7 @@ class Sweeper:
                 row = _placeholder(record)
                 by_labels.setdefault(row.labels, []).append(row.props)
             made = 0
-            for labels, rows in by_labels.items():
+            for labels, batch in by_labels.items():
                 made += int(
                     self._write(
                         f"""
@@ -209,7 +208,7 @@ class Sweeper:
                         SET n{"".join(f":`{label}`" for label in labels)}
                         RETURN count(*) AS n
                         """,
-                        rows=rows,
+                        rows=batch,
                     )[0]["n"]
                 )
             result.nodes_made_placeholders += made
@@ -225,11 +224,7 @@ class Sweeper:
 
 def _placeholder(entity: dict[str, Any]) -> NodeRow:
     """The placeholder a fresh sync makes of a gone ``entity`` (arn, kind, type, source_type, name) from an
-    association to it: ``transform.placeholder`` with the type ``ListAssociations`` gives. A kind no
-    association reaches (a pipeline execution under a current pipeline) keeps its own kind and type."""
-    end_type = transform.association_end_type(entity["kind"], entity["type"], entity["source_type"])
-    try:
-        return transform.placeholder(entity["arn"], end_type, entity["name"])
-    except MalformedArnError:
-        kind = model.NODE_KINDS[entity["kind"]]
-        return transform.placeholder_of_kind(kind, entity["arn"], entity["type"], entity["name"])
+    association to it: its kind's, with the type an association names it by (``NodeKind.placeholder_type``).
+    A kind no association reaches (a pipeline execution under a current pipeline) keeps its own type."""
+    kind = model.NODE_KINDS[entity["kind"]]
+    return rows.placeholder(kind, entity["arn"], entity[kind.placeholder_type], entity["name"])

@@ -21,12 +21,13 @@ from lineage_graph.errors import LineageGraphError
 from lineage_graph.graph import model, schema
 from lineage_graph.graph.cleanup import Seen, Sweeper, SweepResult, edge_key
 from lineage_graph.graph.database import Database, ReadOnlyDatabase
-from lineage_graph.graph.transform import Association, EdgeRow, NodeRow, StepRow
+from lineage_graph.graph.rows import Association, EdgeRow, NodeRow, StepRow
 
 T = TypeVar("T")
 _ALL_LABELS = frozenset(
     {model.ENTITY_LABEL, model.PLACEHOLDER_LABEL}
     | {k.label for k in model.NODE_KINDS.values()}
+    | {k.source.label for k in model.NODE_KINDS.values()}
     | {t for k in model.NODE_KINDS.values() for t in k.type_labels}
 )
 _ALL_REL_TYPES = frozenset(model.LINEAGE_RELATIONSHIPS) | {r[0] for r in model.STRUCTURE_RELATIONSHIPS}
@@ -50,6 +51,13 @@ def _labels(labels: Iterable[str]) -> str:
     if unknown:
         raise ValueError(f"labels outside the graph model: {sorted(unknown)}")
     return "".join(f":`{label}`" for label in labels)
+
+
+def _key_match(kind: model.NodeKind) -> str:
+    """The pattern that finds a row's node by its kind's key, under the label its uniqueness constraint is
+    on (every SageMaker kind: ``:LineageEntity {arn: row.props.arn}``)."""
+    label, key = kind.unique
+    return _labels([label]) + " {" + ", ".join(f"`{p}`: row.props.`{p}`" for p in key) + "}"
 
 
 def _rel_type(rel_type: str) -> str:
@@ -216,7 +224,7 @@ class GraphWriter:
                 stale_types = f"REMOVE n{_labels(sorted(kind.type_labels))}" if kind.type_labels else ""
                 query = f"""
                     UNWIND $rows AS row
-                    MERGE (n:{model.ENTITY_LABEL} {{arn: row.props.arn}})
+                    MERGE (n{_key_match(kind)})
                     WITH n, row, n.content_hash IS NULL AS created,
                          coalesce(n.content_hash = row.props.content_hash, false) AS same,
                          n.content_hash IS NULL AND NOT n:{model.PLACEHOLDER_LABEL} AS fresh
