@@ -117,6 +117,9 @@ TRIAL_COMPONENT = NodeKind(
         Indexed(
             ("source_arn",), "Pipeline steps name the job they ran; the job's trial component carries it as source_arn."
         ),
+        Indexed(
+            ("modified_at",), "`openlineage export` pages through trial components in the order they last changed."
+        ),
     ),
     placeholder_type="source_type",
 )
