@@ -2,23 +2,40 @@
 // (`lineage-graph sync` runs each statement; IF NOT EXISTS makes reruns no-ops).
 // Runnable as is in Neo4j Browser.
 
-// A node's identity is its ARN, whatever its kind: associations MERGE both ends on it.
+// Generated from the kinds' declarations by `python -m lineage_graph.kinds`: keys and indexes.
+// The identity of a SageMaker node, whatever its kind: arn.
 CREATE CONSTRAINT lineage_entity_arn IF NOT EXISTS FOR (n:LineageEntity) REQUIRE n.arn IS UNIQUE;
-
+// The identity of a job: (namespace, name).
+CREATE CONSTRAINT open_lineage_job_namespace_name IF NOT EXISTS FOR (n:OpenLineageJob) REQUIRE (n.namespace, n.name) IS UNIQUE;
+// The identity of a run: run_id.
+CREATE CONSTRAINT open_lineage_run_run_id IF NOT EXISTS FOR (n:OpenLineageRun) REQUIRE n.run_id IS UNIQUE;
+// The identity of a dataset: (namespace, name).
+CREATE CONSTRAINT open_lineage_dataset_namespace_name IF NOT EXISTS FOR (n:OpenLineageDataset) REQUIRE (n.namespace, n.name) IS UNIQUE;
 // Lookups start from a trial component's name or ARN.
 CREATE INDEX trial_component_arn IF NOT EXISTS FOR (n:TrialComponent) ON (n.arn);
 CREATE INDEX trial_component_name IF NOT EXISTS FOR (n:TrialComponent) ON (n.name);
 // Pipeline steps name the job they ran; the job's trial component carries it as source_arn.
 CREATE INDEX trial_component_source_arn IF NOT EXISTS FOR (n:TrialComponent) ON (n.source_arn);
+// `openlineage export` pages through trial components in the order they last changed.
+CREATE INDEX trial_component_modified_at IF NOT EXISTS FOR (n:TrialComponent) ON (n.modified_at);
 // Datasets and model packages are found by URI (RegisterModel steps name the package ARN).
 CREATE INDEX artifact_source_uri IF NOT EXISTS FOR (n:Artifact) ON (n.source_uri);
+// The join (graph.join): an artifact's S3 location as OpenLineage names it, sought exactly and by prefix (a dataset finds the artifacts under it).
+CREATE INDEX artifact_location_namespace_location_name IF NOT EXISTS FOR (n:Artifact) ON (n.location_namespace, n.location_name);
+// Endpoints and model groups are found by URI.
 CREATE INDEX context_source_uri IF NOT EXISTS FOR (n:Context) ON (n.source_uri);
 // An approval action's source URI is its model package's ARN.
 CREATE INDEX action_source_uri IF NOT EXISTS FOR (n:Action) ON (n.source_uri);
+// The join (graph.join): a trial component finds the OpenLineage job that names its job's ARN.
+CREATE INDEX open_lineage_job_sagemaker_job_arn IF NOT EXISTS FOR (n:OpenLineageJob) ON (n.sagemaker_job_arn);
+// Lookups name an OpenLineage dataset by its URI (s3://bucket/key).
+CREATE INDEX open_lineage_dataset_uri IF NOT EXISTS FOR (n:OpenLineageDataset) ON (n.uri);
+// Lookups by name or type span every kind.
 CREATE INDEX lineage_entity_name IF NOT EXISTS FOR (n:LineageEntity) ON (n.name);
 CREATE INDEX lineage_entity_type IF NOT EXISTS FOR (n:LineageEntity) ON (n.type);
 // Syncs and clean-ups are scoped to one account.
 CREATE INDEX lineage_entity_account IF NOT EXISTS FOR (n:LineageEntity) ON (n.account);
+// End of the generated keys and indexes.
 
 // Sync bookkeeping (no arn, no LineageEntity label): one watermark per (shard, entity kind), where a
 // shard is "<account>:<region>". A watermark moves only after the data behind it is committed.
@@ -35,13 +52,3 @@ CREATE INDEX in_trial_shard IF NOT EXISTS FOR ()-[r:IN_TRIAL]-() ON (r.shard);
 CREATE INDEX in_experiment_shard IF NOT EXISTS FOR ()-[r:IN_EXPERIMENT]-() ON (r.shard);
 CREATE INDEX has_execution_shard IF NOT EXISTS FOR ()-[r:HAS_EXECUTION]-() ON (r.shard);
 CREATE INDEX executed_shard IF NOT EXISTS FOR ()-[r:EXECUTED]-() ON (r.shard);
-
-// OpenLineage, the second source (docs/openlineage.md): a job and a dataset are (namespace, name), a run
-// its runId.
-CREATE CONSTRAINT openlineage_job_key IF NOT EXISTS FOR (n:OpenLineageJob) REQUIRE (n.namespace, n.name) IS UNIQUE;
-CREATE CONSTRAINT openlineage_run_id IF NOT EXISTS FOR (n:OpenLineageRun) REQUIRE n.run_id IS UNIQUE;
-CREATE CONSTRAINT openlineage_dataset_key IF NOT EXISTS FOR (n:OpenLineageDataset) REQUIRE (n.namespace, n.name) IS UNIQUE;
-// The join (graph.join): an artifact's S3 location as OpenLineage names it, sought exactly and by prefix
-// (a dataset's prefix finds the artifacts under it), and an OpenLineage job's SageMaker job ARN.
-CREATE INDEX artifact_location IF NOT EXISTS FOR (n:Artifact) ON (n.location_namespace, n.location_name);
-CREATE INDEX openlineage_job_sagemaker_arn IF NOT EXISTS FOR (n:OpenLineageJob) ON (n.sagemaker_job_arn);

@@ -11,9 +11,11 @@ from lineage_graph.cli.doctor_cmd import doctor_command
 from lineage_graph.cli.investigate import COMMANDS as INVESTIGATION_COMMANDS
 from lineage_graph.cli.lookups import datasets_command, models_command, pipeline_execution_command
 from lineage_graph.cli.neo4j_cmd import neo4j_group
+from lineage_graph.cli.openlineage_cmd import openlineage_group
 from lineage_graph.cli.provenance_cmd import COMMANDS as PROVENANCE_COMMANDS
 from lineage_graph.cli.queries import COMMANDS as QUERY_COMMANDS
 from lineage_graph.cli.sandbox_cmd import sandbox_group
+from lineage_graph.cli.serve_cmd import serve_command
 from lineage_graph.cli.status_cmd import status_command
 from lineage_graph.cli.sync_cmd import sync_command
 from lineage_graph.errors import LineageGraphError
@@ -57,7 +59,10 @@ for command in (
     *INVESTIGATION_COMMANDS,
     *PROVENANCE_COMMANDS,
     neo4j_group,
+    openlineage_group,
     sandbox_group,
+    serve_command,
+    openlineage_group,
     demo_command,
     status_command,
     doctor_command,

@@ -30,7 +30,11 @@ class TerminalProgress:
         *,
         force_terminal: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
+        verb: str = "syncing",
+        unit: str = "rows",
     ) -> None:
+        self.verb = verb  # what is happening to each "shard": "syncing", "importing FILE", "exporting to"
+        self.unit = unit
         self.console = Console(file=stream or sys.stderr, force_terminal=force_terminal)
         self._clock = clock
         self._started = clock()
@@ -43,7 +47,7 @@ class TerminalProgress:
                 SpinnerColumn(),
                 TextColumn("{task.description}"),
                 BarColumn(),
-                TextColumn("{task.completed:,} rows"),
+                TextColumn("{task.completed:,} " + unit),
                 TimeElapsedColumn(),
                 console=self.console,
                 transient=True,
@@ -56,12 +60,13 @@ class TerminalProgress:
                     self._bar.start()
                 if shard not in self._tasks:
                     self._tasks[shard] = self._bar.add_task("", total=None)
-                self._bar.update(self._tasks[shard], description=f"syncing {shard}: {kind}", completed=rows)
+                self._bar.update(self._tasks[shard], description=f"{self.verb} {shard}: {kind}", completed=rows)
                 return
             now = self._clock()
             if now - self._logged.get(shard, self._started) >= LOG_INTERVAL_S:
                 self._logged[shard] = now
-                log.info("syncing %s: %s %s rows, %.0f s so far", shard, kind, f"{rows:,}", now - self._started)
+                elapsed = now - self._started
+                log.info("%s %s: %s %s %s, %.0f s so far", self.verb, shard, kind, f"{rows:,}", self.unit, elapsed)
 
     def close(self) -> None:
         if self._bar is not None and self._tasks:
