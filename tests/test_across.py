@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from fixtures.openlineage_nodes import ol_run
+from fixtures.openlineage_nodes import ol_run, run_id
 from fixtures.synced_demo import Account
 from neo4j import Driver
 from test_incremental import train
@@ -27,6 +27,7 @@ from lineage_graph.sandbox.seed import RAW_CUSTOMERS
 ENDPOINT = "churn-prod-aws-endpoint"
 ENDPOINT_CONTEXT = f"arn:aws:sagemaker:us-east-1:123456789012:context/{ENDPOINT}"
 LAND = ("spark", "etl.land_events")
+RUN_LAND, RUN_BUILD = run_id(1), run_id(2)
 BUILD = ("spark", "etl.build_customers")
 
 
@@ -41,13 +42,13 @@ def build_extra() -> Callable[[Any], dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def spark(synced_demo: Account, synced_driver: Driver) -> Driver:
+def spark(synced_demo: Account, synced_driver: Driver, sync_env: dict[str, str]) -> Driver:
     """Two Spark runs after the sync: one lands raw clicks as s3://landing/events, the other builds the demo's
     raw customers table from it (the dataset the churn pipelines read)."""
-    ol_run(synced_driver, "run-land", LAND, inputs=[("s3://raw", "clicks")], outputs=[("s3://landing", "events")])
+    ol_run(sync_env, RUN_LAND, LAND, inputs=[("s3://raw", "clicks")], outputs=[("s3://landing", "events")])
     ol_run(
-        synced_driver,
-        "run-build",
+        sync_env,
+        RUN_BUILD,
         BUILD,
         inputs=[("s3a://landing", "/events/")],
         outputs=[("s3://acme-ml-raw", RAW_CUSTOMERS.removeprefix("s3://acme-ml-raw/"))],
@@ -66,7 +67,7 @@ def test_impact_of_a_spark_output_reaches_the_jobs_models_and_endpoints_built_on
 ) -> None:
     grouped = json.loads(run_cli(sync_env, "impact", "s3://landing/events/", "--format", "json").stdout)
     runs = {(r["uri"], r["job"]) for r in grouped["openlineage_run"]}
-    assert runs == {("run-build", "spark/etl.build_customers")}  # the run that read it; not the one that wrote it
+    assert runs == {(RUN_BUILD, "spark/etl.build_customers")}  # the run that read it; not the one that wrote it
     assert {d["uri"] for d in grouped["openlineage_dataset"]} == {RAW_CUSTOMERS}
     assert all(d["arn"] is None for rows in grouped.values() for d in rows if d["lineage_type"] == "OpenLineage")
 
@@ -81,7 +82,7 @@ def test_impact_of_a_spark_output_reaches_the_jobs_models_and_endpoints_built_on
     assert ENDPOINT in {e["name"] for e in grouped["endpoint"]}
     assert {"job", "model", "model_package", "pipeline_execution"} <= set(grouped)
     table = run_cli(sync_env, "impact", "s3://landing/events/").stdout
-    assert "run-build" in table and ENDPOINT in table
+    assert RUN_BUILD in table and ENDPOINT in table
 
 
 def test_lineage_from_an_endpoint_reaches_the_etl_runs_their_jobs_and_raw_inputs(
@@ -93,15 +94,15 @@ def test_lineage_from_an_endpoint_reaches_the_etl_runs_their_jobs_and_raw_inputs
     ol = {(r["type"], r["uri"], r["job"]) for r in rows if r["lineage_type"] == "OpenLineage"}
     assert ol == {
         ("Dataset", RAW_CUSTOMERS, None),
-        ("Run", "run-build", "spark/etl.build_customers"),
+        ("Run", RUN_BUILD, "spark/etl.build_customers"),
         ("Dataset", "s3://landing/events", None),
-        ("Run", "run-land", "spark/etl.land_events"),
+        ("Run", RUN_LAND, "spark/etl.land_events"),
         ("Dataset", "s3://raw/clicks", None),
     }
     depth = {r["uri"]: r["depth"] for r in rows}
     artifact = next(r for r in rows if r["source_uri"] == RAW_CUSTOMERS and r["lineage_type"] == "Artifact")
     # One hop a step: the artifact, the same object in OpenLineage, the run that wrote it, what it read, ...
-    assert [depth[u] for u in (RAW_CUSTOMERS, "run-build", "s3://landing/events", "run-land", "s3://raw/clicks")] == [
+    assert [depth[u] for u in (RAW_CUSTOMERS, RUN_BUILD, "s3://landing/events", RUN_LAND, "s3://raw/clicks")] == [
         artifact["depth"] + i for i in range(1, 6)
     ]
     assert "s3://landing/events/" not in depth  # the training job's artifact is downstream of events, not up
@@ -110,7 +111,7 @@ def test_lineage_from_an_endpoint_reaches_the_etl_runs_their_jobs_and_raw_inputs
     only = run_cli(
         sync_env, "lineage", ENDPOINT_CONTEXT, "--direction", "ascendants", "--type", "Run", "--format", "csv"
     )
-    assert [line.split(",")[0] for line in only.stdout.strip().splitlines()[1:]] == ["run-build", "run-land"]
+    assert [line.split(",")[0] for line in only.stdout.strip().splitlines()[1:]] == [RUN_BUILD, RUN_LAND]
     graph = json.loads(
         run_cli(
             sync_env, "lineage", ENDPOINT_CONTEXT, "--direction", "ascendants", "--include-edges", "--format", "json"
@@ -118,26 +119,26 @@ def test_lineage_from_an_endpoint_reaches_the_etl_runs_their_jobs_and_raw_inputs
     )
     edges = {(e["source"], e["relationship"], e["rule"], e["destination"]) for e in graph["edges"]}
     assert (artifact["uri"], "SAME_OBJECT", "location", RAW_CUSTOMERS) in edges
-    assert ("run-build", "WROTE", None, RAW_CUSTOMERS) in edges
-    assert ("s3://landing/events", "READ_BY", None, "run-build") in edges
+    assert (RUN_BUILD, "WROTE", None, RAW_CUSTOMERS) in edges
+    assert ("s3://landing/events", "READ_BY", None, RUN_BUILD) in edges
     for fmt in ("mermaid", "dot", "html"):
         picture = run_cli(sync_env, "lineage", ENDPOINT_CONTEXT, "--direction", "ascendants", "--format", fmt).stdout
-        assert "run-build" in picture or "etl.build_customers" in picture, fmt
+        assert RUN_BUILD in picture or "etl.build_customers" in picture, fmt
 
     # An OpenLineage entity starts a lineage too: by URI (any spelling), run id or job namespace/name.
     down = json.loads(
         run_cli(sync_env, "lineage", "s3://raw/clicks/", "--direction", "descendants", "--format", "json").stdout
     )
     assert ENDPOINT in {r["name"] for r in down}
-    assert json.loads(run_cli(sync_env, "lineage", "run-land", "--format", "json").stdout)
+    assert json.loads(run_cli(sync_env, "lineage", RUN_LAND, "--format", "json").stdout)
 
 
 def test_provenance_path_and_find_cross_the_join(spark: Driver, sync_env: dict[str, str]) -> None:
     tree = json.loads(run_cli(sync_env, "provenance", "churn-prod", "--format", "json").stdout)
     nodes = {n["uri"]: n for n in tree["nodes"]}
-    assert nodes["run-land"]["job"] == "spark/etl.land_events" and nodes["run-land"]["arn"] is None
-    assert nodes["s3://raw/clicks"]["parent"] == "run-land"  # clicks fed the run that landed events
-    assert nodes["run-build"]["downstream"] == [RAW_CUSTOMERS]
+    assert nodes[RUN_LAND]["job"] == "spark/etl.land_events" and nodes[RUN_LAND]["arn"] is None
+    assert nodes["s3://raw/clicks"]["parent"] == RUN_LAND  # clicks fed the run that landed events
+    assert nodes[RUN_BUILD]["downstream"] == [RAW_CUSTOMERS]
     text = run_cli(sync_env, "provenance", "churn-prod").stdout
     assert "etl.land_events" in text and "spark/etl.land_events" in text
 
@@ -146,7 +147,7 @@ def test_provenance_path_and_find_cross_the_join(spark: Driver, sync_env: dict[s
     assert (hops[0]["source"], hops[0]["association_type"], hops[0]["destination"]) == (
         "s3://raw/clicks",
         "READ_BY",
-        "run-land",
+        RUN_LAND,
     )
     assert ("SAME_OBJECT", "location") in {(h["association_type"], h["rule"]) for h in hops}
     assert hops[-1]["destination"] == ENDPOINT_CONTEXT
@@ -159,8 +160,8 @@ def test_provenance_path_and_find_cross_the_join(spark: Driver, sync_env: dict[s
         run_cli(sync_env, "find", "--lineage-type", "OpenLineage", "--type", "Run", "--format", "json").stdout
     )
     assert {(r["uri"], r["name"]) for r in runs} == {
-        ("run-land", "etl.land_events"),
-        ("run-build", "etl.build_customers"),
+        (RUN_LAND, "etl.land_events"),
+        (RUN_BUILD, "etl.build_customers"),
     }
 
 
@@ -172,7 +173,7 @@ def test_the_sdk_answers_never_cross_the_join(spark: Driver, synced_demo: Accoun
         vertices = queries.lineage(start, direction).vertices
         assert {v.arn: v.depth for v in vertices} == synced_demo.bfs(start, str(direction))
     across = queries.lineage_across(customers, Direction.ASCENDANTS).vertices
-    assert {v.uri for v in across} >= {"run-build", "run-land"}  # the same start, crossing
+    assert {v.uri for v in across} >= {RUN_BUILD, RUN_LAND}  # the same start, crossing
 
     graph = api.LineageGraph(spark, "neo4j")
     result = api.LineageQuery(graph).query([customers], api.LineageQueryDirectionEnum.ASCENDANTS)

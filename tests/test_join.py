@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fixtures.openlineage_nodes import ol_run
+from fixtures.openlineage_nodes import ol_run, run_id
 from fixtures.snapshots import lineage_snapshot
 from fixtures.sync_cli import sync_json
 from neo4j import Driver
@@ -47,8 +47,8 @@ def training_lineage(client: Any) -> None:
     train(client, "december-train", "s3://landing/events/2026/12/")
 
 
-def spark_lineage(driver: Driver) -> None:
-    ol_run(driver, "run-1", SPARK, inputs=[("s3://raw", "clicks")], outputs=[("s3a://landing", "/events")])
+def spark_lineage(env: dict[str, str]) -> None:
+    ol_run(env, run_id(1), SPARK, inputs=[("s3://raw", "clicks")], outputs=[("s3a://landing", "/events")])
 
 
 def test_an_s3_prefix_written_by_spark_and_read_by_training_is_one_place_and_its_neighbours_are_not(
@@ -56,7 +56,7 @@ def test_an_s3_prefix_written_by_spark_and_read_by_training_is_one_place_and_its
 ) -> None:
     training_lineage(sagemaker_client)
     sync_json(sync_env)
-    spark_lineage(clean_neo4j)
+    spark_lineage(sync_env)
 
     events = artifact_arn(clean_neo4j, "s3://landing/events/")
     december = artifact_arn(clean_neo4j, "s3://landing/events/2026/12/")
@@ -75,7 +75,7 @@ def test_an_s3_prefix_written_by_spark_and_read_by_training_is_one_place_and_its
 
     # Replaying the events and syncing again changes nothing.
     before = joins(clean_neo4j)
-    spark_lineage(clean_neo4j)
+    spark_lineage(sync_env)
     sync_json(sync_env)
     assert joins(clean_neo4j) == before
 
@@ -85,12 +85,12 @@ def test_either_arrival_order_makes_the_same_graph(
 ) -> None:
     training_lineage(sagemaker_client)
     sync_json(sync_env)
-    spark_lineage(clean_neo4j)
+    spark_lineage(sync_env)
     sagemaker_first = (joins(clean_neo4j), lineage_snapshot(clean_neo4j))
     assert sagemaker_first[0]
 
     clean_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
-    spark_lineage(clean_neo4j)
+    spark_lineage(sync_env)
     assert not joins(clean_neo4j)
     sync_json(sync_env)
     assert (joins(clean_neo4j), lineage_snapshot(clean_neo4j)) == sagemaker_first
@@ -102,7 +102,7 @@ def test_a_dataset_under_an_artifacts_prefix_is_within_it_and_never_under_a_buck
     train(sagemaker_client, "events-train", "s3://landing/events/")
     train(sagemaker_client, "bucket-train", "s3://landing/")
     sync_json(sync_env)
-    ol_run(clean_neo4j, "run-2", SPARK, outputs=[("s3://landing", "events/2026/12/01"), ("s3://landing", "/")])
+    ol_run(sync_env, run_id(2), SPARK, outputs=[("s3://landing", "events/2026/12/01"), ("s3://landing", "/")])
     events = artifact_arn(clean_neo4j, "s3://landing/events/")
     bucket = artifact_arn(clean_neo4j, "s3://landing/")
     assert set(joins(clean_neo4j)) == both_ways(events, "contains", "s3://landing/events/2026/12/01", "within") | (
@@ -118,13 +118,13 @@ def test_a_glue_table_joins_the_s3_path_its_symlinks_facet_names(
     table = glue_table("us-east-1", "123456789012", "crm", "customers")
     # A Spark job writes the path and names its table in a symlinks facet; an Athena query reads the table.
     ol_run(
-        clean_neo4j,
-        "run-3",
+        sync_env,
+        run_id(3),
         GLUE,
         outputs=[("s3://lake", "crm/customers")],
         symlinks={("s3://lake", "crm/customers"): (table.namespace, table.name)},
     )
-    ol_run(clean_neo4j, "run-4", ("athena", "report"), inputs=[(table.namespace, table.name)])
+    ol_run(sync_env, run_id(4), ("athena", "report"), inputs=[(table.namespace, table.name)])
     customers = artifact_arn(clean_neo4j, "s3://lake/crm/customers/")
     assert set(joins(clean_neo4j)) == both_ways(customers, "location", "s3://lake/crm/customers") | both_ways(
         "s3://lake/crm/customers", "symlink", table.uri
@@ -134,19 +134,19 @@ def test_a_glue_table_joins_the_s3_path_its_symlinks_facet_names(
         arn=customers,
         database_="neo4j",
     ).records
-    assert [r["r"] for r in readers] == ["run-4"]
+    assert [r["r"] for r in readers] == [run_id(4)]
 
 
 def test_an_openlineage_job_named_by_a_sagemaker_job_arn_is_that_jobs_trial_component(
     sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
 ) -> None:
     # SageMaker's own events arrive before the sync for one job, after it for the other; both split forms.
-    ol_run(clean_neo4j, "sm-1", (ACCOUNT_ARN, "training-job/events-train"))
+    ol_run(sync_env, run_id(6), (ACCOUNT_ARN, "training-job/events-train"))
     train(sagemaker_client, "events-train", "s3://landing/events/")
     train(sagemaker_client, "other-train", "s3://landing/other/")
     sync_json(sync_env)
-    ol_run(clean_neo4j, "sm-2", ("sagemaker", f"{ACCOUNT_ARN}:training-job/other-train"))
-    ol_run(clean_neo4j, "sm-3", ("sagemaker", f"{ACCOUNT_ARN}:training-job/never-synced"))
+    ol_run(sync_env, run_id(7), ("sagemaker", f"{ACCOUNT_ARN}:training-job/other-train"))
+    ol_run(sync_env, run_id(8), ("sagemaker", f"{ACCOUNT_ARN}:training-job/never-synced"))
     tcs = {
         r["name"]: r["arn"]
         for r in clean_neo4j.execute_query(
@@ -166,7 +166,7 @@ def test_the_sweep_keeps_openlineage_and_takes_a_swept_artifacts_join_with_it(
         ArtifactName="lone", Source={"SourceUri": "s3://landing/lone/"}, ArtifactType="DataSet"
     )
     sync_json(sync_env, "--full")
-    ol_run(clean_neo4j, "run-5", SPARK, outputs=[("s3://landing", "events"), ("s3://landing", "lone")])
+    ol_run(sync_env, run_id(5), SPARK, outputs=[("s3://landing", "events"), ("s3://landing", "lone")])
     events = artifact_arn(clean_neo4j, "s3://landing/events/")
     lone = artifact_arn(clean_neo4j, "s3://landing/lone/")
     assert len(joins(clean_neo4j)) == 4
@@ -184,12 +184,12 @@ def test_the_sweep_keeps_openlineage_and_takes_a_swept_artifacts_join_with_it(
     reconciled = (joins(clean_neo4j), lineage_snapshot(clean_neo4j))
     clean_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
     sync_json(sync_env, "--full")
-    ol_run(clean_neo4j, "run-5", SPARK, outputs=[("s3://landing", "events"), ("s3://landing", "lone")])
+    ol_run(sync_env, run_id(5), SPARK, outputs=[("s3://landing", "events"), ("s3://landing", "lone")])
     assert (joins(clean_neo4j), lineage_snapshot(clean_neo4j)) == reconciled
 
 
 def test_a_dry_run_joins_nothing(sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver) -> None:
-    spark_lineage(clean_neo4j)
+    spark_lineage(sync_env)
     train(sagemaker_client, "events-train", "s3://landing/events/")
     sync_json(sync_env, "--dry-run")
     assert not joins(clean_neo4j)
