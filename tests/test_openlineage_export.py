@@ -242,6 +242,13 @@ def test_no_transport_configured_is_a_configuration_error(sync_env: dict[str, st
     assert "no OpenLineage transport is configured" in result.stderr
     result = run_export(sync_env, "--full", "--since", "2024-01-01")
     assert result.exit_code == 2 and "--since and --full are alternatives" in result.stderr
+    # The client turns any transport into a no-op when OpenLineage is disabled: refused, not a silent export.
+    path = tmp_path / "events.ndjson"
+    result = run_export({**sync_env, "OPENLINEAGE_DISABLED": "true"}, "--file", str(path))
+    assert result.exit_code == 3 and "OpenLineage is disabled" in result.stderr
+    result = run_export(sync_env, "--file", str(tmp_path / "missing" / "events.ndjson"))
+    assert result.exit_code == 3 and "cannot write" in result.stderr
+    assert not path.exists()
 
 
 def test_the_watermark_sends_only_what_changed_since_the_last_export(

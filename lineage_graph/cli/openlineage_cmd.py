@@ -19,6 +19,7 @@ from lineage_graph.openlineage.export import (
     ExportReport,
     NdjsonTransport,
     configured_client,
+    enabled,
     export,
     target_of,
 )
@@ -38,14 +39,17 @@ def _client(file: str | None) -> Iterator[OpenLineageClient]:
     if file is None:
         yield configured_client()
     elif file == "-":
-        yield OpenLineageClient(transport=NdjsonTransport(sys.stdout, "stdout"))
+        yield enabled(OpenLineageClient(transport=NdjsonTransport(sys.stdout, "stdout")))
     else:
+        transport = NdjsonTransport(None, f"file:{os.path.abspath(file)}")
+        client = enabled(OpenLineageClient(transport=transport))  # refused before the file exists
         try:
             stream = open(file, "a", encoding="utf-8")  # noqa: SIM115 (closed below, after the export)
         except OSError as err:
             raise ConfigurationError(f"cannot write {file}: {err.strerror}") from None
         with stream:
-            yield OpenLineageClient(transport=NdjsonTransport(stream, f"file:{os.path.abspath(file)}"))
+            transport.stream = stream
+            yield client
 
 
 @openlineage_group.command("export")

@@ -90,15 +90,18 @@ class NdjsonTransport(Transport):
 
     kind = "ndjson"
 
-    def __init__(self, stream: IO[str], target: str) -> None:
-        self.stream = stream
+    def __init__(self, stream: IO[str] | None, target: str) -> None:
+        self.stream = stream  # None until the file is opened, once the client is known to use this transport
         self.target = target
 
     def emit(self, event: Any) -> None:
+        if self.stream is None:
+            raise RuntimeError("NdjsonTransport: no stream to write to")
         self.stream.write(Serde.to_json(event) + "\n")
 
     def close(self, timeout: float = -1) -> bool:
-        self.stream.flush()
+        if self.stream is not None:
+            self.stream.flush()
         return True
 
 
@@ -106,19 +109,24 @@ def configured_client() -> OpenLineageClient:
     """The client as OpenLineage's integrations make it: the transport from ``OPENLINEAGE_CONFIG``,
     ``openlineage.yml`` (working directory, then ``~/.openlineage``), ``OPENLINEAGE__*`` variables or
     ``OPENLINEAGE_URL``, resolved by the client itself. Where none is set the client would print to its log
-    and the watermark move for nothing: that, and ``OPENLINEAGE_DISABLED``, is a configuration error."""
+    and the watermark move for nothing: that, as ``OPENLINEAGE_DISABLED``, is a configuration error."""
     try:
         client = OpenLineageClient()
     except Exception as err:  # the client's own config parsing and transport setup: ValueError, ImportError...
         raise ConfigurationError(f"the OpenLineage client's configuration is unusable: {err}") from None
-    kind = client.transport.kind
-    if kind == "noop":
-        raise ConfigurationError("OpenLineage is disabled (OPENLINEAGE_DISABLED=true): nothing would be sent")
-    if kind == "console" and not (client.config.transport or {}).get("type"):
+    if client.transport.kind == "console" and not (client.config.transport or {}).get("type"):
         raise ConfigurationError(
             "no OpenLineage transport is configured: set OPENLINEAGE_URL (Marquez, OpenMetadata, lineage-graph "
             "serve), OPENLINEAGE_CONFIG or an openlineage.yml, or write a file with --file PATH"
         )
+    return enabled(client)
+
+
+def enabled(client: OpenLineageClient) -> OpenLineageClient:
+    """The client, unless ``OPENLINEAGE_DISABLED=true`` made its transport a no-op (whatever it was given):
+    the export would then send nothing and move the watermark past it."""
+    if client.transport.kind == "noop":
+        raise ConfigurationError("OpenLineage is disabled (OPENLINEAGE_DISABLED=true): nothing would be sent")
     return client
 
 
