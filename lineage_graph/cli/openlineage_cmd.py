@@ -97,7 +97,7 @@ def export_command(
     Each trial component is a run of its job (training, processing, transform) with START and its end
     (COMPLETE, FAIL, ABORT) at their real times, the datasets it read and wrote, and its pipeline execution
     as parent run. Run IDs are the same at every export. The transport is the OpenLineage client's own
-    configuration: OPENLINEAGE_URL, OPENLINEAGE_CONFIG or openlineage.yml (HTTP, amazon_datazone, kafka,
+    configuration: OPENLINEAGE_URL, OPENLINEAGE_CONFIG or openlineage.yml (HTTP, amazon_datazone_api, kafka,
     file...). Incremental: each target keeps a watermark in Neo4j, moved once the transport took every event.
 
     \b
@@ -107,7 +107,7 @@ def export_command(
     """
     if since is not None and full:
         raise click.UsageError("--since and --full are alternatives: --full exports everything")
-    progress = TerminalProgress(verb="exporting to")
+    progress = TerminalProgress(verb="exporting to", unit="runs")
     try:
         with connect(neo4j) as driver, _client(file) as client:
             report = export(

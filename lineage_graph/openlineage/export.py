@@ -225,7 +225,7 @@ def export(
             report.datasets.update(hash(d) for d in (*run.inputs, *run.outputs))
         last = cursor
         if progress is not None:
-            progress(target, "runs", report.runs)
+            progress(target, "trial components", report.runs)
     if not client.close():
         raise _refused(target, report, None)
     if last is not None and (before is None or last > before):

@@ -31,10 +31,12 @@ class TerminalProgress:
         force_terminal: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
         verb: str = "syncing",
+        unit: str = "rows",
     ) -> None:
         self.console = Console(file=stream or sys.stderr, force_terminal=force_terminal)
         self._clock = clock
         self._verb = verb  # what the line says is happening: "syncing", "exporting to"
+        self._unit = unit  # what is counted: "rows", "runs"
         self._started = clock()
         self._lock = threading.Lock()
         self._logged: dict[str, float] = {}
@@ -45,7 +47,7 @@ class TerminalProgress:
                 SpinnerColumn(),
                 TextColumn("{task.description}"),
                 BarColumn(),
-                TextColumn("{task.completed:,} rows"),
+                TextColumn("{task.completed:,} " + unit),
                 TimeElapsedColumn(),
                 console=self.console,
                 transient=True,
@@ -63,7 +65,15 @@ class TerminalProgress:
             now = self._clock()
             if now - self._logged.get(shard, self._started) >= LOG_INTERVAL_S:
                 self._logged[shard] = now
-                log.info("%s %s: %s %s rows, %.0f s so far", self._verb, shard, kind, f"{rows:,}", now - self._started)
+                log.info(
+                    "%s %s: %s %s %s, %.0f s so far",
+                    self._verb,
+                    shard,
+                    kind,
+                    f"{rows:,}",
+                    self._unit,
+                    now - self._started,
+                )
 
     def close(self) -> None:
         if self._bar is not None and self._tasks:
