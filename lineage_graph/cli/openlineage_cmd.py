@@ -135,7 +135,12 @@ def _summary(report: ExportReport) -> str:
     after = data["watermark_after"]
     moved = "unchanged" if after == data["watermark_before"] else "now"
     where = f"{after['time']} ({after['arn']})" if after else "none"
+    held = (
+        f" {data['held_back']} trial components changed after {data['until']} wait for their sync to finish."
+        if data["held_back"]
+        else ""
+    )
     return (
         f"Exported {data['runs']} runs ({data['events']} events, {data['datasets']} datasets) to {data['target']} "
-        f"in {data['seconds']:.1f} s; watermark {moved}: {where}."
+        f"in {data['seconds']:.1f} s; watermark {moved}: {where}.{held}"
     )

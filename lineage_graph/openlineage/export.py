@@ -37,6 +37,11 @@ from lineage_graph.openlineage.events import TrialComponentRun
 QUERY = "openlineage_export"
 DEFAULT_PAGE_SIZE = 500
 _STATE = model.OPENLINEAGE_EXPORT_LABEL
+# The sync's watermarks (``SyncState.kind``) of what a trial component's events are made of beside the
+# trial component itself: its associations (``lineage_graph.sync.ASSOCIATIONS``) and pipeline executions.
+SETTLING_KINDS = ("Association", model.PIPELINE_EXECUTION.label)
+# No sync bookkeeping at all (a graph loaded another way): nothing to wait for.
+_END_OF_TIME = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 Progress = Callable[[str, str, int], None]
 
@@ -63,6 +68,9 @@ class ExportReport:
     full: bool
     watermark_before: Cursor | None
     watermark_after: Cursor | None = None
+    # The sync-complete time: trial components changed after it wait for a later export (see ``settled``).
+    until: datetime | None = None
+    held_back: int = 0
     runs: int = 0
     events: int = 0
     # Distinct datasets named as inputs or outputs, by the hash of their name: the one state that grows
@@ -80,6 +88,8 @@ class ExportReport:
             "datasets": len(self.datasets),
             "watermark_before": self.watermark_before.to_dict() if self.watermark_before else None,
             "watermark_after": self.watermark_after.to_dict() if self.watermark_after else None,
+            "until": self.until.isoformat() if self.until else None,
+            "held_back": self.held_back,
             "seconds": round(self.seconds, 3),
         }
 
@@ -178,12 +188,48 @@ def write_watermark(driver: Driver, database: str, target: str, cursor: Cursor) 
     )
 
 
-def _pages(driver: Driver, database: str, start: Cursor, page_size: int) -> Any:
+def settled(driver: Driver, database: str) -> datetime | None:
+    """Up to when the graph is complete for export: the oldest of every shard's association watermark (and
+    pipeline execution watermark, where its sync could list them). A sync writes trial components first and
+    their associations and executions after them; exported before those are in, a trial component would go
+    without its inputs, outputs or parent, and the export's watermark would pass it for good. So trial
+    components changed after this time wait for a later export. A shard whose first sync has trial components
+    in but not yet their associations holds everything back. None: no sync bookkeeping (a graph loaded
+    another way), nothing to wait for."""
+    records = driver.execute_query(
+        f"MATCH (s:{model.SYNC_STATE_LABEL}) WHERE s.kind IN $kinds RETURN s.shard AS shard, s.kind AS kind, "
+        "s.watermark AS watermark",
+        {"kinds": [model.TRIAL_COMPONENT.label, *SETTLING_KINDS]},
+        database_=database,
+        routing_=RoutingControl.READ,
+    ).records
+    shards: dict[str, dict[str, datetime]] = {}
+    for r in records:
+        shards.setdefault(r["shard"], {})[r["kind"]] = r["watermark"].to_native()
+    if not shards:
+        return None
+    return min(
+        min((marks[k] for k in SETTLING_KINDS if k in marks), default=BEGINNING.time) for marks in shards.values()
+    )
+
+
+def _held_back(driver: Driver, database: str, start: Cursor, until: datetime) -> int:
+    records = driver.execute_query(
+        "MATCH (tc:TrialComponent) WHERE tc.modified_at > $until AND tc.modified_at >= $after_time "
+        "AND NOT tc:Placeholder RETURN count(tc) AS held_back",
+        {"until": until, "after_time": start.time},
+        database_=database,
+        routing_=RoutingControl.READ,
+    ).records
+    return int(records[0]["held_back"])
+
+
+def _pages(driver: Driver, database: str, start: Cursor, until: datetime, page_size: int) -> Any:
     """Pages of rows after ``start`` until none is left; each page its own short read transaction."""
     query = cypher_files.read(QUERY)
     cursor = start
     while True:
-        params = {"after_time": cursor.time, "after_arn": cursor.arn, "page_size": page_size}
+        params = {"after_time": cursor.time, "after_arn": cursor.arn, "until": until, "page_size": page_size}
         records = driver.execute_query(query, params, database_=database, routing_=RoutingControl.READ).records
         if not records:
             return
@@ -204,15 +250,19 @@ def export(
     progress: Progress | None = None,
 ) -> ExportReport:
     """Send every trial component changed after the target's watermark (after ``since``; all with ``full``)
-    as its run's events, then move the watermark to the last one sent (never back)."""
+    and before the graph's ``settled`` time as its run's events, then move the watermark to the last one
+    sent (never back)."""
     started = time.monotonic()
     apply_bookkeeping_schema(driver, database)
     schema.apply(driver, database, "schema")  # the modified_at index pages are read by, on a graph synced before it
     before = read_watermark(driver, database, target)
     report = ExportReport(target, since, full, before, watermark_after=before)
     start = Cursor(since, "") if since is not None else before if before and not full else BEGINNING
+    report.until = settled(driver, database)
+    until = report.until or _END_OF_TIME
+    report.held_back = _held_back(driver, database, start, until)
     last: Cursor | None = None
-    for records, cursor in _pages(driver, database, start, page_size):
+    for records, cursor in _pages(driver, database, start, until, page_size):
         for record in records:
             run = TrialComponentRun.from_row(record)
             for event in run.events():
