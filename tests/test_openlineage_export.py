@@ -184,6 +184,10 @@ def test_exporting_twice_sends_the_same_events(
     ids = by_run(first)
     assert len(ids) == len({e["job"]["name"] for e in first})  # one run per job, each its own ID
 
+    table = run_export({**sync_env, "OPENLINEAGE_URL": openlineage_receiver.url}, "--full")
+    assert table.exit_code == 0, table.output
+    assert table.stdout.startswith(f"Exported {len(ids)} runs ({len(first)} events, ")
+
     # --file writes the same events as NDJSON, one per line.
     path = tmp_path / "events.ndjson"
     result = run_export(sync_env, "--full", "--file", str(path), "--format", "json")
