@@ -2,9 +2,15 @@
 // (`lineage-graph sync` runs each statement; IF NOT EXISTS makes reruns no-ops).
 // Runnable as is in Neo4j Browser.
 
-// A node's identity is its ARN, whatever its kind: associations MERGE both ends on it.
+// Generated from the kinds' declarations by `python -m lineage_graph.kinds`: keys and indexes.
+// The identity of a SageMaker node, whatever its kind: arn.
 CREATE CONSTRAINT lineage_entity_arn IF NOT EXISTS FOR (n:LineageEntity) REQUIRE n.arn IS UNIQUE;
-
+// The identity of a job: (namespace, name).
+CREATE CONSTRAINT open_lineage_job_namespace_name IF NOT EXISTS FOR (n:OpenLineageJob) REQUIRE (n.namespace, n.name) IS UNIQUE;
+// The identity of a run: run_id.
+CREATE CONSTRAINT open_lineage_run_run_id IF NOT EXISTS FOR (n:OpenLineageRun) REQUIRE n.run_id IS UNIQUE;
+// The identity of a dataset: (namespace, name).
+CREATE CONSTRAINT open_lineage_dataset_namespace_name IF NOT EXISTS FOR (n:OpenLineageDataset) REQUIRE (n.namespace, n.name) IS UNIQUE;
 // Lookups start from a trial component's name or ARN.
 CREATE INDEX trial_component_arn IF NOT EXISTS FOR (n:TrialComponent) ON (n.arn);
 CREATE INDEX trial_component_name IF NOT EXISTS FOR (n:TrialComponent) ON (n.name);
@@ -14,13 +20,18 @@ CREATE INDEX trial_component_source_arn IF NOT EXISTS FOR (n:TrialComponent) ON 
 CREATE INDEX trial_component_modified_at IF NOT EXISTS FOR (n:TrialComponent) ON (n.modified_at);
 // Datasets and model packages are found by URI (RegisterModel steps name the package ARN).
 CREATE INDEX artifact_source_uri IF NOT EXISTS FOR (n:Artifact) ON (n.source_uri);
+// Endpoints and model groups are found by URI.
 CREATE INDEX context_source_uri IF NOT EXISTS FOR (n:Context) ON (n.source_uri);
 // An approval action's source URI is its model package's ARN.
 CREATE INDEX action_source_uri IF NOT EXISTS FOR (n:Action) ON (n.source_uri);
+// Lookups name an OpenLineage dataset by its URI (s3://bucket/key).
+CREATE INDEX open_lineage_dataset_uri IF NOT EXISTS FOR (n:OpenLineageDataset) ON (n.uri);
+// Lookups by name or type span every kind.
 CREATE INDEX lineage_entity_name IF NOT EXISTS FOR (n:LineageEntity) ON (n.name);
 CREATE INDEX lineage_entity_type IF NOT EXISTS FOR (n:LineageEntity) ON (n.type);
 // Syncs and clean-ups are scoped to one account.
 CREATE INDEX lineage_entity_account IF NOT EXISTS FOR (n:LineageEntity) ON (n.account);
+// End of the generated keys and indexes.
 
 // Sync bookkeeping (no arn, no LineageEntity label): one watermark per (shard, entity kind), where a
 // shard is "<account>:<region>". A watermark moves only after the data behind it is committed.

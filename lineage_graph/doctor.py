@@ -6,13 +6,12 @@ operation the sync calls is allowed, probed with the cheapest request there is: 
 a name that does not exist for a Describe (ResourceNotFound or ValidationException then means the call was
 allowed, AccessDenied that it was not).
 
-``SAGEMAKER_OPERATIONS`` is the one list of what the sync needs: the checks probe it and
-``iam_policy()`` grants exactly it.
+``SAGEMAKER_OPERATIONS`` is the one list of what the sync needs, derived from the kinds' declarations
+(``lineage_graph.sagemaker.kinds``): the checks probe it and ``iam_policy()`` grants exactly it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -26,16 +25,17 @@ from lineage_graph.errors import (
     LineageGraphError,
     Neo4jUnavailableError,
 )
-from lineage_graph.graph import bookkeeping, schema
+from lineage_graph.graph import schema
+from lineage_graph.graph.bookkeeping.status import server_info
 from lineage_graph.graph.connection import connect
 from lineage_graph.redact import redact
+from lineage_graph.sagemaker import kinds
 from lineage_graph.sagemaker.client import AccessDeniedError, SageMakerApi
 from lineage_graph.sagemaker.identity import caller_account
+from lineage_graph.sagemaker.kinds import PROBE_NAME, Operation
 from lineage_graph.settings import AwsSettings, Neo4jSettings
 
 MIN_NEO4J_MAJOR = 5
-# A name no SageMaker resource has: Describe* and per-resource listings answer "not found" once allowed.
-PROBE_NAME = "lineage-graph-doctor-probe-nonexistent"
 # Errors that prove a probe got past IAM: the (nonexistent) resource was looked for.
 ALLOWED_ERROR_CODES = frozenset({"ResourceNotFound", "ValidationException"})
 # Doctor's exit codes reuse the documented ones: 4 a Neo4j check failed, 5 an AWS check failed.
@@ -43,69 +43,20 @@ EXIT_NEO4J = Neo4jUnavailableError.exit_code
 EXIT_AWS = AwsError.exit_code
 CREDENTIALS_FIX = "configure credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a role)"
 
-Params = Callable[[str, str], dict[str, Any]]  # (region, account) -> request parameters
-
-
-@dataclass(frozen=True)
-class Operation:
-    """One SageMaker API call the sync makes, why, and the cheapest request that proves it is allowed."""
-
-    name: str
-    purpose: str
-    probe: Params
-
-
-def _page(_region: str, _account: str) -> dict[str, Any]:
-    return {"MaxResults": 1}
-
-
-SAGEMAKER_OPERATIONS: tuple[Operation, ...] = (
-    Operation("ListTrialComponents", "list trial components", _page),
+# Granted since doctor's first policy though the sync no longer calls them (Search replaced the trial
+# component listing and its Describe, and its records carry the tags): a policy deployed from
+# ``--print-policy`` keeps working unchanged.
+GRANTED_NOT_CALLED: tuple[Operation, ...] = (
+    Operation("ListTrialComponents", "list trial components"),
     Operation("DescribeTrialComponent", "describe a trial component", lambda r, a: {"TrialComponentName": PROBE_NAME}),
-    Operation("ListArtifacts", "list artifacts", _page),
-    Operation(
-        "DescribeArtifact",
-        "read an artifact's properties",
-        lambda r, a: {"ArtifactArn": f"arn:aws:sagemaker:{r}:{a}:artifact/{PROBE_NAME}"},
-    ),
-    Operation("ListContexts", "list contexts", _page),
-    Operation("DescribeContext", "read a context's properties", lambda r, a: {"ContextName": PROBE_NAME}),
-    Operation("ListActions", "list actions", _page),
-    Operation("DescribeAction", "read an action's properties", lambda r, a: {"ActionName": PROBE_NAME}),
-    Operation("ListAssociations", "list every association (the edges)", _page),
-    Operation("ListExperiments", "list experiments", _page),
-    Operation("ListPipelines", "list pipelines", _page),
-    Operation(
-        "ListPipelineExecutions",
-        "list a pipeline's executions",
-        lambda r, a: {"PipelineName": PROBE_NAME, "MaxResults": 1},
-    ),
-    Operation(
-        "DescribePipelineExecution",
-        "refresh the status of executions still running",
-        lambda r, a: {
-            "PipelineExecutionArn": f"arn:aws:sagemaker:{r}:{a}:pipeline/{PROBE_NAME}/execution/{PROBE_NAME}"
-        },
-    ),
-    Operation(
-        "ListPipelineExecutionSteps",
-        "list an execution's steps",
-        lambda r, a: {
-            "PipelineExecutionArn": f"arn:aws:sagemaker:{r}:{a}:pipeline/{PROBE_NAME}/execution/{PROBE_NAME}",
-            "MaxResults": 1,
-        },
-    ),
-    Operation(
-        "Search",
-        "list trial components and trials (with what changed since the last sync)",
-        lambda r, a: {"Resource": "ExperimentTrialComponent", "MaxResults": 1},
-    ),
     Operation(
         "ListTags",
         "read tags",
         lambda r, a: {"ResourceArn": f"arn:aws:sagemaker:{r}:{a}:artifact/{PROBE_NAME}", "MaxResults": 50},
     ),
 )
+# What the sync needs, from the kinds' declarations: the checks probe it and ``iam_policy()`` grants exactly it.
+SAGEMAKER_OPERATIONS: tuple[Operation, ...] = (*kinds.operations(), *GRANTED_NOT_CALLED)
 
 
 def iam_policy() -> dict[str, Any]:
@@ -182,7 +133,7 @@ def neo4j_checks(settings: Neo4jSettings) -> list[Check]:
     checks = [Check("neo4j", "Neo4j connection", "pass", where)]
     with driver:
         try:
-            server = bookkeeping.server_info(driver, settings.database)
+            server = server_info(driver, settings.database)
             major = int(server["version"].split(".")[0])
             label = f"Neo4j {server['version']} {server['edition']}"
             if major >= MIN_NEO4J_MAJOR:

@@ -2,7 +2,7 @@
 
 A full run whose cleanup was refused (over ``--max-delete-fraction``) or skipped (the crawl was partial)
 left the graph holding what SageMaker no longer has: that is never a success, and it stays pending, in
-every later run's report, until a full run cleans up (``bookkeeping.set_cleanup_pending``).
+every later run's report, until a full run cleans up (``bookkeeping.runs.set_cleanup_pending``).
 """
 
 from __future__ import annotations

@@ -21,16 +21,14 @@ from neo4j import Driver
 from neo4j.exceptions import DriverError, Neo4jError
 
 from lineage_graph.errors import DatabaseRefusesWritesError, LeaseHeldError, LineageGraphError, Neo4jUnavailableError
-from lineage_graph.graph.bookkeeping import (
-    DEFAULT_TTL_SECONDS,
-    Lease,
-    acquire_lease,
+from lineage_graph.graph.bookkeeping import shard_key
+from lineage_graph.graph.bookkeeping.leases import DEFAULT_TTL_SECONDS, Lease, acquire_lease
+from lineage_graph.graph.bookkeeping.runs import (
     clear_cleanup_pending,
     now_utc,
     pending_cleanups,
     record_run,
     set_cleanup_pending,
-    shard_key,
 )
 from lineage_graph.graph.connection import neo4j_failure
 from lineage_graph.graph.load import DryRunWriter, GraphWriter

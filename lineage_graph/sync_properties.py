@@ -20,14 +20,17 @@ from typing import Any
 from lineage_graph.graph import properties
 from lineage_graph.graph.load import GraphWriter
 from lineage_graph.graph.properties import Needing
+from lineage_graph.sagemaker import kinds
 from lineage_graph.sagemaker.client import AccessDeniedError
-from lineage_graph.sagemaker.crawl import PROPERTY_DESCRIBES, Crawler
+from lineage_graph.sagemaker.crawl import Crawler
 
 log = logging.getLogger(__name__)
 
 PROPERTY_READERS = 8  # Describe calls at once (each is a round trip; the client's rate limit still holds)
 PAGE = 200  # entities selected, described and written at a time: what a killed run reads again
 _DENIED = object()
+# The kinds whose properties come in this pass: those declared with a properties Describe.
+PROPERTY_KINDS = tuple(kind.name for kind in kinds.KINDS if kind.properties is not None)
 
 
 @dataclass
@@ -65,7 +68,8 @@ def sync_properties(
     report = PropertiesReport(enabled=enabled)
 
     def read(node: Needing) -> dict[str, str] | object | None:
-        if PROPERTY_DESCRIBES[node.kind][0] in report.denied:
+        describe = kinds.BY_NAME[node.kind].properties
+        if describe is not None and describe.operation.name in report.denied:
             return _DENIED
         try:
             return crawler.properties(node.kind, node.arn, node.name)
@@ -77,8 +81,8 @@ def sync_properties(
     if enabled:
         after = ""
         with ThreadPoolExecutor(PROPERTY_READERS, thread_name_prefix="properties") as pool:
-            while len(report.denied) < len(properties.KINDS) and (
-                page := properties.needing(writer, account, region, after, page_size)
+            while len(report.denied) < len(PROPERTY_KINDS) and (
+                page := properties.needing(writer, PROPERTY_KINDS, account, region, after, page_size)
             ):
                 after = page[-1].arn
                 described = list(pool.map(read, page))
@@ -87,6 +91,6 @@ def sync_properties(
                 written = properties.write(writer, found)
                 report.read += written
                 on_page("Properties", written)
-    report.missing = properties.missing(writer, account, region)
+    report.missing = properties.missing(writer, PROPERTY_KINDS, account, region)
     report.seconds = time.monotonic() - started
     return report

@@ -9,7 +9,7 @@ from fixtures.sync_cli import sync_json
 from neo4j import Driver
 
 from lineage_graph.arn import MalformedArnError
-from lineage_graph.graph import transform
+from lineage_graph.sagemaker import transform
 
 CYPHERISH = "x'}) MATCH (n) DETACH DELETE n // `backtick` $param"
 

@@ -18,16 +18,9 @@ from neo4j import Driver, GraphDatabase
 
 from lineage_graph.cli import cli
 from lineage_graph.errors import LeaseHeldError
-from lineage_graph.graph import bookkeeping
-from lineage_graph.graph.bookkeeping import (
-    LeaseLostError,
-    acquire_lease,
-    apply_bookkeeping_schema,
-    last_runs,
-    latest_run_per_shard,
-    leases,
-    record_run,
-)
+from lineage_graph.graph.bookkeeping import apply_bookkeeping_schema, leases
+from lineage_graph.graph.bookkeeping.leases import LeaseLostError, acquire_lease, all_leases
+from lineage_graph.graph.bookkeeping.runs import last_runs, latest_run_per_shard, record_run
 from lineage_graph.graph.connection import connect
 from lineage_graph.settings import Neo4jSettings
 
@@ -99,7 +92,7 @@ def test_race_has_exactly_one_winner(db: tuple[Driver, str], neo4j_settings: Neo
             t.join()
         assert not errors
         assert len(winners) == 1 and len(losers) == contenders - 1
-        (row,) = leases(db[0], database)
+        (row,) = all_leases(db[0], database)
         assert row["holder"] == winners[0]
 
 
@@ -136,7 +129,7 @@ def test_expiry_lets_a_second_holder_in(db: tuple[Driver, str]) -> None:
     with pytest.raises(LeaseHeldError):
         acquire_lease(driver, database, SHARD, holder="second")
     time.sleep(0.8)
-    (row,) = leases(driver, database)
+    (row,) = all_leases(driver, database)
     assert row["expired"] and row["expires_in_s"] < 0
     second = acquire_lease(driver, database, SHARD, holder="second", ttl_seconds=60)
     assert second.holder == "second"
@@ -144,16 +137,16 @@ def test_expiry_lets_a_second_holder_in(db: tuple[Driver, str]) -> None:
     with pytest.raises(LeaseLostError, match="second"):
         first.renew()
     assert first.release() is False
-    assert leases(driver, database)[0]["holder"] == "second"
+    assert all_leases(driver, database)[0]["holder"] == "second"
 
 
 def test_release_only_by_owner_and_context_manager(db: tuple[Driver, str]) -> None:
     driver, database = db
     with acquire_lease(driver, database, SHARD, holder="owner", ttl_seconds=60) as lease:
-        impostor = bookkeeping.Lease(driver, database, SHARD, "impostor", lease.acquired_at, lease.expires_at)
+        impostor = leases.Lease(driver, database, SHARD, "impostor", lease.acquired_at, lease.expires_at)
         assert impostor.release() is False
-        assert leases(driver, database)[0]["holder"] == "owner"
-    assert leases(driver, database) == []
+        assert all_leases(driver, database)[0]["holder"] == "owner"
+    assert all_leases(driver, database) == []
     acquire_lease(driver, database, SHARD, holder="next").release()
 
 
@@ -339,7 +332,7 @@ _CONTENDER = """
 import os, sys, time
 from neo4j import GraphDatabase
 from lineage_graph.errors import LeaseHeldError
-from lineage_graph.graph.bookkeeping import acquire_lease
+from lineage_graph.graph.bookkeeping.leases import acquire_lease
 uri, user, database, shard, start = sys.argv[1:6]
 with GraphDatabase.driver(uri, auth=(user, os.environ["NEO4J_PASSWORD"])) as driver:
     driver.verify_connectivity()
@@ -367,13 +360,13 @@ def test_race_between_processes_has_exactly_one_winner(db: tuple[Driver, str], n
     winners = [holder for verdict, holder in outputs if verdict == "won"]
     assert len(winners) == 1, outputs
     assert all(holder == winners[0] for verdict, holder in outputs if verdict == "lost")
-    assert leases(driver, database)[0]["holder"] == winners[0]
+    assert all_leases(driver, database)[0]["holder"] == winners[0]
 
 
 _HOLDER = """
 import os, sys, time
 from neo4j import GraphDatabase
-from lineage_graph.graph.bookkeeping import acquire_lease
+from lineage_graph.graph.bookkeeping.leases import acquire_lease
 uri, user, database, shard = sys.argv[1:5]
 with GraphDatabase.driver(uri, auth=(user, os.environ["NEO4J_PASSWORD"])) as driver:
     lease = acquire_lease(driver, database, shard, ttl_seconds=300)
@@ -399,11 +392,11 @@ def test_lease_of_a_killed_process_on_this_host_is_taken_over_at_once(
     finally:
         child.kill()
         child.wait(timeout=30)
-    with caplog.at_level(logging.WARNING, logger="lineage_graph.graph.bookkeeping"):
+    with caplog.at_level(logging.WARNING, logger="lineage_graph.graph.bookkeeping.leases"):
         started = time.monotonic()
         lease = acquire_lease(driver, database, SHARD)
     assert time.monotonic() - started < 10
-    assert leases(driver, database)[0]["holder"] == lease.holder != holder
+    assert all_leases(driver, database)[0]["holder"] == lease.holder != holder
     assert f"took over the lease of shard {SHARD} from {holder}" in caplog.text
     assert str(child.pid) in caplog.text
     lease.release()
@@ -422,18 +415,18 @@ def _plant_lease(driver: Driver, database: str, process: dict[str, Any]) -> None
 def test_takeover_only_when_the_holder_is_certainly_gone(db: tuple[Driver, str]) -> None:
     """Another host's pid means nothing here; a live pid stands unless it started at another time (reused)."""
     driver, database = db
-    here = bookkeeping.host_identity()
+    here = leases.host_identity()
     parent = os.getppid()
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()  # a pid nobody has (for now)
     for process, taken in (
         ({"host": "elsewhere|boot|pid:[1]", "pid": gone.pid, "pid_started": None}, False),
-        ({"host": here, "pid": parent, "pid_started": bookkeeping.process_started(parent)}, False),
+        ({"host": here, "pid": parent, "pid_started": leases.process_started(parent)}, False),
         ({"host": here, "pid": parent, "pid_started": None}, False),  # alive, start time unknown
         ({"host": here, "pid": parent, "pid_started": "1"}, True),  # the pid was reused
         ({"host": here, "pid": gone.pid, "pid_started": None}, True),
     ):
         _plant_lease(driver, database, process)
-        outcome = bookkeeping.try_acquire_lease(driver, database, SHARD, "me:2:y")
-        assert isinstance(outcome, bookkeeping.Lease) == taken, process
+        outcome = leases.try_acquire_lease(driver, database, SHARD, "me:2:y")
+        assert isinstance(outcome, leases.Lease) == taken, process
         driver.execute_query("MATCH (l:SyncLease) DELETE l", database_=database)

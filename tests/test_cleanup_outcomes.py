@@ -15,7 +15,7 @@ from fixtures.sync_cli import sync_json
 from neo4j import Driver
 
 from lineage_graph.cli import cli
-from lineage_graph.graph.bookkeeping import now_utc, record_run
+from lineage_graph.graph.bookkeeping.runs import now_utc, record_run
 from lineage_graph.sandbox.faults import clear_faults, set_faults
 from lineage_graph.sandbox.seed import seed_demo
 from lineage_graph.sandbox.server import client_for, reset

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from fixtures.neo4j_server import free_port
+from fixtures.sync_cli import sync_json
 from neo4j import Driver
 
 from lineage_graph import doctor
@@ -17,6 +18,7 @@ from lineage_graph.cli import cli
 from lineage_graph.graph.connection import connect
 from lineage_graph.graph.load import GraphWriter
 from lineage_graph.sandbox.faults import clear_faults, set_faults
+from lineage_graph.sandbox.seed import seed_demo
 from lineage_graph.settings import Neo4jSettings
 
 OPERATIONS = [op.name for op in doctor.SAGEMAKER_OPERATIONS]
@@ -139,11 +141,21 @@ def test_print_policy_lists_every_operation() -> None:
     assert len(set(statement["Action"])) == len(OPERATIONS) == 16
 
 
-def test_every_operation_the_crawler_calls_is_checked() -> None:
-    """The policy cannot fall behind the crawler: every operation name crawl.py passes is in the list."""
-    source = Path(__file__).parents[1].joinpath("lineage_graph", "sagemaker", "crawl.py").read_text()
-    called = set(re.findall(r'"((?:List|Describe|Search|Get|Query)[A-Za-z]*)"', source))
-    assert called and called <= set(OPERATIONS), called - set(OPERATIONS)
+def test_the_readme_shows_the_policy_doctor_prints() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("`doctor --print-policy` prints", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    assert json.loads(block) == doctor.iam_policy()
+
+
+def test_every_operation_a_sync_calls_is_checked(env: dict[str, str], sagemaker_client: Any) -> None:
+    """The policy cannot fall behind the crawler: a full sync of the demo account (every kind, its describes,
+    the pipelines' steps and the properties pass) calls only operations the checks probe and the policy grants."""
+    seed_demo(sagemaker_client)
+    report = sync_json(env, "--full")
+    called = set(report["api_calls"])
+    assert {"Search", "ListAssociations", "DescribeContext", "DescribeArtifact", "ListPipelineExecutionSteps"} <= called
+    assert called <= set(OPERATIONS), called - set(OPERATIONS)
+    assert report["denied"] == {}
 
 
 def test_neo4j_not_running(env: dict[str, str]) -> None:

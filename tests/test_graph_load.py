@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from lineage_graph.graph import transform
 from lineage_graph.graph.load import DryRunWriter, GraphWriter
 from lineage_graph.query import Direction, LineageQueries
+from lineage_graph.sagemaker import transform
 
 ACCOUNT = "arn:aws:sagemaker:us-east-1:123456789012"
 FOREIGN = "arn:aws:sagemaker:us-east-1:999999999999"

@@ -19,7 +19,7 @@ from lineage_graph.sagemaker.client import SageMakerApi
 from lineage_graph.sagemaker.crawl import Crawler
 from lineage_graph.sandbox.faults import clear_faults, set_faults
 from lineage_graph.settings import AwsSettings
-from lineage_graph.sync_properties import PROPERTY_READERS, sync_properties
+from lineage_graph.sync_properties import PROPERTY_KINDS, PROPERTY_READERS, sync_properties
 
 ACCOUNT = "123456789012"
 ODD = {
@@ -217,7 +217,7 @@ def test_the_selection_walks_the_arn_index_in_order(clean_neo4j: Driver) -> None
     GraphWriter(clean_neo4j, "neo4j").apply_schema()
     plan = clean_neo4j.execute_query(
         "EXPLAIN " + graph_properties._NEEDING,
-        {"account": ACCOUNT, "region": "us-east-1", "after": "", "limit": 10},
+        {"kinds": list(PROPERTY_KINDS), "account": ACCOUNT, "region": "us-east-1", "after": "", "limit": 10},
         database_="neo4j",
     ).summary.plan
 

@@ -12,9 +12,9 @@ from fixtures.sync_cli import sync_json
 from neo4j import Driver
 from test_full_reconcile import artifact
 
-from lineage_graph.graph import transform
 from lineage_graph.graph.load import ASSOCIATION_ATTEMPTS, AssociationWriteError, GraphWriter
-from lineage_graph.graph.transform import NodeRow
+from lineage_graph.graph.rows import Association, NodeRow
+from lineage_graph.sagemaker import kinds, transform
 
 ACCOUNT = "123456789012"
 HERE = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}"
@@ -34,11 +34,11 @@ class RacingWriter(GraphWriter):
         created = super().write_placeholders(rows)
         if self.rounds:
             self.rounds -= 1
-            self.driver.execute_query(EDGELESS, database_="neo4j")
+            self.db.driver.execute_query(EDGELESS, database_="neo4j")
         return created
 
 
-def _associations() -> list[transform.Association]:
+def _associations() -> list[Association]:
     local = f"{HERE}:artifact/local"
     shared = f"{FOREIGN}:artifact/shared"
     return [
@@ -188,7 +188,7 @@ def test_a_context_gone_between_its_listing_and_its_describe_is_skipped_by_arn(
         for name in ("first", "second")
     ]
     crawler = Crawler(SageMakerApi(AwsSettings(region="us-east-1", endpoint_url=sandbox_url)))
-    contexts = crawler.contexts()
+    contexts = crawler.records(kinds.CONTEXT)
     assert next(contexts)["ContextArn"] == arns[0]  # the page listing both is read; "second" is not described yet
     sagemaker_client.delete_context(ContextName="second")
     assert list(contexts) == []

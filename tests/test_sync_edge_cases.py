@@ -109,7 +109,8 @@ def test_a_held_lease_stops_a_second_sync_of_the_shard_with_exit_6(
     from click.testing import CliRunner
 
     from lineage_graph.cli import cli
-    from lineage_graph.graph.bookkeeping import acquire_lease, last_runs
+    from lineage_graph.graph.bookkeeping.leases import acquire_lease
+    from lineage_graph.graph.bookkeeping.runs import last_runs
 
     shard = "123456789012:us-east-1"
     with acquire_lease(clean_neo4j, neo4j_settings.database, shard, holder="other-host:42:abc", ttl_seconds=60):

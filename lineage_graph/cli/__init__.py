@@ -15,6 +15,7 @@ from lineage_graph.cli.openlineage_cmd import openlineage_group
 from lineage_graph.cli.provenance_cmd import COMMANDS as PROVENANCE_COMMANDS
 from lineage_graph.cli.queries import COMMANDS as QUERY_COMMANDS
 from lineage_graph.cli.sandbox_cmd import sandbox_group
+from lineage_graph.cli.serve_cmd import serve_command
 from lineage_graph.cli.status_cmd import status_command
 from lineage_graph.cli.sync_cmd import sync_command
 from lineage_graph.errors import LineageGraphError
@@ -60,6 +61,8 @@ for command in (
     neo4j_group,
     openlineage_group,
     sandbox_group,
+    serve_command,
+    openlineage_group,
     demo_command,
     status_command,
     doctor_command,

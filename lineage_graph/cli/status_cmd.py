@@ -9,7 +9,10 @@ from typing import Any
 import click
 
 from lineage_graph.cli.options import neo4j_options, report_format_option, verbosity_option
-from lineage_graph.graph import bookkeeping
+from lineage_graph.graph.bookkeeping import split_shard
+from lineage_graph.graph.bookkeeping.leases import all_leases
+from lineage_graph.graph.bookkeeping.runs import last_runs, latest_run_per_shard, pending_cleanups
+from lineage_graph.graph.bookkeeping.status import graph_size, server_info
 from lineage_graph.graph.connection import connect
 from lineage_graph.outcomes import pending_sentence
 from lineage_graph.present.formats import table, to_json
@@ -20,14 +23,14 @@ def collect_status(neo4j: Neo4jSettings) -> dict[str, Any]:
     """Everything ``status`` prints, as one JSON-ready dict."""
     now = datetime.now(UTC)
     with connect(neo4j) as driver:
-        server = bookkeeping.server_info(driver, neo4j.database)
-        runs = {r["shard"]: r for r in bookkeeping.latest_run_per_shard(driver, neo4j.database)}
-        leases = {lease["shard"]: lease for lease in bookkeeping.leases(driver, neo4j.database)}
-        pending = bookkeeping.pending_cleanups(driver, neo4j.database)
-        size = bookkeeping.graph_size(driver, neo4j.database)
+        server = server_info(driver, neo4j.database)
+        runs = {r["shard"]: r for r in latest_run_per_shard(driver, neo4j.database)}
+        leases = {lease["shard"]: lease for lease in all_leases(driver, neo4j.database)}
+        pending = pending_cleanups(driver, neo4j.database)
+        size = graph_size(driver, neo4j.database)
     shards = []
     for shard in sorted(set(runs) | set(leases) | set(pending)):
-        account, region = bookkeeping.split_shard(shard)
+        account, region = split_shard(shard)
         run = runs.get(shard)
         if run is not None:
             run = {**run, "reason": _reason(run), "age_s": round((now - run["finished_at"]).total_seconds(), 1)}
@@ -53,7 +56,7 @@ def _reason(run: dict[str, Any]) -> str | None:
 def collect_history(neo4j: Neo4jSettings, limit: int) -> list[dict[str, Any]]:
     """The newest ``limit`` runs of every shard, newest first: outcome, reason, counts, duration."""
     with connect(neo4j) as driver:
-        runs = bookkeeping.last_runs(driver, neo4j.database, limit=limit)
+        runs = last_runs(driver, neo4j.database, limit=limit)
     return [
         {
             **{k: run.get(k) for k in ("id", "shard", "mode", "outcome", "started_at", "finished_at", "duration_s")},

@@ -9,7 +9,7 @@ import click
 
 from lineage_graph.cli.options import neo4j_options, report_format_option, shard_options, verbosity_option
 from lineage_graph.errors import LineageGraphError
-from lineage_graph.graph.bookkeeping import DEFAULT_TTL_SECONDS
+from lineage_graph.graph.bookkeeping.leases import DEFAULT_TTL_SECONDS
 from lineage_graph.graph.connection import connect
 from lineage_graph.outcomes import cleanup_sentence
 from lineage_graph.present.formats import table, to_json

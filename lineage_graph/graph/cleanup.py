@@ -15,11 +15,9 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j import Driver, RoutingControl
-
-from lineage_graph.arn import MalformedArnError
-from lineage_graph.graph import model, transform
-from lineage_graph.graph.transform import NodeRow
+from lineage_graph.graph import model, rows
+from lineage_graph.graph.database import Database
+from lineage_graph.graph.rows import NodeRow
 
 _REL_TYPES = (*model.LINEAGE_RELATIONSHIPS, *(r[0] for r in model.STRUCTURE_RELATIONSHIPS))
 _STALE_NODE = f"""
@@ -79,23 +77,22 @@ class SweepResult:
 
 
 class Sweeper:
-    def __init__(self, driver: Driver, database: str, batch_size: int = 5000) -> None:
-        self.driver = driver
-        self.database = database
+    """Measures (reads only) and sweeps one shard; a dry run's read-only ``db`` can measure, not sweep."""
+
+    def __init__(self, db: Database, batch_size: int = 5000) -> None:
+        self.db = db
         self.batch_size = batch_size
 
-    def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        result = self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.WRITE)
-        return [r.data() for r in result.records]
+    def _write(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        return [r.data() for r in self.db.write(query, **params).records]
 
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        result = self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.READ)
-        return [r.data() for r in result.records]
+        return [r.data() for r in self.db.read(query, **params).records]
 
     def _repeat(self, query: str, **params: object) -> int:
         """Run a ``... LIMIT $limit ... RETURN count(*) AS n`` batch until it touches nothing."""
         total = 0
-        while n := int(self._run(query, limit=self.batch_size, **params)[0]["n"]):
+        while n := int(self._write(query, limit=self.batch_size, **params)[0]["n"]):
             total += n
         return total
 
@@ -149,7 +146,7 @@ class Sweeper:
         ends: set[str] = set()
         for rel_type in (t for t in _REL_TYPES if t in stale_types):
             while True:
-                row = self._run(
+                row = self._write(
                     f"""
                     MATCH (a)-[r:`{rel_type}`]->(b) WHERE r.shard = $shard AND coalesce(r.sync_stamp, '') <> $stamp
                     WITH r, a, b LIMIT $limit DELETE r
@@ -184,7 +181,7 @@ class Sweeper:
         """Entities gone from SageMaker: placeholders while a current edge points at them, deleted otherwise.
         A placeholder is the one a fresh sync makes of that entity from an association (``_placeholder``):
         the same SageMaker state gives the same graph, whatever the graph held before."""
-        while records := self._run(
+        while records := self._write(
             f"""{_STALE_NODE} AND EXISTS {{ (n)--() }}
             WITH n LIMIT $limit
             RETURN n.arn AS arn, n.lineage_type AS kind, n.type AS type, n.source_type AS source_type, n.name AS name
@@ -199,9 +196,9 @@ class Sweeper:
                 row = _placeholder(record)
                 by_labels.setdefault(row.labels, []).append(row.props)
             made = 0
-            for labels, rows in by_labels.items():
+            for labels, batch in by_labels.items():
                 made += int(
-                    self._run(
+                    self._write(
                         f"""
                         UNWIND $rows AS row
                         MATCH (n:{model.ENTITY_LABEL} {{arn: row.arn}})
@@ -211,7 +208,7 @@ class Sweeper:
                         SET n{"".join(f":`{label}`" for label in labels)}
                         RETURN count(*) AS n
                         """,
-                        rows=rows,
+                        rows=batch,
                     )[0]["n"]
                 )
             result.nodes_made_placeholders += made
@@ -227,11 +224,7 @@ class Sweeper:
 
 def _placeholder(entity: dict[str, Any]) -> NodeRow:
     """The placeholder a fresh sync makes of a gone ``entity`` (arn, kind, type, source_type, name) from an
-    association to it: ``transform.placeholder`` with the type ``ListAssociations`` gives. A kind no
-    association reaches (a pipeline execution under a current pipeline) keeps its own kind and type."""
-    end_type = transform.association_end_type(entity["kind"], entity["type"], entity["source_type"])
-    try:
-        return transform.placeholder(entity["arn"], end_type, entity["name"])
-    except MalformedArnError:
-        kind = model.NODE_KINDS[entity["kind"]]
-        return transform.placeholder_of_kind(kind, entity["arn"], entity["type"], entity["name"])
+    association to it: its kind's, with the type an association names it by (``NodeKind.placeholder_type``).
+    A kind no association reaches (a pipeline execution under a current pipeline) keeps its own type."""
+    kind = model.NODE_KINDS[entity["kind"]]
+    return rows.placeholder(kind, entity["arn"], entity[kind.placeholder_type], entity["name"])

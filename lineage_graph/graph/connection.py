@@ -46,10 +46,11 @@ def neo4j_failure(err: Neo4jError | DriverError, database: str | None = None) ->
     return DatabaseRefusesWritesError(f"Neo4j database {database!r} {reason}: {code}")
 
 
-def connect(settings: Neo4jSettings) -> Driver:
-    """A verified driver; raises Neo4jUnavailableError (never with the password) when it can't connect."""
+def open_driver(settings: Neo4jSettings) -> Driver:
+    """A driver, not yet connected: a long-lived server opens it before Neo4j may be up. Raises
+    Neo4jUnavailableError for a URI it cannot use."""
     try:
-        driver = GraphDatabase.driver(
+        return GraphDatabase.driver(
             settings.uri,
             auth=(settings.username, settings.password),
             # A relationship type no sync has written yet (say SAME_AS) is normal here, not a typo.
@@ -62,6 +63,11 @@ def connect(settings: Neo4jSettings) -> Driver:
         )
     except (ValueError, ConfigurationError) as err:
         raise Neo4jUnavailableError(f"invalid Neo4j URI {settings.uri!r}: {err}") from None
+
+
+def connect(settings: Neo4jSettings) -> Driver:
+    """A verified driver; raises Neo4jUnavailableError (never with the password) when it can't connect."""
+    driver = open_driver(settings)
     try:
         driver.verify_connectivity()
     except AuthError:

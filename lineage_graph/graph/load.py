@@ -2,7 +2,7 @@
 
 Each query shape is generated from the model's fixed vocabulary (labels and relationship types are
 checked against it, values are always parameters), so one cached plan serves every batch of a shape.
-Writes go through ``Driver.execute_query``, whose managed transactions retry transient errors.
+Queries go through ``graph.database.Database``, whose managed transactions retry transient errors.
 Knows nothing of boto3.
 """
 
@@ -10,23 +10,24 @@ from __future__ import annotations
 
 import collections
 import itertools
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from neo4j import Driver, RoutingControl
+from neo4j import Driver
 
 from lineage_graph.errors import LineageGraphError
 from lineage_graph.graph import model, schema
 from lineage_graph.graph.cleanup import Seen, Sweeper, SweepResult, edge_key
-from lineage_graph.graph.transform import Association, EdgeRow, NodeRow, StepRow
+from lineage_graph.graph.database import Database, ReadOnlyDatabase
+from lineage_graph.graph.rows import Association, EdgeRow, NodeRow, StepRow
 
 T = TypeVar("T")
 _ALL_LABELS = frozenset(
     {model.ENTITY_LABEL, model.PLACEHOLDER_LABEL}
     | {k.label for k in model.NODE_KINDS.values()}
+    | {k.source.label for k in model.NODE_KINDS.values()}
     | {t for k in model.NODE_KINDS.values() for t in k.type_labels}
 )
 _ALL_REL_TYPES = frozenset(model.LINEAGE_RELATIONSHIPS) | {r[0] for r in model.STRUCTURE_RELATIONSHIPS}
@@ -50,6 +51,13 @@ def _labels(labels: Iterable[str]) -> str:
     if unknown:
         raise ValueError(f"labels outside the graph model: {sorted(unknown)}")
     return "".join(f":`{label}`" for label in labels)
+
+
+def _key_match(kind: model.NodeKind) -> str:
+    """The pattern that finds a row's node by its kind's key, under the label its uniqueness constraint is
+    on (every SageMaker kind: ``:LineageEntity {arn: row.props.arn}``)."""
+    label, key = kind.unique
+    return _labels([label]) + " {" + ", ".join(f"`{p}`: row.props.`{p}`" for p in key) + "}"
 
 
 def _rel_type(rel_type: str) -> str:
@@ -133,32 +141,25 @@ class StepLinks:
 class GraphWriter:
     """Idempotent writes: rewriting the same rows changes nothing and counts them as unchanged."""
 
+    # What every query goes through (a dry run's cannot write).
+    database_type: type[Database] = Database
+
     def __init__(self, driver: Driver, database: str, batch_size: int = 1000) -> None:
-        self.driver = driver
-        self.database = database
+        # One write transaction at a time (see Database): the sync's two threads still overlap their
+        # SageMaker reads with each other's writes, which is where the time goes.
+        self.db = self.database_type(driver, database)
         self.batch_size = batch_size
         # Set by a full run: every node and relationship it sees gets this stamp, and cleanup removes
         # what the run did not stamp. Edges also record the shard whose listing found them.
         self.stamp: str | None = None
         self.shard: str | None = None
-        # One write transaction at a time: a sync writes from two threads (pipelines beside associations),
-        # and two transactions adding relationships to the same hub nodes deadlock. The threads still
-        # overlap their SageMaker reads with each other's writes, which is where the time goes.
-        self._write_lock = threading.Lock()
-
-    def _run(self, query: str, **params: Any) -> Any:
-        with self._write_lock:
-            return self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.WRITE)
-
-    def _read(self, query: str, **params: Any) -> Any:
-        return self.driver.execute_query(query, params, database_=self.database, routing_=RoutingControl.READ)
 
     def apply_schema(self) -> None:
-        schema.apply(self.driver, self.database, "schema")
+        schema.apply(self.db.driver, self.db.name, "schema")
 
     def watermarks(self, shard: str) -> dict[str, datetime]:
         """The committed watermark of each entity kind of a shard ("<account>:<region>")."""
-        result = self._read(
+        result = self.db.read(
             f"MATCH (s:{model.SYNC_STATE_LABEL} {{shard: $shard}}) RETURN s.kind AS kind, s.watermark AS watermark",
             shard=shard,
         )
@@ -166,7 +167,7 @@ class GraphWriter:
 
     def set_watermark(self, shard: str, kind: str, watermark: datetime) -> None:
         """Called only after everything the watermark covers is committed."""
-        self._run(
+        self.db.write(
             f"MERGE (s:{model.SYNC_STATE_LABEL} {{shard: $shard, kind: $kind}}) SET s.watermark = $watermark",
             shard=shard,
             kind=kind,
@@ -177,7 +178,7 @@ class GraphWriter:
         """After a full run: sweep what the run did not stamp from this shard (see graph.cleanup)."""
         if self.stamp is None or self.shard is None:
             raise RuntimeError("cleanup needs a full run's stamp and shard")
-        swept = Sweeper(self.driver, self.database).sweep(
+        swept = Sweeper(self.db).sweep(
             account, region, self.shard, self.stamp, max_delete_fraction=max_delete_fraction, force=force
         )
         return cleanup_report(swept)
@@ -197,7 +198,7 @@ class GraphWriter:
             SET r.sync_stamp = $stamp
         """
         for batch in batched(arns, self.batch_size):
-            self._run(query, arns=batch, stamp=self.stamp, shard=self.shard)
+            self.db.write(query, arns=batch, stamp=self.stamp, shard=self.shard)
 
     def delete_account(self, account: str, batch_size: int = 10_000) -> int:
         """Remove one account's nodes and their relationships, in bounded batches; returns nodes deleted."""
@@ -207,7 +208,7 @@ class GraphWriter:
             WITH n LIMIT $limit
             DETACH DELETE n
         """
-        while count := self._run(query, account=account, limit=batch_size).summary.counters.nodes_deleted:
+        while count := self.db.write(query, account=account, limit=batch_size).summary.counters.nodes_deleted:
             deleted += count
         return deleted
 
@@ -223,7 +224,7 @@ class GraphWriter:
                 stale_types = f"REMOVE n{_labels(sorted(kind.type_labels))}" if kind.type_labels else ""
                 query = f"""
                     UNWIND $rows AS row
-                    MERGE (n:{model.ENTITY_LABEL} {{arn: row.props.arn}})
+                    MERGE (n{_key_match(kind)})
                     WITH n, row, n.content_hash IS NULL AS created,
                          coalesce(n.content_hash = row.props.content_hash, false) AS same,
                          n.content_hash IS NULL AND NOT n:{model.PLACEHOLDER_LABEL} AS fresh
@@ -245,7 +246,7 @@ class GraphWriter:
                     RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS written,
                            sum(CASE WHEN created THEN 1 ELSE 0 END) AS created
                 """
-                record = self._run(query, rows=props, stamp=self.stamp).records[0]
+                record = self.db.write(query, rows=props, stamp=self.stamp).records[0]
                 counts.add(
                     WriteCounts(
                         created=record["created"],
@@ -268,7 +269,7 @@ class GraphWriter:
                 ON CREATE SET n = row, n{_labels(labels)}
             """
             for batch in batched(props_by_arn.values(), self.batch_size):
-                created += self._run(query, rows=batch).summary.counters.nodes_created
+                created += self.db.write(query, rows=batch).summary.counters.nodes_created
         return created
 
     def write_associations(self, associations: list[Association]) -> tuple[collections.Counter[str], int]:
@@ -326,7 +327,7 @@ class GraphWriter:
                     FOREACH (_ IN CASE WHEN $stamp IS NULL THEN [] ELSE [1] END | SET r.sync_stamp = $stamp)
                     RETURN count(*) AS matched, collect(row.i) AS rows
                 """
-                result = self._run(query, rows=params, stamp=self.stamp, shard=self.shard)
+                result = self.db.write(query, rows=params, stamp=self.stamp, shard=self.shard)
                 created[rel_type] += result.summary.counters.relationships_created
                 record = result.records[0]
                 if record["matched"] < len(params):  # some end is not in the graph
@@ -336,7 +337,7 @@ class GraphWriter:
 
     def _absent(self, arns: set[str]) -> set[str]:
         """Those of ``arns`` no node has."""
-        result = self._read(
+        result = self.db.read(
             f"UNWIND $arns AS arn OPTIONAL MATCH (n:{model.ENTITY_LABEL} {{arn: arn}}) WITH arn, n WHERE n IS NULL "
             "RETURN arn",
             arns=sorted(arns),
@@ -346,7 +347,7 @@ class GraphWriter:
     def executions_needing_steps(self, arns: list[str], running: Iterable[str]) -> set[str]:
         """Executions whose steps were never synced for their current content (new, changed since, or a
         crash came between the node and its steps), or that are still running."""
-        result = self._read(
+        result = self.db.read(
             f"""
             UNWIND $arns AS arn
             MATCH (e:{model.ENTITY_LABEL} {{arn: arn}})
@@ -362,7 +363,7 @@ class GraphWriter:
     def running_executions(self, shard: str, running: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         """The shard's executions the graph has as running, {arn, start_time} by pipeline name."""
         account, region = shard.split(":", 1)
-        result = self._read(
+        result = self.db.read(
             f"""
             MATCH (e:{model.PIPELINE_EXECUTION.label})
             WHERE e.status IN $running AND e.account = $account AND e.region = $region
@@ -383,7 +384,7 @@ class GraphWriter:
         whether every job step found its node (``linked``) and how many EXECUTED relationships they made
         (``edges``): ``keep_steps`` trusts those instead of listing the steps again. Rows come from
         ``StepLinks.marks``, written only once the steps are committed."""
-        self._run(
+        self.db.write(
             f"""
             UNWIND $rows AS row
             MATCH (e:{model.ENTITY_LABEL} {{arn: row.arn}})
@@ -407,7 +408,9 @@ class GraphWriter:
             raise RuntimeError("keep_steps needs a full run's stamp")
         if not arns:
             return {}
-        result = self._run(self._keep_steps_query(restamp=True), arns=arns, terminal=list(terminal), stamp=self.stamp)
+        result = self.db.write(
+            self._keep_steps_query(restamp=True), arns=arns, terminal=list(terminal), stamp=self.stamp
+        )
         return {r["arn"]: r["edges"] for r in result.records}
 
     @staticmethod
@@ -460,7 +463,7 @@ class GraphWriter:
                     FOREACH (_ IN CASE WHEN $stamp IS NULL THEN [] ELSE [1] END | SET r.sync_stamp = $stamp)
                     RETURN row.execution_arn AS arn, count(*) AS linked, collect(DISTINCT elementId(r)) AS edges
                 """
-                result = self._run(query, rows=params, stamp=self.stamp, shard=self.shard, seen_only=seen_only)
+                result = self.db.write(query, rows=params, stamp=self.stamp, shard=self.shard, seen_only=seen_only)
                 links.created += result.summary.counters.relationships_created
                 for record in result.records:
                     links.linked[record["arn"]] += record["linked"]
@@ -474,8 +477,11 @@ class DryRunWriter(GraphWriter):
     Counts come back through the same report as a real run. Deletions of a full run are measured by the
     sweep's own statements (``Sweeper.measure``) against what this run read instead of a stamp: every ARN
     the crawl returned and every relationship a real run would have stamped, remembered in memory (it
-    grows with the account: a dry run is occasional).
+    grows with the account: a dry run is occasional). Every write of GraphWriter goes through ``self.db``,
+    read-only here: a write path this class does not override fails loudly instead of writing.
     """
+
+    database_type = ReadOnlyDatabase
 
     def __init__(self, driver: Driver, database: str, batch_size: int = 1000) -> None:
         super().__init__(driver, database, batch_size)
@@ -485,11 +491,6 @@ class DryRunWriter(GraphWriter):
         self.new_relationships = 0
         # Step targets among what this run read: (is a job, source ARN or URI) -> ARNs (see write_steps).
         self._targets: dict[tuple[bool, str], set[str]] = {}
-
-    def _run(self, query: str, **params: Any) -> Any:
-        """Every write of GraphWriter goes through here: a write path this class does not override fails
-        loudly instead of writing."""
-        raise RuntimeError("a dry run writes nothing: DryRunWriter lacks an override of the method writing this")
 
     def apply_schema(self) -> None:
         """Nothing to do: the schema is applied by real runs."""
@@ -505,7 +506,7 @@ class DryRunWriter(GraphWriter):
         re-stamps both (``GraphWriter.protect``)."""
         self.seen.update(arns)
         for batch in batched(arns, self.batch_size):
-            result = self._read(
+            result = self.db.read(
                 f"""
                 UNWIND $arns AS arn
                 MATCH (n:{model.ENTITY_LABEL} {{arn: arn}})-[r]-() WHERE r.shard = $shard
@@ -522,7 +523,7 @@ class DryRunWriter(GraphWriter):
         an entity this run read (a real run checks its stamp), and those relationships count as seen."""
         if self.stamp is None or not arns:
             return {}
-        result = self._read(self._keep_steps_query(restamp=False), arns=arns, terminal=list(terminal), stamp=None)
+        result = self.db.read(self._keep_steps_query(restamp=False), arns=arns, terminal=list(terminal), stamp=None)
         kept = {}
         executed = self.edges.setdefault(model.EXECUTED[0], set())
         for r in result.records:
@@ -541,7 +542,7 @@ class DryRunWriter(GraphWriter):
                 source = row.props.get("source_uri") if model.ARTIFACT.label in row.labels else source
                 if isinstance(source, str):
                     self._targets.setdefault((model.TRIAL_COMPONENT.label in row.labels, source), set()).add(row.arn)
-            record = self._read(
+            record = self.db.read(
                 f"""
                 UNWIND $rows AS row
                 OPTIONAL MATCH (n:{model.ENTITY_LABEL} {{arn: row.arn}})
@@ -579,7 +580,7 @@ class DryRunWriter(GraphWriter):
             for row in batch:
                 by_type.setdefault(row.rel_type, []).append({"s": row.source_arn, "d": row.destination_arn})
             for rel_type, pairs in by_type.items():
-                records = self._read(
+                records = self.db.read(
                     f"""
                     UNWIND $rows AS row
                     OPTIONAL MATCH (s:{model.ENTITY_LABEL} {{arn: row.s}})
@@ -619,7 +620,7 @@ class DryRunWriter(GraphWriter):
                 ]
                 if not params:
                     continue
-                records = self._read(
+                records = self.db.read(
                     f"""
                     UNWIND $rows AS row
                     OPTIONAL MATCH (pe:{model.ENTITY_LABEL} {{arn: row.execution_arn}})
@@ -656,6 +657,6 @@ class DryRunWriter(GraphWriter):
             new_nodes=len(self.new_nodes),
             new_relationships=self.new_relationships,
         )
-        result, _ = Sweeper(self.driver, self.database).measure(account, region, self.shard, seen)
+        result, _ = Sweeper(self.db).measure(account, region, self.shard, seen)
         result.refused = result.refuses(max_delete_fraction, force)
         return cleanup_report(result)

@@ -6,28 +6,29 @@ version of its listing summary its properties were read for: ``properties_synced
 ``content_hash`` then. A new node has none, and a summary that changed (its LastModifiedTime moved) gets a new
 ``content_hash`` and is rewritten whole by ``GraphWriter.write_nodes``, dropping the mark: either way the
 node is selected again, and a sync killed half-way leaves the rest selected for the next run.
-Queries go through the writer's own helpers: reads routed as reads, writes one at a time under its lock.
+Queries go through the writer's ``db`` (``graph.database``): reads routed as reads, writes one at a time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from lineage_graph.graph import model
 from lineage_graph.graph.load import GraphWriter
 
-PREFIX = "property."  # see graph.transform: maps are flattened into prefixed keys
-KINDS = (model.ARTIFACT.label, model.ACTION.label)
+PREFIX = "property."  # see sagemaker.transform: maps are flattened into prefixed keys
 
-# The shard's artifacts and actions whose properties were never read for their current summary. Walked
+# The shard's nodes of the given kinds (``$kinds``: those a source reads properties of in a pass of their
+# own, as SageMaker's artifacts and actions) whose properties were never read for their current summary. Walked
 # in ARN order from the unique ARN index (the hint), so each page starts where the last one ended and the
 # whole pass reads every node once, however many pages.
 _NEEDING = f"""
     MATCH (n:{model.ENTITY_LABEL})
     USING INDEX n:{model.ENTITY_LABEL}(arn)
     WHERE n.arn > $after AND n.account = $account AND n.region = $region
-      AND (n:{model.ARTIFACT.label} OR n:{model.ACTION.label}) AND NOT n:{model.PLACEHOLDER_LABEL}
+      AND n.lineage_type IN $kinds AND NOT n:{model.PLACEHOLDER_LABEL}
       AND (n.properties_synced IS NULL OR n.properties_synced <> n.content_hash)
     RETURN n.arn AS arn, n.lineage_type AS kind, n.name AS name, n.content_hash AS content_hash
     ORDER BY n.arn
@@ -35,8 +36,7 @@ _NEEDING = f"""
 """
 _COUNT = f"""
     MATCH (n:{model.ENTITY_LABEL} {{account: $account}})
-    WHERE n.region = $region AND (n:{model.ARTIFACT.label} OR n:{model.ACTION.label})
-      AND NOT n:{model.PLACEHOLDER_LABEL}
+    WHERE n.region = $region AND n.lineage_type IN $kinds AND NOT n:{model.PLACEHOLDER_LABEL}
       AND (n.properties_synced IS NULL OR n.properties_synced <> n.content_hash)
     RETURN count(n) AS missing
 """
@@ -63,15 +63,17 @@ class Needing:
     content_hash: str
 
 
-def needing(writer: GraphWriter, account: str, region: str, after: str, limit: int) -> list[Needing]:
-    """The next ``limit`` nodes (by ARN, after ``after``) whose properties are missing or stale."""
-    result = writer._read(_NEEDING, account=account, region=region, after=after, limit=limit)
+def needing(
+    writer: GraphWriter, kinds: Sequence[str], account: str, region: str, after: str, limit: int
+) -> list[Needing]:
+    """The next ``limit`` nodes of ``kinds`` (by ARN, after ``after``) whose properties are missing or stale."""
+    result = writer.db.read(_NEEDING, kinds=list(kinds), account=account, region=region, after=after, limit=limit)
     return [Needing(r["arn"], r["kind"], r["name"], r["content_hash"]) for r in result.records]
 
 
-def missing(writer: GraphWriter, account: str, region: str) -> int:
-    """How many of the shard's artifacts and actions still lack their properties (for the report)."""
-    result = writer._read(_COUNT, account=account, region=region)
+def missing(writer: GraphWriter, kinds: Sequence[str], account: str, region: str) -> int:
+    """How many of the shard's nodes of ``kinds`` still lack their properties (for the report)."""
+    result = writer.db.read(_COUNT, kinds=list(kinds), account=account, region=region)
     return int(result.records[0]["missing"])
 
 
@@ -84,4 +86,4 @@ def write(writer: GraphWriter, read: list[tuple[Needing, dict[str, str]]]) -> in
         {"arn": n.arn, "content_hash": n.content_hash, "props": {PREFIX + k: v for k, v in props.items()}}
         for n, props in read
     ]
-    return int(writer._run(_WRITE, rows=rows, prefix=PREFIX).records[0]["written"])
+    return int(writer.db.write(_WRITE, rows=rows, prefix=PREFIX).records[0]["written"])

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
-from neo4j import Driver, RoutingControl
+from neo4j import Driver
 from neo4j.exceptions import ClientError
 
 from lineage_graph import cypher_files
+from lineage_graph.graph.database import Database
 
 _NAMED = re.compile(r"CREATE\s+(?:CONSTRAINT|INDEX)\s+(\w+)\s+IF\s+NOT\s+EXISTS", re.IGNORECASE)
 
@@ -30,7 +31,7 @@ def statements(file: str) -> dict[str, str]:
 
 def existing(driver: Driver, database: str) -> set[str]:
     """Names of the indexes in the database, constraints' own indexes included."""
-    records = driver.execute_query("SHOW INDEXES YIELD name", database_=database, routing_=RoutingControl.READ).records
+    records = Database(driver, database).read("SHOW INDEXES YIELD name").records
     return {r["name"] for r in records}
 
 
@@ -39,9 +40,10 @@ def apply(driver: Driver, database: str, file: str) -> list[str]:
     wanted = statements(file)
     present = existing(driver, database)
     missing = [name for name in wanted if name not in present]
+    db = Database(driver, database)
     for name in missing:
         try:
-            driver.execute_query(wanted[name], database_=database, routing_=RoutingControl.WRITE)
+            db.write(wanted[name])
         except ClientError as err:
             # Two processes creating the same constraint at the same moment: the other one won, fine.
             if "AlreadyExists" not in (err.code or ""):

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
-from neo4j import Driver, RoutingControl
+from neo4j import Driver
 from openlineage.client import OpenLineageClient
 from openlineage.client.serde import Serde
 from openlineage.client.transport import Transport
@@ -32,6 +32,7 @@ from lineage_graph import cypher_files
 from lineage_graph.errors import ConfigurationError, OpenLineageTransportError
 from lineage_graph.graph import model, schema
 from lineage_graph.graph.bookkeeping import apply_bookkeeping_schema
+from lineage_graph.graph.database import Database
 from lineage_graph.openlineage.events import TrialComponentRun
 
 QUERY = "openlineage_export"
@@ -165,30 +166,27 @@ def target_of(transport: Transport) -> str:
     return kind
 
 
-def read_watermark(driver: Driver, database: str, target: str) -> Cursor | None:
-    records = driver.execute_query(
-        f"MATCH (e:{_STATE} {{target: $target}}) RETURN e.watermark AS time, e.watermark_arn AS arn",
-        {"target": target},
-        database_=database,
-        routing_=RoutingControl.READ,
+def read_watermark(db: Database, target: str) -> Cursor | None:
+    records = db.read(
+        f"MATCH (e:{_STATE} {{target: $target}}) RETURN e.watermark AS time, e.watermark_arn AS arn", target=target
     ).records
     if not records or records[0]["time"] is None:
         return None
     return Cursor(records[0]["time"].to_native(), records[0]["arn"] or "")
 
 
-def write_watermark(driver: Driver, database: str, target: str, cursor: Cursor) -> None:
+def write_watermark(db: Database, target: str, cursor: Cursor) -> None:
     """Called only once the transport took every event up to ``cursor``."""
-    driver.execute_query(
+    db.write(
         f"MERGE (e:{_STATE} {{target: $target}}) "
         "SET e.watermark = $time, e.watermark_arn = $arn, e.exported_at = datetime()",
-        {"target": target, "time": cursor.time, "arn": cursor.arn},
-        database_=database,
-        routing_=RoutingControl.WRITE,
+        target=target,
+        time=cursor.time,
+        arn=cursor.arn,
     )
 
 
-def settled(driver: Driver, database: str) -> datetime | None:
+def settled(db: Database) -> datetime | None:
     """Up to when the graph is complete for export: the oldest of every shard's association watermark (and
     pipeline execution watermark, where its sync could list them). A sync writes trial components first and
     their associations and executions after them; exported before those are in, a trial component would go
@@ -196,12 +194,10 @@ def settled(driver: Driver, database: str) -> datetime | None:
     components changed after this time wait for a later export. A shard whose first sync has trial components
     in but not yet their associations holds everything back. None: no sync bookkeeping (a graph loaded
     another way), nothing to wait for."""
-    records = driver.execute_query(
+    records = db.read(
         f"MATCH (s:{model.SYNC_STATE_LABEL}) WHERE s.kind IN $kinds RETURN s.shard AS shard, s.kind AS kind, "
         "s.watermark AS watermark",
-        {"kinds": [model.TRIAL_COMPONENT.label, *SETTLING_KINDS]},
-        database_=database,
-        routing_=RoutingControl.READ,
+        kinds=[model.TRIAL_COMPONENT.label, *SETTLING_KINDS],
     ).records
     shards: dict[str, dict[str, datetime]] = {}
     for r in records:
@@ -213,24 +209,22 @@ def settled(driver: Driver, database: str) -> datetime | None:
     )
 
 
-def _held_back(driver: Driver, database: str, start: Cursor, until: datetime) -> int:
-    records = driver.execute_query(
+def _held_back(db: Database, start: Cursor, until: datetime) -> int:
+    records = db.read(
         "MATCH (tc:TrialComponent) WHERE tc.modified_at > $until AND tc.modified_at >= $after_time "
         "AND NOT tc:Placeholder RETURN count(tc) AS held_back",
-        {"until": until, "after_time": start.time},
-        database_=database,
-        routing_=RoutingControl.READ,
+        until=until,
+        after_time=start.time,
     ).records
     return int(records[0]["held_back"])
 
 
-def _pages(driver: Driver, database: str, start: Cursor, until: datetime, page_size: int) -> Any:
+def _pages(db: Database, start: Cursor, until: datetime, page_size: int) -> Any:
     """Pages of rows after ``start`` until none is left; each page its own short read transaction."""
     query = cypher_files.read(QUERY)
     cursor = start
     while True:
-        params = {"after_time": cursor.time, "after_arn": cursor.arn, "until": until, "page_size": page_size}
-        records = driver.execute_query(query, params, database_=database, routing_=RoutingControl.READ).records
+        records = db.read(query, after_time=cursor.time, after_arn=cursor.arn, until=until, page_size=page_size).records
         if not records:
             return
         last = records[-1]
@@ -255,14 +249,15 @@ def export(
     started = time.monotonic()
     apply_bookkeeping_schema(driver, database)
     schema.apply(driver, database, "schema")  # the modified_at index pages are read by, on a graph synced before it
-    before = read_watermark(driver, database, target)
+    db = Database(driver, database)
+    before = read_watermark(db, target)
     report = ExportReport(target, since, full, before, watermark_after=before)
     start = Cursor(since, "") if since is not None else before if before and not full else BEGINNING
-    report.until = settled(driver, database)
+    report.until = settled(db)
     until = report.until or _END_OF_TIME
-    report.held_back = _held_back(driver, database, start, until)
+    report.held_back = _held_back(db, start, until)
     last: Cursor | None = None
-    for records, cursor in _pages(driver, database, start, until, page_size):
+    for records, cursor in _pages(db, start, until, page_size):
         for record in records:
             run = TrialComponentRun.from_row(record)
             for event in run.events():
@@ -279,7 +274,7 @@ def export(
     if not client.close():
         raise _refused(target, report, None)
     if last is not None and (before is None or last > before):
-        write_watermark(driver, database, target, last)
+        write_watermark(db, target, last)
         report.watermark_after = last
     report.seconds = time.monotonic() - started
     return report

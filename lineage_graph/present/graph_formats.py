@@ -7,26 +7,15 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from lineage_graph.graph import model
+from lineage_graph.kinds import NODE_KINDS
+from lineage_graph.sagemaker.kinds import KIND_BY_ARN_RESOURCE
+
 GRAPH_FORMATS = ("mermaid", "dot", "html")
 
-KIND_COLOURS = {
-    "TrialComponent": "#4e79a7",
-    "Artifact": "#59a14f",
-    "Context": "#f28e2b",
-    "Action": "#e15759",
-    "Experiment": "#76b7b2",
-    "Trial": "#edc948",
-    "Pipeline": "#b07aa1",
-    "PipelineExecution": "#ff9da7",
-}
-OTHER_COLOUR = "#bab0ac"
-# An ARN's resource type -> the kind, for an entity the subgraph names but does not describe.
-_ARN_KINDS = {
-    "experiment-trial-component": "TrialComponent",
-    "artifact": "Artifact",
-    "context": "Context",
-    "action": "Action",
-}
+# Each kind's colour as its declaration gives it (the Browser's stylesheet has the same ones).
+KIND_COLOURS = {kind.label: kind.style.colour for kind in NODE_KINDS if kind.style.colour}
+OTHER_COLOUR = model.OTHER_COLOUR
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,7 +35,8 @@ def _complete(graph: Subgraph) -> Subgraph:
             seen.add(arn)
             kind = arn.split(":")[5].split("/")[0] if arn.count(":") >= 5 else None
             name = arn.rsplit("/", 1)[-1]
-            vertices.append({"arn": arn, "name": name, "lineage_type": _ARN_KINDS.get(str(kind), kind)})
+            known = KIND_BY_ARN_RESOURCE.get(str(kind))
+            vertices.append({"arn": arn, "name": name, "lineage_type": known.label if known else kind})
     return Subgraph(vertices, list(graph.edges), graph.start_arn)
 
 

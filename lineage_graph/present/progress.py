@@ -33,10 +33,10 @@ class TerminalProgress:
         verb: str = "syncing",
         unit: str = "rows",
     ) -> None:
+        self.verb = verb  # what is happening to each "shard": "syncing", "importing FILE", "exporting to"
+        self.unit = unit
         self.console = Console(file=stream or sys.stderr, force_terminal=force_terminal)
         self._clock = clock
-        self._verb = verb  # what the line says is happening: "syncing", "exporting to"
-        self._unit = unit  # what is counted: "rows", "runs"
         self._started = clock()
         self._lock = threading.Lock()
         self._logged: dict[str, float] = {}
@@ -60,20 +60,13 @@ class TerminalProgress:
                     self._bar.start()
                 if shard not in self._tasks:
                     self._tasks[shard] = self._bar.add_task("", total=None)
-                self._bar.update(self._tasks[shard], description=f"{self._verb} {shard}: {kind}", completed=rows)
+                self._bar.update(self._tasks[shard], description=f"{self.verb} {shard}: {kind}", completed=rows)
                 return
             now = self._clock()
             if now - self._logged.get(shard, self._started) >= LOG_INTERVAL_S:
                 self._logged[shard] = now
-                log.info(
-                    "%s %s: %s %s %s, %.0f s so far",
-                    self._verb,
-                    shard,
-                    kind,
-                    f"{rows:,}",
-                    self._unit,
-                    now - self._started,
-                )
+                elapsed = now - self._started
+                log.info("%s %s: %s %s %s, %.0f s so far", self.verb, shard, kind, f"{rows:,}", self.unit, elapsed)
 
     def close(self) -> None:
         if self._bar is not None and self._tasks:

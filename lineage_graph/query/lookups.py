@@ -11,10 +11,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from neo4j import Driver, RoutingControl
+from neo4j import Driver
 
 from lineage_graph import cypher_files
 from lineage_graph.errors import NotFoundError
+from lineage_graph.graph.database import Database
 from lineage_graph.query.reach import with_depths
 
 
@@ -88,16 +89,13 @@ class PipelineExecutionAnswer:
 
 class LineageQueries:
     def __init__(self, driver: Driver, database: str) -> None:
-        self.driver = driver
-        self.database = database
+        self.db = Database(driver, database)
 
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run ``cypher/<name>.cypher`` as a read, routed to a reader in a cluster. Rows are plain dicts of
         the returned values (the files return values and maps, never nodes, so ``Record.data()``'s graph
         conversion, ten times slower on a few thousand rows, is not needed)."""
-        result = self.driver.execute_query(
-            cypher_files.read(name), params, database_=self.database, routing_=RoutingControl.READ
-        )
+        result = self.db.read(cypher_files.read(name), **params)
         keys = result.keys
         return [dict(zip(keys, record, strict=True)) for record in result.records]
 

@@ -16,7 +16,9 @@ from typing import Any
 
 import botocore.exceptions
 
+from lineage_graph.sagemaker import kinds
 from lineage_graph.sagemaker.client import AccessDeniedError, SageMakerApi
+from lineage_graph.sagemaker.kinds import Listing, SageMakerKind
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +26,6 @@ PAGE = 100  # the largest MaxResults every list API here accepts
 Record = dict[str, Any]
 # Error codes of a Describe whose entity was deleted since its listing.
 _VANISHED_CODES = frozenset({"ResourceNotFound", "ValidationException"})
-# The Describe that has an artifact's or an action's Properties, and the parameter naming the entity.
-PROPERTY_DESCRIBES = {"Artifact": ("DescribeArtifact", "ArtifactArn"), "Action": ("DescribeAction", "ActionName")}
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,8 @@ def _reported(listing: Callable[..., Iterator[Record]]) -> Callable[..., Iterato
 
 
 class Crawler:
-    """The listings of one account and region. ``skipped`` holds records that vanished mid-crawl;
-    ``denied`` maps each operation the credentials may not call to the missing IAM permission."""
+    """The listings of one account and region, as ``kinds`` declares them. ``skipped`` holds records that
+    vanished mid-crawl; ``denied`` maps each operation the credentials may not call to the missing IAM permission."""
 
     def __init__(self, api: SageMakerApi) -> None:
         self.api = api
@@ -82,9 +82,13 @@ class Crawler:
         """An artifact's or an action's Properties (its listing has none), or None when it was deleted since
         it was listed. Not counted in ``skipped``: the crawl has the entity, only its properties are missing.
         Access denied is raised (``AccessDeniedError``) for the caller to stop asking."""
-        operation, param = PROPERTY_DESCRIBES[kind]
-        try:  # DescribeAction takes the action's name; DescribeArtifact its ARN (names are not unique)
-            described = self.api.call(operation, **{param: arn if kind == "Artifact" else name or arn})
+        describe = kinds.BY_NAME[kind].properties
+        if describe is None:
+            raise ValueError(f"{kind} has no properties to describe")
+        operation = describe.operation.name
+        entity = arn if describe.param.endswith("Arn") else name or arn  # DescribeAction takes the name
+        try:
+            described = self.api.call(operation, **{describe.param: entity})
         except botocore.exceptions.ClientError as err:
             if err.response.get("Error", {}).get("Code") in _VANISHED_CODES:
                 log.info("%s vanished before its properties could be read: %s", kind, arn)
@@ -93,12 +97,31 @@ class Crawler:
         return dict(described.get("Properties") or {})
 
     @_reported
-    def trial_components(self, modified_since: datetime | None = None) -> Iterator[Record]:
-        """Full trial components (parameters, metrics, artifacts, tags, parents) through Search: one call
-        per 100, where ListTrialComponents would need a Describe per trial component."""
-        return self._search("ExperimentTrialComponent", "TrialComponent", "LastModifiedTime", modified_since)
+    def records(self, kind: SageMakerKind, since: datetime | None = None) -> Iterator[Record]:
+        """A kind's records, each listing paged to its end: oldest first on the kind's time field, and only
+        those since ``since`` when given (Search filters on the time field itself, a List operation on
+        creation); a kind with a Describe is described record by record."""
+        listing, window = kind.listing, kind.time_field
+        if listing.search is not None and window is not None:
+            yield from self._search(listing, *listing.search, window, since)
+            return
+        params: dict[str, Any] = {"MaxResults": PAGE}
+        if window is not None:
+            params |= {"SortBy": window, "SortOrder": "Ascending", "CreatedAfter": since}
+        summaries = self.api.paginate(listing.operation.name, listing.result_key, **params)
+        if kind.describe is None:
+            yield from summaries
+            return
+        describe = kind.describe
+        for summary in summaries:
+            arn, entity = summary.get(f"{kind.name}Arn"), summary[describe.param]
+            described = self._describe(kind.name, arn, describe.operation.name, **{describe.param: entity})
+            if described is not None:
+                yield described
 
-    def _search(self, resource: str, member: str, time_key: str, since: datetime | None) -> Iterator[Record]:
+    def _search(
+        self, listing: Listing, resource: str, member: str, time_key: str, since: datetime | None
+    ) -> Iterator[Record]:
         """Search's records of ``resource`` (each under ``member``), oldest ``time_key`` first, only those
         at or after ``since`` when given."""
         expression = None
@@ -106,8 +129,8 @@ class Crawler:
             newer = {"Name": time_key, "Operator": "GreaterThanOrEqualTo", "Value": since.isoformat()}
             expression = {"Filters": [newer]}
         for result in self.api.paginate(
-            "Search",
-            "Results",
+            listing.operation.name,
+            listing.result_key,
             Resource=resource,
             SearchExpression=expression,
             SortBy=time_key,
@@ -118,76 +141,11 @@ class Crawler:
                 yield result[member]
 
     @_reported
-    def artifacts(self, created_after: datetime | None = None) -> Iterator[Record]:
-        return self.api.paginate(
-            "ListArtifacts",
-            "ArtifactSummaries",
-            MaxResults=PAGE,
-            SortBy="CreationTime",
-            SortOrder="Ascending",
-            CreatedAfter=created_after,
-        )
-
-    @_reported
-    def contexts(self, created_after: datetime | None = None) -> Iterator[Record]:
-        """Described, because a model group's pipeline execution lives in its Properties."""
-        for summary in self.api.paginate(
-            "ListContexts",
-            "ContextSummaries",
-            MaxResults=PAGE,
-            SortBy="CreationTime",
-            SortOrder="Ascending",
-            CreatedAfter=created_after,
-        ):
-            described = self._describe(
-                "Context", summary.get("ContextArn"), "DescribeContext", ContextName=summary["ContextName"]
-            )
-            if described is not None:
-                yield described
-
-    @_reported
-    def actions(self, created_after: datetime | None = None) -> Iterator[Record]:
-        return self.api.paginate(
-            "ListActions",
-            "ActionSummaries",
-            MaxResults=PAGE,
-            SortBy="CreationTime",
-            SortOrder="Ascending",
-            CreatedAfter=created_after,
-        )
-
-    @_reported
-    def associations(self, created_after: datetime | None = None) -> Iterator[Record]:
-        """Every edge of the account (or those created since) in one scan, not a call per entity."""
-        return self.api.paginate(
-            "ListAssociations",
-            "AssociationSummaries",
-            MaxResults=PAGE,
-            SortBy="CreationTime",
-            SortOrder="Ascending",
-            CreatedAfter=created_after,
-        )
-
-    @_reported
-    def experiments(self) -> Iterator[Record]:
-        return self.api.paginate("ListExperiments", "ExperimentSummaries", MaxResults=PAGE)
-
-    @_reported
-    def trials(self, created_after: datetime | None = None) -> Iterator[Record]:
-        """Every trial (created since ``created_after``), oldest first, with its experiment's name, through
-        Search: one listing for the account. A ListTrials summary does not name its experiment, so it takes
-        a listing per experiment, and an incremental sync paid one call per experiment to find nothing."""
-        return self._search("ExperimentTrial", "Trial", "CreationTime", created_after)
-
-    @_reported
-    def pipelines(self) -> Iterator[Record]:
-        return self.api.paginate("ListPipelines", "PipelineSummaries", MaxResults=PAGE)
-
-    @_reported
     def pipeline_executions(self, pipeline_name: str, created_after: datetime | None = None) -> Iterator[Record]:
+        listing = kinds.PIPELINE_EXECUTION.listing
         return self.api.paginate(
-            "ListPipelineExecutions",
-            "PipelineExecutionSummaries",
+            listing.operation.name,
+            listing.result_key,
             PipelineName=pipeline_name,
             MaxResults=PAGE,
             CreatedAfter=created_after,
@@ -200,7 +158,7 @@ class Crawler:
         DescribePipelineExecution has no StartTime."""
         for known in executions:
             described = self._describe(
-                "PipelineExecution", known["arn"], "DescribePipelineExecution", PipelineExecutionArn=known["arn"]
+                "PipelineExecution", known["arn"], kinds.DESCRIBE_EXECUTION.name, PipelineExecutionArn=known["arn"]
             )
             if described is not None:
                 yield {
@@ -215,7 +173,7 @@ class Crawler:
     @_reported
     def execution_steps(self, execution_arn: str) -> Iterator[Record]:
         return self.api.paginate(
-            "ListPipelineExecutionSteps",
+            kinds.LIST_STEPS.name,
             "PipelineExecutionSteps",
             PipelineExecutionArn=execution_arn,
             MaxResults=PAGE,

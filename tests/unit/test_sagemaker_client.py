@@ -6,6 +6,7 @@ import pytest
 from botocore.stub import Stubber
 
 from lineage_graph.errors import AwsError, SageMakerThrottledError
+from lineage_graph.sagemaker import kinds
 from lineage_graph.sagemaker.client import AccessDeniedError, RetryTiming, SageMakerApi
 from lineage_graph.sagemaker.crawl import Crawler
 from lineage_graph.settings import AwsSettings
@@ -166,8 +167,8 @@ def test_a_denied_listing_yields_nothing_and_is_recorded_the_next_goes_on(api: S
     with Stubber(api.client) as stub:
         stub.add_client_error("list_actions", service_error_code="AccessDeniedException", http_status_code=400)
         stub.add_response("list_artifacts", {"ArtifactSummaries": [_artifact(1)]})
-        assert list(crawler.actions()) == []
-        assert [a["ArtifactArn"] for a in crawler.artifacts()] == [_artifact(1)["ArtifactArn"]]
+        assert list(crawler.records(kinds.ACTION)) == []
+        assert [a["ArtifactArn"] for a in crawler.records(kinds.ARTIFACT)] == [_artifact(1)["ArtifactArn"]]
         stub.assert_no_pending_responses()
     assert crawler.denied == {"ListActions": "sagemaker:ListActions"}
 
@@ -177,7 +178,7 @@ def test_a_denied_describe_inside_a_listing_names_the_describe_permission(api: S
     with Stubber(api.client) as stub:
         stub.add_response("list_contexts", {"ContextSummaries": [{"ContextName": "c1"}]})
         stub.add_client_error("describe_context", service_error_code="AccessDeniedException", http_status_code=400)
-        assert list(crawler.contexts()) == []
+        assert list(crawler.records(kinds.CONTEXT)) == []
     assert crawler.denied == {"DescribeContext": "sagemaker:DescribeContext"}
 
 
@@ -186,7 +187,7 @@ def test_other_errors_still_stop_a_listing(api: SageMakerApi) -> None:
     with Stubber(api.client) as stub:
         stub.add_client_error("list_actions", service_error_code="ValidationException", http_status_code=400)
         with pytest.raises(Exception, match="ValidationException"):
-            list(crawler.actions())
+            list(crawler.records(kinds.ACTION))
     assert crawler.denied == {}
 
 

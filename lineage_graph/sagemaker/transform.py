@@ -12,44 +12,15 @@ backticks: ``tc.`param.learning_rate```.
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from lineage_graph.arn import Arn, MalformedArnError
-from lineage_graph.graph import model
+from lineage_graph.graph import model, rows
 from lineage_graph.graph.model import NodeKind
+from lineage_graph.graph.rows import Association, EdgeRow, NodeRow, StepRow, clean
 
 Record = dict[str, Any]
 _METRIC_STATS = {"Min": "min", "Max": "max", "Avg": "avg", "Last": "last", "Count": "count", "StdDev": "std_dev"}
-
-
-@dataclass(frozen=True)
-class NodeRow:
-    labels: tuple[str, ...]  # from model.labels_for: a fixed vocabulary, never raw data
-    props: dict[str, Any]  # includes "arn" and "content_hash"
-
-    @property
-    def arn(self) -> str:
-        return str(self.props["arn"])
-
-
-@dataclass(frozen=True)
-class EdgeRow:
-    rel_type: str  # from model.LINEAGE_RELATIONSHIPS or STRUCTURE_RELATIONSHIPS
-    source_arn: str
-    destination_arn: str
-    props: dict[str, Any]
-
-
-def _clean(props: dict[str, Any]) -> dict[str, Any]:
-    """Drop nulls (Neo4j stores none) and stamp a content hash, so unchanged rows are not rewritten."""
-    kept = {k: v for k, v in props.items() if v is not None}
-    digest = orjson.dumps(kept, option=orjson.OPT_SORT_KEYS, default=str)
-    kept["content_hash"] = hashlib.sha256(digest).hexdigest()[:32]
-    return kept
 
 
 def _node(kind: NodeKind, arn: str, entity_type: str | None, props: dict[str, Any]) -> NodeRow:
@@ -62,7 +33,7 @@ def _node(kind: NodeKind, arn: str, entity_type: str | None, props: dict[str, An
         "region": parsed.region,
         "placeholder": False,
     }
-    return NodeRow(model.labels_for(kind, entity_type), _clean(base | props))
+    return NodeRow(model.labels_for(kind, entity_type), clean(base | props))
 
 
 def _prefixed(prefix: str, mapping: dict[str, Any] | None) -> dict[str, Any]:
@@ -220,9 +191,6 @@ def pipeline_execution(rec: Record, pipeline_name: str) -> NodeRow:
     )
 
 
-Association = tuple[EdgeRow, list[NodeRow]]  # an edge and its two ends, as placeholders
-
-
 def association(rec: Record) -> Association:
     """The edge, plus a placeholder for each end, written only where no node has that ARN."""
     rel_type = model.ASSOCIATION_TYPES.get(rec.get("AssociationType") or "", model.UNTYPED_ASSOCIATION)
@@ -231,7 +199,7 @@ def association(rec: Record) -> Association:
         rel_type,
         rec["SourceArn"],
         rec["DestinationArn"],
-        _clean(
+        clean(
             {
                 "created_at": rec.get("CreationTime"),
                 "created_by": created_by.get("UserProfileName") or (created_by.get("IamIdentity") or {}).get("Arn"),
@@ -247,33 +215,18 @@ def association(rec: Record) -> Association:
 
 def placeholder(arn: str, entity_type: str | None, name: str | None) -> NodeRow:
     """A node for an association end no list API returned; keeps the type ListAssociations gave."""
-    kind = model.KIND_BY_ARN_RESOURCE.get(Arn.parse(arn).resource_type)
+    from lineage_graph.sagemaker.kinds import KIND_BY_ARN_RESOURCE  # the kinds declare this module's functions
+
+    kind = KIND_BY_ARN_RESOURCE.get(Arn.parse(arn).resource_type)
     if kind is None:
         raise MalformedArnError(f"association end is not a lineage entity: {arn!r}")
-    return placeholder_of_kind(kind, arn, entity_type, name)
+    return rows.placeholder(kind, arn, entity_type, name)
 
 
-def association_end_type(kind: str, entity_type: str | None, source_type: str | None) -> str | None:
-    """The type ``ListAssociations`` gives an entity at an association's end: a trial component's
-    ``Source.SourceType`` (``SageMakerTrainingJob``; its ``type`` is QueryLineage's ``TrainingJob``), any
-    other kind's own type (``ArtifactType``, ``ContextType``, ``ActionType``)."""
-    return source_type if kind == model.TRIAL_COMPONENT.label else entity_type
-
-
-def placeholder_of_kind(kind: NodeKind, arn: str, entity_type: str | None, name: str | None) -> NodeRow:
-    """A placeholder of a known kind: its labels from the kind and type, its place from the ARN."""
-    parsed = Arn.parse(arn)
-    labels = (*model.labels_for(kind, entity_type), model.PLACEHOLDER_LABEL)
-    props = {
-        "arn": arn,
-        "name": name,
-        "lineage_type": kind.label,
-        "type": entity_type,
-        "account": parsed.account,
-        "region": parsed.region,
-        "placeholder": True,
-    }
-    return NodeRow(labels, {k: v for k, v in props.items() if v is not None})
+def trial_experiment(rec: Record) -> list[EdgeRow]:
+    """The IN_EXPERIMENT edge of a trial's Search record, to the experiment its name says."""
+    prefix = rec["TrialArn"].split(":experiment-trial/", 1)[0]
+    return [EdgeRow(model.IN_EXPERIMENT[0], rec["TrialArn"], f"{prefix}:experiment/{rec['ExperimentName']}", {})]
 
 
 def trial_memberships(rec: Record) -> list[EdgeRow]:
@@ -286,22 +239,12 @@ def trial_memberships(rec: Record) -> list[EdgeRow]:
     ]
 
 
-@dataclass(frozen=True)
-class StepRow:
-    """A pipeline step that ran a job (matched to a trial component by its source ARN) or a model package."""
-
-    execution_arn: str
-    target_arn: str
-    target_is_job: bool
-    props: dict[str, Any]
-
-
 _JOB_METADATA = ("TrainingJob", "ProcessingJob", "TransformJob")
 
 
 def execution_step(rec: Record, execution_arn: str) -> StepRow | None:
     metadata = rec.get("Metadata") or {}
-    props = _clean(
+    props = clean(
         {
             "step_name": rec.get("StepName"),
             "step_status": rec.get("StepStatus"),

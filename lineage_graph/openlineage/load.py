@@ -1,0 +1,234 @@
+"""Write a batch's rows (``transform.Rows``) into Neo4j in one managed write transaction.
+
+The whole batch is one statement, hence one transaction (through ``graph.database``, managed and retried
+by the driver), one round trip and one cached plan: an UNWIND per node kind and per relationship shape,
+generated from ``kinds`` (labels, keys and types never come from data; values are always parameters).
+Each row merges into the node already there by the same order-free rules as ``transform`` (earliest,
+latest, state precedence, newest facet version), so writing events in any order, or twice, leaves the same
+graph. The transaction commits before ``write`` returns: that is when an event is durable, and when
+``serve`` answers its request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from neo4j import Driver
+
+from lineage_graph.graph import schema
+from lineage_graph.graph.database import Database
+from lineage_graph.graph.model import NodeKind
+from lineage_graph.graph.naming import Location
+from lineage_graph.openlineage import kinds
+from lineage_graph.openlineage.transform import (
+    FACET_PREFIX,
+    FACET_VERSION_PREFIX,
+    STATE_RANK,
+    TERMINAL_RANK,
+    Facet,
+    Rows,
+    job_uri,
+)
+
+
+def _labels(kind: NodeKind) -> str:
+    return "".join(f":`{label}`" for label in kinds.labels(kind))
+
+
+def _match(variable: str, kind: NodeKind, values: str) -> str:
+    """``(variable:Kind {key: values[0], ...})``: a node by its declared key, from a list in the row."""
+    key = ", ".join(f"`{k}`: {values}[{i}]" for i, k in enumerate(kind.key))
+    return f"({variable}:`{kind.label}` {{{key}}})"
+
+
+def _merge(kind: NodeKind, param: str) -> str:
+    key = ", ".join(f"`{k}`: row.`{k}`" for k in kind.key)
+    return f"UNWIND ${param} AS row MERGE (n{_labels(kind)} {{{key}}})"
+
+
+# The newest version of each facet replaces the node's copy whole (its old fields removed). A field of
+# facet "a" is a key "facet.a.<field>"; keys of another facet whose name extends "a" ("a.b") are not a's.
+_FACETS = f"""
+WITH n, row WHERE size(row.facets) > 0
+WITH n, row, [k IN keys(n) WHERE k STARTS WITH '{FACET_VERSION_PREFIX}' | substring(k, {len(FACET_VERSION_PREFIX)})]
+             + [f IN row.facets | f.name] AS names
+FOREACH (f IN [f IN row.facets WHERE coalesce(n['{FACET_VERSION_PREFIX}' + f.name] < f.version, true)] |
+    FOREACH (k IN [k IN keys(n) WHERE k STARTS WITH '{FACET_PREFIX}' + f.name + '.'
+                   AND NONE(g IN names WHERE size(g) > size(f.name) AND k STARTS WITH '{FACET_PREFIX}' + g + '.')] |
+        SET n[k] = null)
+    SET n += f.props
+    SET n['{FACET_VERSION_PREFIX}' + f.name] = f.version)
+"""
+
+_JOBS = f"""
+{_merge(kinds.JOB, "jobs")}
+ON CREATE SET n.uri = row.uri
+WITH n, row, datetime(row.first_event_at) AS first, datetime(row.last_event_at) AS last
+SET n.first_event_at = CASE WHEN first IS NOT NULL AND coalesce(first < n.first_event_at, true)
+                            THEN first ELSE n.first_event_at END,
+    n.last_event_at = CASE WHEN last IS NOT NULL AND coalesce(last > n.last_event_at, true)
+                           THEN last ELSE n.last_event_at END
+{_FACETS}
+"""
+
+# A run's state by precedence (transform.state_wins), its job the least (namespace, name) named.
+_RUNS = f"""
+{_merge(kinds.RUN, "runs")}
+WITH n, row, datetime(row.started_at) AS started, datetime(row.ended_at) AS ended,
+     datetime(row.event_time) AS at, $rank AS rank
+WITH n, row, started, ended, at,
+     n.job_namespace IS NULL OR [row.job_namespace, row.job_name] < [n.job_namespace, n.job_name] AS take_job,
+     row.state IS NOT NULL AND (
+         n.state IS NULL OR rank[row.state] > rank[n.state]
+         OR (rank[row.state] = {TERMINAL_RANK} AND rank[n.state] = {TERMINAL_RANK}
+             AND (ended > n.ended_at OR (ended = n.ended_at AND row.state > n.state)))) AS take_state
+SET n.job_namespace = CASE WHEN take_job THEN row.job_namespace ELSE n.job_namespace END,
+    n.job_name = CASE WHEN take_job THEN row.job_name ELSE n.job_name END,
+    n.state = CASE WHEN take_state THEN row.state ELSE n.state END,
+    n.ended_at = CASE WHEN take_state THEN ended ELSE n.ended_at END,
+    n.started_at = CASE WHEN started IS NOT NULL AND coalesce(started < n.started_at, true)
+                        THEN started ELSE n.started_at END,
+    n.event_time = CASE WHEN at IS NOT NULL AND coalesce(at > n.event_time, true) THEN at ELSE n.event_time END
+{_FACETS}
+"""
+
+_DATASETS = f"""
+{_merge(kinds.DATASET, "datasets")}
+ON CREATE SET n.uri = row.uri
+{_FACETS}
+"""
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """One relationship shape: its type between two kinds, and the batch's parameter holding its pairs."""
+
+    param: str
+    rel_type: str
+    source: NodeKind
+    target: NodeKind
+
+    def cypher(self) -> str:
+        if self.rel_type not in kinds.RELATIONSHIP_TYPES:
+            raise ValueError(f"relationship type outside the OpenLineage model: {self.rel_type}")
+        return f"""
+            UNWIND ${self.param} AS row
+            MATCH {_match("s", self.source, "row.s")}
+            MATCH {_match("d", self.target, "row.d")}
+            MERGE (s)-[:`{self.rel_type}`]->(d)
+        """
+
+
+_SHAPES = (
+    _Shape("run_of", kinds.RUN_OF, kinds.RUN, kinds.JOB),
+    _Shape("child_of", kinds.CHILD_OF, kinds.RUN, kinds.RUN),
+    _Shape("run_reads", kinds.READ_BY, kinds.DATASET, kinds.RUN),
+    _Shape("run_writes", kinds.WROTE, kinds.RUN, kinds.DATASET),
+    _Shape("job_reads", kinds.READ_BY, kinds.DATASET, kinds.JOB),
+    _Shape("job_writes", kinds.WROTE, kinds.JOB, kinds.DATASET),
+)
+
+# The whole batch in one statement (one round trip, one cached plan): nodes, then the relationships
+# between them, each part a unit subquery over its own list (an empty list does nothing). Every MERGE and
+# MATCH seeks a uniqueness constraint, so the plan does not depend on the graph's statistics:
+# ``replan=skip`` keeps Neo4j from planning it again (a second, measured) each time a young graph's counts
+# move.
+WRITE = "CYPHER replan=skip\n" + "\n".join(
+    f"CALL () {{{part}}}" for part in (_JOBS, _RUNS, _DATASETS, *(s.cypher() for s in _SHAPES))
+)
+
+
+@dataclass
+class WriteCounts:
+    events: int = 0
+    nodes_created: int = 0
+    relationships_created: int = 0
+
+    def add(self, other: WriteCounts) -> None:
+        self.events += other.events
+        self.nodes_created += other.nodes_created
+        self.relationships_created += other.relationships_created
+
+
+def _time(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _facets(facets: dict[str, Facet]) -> list[dict[str, Any]]:
+    return [{"name": n, "version": f.version, "props": f.props} for n, f in sorted(facets.items())]
+
+
+def _pairs(edges: set[tuple[Any, Any]]) -> list[dict[str, list[str]]]:
+    def key(end: Any) -> list[str]:
+        return list(end) if isinstance(end, tuple) else [end]
+
+    return [{"s": key(s), "d": key(d)} for s, d in sorted(edges)]
+
+
+def parameters(rows: Rows) -> dict[str, Any]:
+    """The batch as the parameters of ``WRITE``, every list in key order: two writers (``serve`` and an
+    import) then lock shared nodes in the same order, so they deadlock rarely (the driver retries if so)."""
+    return {
+        "rank": STATE_RANK,
+        "jobs": [
+            {
+                "namespace": j.namespace,
+                "name": j.name,
+                "uri": job_uri(j.namespace, j.name),
+                "first_event_at": _time(j.first_event_at),
+                "last_event_at": _time(j.last_event_at),
+                "facets": _facets(j.facets),
+            }
+            for _, j in sorted(rows.jobs.items())
+        ],
+        "runs": [
+            {
+                "run_id": r.run_id,
+                "job_namespace": r.job[0],
+                "job_name": r.job[1],
+                "state": r.state,
+                "started_at": _time(r.started_at),
+                "ended_at": _time(r.ended_at),
+                "event_time": _time(r.event_time),
+                "facets": _facets(r.facets),
+            }
+            for _, r in sorted(rows.runs.items())
+        ],
+        "datasets": [
+            {
+                "namespace": d.namespace,
+                "name": d.name,
+                "uri": Location(d.namespace, d.name).uri,
+                "facets": _facets(d.facets),
+            }
+            for _, d in sorted(rows.datasets.items())
+        ],
+        "run_of": _pairs(rows.run_of),
+        "child_of": _pairs(rows.child_of),
+        "run_reads": _pairs(rows.run_reads),
+        "run_writes": _pairs(rows.run_writes),
+        "job_reads": _pairs(rows.job_reads),
+        "job_writes": _pairs(rows.job_writes),
+    }
+
+
+class OpenLineageWriter:
+    """Writes batches of OpenLineage rows; each ``write`` is one transaction, retried by the driver."""
+
+    def __init__(self, driver: Driver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+        self.db = Database(driver, database)
+
+    def apply_schema(self) -> None:
+        """The uniqueness constraints on each kind's key (cypher/schema.cypher), where missing."""
+        schema.apply(self.driver, self.database, "schema")
+
+    def write(self, rows: Rows) -> WriteCounts:
+        """Commit the rows; returns what the transaction created. Raises the driver's error when it cannot.
+        Whatever must follow the events before ``serve`` answers, such as joining these datasets and jobs to
+        SageMaker's nodes (``graph.join``, through ``self.db.write``), belongs here after ``WRITE``."""
+        counters = self.db.write(WRITE, **parameters(rows)).summary.counters
+        return WriteCounts(rows.events, counters.nodes_created, counters.relationships_created)

@@ -1,0 +1,277 @@
+"""``lineage-graph serve``: an OpenLineage receiver where producers configured for Marquez point by URL alone.
+
+``POST /api/v1/lineage`` takes one event (what the official client's HTTP transport posts, gzip or not)
+or a JSON array of them; the request is validated whole (an invalid event refuses the request, 400 with
+each problem's JSON pointer, and nothing is written), then its events join the next group commit and the
+answer, 201, comes once that transaction has committed. ``GET /api/v1/health`` asks Neo4j for its
+version: 200 with the answer, 503 when it does not answer.
+
+A Starlette app under uvicorn, run programmatically. SIGTERM or SIGINT stops accepting connections, lets
+the requests in flight finish (their batch commits), closes Neo4j, and the process exits 0. Off loopback
+the server refuses to start without a token; with one, every request must carry it as the OpenLineage
+client's ``api_key`` auth sends it (``Authorization: Bearer <token>``). The token is never logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import ipaddress
+import logging
+import signal
+import socket
+import zlib
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import uvicorn
+from neo4j import READ_ACCESS, Driver
+from neo4j.exceptions import AuthError, DriverError, Neo4jError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from lineage_graph.errors import ConfigurationError
+from lineage_graph.graph.connection import neo4j_failure, open_driver
+from lineage_graph.openlineage.commit import BusyError, GroupCommit
+from lineage_graph.openlineage.intake import Event, InvalidEventError, Problem, parse_body, validate
+from lineage_graph.openlineage.load import OpenLineageWriter
+from lineage_graph.settings import Neo4jSettings
+
+log = logging.getLogger(__name__)
+
+LINEAGE_PATH = "/api/v1/lineage"
+HEALTH_PATH = "/api/v1/health"
+# A request's body, decompressed: far above one event (AWS DataZone takes 300,000 bytes) for batches.
+MAX_BODY_BYTES = 32 * 1024 * 1024
+# How long the health check waits for Neo4j before saying 503.
+HEALTH_TIMEOUT_S = 3.0
+# How long a SIGTERM waits for requests in flight (their Neo4j transaction included) before cancelling them.
+GRACEFUL_SHUTDOWN_S = 30
+TOKEN_ENVVAR = "LINEAGE_GRAPH_TOKEN"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve anywhere
+        return False
+
+
+def check_exposure(host: str, token: str | None) -> None:
+    """Off loopback, anyone on the network could write lineage: refuse to start without a token."""
+    if not token and not is_loopback(host):
+        raise ConfigurationError(
+            f"refusing to serve on {host} without a token: anyone who can reach it could write lineage. "
+            f"Set {TOKEN_ENVVAR} (producers send it as their OpenLineage api_key), or serve on 127.0.0.1"
+        )
+
+
+def _neo4j_reason(err: BaseException, settings: Neo4jSettings) -> str | None:
+    """A sentence for Neo4j being away or refusing us; None when the error is something else."""
+    if isinstance(err, AuthError):
+        return f"Neo4j at {settings.uri} refused the credentials of user {settings.username!r}"
+    if isinstance(err, Neo4jError | DriverError):
+        failure = neo4j_failure(err, settings.database)
+        return None if failure is None else str(failure)
+    return None
+
+
+class _TooLarge(Exception):
+    pass
+
+
+@dataclass
+class Receiver:
+    """The app's state and its two endpoints."""
+
+    neo4j: Neo4jSettings
+    token: str | None = field(default=None, repr=False)
+    driver: Driver | None = None
+    health_driver: Driver | None = None
+    committer: GroupCommit | None = None
+
+    def app(self) -> Starlette:
+        routes = [
+            Route(LINEAGE_PATH, self.lineage, methods=["POST"]),
+            Route(HEALTH_PATH, self.health, methods=["GET"]),
+        ]
+        return Starlette(routes=routes, lifespan=self.lifespan)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        self.driver = open_driver(self.neo4j)
+        # Health answers within seconds even when Neo4j is gone (the writer's driver waits --neo4j-timeout).
+        self.health_driver = open_driver(replace(self.neo4j, timeout=HEALTH_TIMEOUT_S))
+        self.committer = GroupCommit(OpenLineageWriter(self.driver, self.neo4j.database))
+        self.committer.start()
+        try:
+            answer = await self._ask_neo4j()
+            log.info("Neo4j answers: %s", answer)
+        except Exception as err:  # serve anyway: Neo4j may come up later, and health says so meanwhile
+            log.warning("Neo4j does not answer yet: %s", _neo4j_reason(err, self.neo4j) or type(err).__name__)
+        try:
+            yield
+        finally:  # after uvicorn let the requests in flight finish: write what they submitted, then stop
+            await asyncio.to_thread(self.committer.close)
+            self.driver.close()
+            self.health_driver.close()
+
+    def _authorized(self, request: Request) -> bool:
+        if not self.token:
+            return True
+        scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(credentials.strip().encode(), self.token.encode())
+
+    @staticmethod
+    def _unauthorized() -> Response:
+        return JSONResponse(
+            {"error": "missing or wrong token: send Authorization: Bearer <token> (the OpenLineage api_key)"},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    async def lineage(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return self._unauthorized()
+        try:
+            documents = parse_body(await _body(request))
+        except _TooLarge:
+            return JSONResponse({"error": f"the body is over {MAX_BODY_BYTES:,} bytes"}, status_code=413)
+        except InvalidEventError as err:
+            return _refused([(None, err.problem)])
+        events: list[Event] = []
+        problems: list[tuple[int | None, Problem]] = []
+        for index, document in enumerate(documents):
+            try:
+                events.append(validate(document))
+            except InvalidEventError as err:
+                problems.append((index if len(documents) > 1 else None, err.problem))
+        if problems:
+            log.info("refused %d of %d events: %s", len(problems), len(documents), problems[0][1])
+            return _refused(problems)
+        assert self.committer is not None
+        try:
+            written = await asyncio.wrap_future(self.committer.submit(events))
+        except BusyError as err:
+            return JSONResponse({"error": f"busy: {err}; retry later"}, status_code=503, headers={"Retry-After": "1"})
+        except Exception as err:
+            reason = _neo4j_reason(err, self.neo4j)
+            if reason is None:
+                log.exception("writing %d OpenLineage events failed", len(events))
+                return JSONResponse({"error": f"writing the events failed: {type(err).__name__}"}, status_code=500)
+            return JSONResponse({"error": reason}, status_code=503, headers={"Retry-After": "5"})
+        return JSONResponse({"written": written}, status_code=201)
+
+    async def _ask_neo4j(self) -> dict[str, Any]:
+        assert self.health_driver is not None
+        driver, database = self.health_driver, self.neo4j.database
+
+        def components() -> dict[str, Any]:
+            # One attempt (an auto-commit query, not a retried transaction): health reports the present.
+            with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
+                record = session.run(
+                    "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition"
+                ).single(strict=True)
+            return {**record.data(), "database": database}
+
+        return await asyncio.wait_for(asyncio.to_thread(components), HEALTH_TIMEOUT_S * 2)
+
+    async def health(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return self._unauthorized()
+        assert self.committer is not None
+        written = asdict(self.committer.stats)
+        try:
+            answer = await self._ask_neo4j()
+        except Exception as err:
+            reason = _neo4j_reason(err, self.neo4j) or f"no answer ({type(err).__name__})"
+            return JSONResponse({"status": "unavailable", "neo4j": reason, "written": written}, status_code=503)
+        return JSONResponse({"status": "ok", "neo4j": answer, "written": written})
+
+
+async def _body(request: Request) -> bytes:
+    """The request's body, gunzipped if it says so, refused beyond MAX_BODY_BYTES either way."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _TooLarge
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding == "identity":
+        return body
+    if encoding != "gzip":
+        raise InvalidEventError(Problem("", f"unsupported Content-Encoding {encoding!r} (gzip or none)"))
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        plain = inflater.decompress(body, MAX_BODY_BYTES + 1)
+    except zlib.error as err:
+        raise InvalidEventError(Problem("", f"the gzip body does not decompress: {err}")) from None
+    if len(plain) > MAX_BODY_BYTES:
+        raise _TooLarge
+    return plain
+
+
+def _refused(problems: list[tuple[int | None, Problem]]) -> Response:
+    """400: the first problem in a sentence, and every problem with its event's index in a batch."""
+    index, first = problems[0]
+    where = "" if index is None else f"event {index}: "
+    return JSONResponse(
+        {
+            "error": f"invalid OpenLineage event, nothing written: {where}{first}",
+            "problems": [
+                {**({} if i is None else {"index": i}), "pointer": p.pointer or "/", "message": p.message}
+                for i, p in problems
+            ],
+        },
+        status_code=400,
+    )
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, except that after a graceful shutdown on SIGTERM/SIGINT the process exits 0
+    (uvicorn raises the signal again once shut down, which would end it as killed)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        handled = (signal.SIGINT, signal.SIGTERM)
+        originals = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+        try:
+            yield
+        finally:
+            for sig, handler in originals.items():
+                signal.signal(sig, handler)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before the server starts so a taken port is one clear error."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as err:
+        sock.close()
+        raise ConfigurationError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+    sock.listen(2048)
+    return sock
+
+
+def serve(sock: socket.socket, neo4j: Neo4jSettings, token: str | None) -> None:
+    """Run until SIGTERM/SIGINT on an already listening socket (see ``listen``)."""
+    app = Receiver(neo4j, token).app()
+    config = uvicorn.Config(
+        app,
+        log_config=None,  # the CLI's logging (and its redaction) applies; access lines at -v
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        server_header=False,
+        backlog=2048,
+    )
+    _Server(config).run(sockets=[sock])
