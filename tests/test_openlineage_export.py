@@ -5,8 +5,6 @@ the sandbox's own records (not the graph's)."""
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,15 +28,7 @@ from lineage_graph.sagemaker import kinds as sagemaker_kinds
 from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT
 from lineage_graph.sync import ASSOCIATIONS
 
-
-@pytest.fixture(autouse=True)
-def _openlineage_environment() -> Iterator[None]:
-    """The client copies OPENLINEAGE_URL into OPENLINEAGE__* variables of os.environ: undo it after each test."""
-    before = {k: v for k, v in os.environ.items() if k.startswith("OPENLINEAGE")}
-    yield
-    for key in [k for k in os.environ if k.startswith("OPENLINEAGE")]:
-        del os.environ[key]
-    os.environ.update(before)
+pytestmark = pytest.mark.usefixtures("openlineage_environment")
 
 
 def run_export(env: dict[str, str], *args: str) -> Result:

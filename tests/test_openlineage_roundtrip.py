@@ -5,7 +5,6 @@ run for the same trial component however often it is exported."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,15 +17,7 @@ from neo4j import Driver
 from lineage_graph.cli import cli
 from lineage_graph.settings import Neo4jSettings
 
-
-@pytest.fixture(autouse=True)
-def _openlineage_environment() -> Iterator[None]:
-    """The client copies OPENLINEAGE_URL into OPENLINEAGE__* variables of os.environ: undo it after each test."""
-    before = {k: v for k, v in os.environ.items() if k.startswith("OPENLINEAGE")}
-    yield
-    for key in [k for k in os.environ if k.startswith("OPENLINEAGE")]:
-        del os.environ[key]
-    os.environ.update(before)
+pytestmark = pytest.mark.usefixtures("openlineage_environment")
 
 
 @pytest.fixture(scope="module")
