@@ -14,7 +14,7 @@ from fixtures.openlineage_events import as_dicts, scenario
 
 from lineage_graph.openlineage import intake
 from lineage_graph.openlineage.intake import InvalidEventError, parse_body, validate
-from lineage_graph.openlineage.transform import RunRow, flatten_facet
+from lineage_graph.openlineage.transform import MAX_FACET_FIELDS, RunRow, flatten_facet
 
 
 def test_the_clients_run_dataset_and_job_events_are_valid() -> None:
@@ -160,6 +160,8 @@ def test_facets_flatten_to_scalars_and_lists_of_one_type() -> None:
         "facet.f.empty": [],
     }
     assert flatten_facet("f", {"_deleted": True, "_producer": "p", "a": 1}) == {}
+    wide = flatten_facet("plan", {f"k{i:04}": i for i in range(MAX_FACET_FIELDS + 50)})
+    assert list(wide) == [f"facet.plan.k{i:04}" for i in range(MAX_FACET_FIELDS)]
 
 
 def test_a_runs_state_times_do_not_depend_on_the_order_of_its_events() -> None:
