@@ -204,6 +204,10 @@ def validate(event: Any) -> Event:
     """The event, checked; raises InvalidEventError naming the first failing field."""
     if not isinstance(event, dict):
         raise InvalidEventError(Problem("", f"an event is a JSON object, not {type(event).__name__}"))
+    if not {"run", "job", "dataset"} & event.keys():
+        raise InvalidEventError(
+            Problem("", "not an OpenLineage event: it has no run and job (a run event), job or dataset")
+        )
     kind = _kind(event)
     validator = _validator(CORE_SCHEMA) if kind is None else _validator(CORE_SCHEMA, _DEFINITIONS[kind])
     _first_error(validator, event)

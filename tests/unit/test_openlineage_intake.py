@@ -68,7 +68,7 @@ def _broken(change: Callable[[dict[str, Any]], Any], which: int = 0) -> dict[str
         (_broken(lambda e: e["dataset"].pop("name"), 3), "/dataset", "'name' is a required property"),
         (_broken(lambda e: e["job"].update(namespace=7), 4), "/job/namespace", "7 is not of type 'string'"),
         (_broken(lambda e: e.pop("job")), "/", "'job' is a required property"),
-        (_broken(lambda e: (e.pop("job"), e.pop("run"))), "/", "none (or more than one) of the spec's run, job"),
+        (_broken(lambda e: (e.pop("job"), e.pop("run"))), "/", "not an OpenLineage event: it has no run and job"),
         (_broken(lambda e: e.update(dataset=e["outputs"][0]), 4), "/", "none (or more than one)"),
         ([1, 2], "/", "an event is a JSON object, not list"),
     ],
