@@ -1,4 +1,5 @@
-# The lineage-graph CLI; docker-compose.yml runs `lineage-graph sync` from it on a schedule.
+# The lineage-graph CLI; docker-compose.yml runs `lineage-graph sync` from it on a schedule and
+# `lineage-graph serve` (the OpenLineage receiver, port 5000) as a service.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -17,5 +18,6 @@ RUN useradd --create-home --uid 10001 lineage
 USER lineage
 WORKDIR /home/lineage
 
+EXPOSE 5000
 ENTRYPOINT ["lineage-graph"]
 CMD ["--help"]

@@ -11,3 +11,6 @@ CREATE INDEX sync_run_shard_started IF NOT EXISTS FOR (r:SyncRun) ON (r.shard, r
 
 // At most one pending cleanup per shard (a full run that did not clean up MERGEs it; one that did deletes it).
 CREATE CONSTRAINT pending_cleanup_shard IF NOT EXISTS FOR (p:PendingCleanup) REQUIRE p.shard IS UNIQUE;
+
+// One watermark per OpenLineage export target (a receiver's URL, a DataZone domain, a file): MERGE on it.
+CREATE CONSTRAINT openlineage_export_target IF NOT EXISTS FOR (e:OpenLineageExport) REQUIRE e.target IS UNIQUE;

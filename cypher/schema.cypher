@@ -16,6 +16,8 @@ CREATE INDEX trial_component_arn IF NOT EXISTS FOR (n:TrialComponent) ON (n.arn)
 CREATE INDEX trial_component_name IF NOT EXISTS FOR (n:TrialComponent) ON (n.name);
 // Pipeline steps name the job they ran; the job's trial component carries it as source_arn.
 CREATE INDEX trial_component_source_arn IF NOT EXISTS FOR (n:TrialComponent) ON (n.source_arn);
+// `openlineage export` pages through trial components in the order they last changed.
+CREATE INDEX trial_component_modified_at IF NOT EXISTS FOR (n:TrialComponent) ON (n.modified_at);
 // Datasets and model packages are found by URI (RegisterModel steps name the package ARN).
 CREATE INDEX artifact_source_uri IF NOT EXISTS FOR (n:Artifact) ON (n.source_uri);
 // Endpoints and model groups are found by URI.

@@ -51,6 +51,13 @@ class DatabaseRefusesWritesError(LineageGraphError):
     exit_code = 11
 
 
+class OpenLineageTransportError(LineageGraphError):
+    """The OpenLineage receiver (the client's configured transport) did not take an event: unreachable,
+    refusing, failing. An export stops there and its watermark stays where it was."""
+
+    exit_code = 12
+
+
 class NotFoundError(LineageGraphError):
     """The entity asked about is not in the graph."""
 

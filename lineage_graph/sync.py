@@ -9,6 +9,7 @@ list returned becomes a placeholder.
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import threading
 import time
@@ -124,7 +125,7 @@ class SyncReport:
 @dataclass(frozen=True)
 class _Pass:
     """What one sync's writes share: the graph, SageMaker, and the report they count into (the pipelines
-    thread has a report of its own, see run_sync)."""
+    thread has a report of its own, see ``_Sync.pipelines_beside``)."""
 
     writer: GraphWriter
     crawler: Crawler
@@ -190,125 +191,180 @@ def run_sync(
     Once the lineage is in, artifacts' and actions' properties follow (``sync_properties``; not read
     without ``properties``, but counted as missing).
     """
-    started = time.monotonic()
-    started_at = datetime.now(UTC)
-    shard = f"{account}:{api.region}"
-    crawler = Crawler(api)
-    report = SyncReport(region=api.region, account=account)
-    writer.apply_schema()
-    writer.shard = shard
-    writer.stamp = uuid.uuid4().hex if full else None
-    watermarks = {} if full else writer.watermarks(shard)
-    run = _Pass(writer, crawler, report, shard, full, on_page)
+    sync = _Sync(api, writer, account, full=full, overlap=overlap, on_page=on_page)
+    # Everything is handled a page at a time, so memory stays flat however large the account.
+    for kind in kinds.BEFORE_PIPELINES:
+        sync.load(kind)
+    with sync.pipelines_beside() as on_main_page:
+        for kind in kinds.BESIDE_PIPELINES:
+            sync.load(kind, on=on_main_page)
+    sync.properties(enabled=properties)
+    sync.cleanup(max_delete_fraction=max_delete_fraction, force=force_delete)
+    return sync.finish()
 
-    def since(kind: str) -> datetime | None:
-        mark = watermarks.get(kind)
-        report.modes[kind] = "full" if mark is None else "incremental"
-        return None if mark is None else mark - overlap
 
-    def committed(kind: str, *operations: str) -> None:
+class _Sync:
+    """One run of ``run_sync``: its start, the watermarks it started from, the report it counts into, and
+    one method per step, called in order. The kinds load in the order ``sagemaker.kinds`` declares:
+    entities before associations so that association ends find their nodes, and trial components after
+    the trials they link to."""
+
+    def __init__(
+        self,
+        api: SageMakerApi,
+        writer: GraphWriter,
+        account: str,
+        *,
+        full: bool,
+        overlap: timedelta,
+        on_page: Callable[[str, int], object],
+    ) -> None:
+        """Start the run: the schema in place, a full run's stamp, the shard's watermarks read."""
+        self.started = time.monotonic()
+        self.started_at = datetime.now(UTC)  # the watermark each kind moves to once it is committed
+        self.api = api
+        self.account = account
+        self.shard = f"{account}:{api.region}"
+        self.writer = writer
+        self.crawler = Crawler(api)
+        self.report = SyncReport(region=api.region, account=account)
+        self.overlap = overlap
+        self.on_page = on_page
+        writer.apply_schema()
+        writer.shard = self.shard
+        writer.stamp = uuid.uuid4().hex if full else None
+        self.watermarks = {} if full else writer.watermarks(self.shard)
+        self.main = _Pass(writer, self.crawler, self.report, self.shard, full, on_page)  # the main thread's
+
+    # --- the steps, in run_sync's order ------------------------------------------------------------------
+
+    def load(self, kind: SageMakerKind, on: Callable[[str, int], object] | None = None) -> None:
+        """One kind's listing into the graph: nodes with the structure edges their records name, or
+        associations; ``on`` as in ``load_pages``. A kind with no time field (experiments) is listed whole
+        a page at a time, with no watermark."""
+        make: Callable[[Record], Any] = partial(_node_rows, kind) if kind.node else kind.transform
+        write: Callable[[list[Any]], None] = (
+            partial(self.nodes_and_edges, kind.name) if kind.node else self.main.associations
+        )
+        if kind.time_field is None:
+            for page in batched(self.crawler.records(kind), self.writer.batch_size):
+                write(list(self.main.safe(kind.name, page, make)))
+            return
+        listing = self.crawler.records(kind, self.since(kind.name))
+        self.load_pages(kind.name, listing, kind.time_field, make, write, *kind.watermark_operations, on=on)
+
+    @contextlib.contextmanager
+    def pipelines_beside(self) -> Iterator[Callable[[str, int], object]]:
+        """Pipelines, executions and their steps, in a thread of their own while the body loads the rest:
+        once the trial components and artifacts their steps run are in, their step listings (a round trip
+        per execution) overlap the association pages' writes. Each side waits on a different server, and
+        one's waits are the other's work. Yields the body's page callback, which also raises a failure of
+        the pipelines now rather than after the last association page; a failure of the body stops them."""
+        executions_since = self.since(kinds.PIPELINE_EXECUTION.name)
+        pipelines_report = SyncReport(region=self.api.region, account=self.account)
+        stopping = threading.Event()
+        with ThreadPoolExecutor(1, thread_name_prefix="pipelines") as background:
+            pipelines = background.submit(
+                _sync_pipelines,
+                replace(self.main, report=pipelines_report),
+                executions_since,
+                stopping,
+                lambda: crawl_gaps(self.report, pipelines_report, crawler=self.crawler),
+            )
+
+            def on_main_page(kind: str, rows: int) -> None:
+                self.on_page(kind, rows)
+                if pipelines.done():
+                    pipelines.result()  # a failure raises now, not after the last association page
+
+            try:
+                yield on_main_page
+            except BaseException:
+                stopping.set()
+                raise
+            pipelines.result()
+        self.committed(kinds.PIPELINE_EXECUTION.name, *kinds.PIPELINE_EXECUTION.watermark_operations)
+        self.report.absorb(pipelines_report)
+
+    def properties(self, *, enabled: bool) -> None:
+        """Artifacts' and actions' properties, once the lineage is committed (``sync_properties``)."""
+        self.report.properties = sync_properties(
+            self.crawler, self.writer, self.account, self.api.region, enabled=enabled, on_page=self.on_page
+        ).to_dict()
+
+    def cleanup(self, *, max_delete_fraction: float, force: bool) -> None:
+        """The crawler's skipped records into the report; then, on a full run with no gap in its crawl, the
+        sweep of what SageMaker no longer has, keeping what the graph has of the records it skipped."""
+        missed = crawl_gaps(self.report, crawler=self.crawler)  # before the report counts the crawler's skips
+        for skip in self.crawler.skipped:
+            self.report.skip(skip)
+        if self.writer.stamp is None:
+            return
+        if missed:  # what a partial crawl missed would look deleted
+            self.report.cleanup = {"skipped": "partial crawl: " + ", ".join(f"{k} {v}" for k, v in missed.items())}
+            return
+        self.writer.protect([s.arn for s in self.report.skipped_records if s.arn and s.kind != ASSOCIATIONS])
+        self.report.cleanup = self.writer.cleanup(
+            self.account, self.api.region, max_delete_fraction=max_delete_fraction, force=force
+        )
+
+    def finish(self) -> SyncReport:
+        """The report, with what the run asked of SageMaker and how long it took."""
+        self.report.api_calls = dict(self.api.api_calls())
+        self.report.throttles = dict(self.api.api_throttles())
+        self.report.denied = dict(self.crawler.denied)
+        self.report.seconds = time.monotonic() - self.started
+        return self.report
+
+    # --- what the steps share ----------------------------------------------------------------------------
+
+    def since(self, kind: str) -> datetime | None:
+        """What an incremental listing of ``kind`` asks for (None: everything), noting the kind's mode."""
+        mark = self.watermarks.get(kind)
+        self.report.modes[kind] = "full" if mark is None else "incremental"
+        return None if mark is None else mark - self.overlap
+
+    def committed(self, kind: str, *operations: str) -> None:
         """Advance a kind's watermark, unless a listing behind it was denied (then nothing was read)."""
-        if not any(op in crawler.denied for op in operations):
-            writer.set_watermark(shard, kind, started_at)
+        if not any(op in self.crawler.denied for op in operations):
+            self.writer.set_watermark(self.shard, kind, self.started_at)
 
     def load_pages(
+        self,
         kind: str,
         records: Iterable[Record],
         time_key: str,
         make: Callable[[Record], T],
         write: Callable[[list[T]], None],
         *operations: str,
-        on: Callable[[str, int], object] = on_page,
+        on: Callable[[str, int], object] | None = None,
     ) -> None:
-        """Write a listing page by page (it is sorted by ``time_key``, oldest first). A thread reads the next
-        pages and turns records into rows (``make``) while this one writes: Python's share of the work
-        overlaps Neo4j's. After each committed page the kind's watermark moves up to the newest time in it,
-        so a sync killed half-way resumes from its last page; once the listing ends it moves to this run's
-        start."""
-        mark = watermarks.get(kind)
-        timed_rows = ((rec.get(time_key), row) for rec, row in run.safe(kind, records, lambda rec: (rec, make(rec))))
-        for batch in batched(prefetched(timed_rows), writer.batch_size):
+        """Write a listing page by page (it is sorted by ``time_key``, oldest first), calling ``on`` (by
+        default ``on_page``) after each. A thread reads the next pages and turns records into rows
+        (``make``) while this one writes: Python's share of the work overlaps Neo4j's. After each committed
+        page the kind's watermark moves up to the newest time in it, so a sync killed half-way resumes from
+        its last page; once the listing ends it moves to this run's start."""
+        on = self.on_page if on is None else on
+        mark = self.watermarks.get(kind)
+        rows = self.main.safe(kind, records, lambda rec: (rec, make(rec)))
+        timed_rows = ((rec.get(time_key), row) for rec, row in rows)
+        for batch in batched(prefetched(timed_rows), self.writer.batch_size):
             write([row for _, row in batch])
             on(kind, len(batch))
             newest = max((t for t, _ in batch if isinstance(t, datetime)), default=None)
-            if newest is not None and not any(op in crawler.denied for op in operations):
-                newest = min(newest, started_at)
+            if newest is not None and not any(op in self.crawler.denied for op in operations):
+                newest = min(newest, self.started_at)
                 if mark is None or newest > mark:
-                    writer.set_watermark(shard, kind, newest)
+                    self.writer.set_watermark(self.shard, kind, newest)
                     mark = newest
-        committed(kind, *operations)
+        self.committed(kind, *operations)
 
-    def load(kind: SageMakerKind, on: Callable[[str, int], object] = on_page) -> None:
-        """One kind's listing into the graph: nodes with the structure edges their records name, or
-        associations. A kind with no time field is listed whole a page at a time, with no watermark."""
-        make: Callable[[Record], Any] = partial(_node_rows, kind) if kind.node else kind.transform
-        write: Callable[[list[Any]], None] = partial(nodes_and_edges, kind.name) if kind.node else run.associations
-        if kind.time_field is None:
-            for page in batched(crawler.records(kind), writer.batch_size):
-                write(list(run.safe(kind.name, page, make)))
-            return
-        listing = crawler.records(kind, since(kind.name))
-        load_pages(kind.name, listing, kind.time_field, make, write, *kind.watermark_operations, on=on)
-
-    def nodes_and_edges(kind: str, rows: list[tuple[NodeRow, list[EdgeRow]]]) -> None:
-        run.nodes(kind, (node for node, _ in rows))
+    def nodes_and_edges(self, kind: str, rows: list[tuple[NodeRow, list[EdgeRow]]]) -> None:
+        """A page of a node kind's rows: the nodes, then the structure edges their records name."""
+        self.main.nodes(kind, (node for node, _ in rows))
         structure = [edge for _, edges in rows for edge in edges]
         if structure:
-            run.structure(structure)
-
-    # Everything is handled a page at a time, so memory stays flat however large the account.
-    for kind in kinds.BEFORE_PIPELINES:
-        load(kind)
-
-    # Pipelines, executions and their steps go in a thread of their own once the trial components and
-    # artifacts their steps run are in. Their step listings (a round trip per execution) then overlap the
-    # association pages' writes: each side waits on a different server, and one's waits are the other's work.
-    executions_since = since(kinds.PIPELINE_EXECUTION.name)
-    pipelines_report = SyncReport(region=api.region, account=account)
-    stopping = threading.Event()
-    with ThreadPoolExecutor(1, thread_name_prefix="pipelines") as background:
-        pipelines = background.submit(
-            _sync_pipelines,
-            replace(run, report=pipelines_report),
-            executions_since,
-            stopping,
-            lambda: crawl_gaps(report, pipelines_report, crawler=crawler),
-        )
-
-        def on_main_page(kind: str, rows: int) -> None:
-            on_page(kind, rows)
-            if pipelines.done():
-                pipelines.result()  # a failure raises now, not after the last association page
-
-        try:
-            for kind in kinds.BESIDE_PIPELINES:
-                load(kind, on=on_main_page)
-        except BaseException:
-            stopping.set()
-            raise
-        pipelines.result()
-    committed(kinds.PIPELINE_EXECUTION.name, *kinds.PIPELINE_EXECUTION.watermark_operations)
-    report.absorb(pipelines_report)
-    report.properties = sync_properties(
-        crawler, writer, account, api.region, enabled=properties, on_page=on_page
-    ).to_dict()
-
-    missed = crawl_gaps(report, crawler=crawler)
-    for skip in crawler.skipped:
-        report.skip(skip)
-    if writer.stamp is not None:
-        if missed:  # what a partial crawl missed would look deleted
-            report.cleanup = {"skipped": "partial crawl: " + ", ".join(f"{k} {v}" for k, v in missed.items())}
-        else:
-            writer.protect([s.arn for s in report.skipped_records if s.arn and s.kind != ASSOCIATIONS])
-            report.cleanup = writer.cleanup(
-                account, api.region, max_delete_fraction=max_delete_fraction, force=force_delete
-            )
-    report.api_calls = dict(api.api_calls())
-    report.throttles = dict(api.api_throttles())
-    report.denied = dict(crawler.denied)
-    report.seconds = time.monotonic() - started
-    return report
+            self.main.structure(structure)
 
 
 def crawl_gaps(*reports: SyncReport, crawler: Crawler) -> dict[str, str]:
@@ -335,8 +391,8 @@ def _sync_pipelines(
 ) -> None:
     """Pipelines and their executions: those created since ``executions_since`` (a pipeline that has not run
     since is skipped) and, on an incremental run, those the graph still has as running, described again for
-    their new status. Runs in a thread beside the association pages (see run_sync), counting into a report
-    of its own, and returns early once ``stopping`` is set."""
+    their new status. Runs in a thread beside the association pages (see ``_Sync.pipelines_beside``),
+    counting into a report of its own, and returns early once ``stopping`` is set."""
 
     def executions(name: str, records: Iterable[Record]) -> None:
         for execution_page in batched(records, run.writer.batch_size):

@@ -1,3 +1,9 @@
 """Shared fixtures live in tests/fixtures/: a real Neo4j server and the SageMaker sandbox over HTTP."""
 
-pytest_plugins = ["fixtures.neo4j_server", "fixtures.sandbox_server", "fixtures.sync_cli", "fixtures.synced_demo"]
+pytest_plugins = [
+    "fixtures.neo4j_server",
+    "fixtures.openlineage_receiver",
+    "fixtures.sandbox_server",
+    "fixtures.sync_cli",
+    "fixtures.synced_demo",
+]

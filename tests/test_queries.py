@@ -397,7 +397,7 @@ def test_plans_start_from_an_index_seek(account: Account, driver: Driver, name: 
 def test_impact_matches_bfs_and_pipeline_steps(account: Account, queries: Any) -> None:
     from lineage_graph.query.explore import InvestigationQueries
 
-    investigate = InvestigationQueries(queries.driver, "neo4j")
+    investigate = InvestigationQueries(queries.db.driver, "neo4j")
     client = account.client
     for prefix in ("s3://acme-ml-raw/payments/", "s3://acme-ml-raw/", "s3://corner/diamond/a"):
         sources = [
@@ -464,7 +464,7 @@ def simple_paths(account: Account, start: str, end: str, max_length: int) -> set
 def test_path_shortest_and_all(account: Account, queries: Any) -> None:
     from lineage_graph.query.explore import InvestigationQueries
 
-    investigate = InvestigationQueries(queries.driver, "neo4j")
+    investigate = InvestigationQueries(queries.db.driver, "neo4j")
     b = account.built
     raw = account.client.list_artifacts(SourceUri="s3://acme-ml-raw/crm/customers/customers.parquet")[
         "ArtifactSummaries"
@@ -493,7 +493,7 @@ def test_path_shortest_and_all(account: Account, queries: Any) -> None:
 def test_find(account: Account, queries: Any) -> None:
     from lineage_graph.query.explore import InvestigationQueries
 
-    investigate = InvestigationQueries(queries.driver, "neo4j")
+    investigate = InvestigationQueries(queries.db.driver, "neo4j")
     endpoints = {
         c["ContextArn"] for c in paginate(account.client, "list_contexts", "ContextSummaries", ContextType="Endpoint")
     }
@@ -515,7 +515,7 @@ def test_find_by_creator(account: Account, queries: Any, env: dict[str, str]) ->
     its members (the demo's two ad-hoc runs were launched from Studio user profiles)."""
     from lineage_graph.query.explore import InvestigationQueries
 
-    investigate = InvestigationQueries(queries.driver, "neo4j")
+    investigate = InvestigationQueries(queries.db.driver, "neo4j")
     tc = "adhoc-churn-xgb-depth-sweep-aws-training-job"
     created_by = account.client.describe_trial_component(TrialComponentName=tc)["CreatedBy"]
     for who in (created_by["UserProfileName"], created_by["UserProfileArn"]):

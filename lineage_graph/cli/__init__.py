@@ -59,6 +59,7 @@ for command in (
     *INVESTIGATION_COMMANDS,
     *PROVENANCE_COMMANDS,
     neo4j_group,
+    openlineage_group,
     sandbox_group,
     serve_command,
     openlineage_group,

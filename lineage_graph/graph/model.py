@@ -117,6 +117,9 @@ TRIAL_COMPONENT = NodeKind(
         Indexed(
             ("source_arn",), "Pipeline steps name the job they ran; the job's trial component carries it as source_arn."
         ),
+        Indexed(
+            ("modified_at",), "`openlineage export` pages through trial components in the order they last changed."
+        ),
     ),
     placeholder_type="source_type",
 )
@@ -241,3 +244,6 @@ SYNC_RUN_LABEL = "SyncRun"
 # A shard whose last full run did not clean up (refused over the delete bound, or skipped after a partial
 # crawl): since when and why, until a full run cleans up. Every run's report repeats it.
 PENDING_CLEANUP_LABEL = "PendingCleanup"
+# Beside the sync bookkeeping, also without arn or LineageEntity label: how far `lineage-graph openlineage
+# export` has sent SageMaker's lineage to each receiver (the export's watermark, one node per target).
+OPENLINEAGE_EXPORT_LABEL = "OpenLineageExport"

@@ -33,7 +33,7 @@ class TerminalProgress:
         verb: str = "syncing",
         unit: str = "rows",
     ) -> None:
-        self.verb = verb  # what is happening to each "shard" (`openlineage import` shows "importing FILE")
+        self.verb = verb  # what is happening to each "shard": "syncing", "importing FILE", "exporting to"
         self.unit = unit
         self.console = Console(file=stream or sys.stderr, force_terminal=force_terminal)
         self._clock = clock

@@ -89,8 +89,6 @@ class PipelineExecutionAnswer:
 
 class LineageQueries:
     def __init__(self, driver: Driver, database: str) -> None:
-        self.driver = driver
-        self.database = database
         self.db = Database(driver, database)
 
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:

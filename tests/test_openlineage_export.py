@@ -1,0 +1,322 @@
+"""`lineage-graph openlineage export`: the synced demo account sent through the official client's HTTP transport
+to a receiver, every event checked against the vendored OpenLineage schemas, and what it says checked against
+the sandbox's own records (not the graph's)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from click.testing import CliRunner, Result
+from fixtures.neo4j_server import free_port
+from fixtures.openlineage_receiver import Receiver
+from fixtures.sync_cli import sync_json
+from fixtures.synced_demo import Account, paginate
+from neo4j import Driver
+
+from lineage_graph import cypher_files
+from lineage_graph.cli import cli
+from lineage_graph.graph.naming import Location, job_of_arn, location_of_uri
+from lineage_graph.openlineage.events import run_id
+from lineage_graph.openlineage.schema import validate
+from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT
+
+
+@pytest.fixture(autouse=True)
+def _openlineage_environment() -> Iterator[None]:
+    """The client copies OPENLINEAGE_URL into OPENLINEAGE__* variables of os.environ: undo it after each test."""
+    before = {k: v for k, v in os.environ.items() if k.startswith("OPENLINEAGE")}
+    yield
+    for key in [k for k in os.environ if k.startswith("OPENLINEAGE")]:
+        del os.environ[key]
+    os.environ.update(before)
+
+
+def run_export(env: dict[str, str], *args: str) -> Result:
+    return CliRunner().invoke(cli, ["openlineage", "export", *args], env=env, catch_exceptions=False)
+
+
+def export_to(receiver: Receiver, env: dict[str, str], *args: str) -> dict[str, Any]:
+    result = run_export({**env, "OPENLINEAGE_URL": receiver.url}, "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return dict(json.loads(result.stdout))
+
+
+def watermark_node(driver: Driver, target: str) -> list[dict[str, Any]]:
+    records = driver.execute_query(
+        "MATCH (e:OpenLineageExport {target: $target}) RETURN e.watermark AS time, e.watermark_arn AS arn",
+        target=target,
+    ).records
+    return [r.data() for r in records]
+
+
+def sandbox_trial_components(account: Account) -> dict[str, dict[str, Any]]:
+    """Every trial component the sandbox has, described (status, times, source), by ARN."""
+    summaries = paginate(account.client, "list_trial_components", "TrialComponentSummaries")
+    described = (account.client.describe_trial_component(TrialComponentName=s["TrialComponentName"]) for s in summaries)
+    return {d["TrialComponentArn"]: d for d in described}
+
+
+def by_run(events: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for event in events:
+        runs.setdefault(event["run"]["runId"], []).append(event)
+    return runs
+
+
+def when(event: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(event["eventTime"])
+
+
+def test_every_event_is_valid_and_says_what_the_sandbox_has(
+    synced_demo: Account, sync_env: dict[str, str], openlineage_receiver: Receiver
+) -> None:
+    summary = export_to(openlineage_receiver, sync_env, "--full")
+    events = openlineage_receiver.events
+    sandbox = sandbox_trial_components(synced_demo)
+
+    assert [r.headers["Content-Type"] for r in openlineage_receiver.requests] == ["application/json"] * len(events)
+    assert {e["schemaURL"] for e in events} == {"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"}
+    for event in events:
+        assert validate(event, strict_facets=True) == [], event
+    assert summary["events"] == len(events)
+    assert summary["runs"] == len(sandbox) == len(by_run(events))
+    assert summary["target"] == f"{openlineage_receiver.url}/api/v1/lineage"
+
+    jobs = {}
+    for arn, tc in sandbox.items():
+        source = tc.get("Source", {}).get("SourceArn")
+        job = job_of_arn(source or arn)
+        jobs[(job.namespace, job.name)] = tc
+    seen = {(e["job"]["namespace"], e["job"]["name"]) for e in events}
+    assert seen == set(jobs)
+    ends = {"Completed": "COMPLETE", "Failed": "FAIL", "Stopped": "ABORT"}
+    for run in by_run(events).values():
+        tc = jobs[(run[0]["job"]["namespace"], run[0]["job"]["name"])]
+        status = tc["Status"]["PrimaryStatus"]
+        assert [e["eventType"] for e in run] == ["START"] + ([ends[status]] if status in ends else [])
+        assert when(run[0]) == tc.get("StartTime", tc["CreationTime"])
+        if status in ends:
+            assert when(run[-1]) == tc.get("EndTime", tc["LastModifiedTime"])
+        assert UUID(run[0]["run"]["runId"]).version == 7
+        job_type = run[0]["job"]["facets"]["jobType"]
+        assert (job_type["integration"], job_type["processingType"]) == ("SAGEMAKER", "BATCH")
+        expected_type = {
+            "SageMakerTrainingJob": "TRAINING",
+            "SageMakerProcessingJob": "PROCESSING",
+            "SageMakerTransformJob": "TRANSFORM",
+        }.get(tc.get("Source", {}).get("SourceType"), "TRIAL_COMPONENT")
+        assert job_type["jobType"] == expected_type
+        assert run[0]["run"]["facets"]["processing_engine"]["name"] == "SageMaker"
+
+
+def test_a_training_run_reads_and_writes_its_artifacts_and_names_its_pipeline_execution(
+    synced_demo: Account, sync_env: dict[str, str], openlineage_receiver: Receiver
+) -> None:
+    export_to(openlineage_receiver, sync_env, "--full")
+    client = synced_demo.client
+    tc = client.describe_trial_component(TrialComponentName=DEMO_TRIAL_COMPONENT)
+    job_arn = tc["Source"]["SourceArn"]
+    job = job_of_arn(job_arn)
+    run = [
+        e for e in openlineage_receiver.events if (e["job"]["namespace"], e["job"]["name"]) == (job.namespace, job.name)
+    ]
+    assert job.name == f"training-job/{job_arn.rsplit('/', 1)[1]}"
+    assert [e["eventType"] for e in run] == ["START", "COMPLETE"]
+
+    def uri(arn: str) -> str:
+        return str(client.describe_artifact(ArtifactArn=arn)["Source"]["SourceUri"])
+
+    arn = tc["TrialComponentArn"]
+    into = [uri(a["SourceArn"]) for a in synced_demo.associations if a["DestinationArn"] == arn]
+    out = [uri(a["DestinationArn"]) for a in synced_demo.associations if a["SourceArn"] == arn]
+    s3_in = {location_of_uri(u) for u in into if u.startswith("s3://")}
+    images = {u for u in into if ".dkr.ecr." in u}
+    s3_out = {location_of_uri(u) for u in out}
+    assert s3_in and images and s3_out
+    inputs = {Location(d["namespace"], d["name"]) for d in run[-1]["inputs"]}
+    outputs = {Location(d["namespace"], d["name"]) for d in run[-1]["outputs"]}
+    assert s3_in <= inputs and outputs == s3_out
+    registry, _, image = next(iter(images)).partition("/")
+    assert Location(f"oci://{registry}", image) in inputs
+    assert all(loc.namespace.startswith(("s3://", "oci://")) for loc in inputs)
+
+    executions = [
+        e
+        for p in paginate(client, "list_pipelines", "PipelineSummaries")
+        for e in paginate(
+            client, "list_pipeline_executions", "PipelineExecutionSummaries", PipelineName=p["PipelineName"]
+        )
+    ]
+    ran = [
+        e
+        for e in executions
+        for step in client.list_pipeline_execution_steps(PipelineExecutionArn=e["PipelineExecutionArn"])[
+            "PipelineExecutionSteps"
+        ]
+        if step.get("Metadata", {}).get("TrainingJob", {}).get("Arn") == job_arn
+    ]
+    assert len(ran) == 1
+    parent = run[0]["run"]["facets"]["parent"]
+    execution_arn = ran[0]["PipelineExecutionArn"]
+    pipeline = job_of_arn(execution_arn.split("/execution/")[0])
+    assert parent["job"] == {"namespace": pipeline.namespace, "name": pipeline.name, "facets": {}}
+    assert parent["run"]["runId"] == str(run_id(execution_arn, ran[0]["StartTime"]))
+    assert parent["root"]["run"]["runId"] == parent["run"]["runId"]
+
+
+def test_exporting_twice_sends_the_same_events(
+    synced_demo: Account, sync_env: dict[str, str], openlineage_receiver: Receiver, tmp_path: Path
+) -> None:
+    export_to(openlineage_receiver, sync_env, "--full")
+    first = openlineage_receiver.events
+    openlineage_receiver.clear()
+    export_to(openlineage_receiver, sync_env, "--full")
+    assert openlineage_receiver.events == first
+    ids = by_run(first)
+    assert len(ids) == len({e["job"]["name"] for e in first})  # one run per job, each its own ID
+
+    # --file writes the same events as NDJSON, one per line.
+    path = tmp_path / "events.ndjson"
+    result = run_export(sync_env, "--full", "--file", str(path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    lines = path.read_text().splitlines()
+    assert [json.loads(line) for line in lines] == first
+    assert json.loads(result.stdout)["target"] == f"file:{path}"
+    # '-': the events on stdout, the summary on stderr.
+    result = run_export(sync_env, "--full", "--file", "-", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line) for line in result.stdout.splitlines()] == first
+    assert json.loads(result.stderr)["events"] == len(first)
+
+
+def test_an_unreachable_receiver_is_an_error_and_leaves_the_watermark(
+    synced_demo: Account, sync_env: dict[str, str], synced_driver: Driver, tmp_path: Path
+) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    config = tmp_path / "openlineage.yml"
+    config.write_text(f"transport:\n  type: http\n  url: {url}\n  retry:\n    total: 0\n")
+    result = run_export({**sync_env, "OPENLINEAGE_CONFIG": str(config)})
+    assert result.exit_code == 12, result.output
+    assert f"the OpenLineage receiver {url}/api/v1/lineage did not take event 1 (ConnectionError" in result.stderr
+    assert "the watermark stays (none)" in result.stderr
+    assert watermark_node(synced_driver, f"{url}/api/v1/lineage") == []
+
+
+def test_a_receiver_failing_midway_leaves_the_watermark_and_the_next_export_resends(
+    synced_demo: Account,
+    sync_env: dict[str, str],
+    synced_driver: Driver,
+    openlineage_receiver: Receiver,
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "openlineage.yml"
+    config.write_text(f"transport:\n  type: http\n  url: {openlineage_receiver.url}\n  retry:\n    total: 0\n")
+    env = {**sync_env, "OPENLINEAGE_CONFIG": str(config)}
+    openlineage_receiver.refuse_after = 5
+    result = run_export(env)
+    assert result.exit_code == 12, result.output
+    assert "did not take event 6 (RetryError: " in result.stderr and "too many 500 error responses" in result.stderr
+    target = f"{openlineage_receiver.url}/api/v1/lineage"
+    assert watermark_node(synced_driver, target) == []
+    partial = openlineage_receiver.events
+    assert len(partial) == 5
+
+    openlineage_receiver.refuse_after = None
+    result = run_export(env, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert openlineage_receiver.events[5:10] == partial  # the same events again, not new runs
+    assert len(watermark_node(synced_driver, target)) == 1
+
+
+def test_no_transport_configured_is_a_configuration_error(sync_env: dict[str, str], tmp_path: Path) -> None:
+    env = {k: v for k, v in sync_env.items() if not k.startswith("OPENLINEAGE")}
+    result = CliRunner().invoke(cli, ["openlineage", "export"], env={**env, "HOME": str(tmp_path)})
+    assert result.exit_code == 3, result.output
+    assert "no OpenLineage transport is configured" in result.stderr
+    result = run_export(sync_env, "--full", "--since", "2024-01-01")
+    assert result.exit_code == 2 and "--since and --full are alternatives" in result.stderr
+
+
+def test_the_watermark_sends_only_what_changed_since_the_last_export(
+    synced_demo: Account,
+    sync_env: dict[str, str],
+    synced_driver: Driver,
+    openlineage_receiver: Receiver,
+) -> None:
+    """Last in the module: it adds a trial component to the sandbox and the graph."""
+    first = export_to(openlineage_receiver, sync_env)
+    assert first["watermark_before"] is None and first["runs"] > 0
+    newest = max(
+        sandbox_trial_components(synced_demo).values(), key=lambda t: (t["LastModifiedTime"], t["TrialComponentArn"])
+    )
+    assert first["watermark_after"] == {
+        "time": newest["LastModifiedTime"].isoformat(),
+        "arn": newest["TrialComponentArn"],
+    }
+    target = first["target"]
+    assert len(watermark_node(synced_driver, target)) == 1
+
+    openlineage_receiver.clear()
+    again = export_to(openlineage_receiver, sync_env)
+    assert (again["runs"], again["events"], openlineage_receiver.events) == (0, 0, [])
+    assert again["watermark_after"] == again["watermark_before"] == first["watermark_after"]
+
+    # A trial component logged by hand after the export, synced: the next export sends it alone.
+    client = synced_demo.client
+    started = datetime.now(newest["LastModifiedTime"].tzinfo) - timedelta(minutes=5)
+    created = client.create_trial_component(
+        TrialComponentName="export-watermark-late-review",
+        Status={"PrimaryStatus": "Failed", "Message": "reviewer left"},
+        StartTime=started,
+        EndTime=started + timedelta(minutes=2),
+        InputArtifacts={"customers": {"Value": "s3://acme-ml-raw/crm/customers/customers.parquet"}},
+    )
+    sync_json(sync_env)
+    late = export_to(openlineage_receiver, sync_env)
+    assert (late["runs"], late["events"]) == (1, 2)
+    start, fail = openlineage_receiver.events
+    job = job_of_arn(created["TrialComponentArn"])
+    assert (start["job"]["namespace"], start["job"]["name"]) == (job.namespace, job.name)
+    assert job.name == "experiment-trial-component/export-watermark-late-review"
+    assert start["job"]["facets"]["jobType"]["jobType"] == "TRIAL_COMPONENT"
+    assert [e["eventType"] for e in (start, fail)] == ["START", "FAIL"]
+    assert when(fail) - when(start) == timedelta(minutes=2)
+    assert start["inputs"] == [
+        {"namespace": "s3://acme-ml-raw", "name": "crm/customers/customers.parquet", "facets": {}, "inputFacets": {}}
+    ]
+    assert late["watermark_after"]["arn"] == created["TrialComponentArn"]
+
+    # --since exports what changed at or after a time, whatever the watermark, and never moves it back.
+    openlineage_receiver.clear()
+    everything = export_to(openlineage_receiver, sync_env, "--since", "2000-01-01")
+    assert everything["runs"] == first["runs"] + 1
+    assert everything["watermark_after"] == late["watermark_after"]
+    described = client.describe_trial_component(TrialComponentName="export-watermark-late-review")
+    openlineage_receiver.clear()
+    newer = export_to(openlineage_receiver, sync_env, "--since", described["LastModifiedTime"].isoformat())
+    assert newer["runs"] == 1
+    assert {e["run"]["runId"] for e in openlineage_receiver.events} == {start["run"]["runId"]}
+
+
+def test_a_page_is_read_in_index_order_without_scanning_every_trial_component(
+    synced_demo: Account, synced_driver: Driver
+) -> None:
+    """The plan seeks the modified_at index and stops after the page: no label scan, no sort of everything."""
+    params = {"after_time": datetime(1, 1, 1, tzinfo=UTC), "after_arn": "", "page_size": 3}
+    profile = synced_driver.execute_query("PROFILE " + cypher_files.read("openlineage_export"), params)
+    operators: list[str] = []
+    plans = [profile.summary.profile]
+    while plans:
+        plan = plans.pop()
+        operators.append(plan["operatorType"].split("@")[0])
+        plans.extend(plan.get("children", []))
+    assert len(profile.records) == 3
+    assert "NodeIndexSeekByRange" in operators, operators
+    assert not {"NodeByLabelScan", "AllNodesScan", "Sort", "Top"} & set(operators), operators
