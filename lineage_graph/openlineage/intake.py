@@ -26,9 +26,9 @@ from typing import Any, Literal
 import orjson
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
 
 from lineage_graph.openlineage.fastcheck import Check, Compiler
+from lineage_graph.openlineage.schema import registry
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 CORE_SCHEMA = "OpenLineage.json"
@@ -82,14 +82,6 @@ def _schemas() -> dict[str, dict[str, Any]]:
 
 
 @cache
-def _registry() -> Registry:
-    """Every vendored schema under its ``$id``: a ``$ref`` to the spec's URL resolves here, offline."""
-    resources = [(s["$id"], Resource.from_contents(s)) for s in _schemas().values()]
-    # A $ref to a URL we do not hold fails instead of being fetched.
-    return Registry().with_resources(resources).crawl()
-
-
-@cache
 def _compiler() -> Compiler:
     return Compiler({s["$id"]: s for s in _schemas().values()})
 
@@ -110,7 +102,9 @@ def _validator(file: str, definition: str | None = None) -> _Schema:
     base = _schemas()[file]["$id"]
     fragment = "" if definition is None else f"/$defs/{definition}"
     schema = {"$ref": f"{base}#{fragment}"}
-    return _Schema(_compiler().compile(base, fragment), Draft202012Validator(schema, registry=_registry()))
+    # The vendored schemas by ``$id`` (``schema.registry``): a ``$ref`` to the spec's URL resolves there,
+    # offline; one to a URL not vendored fails instead of being fetched.
+    return _Schema(_compiler().compile(base, fragment), Draft202012Validator(schema, registry=registry()))
 
 
 def parse_body(body: bytes) -> list[Any]:
