@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -71,7 +71,7 @@ class Event:
     body: dict[str, Any]
 
 
-def pointer(path: Iterator[str | int] | Any) -> str:
+def pointer(path: Iterable[str | int]) -> str:
     """A JSON pointer (RFC 6901) from path segments."""
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
