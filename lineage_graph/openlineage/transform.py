@@ -105,8 +105,9 @@ def flatten_facet(name: str, facet: dict[str, Any]) -> dict[str, Any]:
 
 
 def _iso(moment: datetime) -> str:
-    """Fixed width, so that string order is time order (facet versions compare as strings)."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Fixed width (the year too: strftime writes year 5 as "5"), so that string order is time order
+    (facet versions compare as strings). ``moment`` is in UTC (``intake.event_time``)."""
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from fixtures.openlineage_events import as_dicts, scenario
 
 from lineage_graph.openlineage import intake
 from lineage_graph.openlineage.intake import InvalidEventError, parse_body, validate
-from lineage_graph.openlineage.transform import MAX_FACET_FIELDS, RunRow, flatten_facet
+from lineage_graph.openlineage.transform import MAX_FACET_FIELDS, RunRow, facets_of, flatten_facet
 
 
 def test_the_clients_run_dataset_and_job_events_are_valid() -> None:
@@ -182,3 +182,9 @@ def test_a_runs_state_times_do_not_depend_on_the_order_of_its_events() -> None:
             row.observe(state, moment)
         results.add((row.state, row.started_at, row.ended_at, row.event_time))
     assert results == {("COMPLETE", start, start + timedelta(seconds=9), start + timedelta(seconds=99))}
+
+
+def test_facet_versions_sort_as_their_times_whatever_the_year() -> None:
+    early, late = datetime(5, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
+    assert facets_of({"f": {"a": 1}}, early)["f"].version < facets_of({"f": {"a": 1}}, late)["f"].version
+    assert facets_of({"f": {"a": 1}}, late)["f"].version.startswith("2026-01-01T00:00:00.000000Z#")
