@@ -112,8 +112,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         processes, threads = args.processes, args.threads
         runs = max(1, args.events // (2 * processes * threads))
         total = 2 * runs * processes * threads
-        # A short warm-up: the write's plan, the JVM's hot paths, the client's imports.
-        _client(url, 4, 5, "warm-up")
+        # Warm-up, not measured: the write's plan and a fresh JVM's hot paths (its first minute compiles them,
+        # at several times the CPU of a warm one: a long-running Neo4j is warm).
+        _client(url, 16, max(1, args.warm_up_events // 32), "warm-up")
         before = requests.get(f"{url}/api/v1/health", timeout=5).json()["written"]
         cpu = {"server": _cpu_seconds(server.pid), **({"neo4j": _cpu_seconds(neo4j_pid)} if neo4j_pid else {})}
         rss: list[float] = []
@@ -123,6 +124,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             while not done.wait(0.5):
                 rss.append(_rss_mb(server.pid))
 
+        load_before = os.getloadavg()[0]
         sampler = threading.Thread(target=sample)
         sampler.start()
         started = time.monotonic()
@@ -148,7 +150,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         }
         return {
             "command": " ".join(["python", "bench/openlineage_http.py", *sys.argv[1:]]),
-            "machine": {"cpus": _cpus()},
+            # Other work on the machine shares its cores with serve, Neo4j and the clients: say how much.
+            "machine": {"cpus": _cpus(), "load_average_1m": {"before": load_before, "after": os.getloadavg()[0]}},
             "clients": {"processes": processes, "threads": threads, "transport": "http (official client)"},
             "events": events,
             "expected_events": total,
@@ -164,6 +167,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--warm-up-events", type=int, default=6000, help="posted first, not measured")
     parser.add_argument("--processes", type=int, default=2, help="client processes")
     parser.add_argument("--threads", type=int, default=32, help="client threads per process")
     parser.add_argument("--neo4j-uri", help="use this Neo4j (NEO4J_PASSWORD) instead of starting one")

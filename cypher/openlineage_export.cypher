@@ -11,13 +11,17 @@
 // Parameters:
 //   $after_time  the cursor's time: only trial components changed after it (or at it, with a greater ARN)
 //   $after_arn   the cursor's ARN ('' for everything changed at that time too: --since, a full export)
+//   $until       the last time the syncs have brought everything in for: associations and pipeline
+//                executions land after their trial components, which wait for them
 //   $page_size   rows in the page
 // In Neo4j Browser:
 //   :param after_time => datetime('0001-01-01T00:00:00Z')
 //   :param after_arn => ''
+//   :param until => datetime('9999-12-31T23:59:59Z')
 //   :param page_size => 500
 MATCH (tc:TrialComponent)
-WHERE tc.modified_at >= $after_time AND NOT (tc.modified_at = $after_time AND tc.arn <= $after_arn)
+WHERE tc.modified_at >= $after_time AND tc.modified_at <= $until
+  AND NOT (tc.modified_at = $after_time AND tc.arn <= $after_arn)
   AND NOT tc:Placeholder
 WITH tc
 ORDER BY tc.modified_at, tc.arn

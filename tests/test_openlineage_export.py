@@ -5,8 +5,6 @@ the sandbox's own records (not the graph's)."""
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,19 +21,14 @@ from neo4j import Driver
 from lineage_graph import cypher_files
 from lineage_graph.cli import cli
 from lineage_graph.graph.naming import Location, job_of_arn, location_of_uri
+from lineage_graph.openlineage import export as export_module
 from lineage_graph.openlineage.events import run_id
 from lineage_graph.openlineage.schema import validate
+from lineage_graph.sagemaker import kinds as sagemaker_kinds
 from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT
+from lineage_graph.sync import ASSOCIATIONS
 
-
-@pytest.fixture(autouse=True)
-def _openlineage_environment() -> Iterator[None]:
-    """The client copies OPENLINEAGE_URL into OPENLINEAGE__* variables of os.environ: undo it after each test."""
-    before = {k: v for k, v in os.environ.items() if k.startswith("OPENLINEAGE")}
-    yield
-    for key in [k for k in os.environ if k.startswith("OPENLINEAGE")]:
-        del os.environ[key]
-    os.environ.update(before)
+pytestmark = pytest.mark.usefixtures("openlineage_environment")
 
 
 def run_export(env: dict[str, str], *args: str) -> Result:
@@ -182,6 +175,10 @@ def test_exporting_twice_sends_the_same_events(
     ids = by_run(first)
     assert len(ids) == len({e["job"]["name"] for e in first})  # one run per job, each its own ID
 
+    table = run_export({**sync_env, "OPENLINEAGE_URL": openlineage_receiver.url}, "--full")
+    assert table.exit_code == 0, table.output
+    assert table.stdout.startswith(f"Exported {len(ids)} runs ({len(first)} events, ")
+
     # --file writes the same events as NDJSON, one per line.
     path = tmp_path / "events.ndjson"
     result = run_export(sync_env, "--full", "--file", str(path), "--format", "json")
@@ -242,6 +239,39 @@ def test_no_transport_configured_is_a_configuration_error(sync_env: dict[str, st
     assert "no OpenLineage transport is configured" in result.stderr
     result = run_export(sync_env, "--full", "--since", "2024-01-01")
     assert result.exit_code == 2 and "--since and --full are alternatives" in result.stderr
+    # The client turns any transport into a no-op when OpenLineage is disabled: refused, not a silent export.
+    path = tmp_path / "events.ndjson"
+    result = run_export({**sync_env, "OPENLINEAGE_DISABLED": "true"}, "--file", str(path))
+    assert result.exit_code == 3 and "OpenLineage is disabled" in result.stderr
+    result = run_export(sync_env, "--file", str(tmp_path / "missing" / "events.ndjson"))
+    assert result.exit_code == 3 and "cannot write" in result.stderr
+    assert not path.exists()
+
+
+def test_trial_components_newer_than_the_syncs_complete_time_wait_for_a_later_export(
+    synced_demo: Account, sync_env: dict[str, str], synced_driver: Driver, openlineage_receiver: Receiver
+) -> None:
+    """A sync that has written trial components but not yet their associations (its association watermark
+    behind them): those trial components are held back, not sent without inputs and passed for good."""
+    assert (ASSOCIATIONS, sagemaker_kinds.PIPELINE_EXECUTION.name) == export_module.SETTLING_KINDS
+    times = sorted(t["LastModifiedTime"] for t in sandbox_trial_components(synced_demo).values())
+    cut = times[-4] - timedelta(microseconds=1)
+    waiting = sum(t > cut for t in times)
+    state = "MATCH (s:SyncState {kind: 'Association'}) "
+    synced = synced_driver.execute_query(state + "RETURN s.shard AS shard, s.watermark AS w").records
+    assert len(synced) == 1
+    synced_driver.execute_query(state + "SET s.watermark = $cut", cut=cut)
+    try:
+        held = export_to(openlineage_receiver, sync_env)
+    finally:
+        synced_driver.execute_query(state + "SET s.watermark = $w", w=synced[0]["w"])
+    assert (held["runs"], held["held_back"]) == (len(times) - waiting, waiting)
+    assert held["until"] == cut.isoformat()
+    assert datetime.fromisoformat(held["watermark_after"]["time"]) <= cut
+    openlineage_receiver.clear()
+    rest = export_to(openlineage_receiver, sync_env)
+    assert (rest["runs"], rest["held_back"]) == (waiting, 0)
+    assert rest["until"] == synced[0]["w"].to_native().isoformat()
 
 
 def test_the_watermark_sends_only_what_changed_since_the_last_export(
@@ -252,7 +282,7 @@ def test_the_watermark_sends_only_what_changed_since_the_last_export(
 ) -> None:
     """Last in the module: it adds a trial component to the sandbox and the graph."""
     first = export_to(openlineage_receiver, sync_env)
-    assert first["watermark_before"] is None and first["runs"] > 0
+    assert first["watermark_before"] is None and first["runs"] > 0 and first["held_back"] == 0
     newest = max(
         sandbox_trial_components(synced_demo).values(), key=lambda t: (t["LastModifiedTime"], t["TrialComponentArn"])
     )
@@ -309,7 +339,12 @@ def test_a_page_is_read_in_index_order_without_scanning_every_trial_component(
     synced_demo: Account, synced_driver: Driver
 ) -> None:
     """The plan seeks the modified_at index and stops after the page: no label scan, no sort of everything."""
-    params = {"after_time": datetime(1, 1, 1, tzinfo=UTC), "after_arn": "", "page_size": 3}
+    params = {
+        "after_time": datetime(1, 1, 1, tzinfo=UTC),
+        "after_arn": "",
+        "until": datetime(9999, 1, 1, tzinfo=UTC),
+        "page_size": 3,
+    }
     profile = synced_driver.execute_query("PROFILE " + cypher_files.read("openlineage_export"), params)
     operators: list[str] = []
     plans = [profile.summary.profile]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 from pathlib import Path
@@ -101,6 +102,7 @@ def test_small_batches_write_what_one_batch_writes(clean_neo4j: Driver, neo4j_se
     writer = OpenLineageWriter(clean_neo4j, neo4j_settings.database)
     writer.apply_schema()
     lines = [json.dumps(e).encode() for e in as_dicts(scenario())]
+    lines[0] = codecs.BOM_UTF8 + lines[0]  # as a Windows editor saves a file
     committed: list[int] = []
     report = import_lines(lines, writer, "test", batch_events=2, progress=committed.append)
     assert committed == [2, 4, 5]

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -12,13 +17,42 @@ from neo4j import Driver
 from lineage_graph.cli.sync_cmd import ShardFailedError, format_report
 from lineage_graph.graph.connection import connect
 from lineage_graph.graph.load import GraphWriter
+from lineage_graph.graph.model import OPENLINEAGE_LABEL
 from lineage_graph.present.formats import table
 from lineage_graph.query import LineageQueries
+from lineage_graph.query.explore import GraphQueries
+from lineage_graph.query.lookups import Direction
 from lineage_graph.settings import DEFAULT_NEO4J_PASSWORD, AwsSettings, Neo4jSettings
 from lineage_graph.shards import SyncOptions, sync_shard
 from lineage_graph.sync import SyncReport
 
 DEMO_REGION = "us-east-1"
+# The endpoint context whose ancestry crosses into the ETL (sandbox/upstream.py) in the demo's last answer
+# (by ARN: its deployment action has the same name).
+DEMO_ENDPOINT_CONTEXT = "context/churn-prod-aws-endpoint"
+SERVE_START_TIMEOUT_S = 60
+
+
+@contextlib.contextmanager
+def serving(neo4j: Neo4jSettings) -> Iterator[str]:
+    """``lineage-graph serve`` on a free loopback port while the block runs; yields its URL.
+
+    A process of its own, as a producer would find it, stopped with SIGTERM (its graceful shutdown)."""
+    command = Path(sys.executable).with_name("lineage-graph")
+    env = {**os.environ, **neo4j.environment()}
+    env.pop("LINEAGE_GRAPH_TOKEN", None)  # loopback: no token, whatever the shell has
+    with subprocess.Popen(
+        [str(command), "serve", "--port", "0"], env=env, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            assert process.stderr is not None
+            line = process.stderr.readline()
+            if "listening on " not in line:
+                raise click.ClickException(f"lineage-graph serve did not start: {line.strip() or 'no output'}")
+            yield line.split("listening on ", 1)[1].split(" ", 1)[0]
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(SERVE_START_TIMEOUT_S)
 
 
 def sync_demo(driver: Driver, database: str, sandbox_url: str, account: str) -> SyncReport:
@@ -72,6 +106,7 @@ def demo_command(bolt_port: int, data_dir: Path | None, password: str) -> None:
     from lineage_graph.neo4j_local import LocalNeo4j
     from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT, seed_demo
     from lineage_graph.sandbox.server import SandboxServer, client_for
+    from lineage_graph.sandbox.upstream import etl_events, post
 
     uri = LocalNeo4j(data_dir, bolt_port).start(password)
     neo4j = Neo4jSettings(uri=uri, password=password)
@@ -86,6 +121,13 @@ def demo_command(bolt_port: int, data_dir: Path | None, password: str) -> None:
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
         report = sync_demo(driver, neo4j.database, sandbox.url, DEFAULT_ACCOUNT_ID)
         click.echo(format_report(report) + "\n")
+        events = etl_events(DEMO_REGION, DEFAULT_ACCOUNT_ID)
+        with serving(neo4j) as url:
+            post(url, events)
+        click.echo(
+            f"Posted {len(events)} OpenLineage events of the nightly ETL that builds the raw data to "
+            f"lineage-graph serve ({url}), as Spark and Airflow would.\n"
+        )
 
         queries = LineageQueries(driver, neo4j.database)
         for title, entities in (
@@ -98,6 +140,11 @@ def demo_command(bolt_port: int, data_dir: Path | None, password: str) -> None:
         answer = queries.pipeline_execution(DEMO_TRIAL_COMPONENT)
         click.echo(f"$ lineage-graph pipeline-execution {DEMO_TRIAL_COMPONENT}")
         click.echo(f"{answer.pipeline_execution_arn or '(none)'}\n")
+        endpoint = f"arn:aws:sagemaker:{DEMO_REGION}:{DEFAULT_ACCOUNT_ID}:{DEMO_ENDPOINT_CONTEXT}"
+        upstream = GraphQueries(driver, neo4j.database).lineage_across(endpoint, Direction.ASCENDANTS)
+        etl = [dataclasses.asdict(v) for v in upstream.vertices if v.lineage_type == OPENLINEAGE_LABEL]
+        click.echo(f"$ lineage-graph lineage {endpoint} --direction ascendants   # its OpenLineage rows")
+        click.echo(table(etl, ["type", "uri", "job", "depth"]) + "\n")
     click.echo(
         f"Neo4j is running at {uri} (user neo4j). Try `lineage-graph datasets {DEMO_TRIAL_COMPONENT} "
         "--format json`, or `lineage-graph neo4j stop` when done."

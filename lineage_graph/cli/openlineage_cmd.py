@@ -20,6 +20,7 @@ from lineage_graph.openlineage.export import (
     ExportReport,
     NdjsonTransport,
     configured_client,
+    enabled,
     export,
     target_of,
 )
@@ -79,14 +80,17 @@ def _client(file: str | None) -> Iterator[OpenLineageClient]:
     if file is None:
         yield configured_client()
     elif file == "-":
-        yield OpenLineageClient(transport=NdjsonTransport(sys.stdout, "stdout"))
+        yield enabled(OpenLineageClient(transport=NdjsonTransport(sys.stdout, "stdout")))
     else:
+        transport = NdjsonTransport(None, f"file:{os.path.abspath(file)}")
+        client = enabled(OpenLineageClient(transport=transport))  # refused before the file exists
         try:
             stream = open(file, "a", encoding="utf-8")  # noqa: SIM115 (closed below, after the export)
         except OSError as err:
             raise ConfigurationError(f"cannot write {file}: {err.strerror}") from None
         with stream:
-            yield OpenLineageClient(transport=NdjsonTransport(stream, f"file:{os.path.abspath(file)}"))
+            transport.stream = stream
+            yield client
 
 
 @openlineage_group.command("export")
@@ -134,7 +138,7 @@ def export_command(
     Each trial component is a run of its job (training, processing, transform) with START and its end
     (COMPLETE, FAIL, ABORT) at their real times, the datasets it read and wrote, and its pipeline execution
     as parent run. Run IDs are the same at every export. The transport is the OpenLineage client's own
-    configuration: OPENLINEAGE_URL, OPENLINEAGE_CONFIG or openlineage.yml (HTTP, amazon_datazone, kafka,
+    configuration: OPENLINEAGE_URL, OPENLINEAGE_CONFIG or openlineage.yml (HTTP, amazon_datazone_api, kafka,
     file...). Incremental: each target keeps a watermark in Neo4j, moved once the transport took every event.
 
     \b
@@ -144,7 +148,7 @@ def export_command(
     """
     if since is not None and full:
         raise click.UsageError("--since and --full are alternatives: --full exports everything")
-    progress = TerminalProgress(verb="exporting to")
+    progress = TerminalProgress(verb="exporting to", unit="runs")
     try:
         with connect(neo4j) as driver, _client(file) as client:
             report = export(
@@ -172,7 +176,12 @@ def _summary(report: ExportReport) -> str:
     after = data["watermark_after"]
     moved = "unchanged" if after == data["watermark_before"] else "now"
     where = f"{after['time']} ({after['arn']})" if after else "none"
+    held = (
+        f" {data['held_back']} trial components changed after {data['until']} wait for their sync to finish."
+        if data["held_back"]
+        else ""
+    )
     return (
         f"Exported {data['runs']} runs ({data['events']} events, {data['datasets']} datasets) to {data['target']} "
-        f"in {data['seconds']:.1f} s; watermark {moved}: {where}."
+        f"in {data['seconds']:.1f} s; watermark {moved}: {where}.{held}"
     )

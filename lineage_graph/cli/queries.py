@@ -109,7 +109,7 @@ def lineage_command(
     \b
     Example:
       lineage-graph lineage churn-exec-3-train-aws-training-job --direction ascendants --type DataSet
-      lineage-graph lineage churn-prod-aws-endpoint --direction ascendants --format html --output prod.html
+      lineage-graph lineage s3://acme-landing/crm/customers/ --direction descendants --format html --output crm.html
     """
     query_filter = LineageFilter(
         lineage_types, types, created_after, created_before, modified_after, modified_before, properties

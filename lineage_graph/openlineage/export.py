@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
-from neo4j import Driver, RoutingControl
+from neo4j import Driver
 from openlineage.client import OpenLineageClient
 from openlineage.client.serde import Serde
 from openlineage.client.transport import Transport
@@ -32,11 +32,17 @@ from lineage_graph import cypher_files
 from lineage_graph.errors import ConfigurationError, OpenLineageTransportError
 from lineage_graph.graph import model, schema
 from lineage_graph.graph.bookkeeping import apply_bookkeeping_schema
+from lineage_graph.graph.database import Database
 from lineage_graph.openlineage.events import TrialComponentRun
 
 QUERY = "openlineage_export"
 DEFAULT_PAGE_SIZE = 500
 _STATE = model.OPENLINEAGE_EXPORT_LABEL
+# The sync's watermarks (``SyncState.kind``) of what a trial component's events are made of beside the
+# trial component itself: its associations (``lineage_graph.sync.ASSOCIATIONS``) and pipeline executions.
+SETTLING_KINDS = ("Association", model.PIPELINE_EXECUTION.label)
+# No sync bookkeeping at all (a graph loaded another way): nothing to wait for.
+_END_OF_TIME = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 Progress = Callable[[str, str, int], None]
 
@@ -63,6 +69,9 @@ class ExportReport:
     full: bool
     watermark_before: Cursor | None
     watermark_after: Cursor | None = None
+    # The sync-complete time: trial components changed after it wait for a later export (see ``settled``).
+    until: datetime | None = None
+    held_back: int = 0
     runs: int = 0
     events: int = 0
     # Distinct datasets named as inputs or outputs, by the hash of their name: the one state that grows
@@ -80,6 +89,8 @@ class ExportReport:
             "datasets": len(self.datasets),
             "watermark_before": self.watermark_before.to_dict() if self.watermark_before else None,
             "watermark_after": self.watermark_after.to_dict() if self.watermark_after else None,
+            "until": self.until.isoformat() if self.until else None,
+            "held_back": self.held_back,
             "seconds": round(self.seconds, 3),
         }
 
@@ -90,15 +101,18 @@ class NdjsonTransport(Transport):
 
     kind = "ndjson"
 
-    def __init__(self, stream: IO[str], target: str) -> None:
-        self.stream = stream
+    def __init__(self, stream: IO[str] | None, target: str) -> None:
+        self.stream = stream  # None until the file is opened, once the client is known to use this transport
         self.target = target
 
     def emit(self, event: Any) -> None:
+        if self.stream is None:
+            raise RuntimeError("NdjsonTransport: no stream to write to")
         self.stream.write(Serde.to_json(event) + "\n")
 
     def close(self, timeout: float = -1) -> bool:
-        self.stream.flush()
+        if self.stream is not None:
+            self.stream.flush()
         return True
 
 
@@ -106,19 +120,24 @@ def configured_client() -> OpenLineageClient:
     """The client as OpenLineage's integrations make it: the transport from ``OPENLINEAGE_CONFIG``,
     ``openlineage.yml`` (working directory, then ``~/.openlineage``), ``OPENLINEAGE__*`` variables or
     ``OPENLINEAGE_URL``, resolved by the client itself. Where none is set the client would print to its log
-    and the watermark move for nothing: that, and ``OPENLINEAGE_DISABLED``, is a configuration error."""
+    and the watermark move for nothing: that, as ``OPENLINEAGE_DISABLED``, is a configuration error."""
     try:
         client = OpenLineageClient()
     except Exception as err:  # the client's own config parsing and transport setup: ValueError, ImportError...
         raise ConfigurationError(f"the OpenLineage client's configuration is unusable: {err}") from None
-    kind = client.transport.kind
-    if kind == "noop":
-        raise ConfigurationError("OpenLineage is disabled (OPENLINEAGE_DISABLED=true): nothing would be sent")
-    if kind == "console" and not (client.config.transport or {}).get("type"):
+    if client.transport.kind == "console" and not (client.config.transport or {}).get("type"):
         raise ConfigurationError(
             "no OpenLineage transport is configured: set OPENLINEAGE_URL (Marquez, OpenMetadata, lineage-graph "
             "serve), OPENLINEAGE_CONFIG or an openlineage.yml, or write a file with --file PATH"
         )
+    return enabled(client)
+
+
+def enabled(client: OpenLineageClient) -> OpenLineageClient:
+    """The client, unless ``OPENLINEAGE_DISABLED=true`` made its transport a no-op (whatever it was given):
+    the export would then send nothing and move the watermark past it."""
+    if client.transport.kind == "noop":
+        raise ConfigurationError("OpenLineage is disabled (OPENLINEAGE_DISABLED=true): nothing would be sent")
     return client
 
 
@@ -147,36 +166,65 @@ def target_of(transport: Transport) -> str:
     return kind
 
 
-def read_watermark(driver: Driver, database: str, target: str) -> Cursor | None:
-    records = driver.execute_query(
-        f"MATCH (e:{_STATE} {{target: $target}}) RETURN e.watermark AS time, e.watermark_arn AS arn",
-        {"target": target},
-        database_=database,
-        routing_=RoutingControl.READ,
+def read_watermark(db: Database, target: str) -> Cursor | None:
+    records = db.read(
+        f"MATCH (e:{_STATE} {{target: $target}}) RETURN e.watermark AS time, e.watermark_arn AS arn", target=target
     ).records
     if not records or records[0]["time"] is None:
         return None
     return Cursor(records[0]["time"].to_native(), records[0]["arn"] or "")
 
 
-def write_watermark(driver: Driver, database: str, target: str, cursor: Cursor) -> None:
+def write_watermark(db: Database, target: str, cursor: Cursor) -> None:
     """Called only once the transport took every event up to ``cursor``."""
-    driver.execute_query(
+    db.write(
         f"MERGE (e:{_STATE} {{target: $target}}) "
         "SET e.watermark = $time, e.watermark_arn = $arn, e.exported_at = datetime()",
-        {"target": target, "time": cursor.time, "arn": cursor.arn},
-        database_=database,
-        routing_=RoutingControl.WRITE,
+        target=target,
+        time=cursor.time,
+        arn=cursor.arn,
     )
 
 
-def _pages(driver: Driver, database: str, start: Cursor, page_size: int) -> Any:
+def settled(db: Database) -> datetime | None:
+    """Up to when the graph is complete for export: the oldest of every shard's association watermark (and
+    pipeline execution watermark, where its sync could list them). A sync writes trial components first and
+    their associations and executions after them; exported before those are in, a trial component would go
+    without its inputs, outputs or parent, and the export's watermark would pass it for good. So trial
+    components changed after this time wait for a later export. A shard whose first sync has trial components
+    in but not yet their associations holds everything back. None: no sync bookkeeping (a graph loaded
+    another way), nothing to wait for."""
+    records = db.read(
+        f"MATCH (s:{model.SYNC_STATE_LABEL}) WHERE s.kind IN $kinds RETURN s.shard AS shard, s.kind AS kind, "
+        "s.watermark AS watermark",
+        kinds=[model.TRIAL_COMPONENT.label, *SETTLING_KINDS],
+    ).records
+    shards: dict[str, dict[str, datetime]] = {}
+    for r in records:
+        shards.setdefault(r["shard"], {})[r["kind"]] = r["watermark"].to_native()
+    if not shards:
+        return None
+    return min(
+        min((marks[k] for k in SETTLING_KINDS if k in marks), default=BEGINNING.time) for marks in shards.values()
+    )
+
+
+def _held_back(db: Database, start: Cursor, until: datetime) -> int:
+    records = db.read(
+        "MATCH (tc:TrialComponent) WHERE tc.modified_at > $until AND tc.modified_at >= $after_time "
+        "AND NOT tc:Placeholder RETURN count(tc) AS held_back",
+        until=until,
+        after_time=start.time,
+    ).records
+    return int(records[0]["held_back"])
+
+
+def _pages(db: Database, start: Cursor, until: datetime, page_size: int) -> Any:
     """Pages of rows after ``start`` until none is left; each page its own short read transaction."""
     query = cypher_files.read(QUERY)
     cursor = start
     while True:
-        params = {"after_time": cursor.time, "after_arn": cursor.arn, "page_size": page_size}
-        records = driver.execute_query(query, params, database_=database, routing_=RoutingControl.READ).records
+        records = db.read(query, after_time=cursor.time, after_arn=cursor.arn, until=until, page_size=page_size).records
         if not records:
             return
         last = records[-1]
@@ -196,15 +244,20 @@ def export(
     progress: Progress | None = None,
 ) -> ExportReport:
     """Send every trial component changed after the target's watermark (after ``since``; all with ``full``)
-    as its run's events, then move the watermark to the last one sent (never back)."""
+    and before the graph's ``settled`` time as its run's events, then move the watermark to the last one
+    sent (never back)."""
     started = time.monotonic()
     apply_bookkeeping_schema(driver, database)
     schema.apply(driver, database, "schema")  # the modified_at index pages are read by, on a graph synced before it
-    before = read_watermark(driver, database, target)
+    db = Database(driver, database)
+    before = read_watermark(db, target)
     report = ExportReport(target, since, full, before, watermark_after=before)
     start = Cursor(since, "") if since is not None else before if before and not full else BEGINNING
+    report.until = settled(db)
+    until = report.until or _END_OF_TIME
+    report.held_back = _held_back(db, start, until)
     last: Cursor | None = None
-    for records, cursor in _pages(driver, database, start, page_size):
+    for records, cursor in _pages(db, start, until, page_size):
         for record in records:
             run = TrialComponentRun.from_row(record)
             for event in run.events():
@@ -217,11 +270,11 @@ def export(
             report.datasets.update(hash(d) for d in (*run.inputs, *run.outputs))
         last = cursor
         if progress is not None:
-            progress(target, "runs", report.runs)
+            progress(target, "trial components", report.runs)
     if not client.close():
         raise _refused(target, report, None)
     if last is not None and (before is None or last > before):
-        write_watermark(driver, database, target, last)
+        write_watermark(db, target, last)
         report.watermark_after = last
     report.seconds = time.monotonic() - started
     return report

@@ -8,6 +8,7 @@ A batch is one transaction; a run killed half-way is simply run again (events me
 
 from __future__ import annotations
 
+import codecs
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -84,6 +85,8 @@ def import_lines(
             progress(report.written.events)
 
     for number, line in enumerate(lines, start=1):
+        if number == 1:  # a file saved by a Windows editor may start with a byte order mark
+            line = line.removeprefix(codecs.BOM_UTF8)
         if not line.strip():
             continue
         report.read += 1

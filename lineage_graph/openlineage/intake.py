@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -26,9 +26,9 @@ from typing import Any, Literal
 import orjson
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
 
 from lineage_graph.openlineage.fastcheck import Check, Compiler
+from lineage_graph.openlineage.schema import registry
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 CORE_SCHEMA = "OpenLineage.json"
@@ -71,7 +71,7 @@ class Event:
     body: dict[str, Any]
 
 
-def pointer(path: Iterator[str | int] | Any) -> str:
+def pointer(path: Iterable[str | int]) -> str:
     """A JSON pointer (RFC 6901) from path segments."""
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
@@ -79,14 +79,6 @@ def pointer(path: Iterator[str | int] | Any) -> str:
 @cache
 def _schemas() -> dict[str, dict[str, Any]]:
     return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in SCHEMA_DIR.glob("*.json")}
-
-
-@cache
-def _registry() -> Registry:
-    """Every vendored schema under its ``$id``: a ``$ref`` to the spec's URL resolves here, offline."""
-    resources = [(s["$id"], Resource.from_contents(s)) for s in _schemas().values()]
-    # A $ref to a URL we do not hold fails instead of being fetched.
-    return Registry().with_resources(resources).crawl()
 
 
 @cache
@@ -110,7 +102,9 @@ def _validator(file: str, definition: str | None = None) -> _Schema:
     base = _schemas()[file]["$id"]
     fragment = "" if definition is None else f"/$defs/{definition}"
     schema = {"$ref": f"{base}#{fragment}"}
-    return _Schema(_compiler().compile(base, fragment), Draft202012Validator(schema, registry=_registry()))
+    # The vendored schemas by ``$id`` (``schema.registry``): a ``$ref`` to the spec's URL resolves there,
+    # offline; one to a URL not vendored fails instead of being fetched.
+    return _Schema(_compiler().compile(base, fragment), Draft202012Validator(schema, registry=registry()))
 
 
 def parse_body(body: bytes) -> list[Any]:
@@ -204,6 +198,10 @@ def validate(event: Any) -> Event:
     """The event, checked; raises InvalidEventError naming the first failing field."""
     if not isinstance(event, dict):
         raise InvalidEventError(Problem("", f"an event is a JSON object, not {type(event).__name__}"))
+    if not {"run", "job", "dataset"} & event.keys():
+        raise InvalidEventError(
+            Problem("", "not an OpenLineage event: it has no run and job (a run event), job or dataset")
+        )
     kind = _kind(event)
     validator = _validator(CORE_SCHEMA) if kind is None else _validator(CORE_SCHEMA, _DEFINITIONS[kind])
     _first_error(validator, event)

@@ -1,4 +1,4 @@
-"""Write a batch's rows (``transform.Rows``) into Neo4j in one managed write transaction.
+"""Write a batch's rows (``transform.Rows``) into Neo4j in one managed write transaction, then join them.
 
 The whole batch is one statement, hence one transaction (through ``graph.database``, managed and retried
 by the driver), one round trip and one cached plan: an UNWIND per node kind and per relationship shape,
@@ -6,7 +6,8 @@ generated from ``kinds`` (labels, keys and types never come from data; values ar
 Each row merges into the node already there by the same order-free rules as ``transform`` (earliest,
 latest, state precedence, newest facet version), so writing events in any order, or twice, leaves the same
 graph. The transaction commits before ``write`` returns: that is when an event is durable, and when
-``serve`` answers its request.
+``serve`` answers its request. The join's statements (``graph.join``) follow in transactions of their own,
+also before ``write`` returns; they are idempotent, so a write retried after a failed join completes it.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 ``POST /api/v1/lineage`` takes one event (what the official client's HTTP transport posts, gzip or not)
 or a JSON array of them; the request is validated whole (an invalid event refuses the request, 400 with
 each problem's JSON pointer, and nothing is written), then its events join the next group commit and the
-answer, 201, comes once that transaction has committed. ``GET /api/v1/health`` asks Neo4j for its
-version: 200 with the answer, 503 when it does not answer.
+answer, 201, comes once that transaction has committed (503 when Neo4j cannot take them, or when
+``commit.MAX_PENDING`` events already wait). ``GET /api/v1/health`` asks Neo4j for its version: 200 with
+the answer, 503 when it does not answer.
 
 A Starlette app under uvicorn, run programmatically. SIGTERM or SIGINT stops accepting connections, lets
 the requests in flight finish (their batch commits), closes Neo4j, and the process exits 0. Off loopback

@@ -18,8 +18,9 @@ already in the graph):
 Facets are flattened like SageMaker maps into ``facet.<facet>.<field>`` scalars and lists of scalars (nested
 keys joined with ``.``); a list of objects becomes one list per field that every object holds as a scalar
 of one type (``facet.symlinks.identifiers.name``); anything else (nulls, mixed lists, integers beyond 64
-bits) is left out, as are the base fields ``_producer``, ``_schemaURL`` and ``_deleted``. Input and output
-facets (statistics of one read or write) are not kept.
+bits) is left out, as are the base fields ``_producer``, ``_schemaURL`` and ``_deleted``, and the fields of
+a facet beyond the first MAX_FACET_FIELDS in key order. Input and output facets (statistics of one read or
+write) are not kept.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ FACET_VERSION_PREFIX = "facet_version."
 STATE_RANK: dict[str, int] = {"OTHER": 0, "START": 1, "RUNNING": 2, "COMPLETE": 3, "FAIL": 3, "ABORT": 3}
 TERMINAL_RANK = 3
 _INT64 = (-(2**63), 2**63 - 1)
+# Properties one facet may add to a node, the first in key order: a facet of thousands of nested fields
+# (a query plan, say) would otherwise make nodes that Neo4j and Browser handle badly.
+MAX_FACET_FIELDS = 200
 
 Scalar = str | bool | int | float
 JobKey = tuple[str, str]
@@ -95,12 +99,15 @@ def flatten_facet(name: str, facet: dict[str, Any]) -> dict[str, Any]:
     for key, value in facet.items():
         if not key.startswith("_"):
             _flatten(f"{FACET_PREFIX}{name}.{key}", value, out)
+    if len(out) > MAX_FACET_FIELDS:
+        out = {k: out[k] for k in sorted(out)[:MAX_FACET_FIELDS]}
     return out
 
 
 def _iso(moment: datetime) -> str:
-    """Fixed width, so that string order is time order (facet versions compare as strings)."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Fixed width (the year too: strftime writes year 5 as "5"), so that string order is time order
+    (facet versions compare as strings). ``moment`` is in UTC (``intake.event_time``)."""
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 @dataclass(frozen=True)

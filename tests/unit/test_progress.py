@@ -50,3 +50,12 @@ def test_elsewhere_a_log_line_per_shard_every_interval_even_without_verbose() ->
     assert lines[1].endswith(f"INFO syncing {SHARD}: Association 1,000,000 rows, 61 s so far")
     as_json = CliRunner().invoke(fake_sync, ["--log-format", "json"], catch_exceptions=False)
     assert '"message": "syncing 123456789012:us-east-1: Artifact 2,000 rows, 30 s so far"' in as_json.stderr
+
+
+def test_another_task_names_its_verb_and_unit() -> None:
+    buffer = io.StringIO()
+    progress = TerminalProgress(buffer, force_terminal=True, verb="exporting to", unit="runs")
+    progress.update("http://marquez:5000/api/v1/lineage", "trial components", 2_500)
+    progress.close()
+    assert "exporting to http://marquez:5000/api/v1/lineage: trial components" in buffer.getvalue()
+    assert "2,500 runs" in buffer.getvalue()
