@@ -190,6 +190,12 @@ def join_jobs(run: Run, jobs: Iterable[tuple[str, str]]) -> int:
     return _write(run, _JOBS, rows)
 
 
+def plan_openlineage_joins(run: Run) -> None:
+    """Plan the statements an OpenLineage load joins with, on empty batches (``OpenLineageWriter.prepare``)."""
+    for query in (_DATASETS, _SYMLINKS, _JOBS):
+        run(query, rows=[])
+
+
 def join_trial_components(run: Run, trial_components: Iterable[tuple[str, str | None]]) -> int:
     """After trial components ``(arn, source_arn)`` are written: join each to the OpenLineage job that names
     its job's ARN. Returns relationships created."""

@@ -78,6 +78,14 @@ class GroupCommit:
     def start(self) -> None:
         self._thread.start()
 
+    def prepare(self) -> None:
+        """The schema and the write's query plans, before any request: planning them takes seconds on a fresh
+        Neo4j, which the first producer would otherwise wait for (past its client's timeout, 5 s by default).
+        Raises the driver's error when Neo4j does not answer; the first write then does it instead."""
+        self.writer.apply_schema()
+        self._schema_applied = True
+        self.writer.prepare()
+
     def submit(self, events: list[Event]) -> Future[int]:
         """Queue the events for the next transaction; raises BusyError when too many already wait."""
         with self._pending_lock:

@@ -227,6 +227,11 @@ class OpenLineageWriter:
         """The uniqueness constraints on each kind's key (cypher/schema.cypher), where missing."""
         schema.apply(self.driver, self.database, "schema")
 
+    def prepare(self) -> None:
+        """Have Neo4j plan the write and its joins now (each on an empty batch, which writes nothing)."""
+        self.db.write(WRITE, **parameters(Rows()))
+        join.plan_openlineage_joins(self.db.write)
+
     def write(self, rows: Rows) -> WriteCounts:
         """Commit the rows, then join their datasets and jobs to SageMaker's nodes of the same objects
         (``graph.join``: location, containment, symlinks, a job's SageMaker ARN), so that what ``serve``

@@ -114,6 +114,7 @@ class Receiver:
         try:
             answer = await self._ask_neo4j()
             log.info("Neo4j answers: %s", answer)
+            await asyncio.to_thread(self.committer.prepare)
         except Exception as err:  # serve anyway: Neo4j may come up later, and health says so meanwhile
             log.warning("Neo4j does not answer yet: %s", _neo4j_reason(err, self.neo4j) or type(err).__name__)
         try:
