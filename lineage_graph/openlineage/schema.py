@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -46,8 +46,8 @@ def _files() -> dict[str, dict[str, Any]]:
 
 @cache
 def registry() -> Registry[Any]:
-    """Every vendored schema under its ``$id``."""
-    return Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in _files().values())
+    """Every vendored schema under its ``$id``, crawled once (else every lookup would crawl them again)."""
+    return Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in _files().values()).crawl()
 
 
 @cache
@@ -55,8 +55,10 @@ def _compiler() -> Compiler:
     return Compiler({s["$id"]: s for s in _files().values()})
 
 
+@lru_cache(maxsize=256)  # bounded: the URLs come from producers
 def known_schema(schema_url: str) -> bool:
-    """Whether a ``_schemaURL`` (or ``schemaURL``) names a vendored schema, so that it can be checked."""
+    """Whether a ``_schemaURL`` (or ``schemaURL``) names a vendored schema, fragment included, so that it
+    can be checked."""
     try:
         registry().resolver().lookup(schema_url)
     except Unresolvable:
