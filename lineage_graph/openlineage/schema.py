@@ -14,6 +14,7 @@ checked by jsonschema).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -35,6 +36,7 @@ READ_FACETS = {
     "dataset": ("SymlinksDatasetFacet.json",),
 }
 Where = tuple[str | int, ...]
+_SCHEMA_FRAGMENT = re.compile(r"(/\$defs/\w+)?")
 
 
 @cache
@@ -57,8 +59,10 @@ def _compiler() -> Compiler:
 
 @lru_cache(maxsize=256)  # bounded: the URLs come from producers
 def known_schema(schema_url: str) -> bool:
-    """Whether a ``_schemaURL`` (or ``schemaURL``) names a vendored schema, fragment included, so that it
-    can be checked."""
+    """Whether a ``_schemaURL`` (or ``schemaURL``) names a vendored schema, so that it can be checked: a file,
+    or one of its definitions (``#/$defs/Name``); a pointer anywhere else in a file names no schema."""
+    if not _SCHEMA_FRAGMENT.fullmatch(schema_url.partition("#")[2]):
+        return False
     try:
         registry().resolver().lookup(schema_url)
     except Unresolvable:

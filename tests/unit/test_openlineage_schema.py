@@ -124,6 +124,8 @@ def test_a_schema_url_to_a_definition_not_vendored_is_unknown() -> None:
     parent = "https://openlineage.io/spec/facets/1-2-0/ParentRunFacet.json"
     assert known_schema(f"{parent}#/$defs/ParentRunFacet") and known_schema(parent)
     assert not known_schema(f"{parent}#/$defs/NoSuchFacet")
+    # Resolvable, but a map of definitions, not a schema: checking a facet against it would be meaningless.
+    assert not known_schema(f"{parent}#/$defs")
     event = run_event()
     event["run"]["facets"]["custom"] = {"_producer": "https://example.com", "_schemaURL": f"{parent}#/$defs/Nope"}
     assert validate(event) == []
