@@ -67,9 +67,14 @@ def graph(driver: Driver) -> Driver:
     return driver
 
 
+# A producer's own setting, not the client's default of 5 s: on a loaded machine a first post (a cold Neo4j
+# transaction) once took longer, and with retries off the test failed though the server was fine.
+CLIENT_TIMEOUT = 60.0
+
+
 def client(url: str, token: str | None = TOKEN, **config: Any) -> OpenLineageClient:
     auth = ApiKeyTokenProvider({"api_key": token}) if token else None
-    http = HttpConfig(url=url, retry={"total": 0}, **({"auth": auth} if auth else {}), **config)
+    http = HttpConfig(url=url, retry={"total": 0}, timeout=CLIENT_TIMEOUT, **({"auth": auth} if auth else {}), **config)
     return OpenLineageClient(transport=HttpTransport(http))
 
 

@@ -41,6 +41,30 @@ _MERGE_BOTH = f"""
     MERGE (y)-[:{_SAME} {{rule: back}}]->(x)
 """
 
+
+def _join_locations(label: str, namespace: str, name: str) -> str:
+    """The location rules from ``x`` at ``row``'s location to the ``label`` nodes whose location is in their
+    properties ``namespace`` / ``name``: the same place, a place above it, a place under it (not from a
+    bucket root: ``row.contains``). One text for both directions, so the rules cannot drift apart; the
+    label and property names are the declared ones above, never input."""
+    return f"""
+    CALL (x, row) {{
+        MATCH (y:{label} {{{namespace}: row.namespace, {name}: row.name}})
+        RETURN y, 'location' AS rule, 'location' AS back
+        UNION
+        UNWIND row.ancestors AS ancestor
+        MATCH (y:{label} {{{namespace}: row.namespace, {name}: ancestor}})
+        RETURN y, 'within' AS rule, 'contains' AS back
+        UNION
+        WITH row
+        WHERE row.contains
+        MATCH (y:{label})
+        WHERE y.{namespace} = row.namespace AND y.{name} STARTS WITH row.name + '/'
+        RETURN y, 'contains' AS rule, 'within' AS back
+    }}
+    {_MERGE_BOTH}"""
+
+
 _ARTIFACTS = f"""
     UNWIND $rows AS row
     MATCH (x:{model.ENTITY_LABEL} {{arn: row.arn}})
@@ -55,41 +79,13 @@ _ARTIFACTS = f"""
     }}
     WITH x, row
     WHERE row.namespace IS NOT NULL
-    CALL (x, row) {{
-        MATCH (y:{_DATASET} {{namespace: row.namespace, name: row.name}})
-        RETURN y, 'location' AS rule, 'location' AS back
-        UNION
-        UNWIND row.ancestors AS ancestor
-        MATCH (y:{_DATASET} {{namespace: row.namespace, name: ancestor}})
-        RETURN y, 'within' AS rule, 'contains' AS back
-        UNION
-        WITH row
-        WHERE row.name <> '{_BUCKET_ROOT}'
-        MATCH (y:{_DATASET})
-        WHERE y.namespace = row.namespace AND y.name STARTS WITH row.name + '/'
-        RETURN y, 'contains' AS rule, 'within' AS back
-    }}
-    {_MERGE_BOTH}
+    {_join_locations(_DATASET, "namespace", "name")}
 """
 
 _DATASETS = f"""
     UNWIND $rows AS row
     MATCH (x:{_DATASET} {{namespace: row.namespace, name: row.name}})
-    CALL (x, row) {{
-        MATCH (y:{_ARTIFACT} {{location_namespace: row.namespace, location_name: row.name}})
-        RETURN y, 'location' AS rule, 'location' AS back
-        UNION
-        UNWIND row.ancestors AS ancestor
-        MATCH (y:{_ARTIFACT} {{location_namespace: row.namespace, location_name: ancestor}})
-        RETURN y, 'within' AS rule, 'contains' AS back
-        UNION
-        WITH row
-        WHERE row.contains
-        MATCH (y:{_ARTIFACT})
-        WHERE y.location_namespace = row.namespace AND y.location_name STARTS WITH row.name + '/'
-        RETURN y, 'contains' AS rule, 'within' AS back
-    }}
-    {_MERGE_BOTH}
+    {_join_locations(_ARTIFACT, "location_namespace", "location_name")}
 """
 
 # The other name of a symlinked pair may not have arrived as a dataset of its own: it is one (the facet

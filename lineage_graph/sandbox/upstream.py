@@ -25,6 +25,8 @@ PRODUCER = "https://github.com/lineage-graph/lineage-graph/demo"
 AIRFLOW_NAMESPACE = "acme-airflow"
 SPARK_NAMESPACE = "acme-emr"
 DAG = "nightly_landing_to_raw"
+# Seconds a post may take: enough for a cold Neo4j's first transaction behind serve.
+POST_TIMEOUT = 30.0
 LANDING = "s3://acme-landing"
 # What each Spark task reads from the landing zone and writes to the raw bucket (seed.py reads files under
 # these prefixes: crm/customers/customers.parquet, payments/transactions/..., web/clickstream/...).
@@ -96,7 +98,10 @@ def etl_events(region: str, account: str, finished_at: datetime | None = None) -
 
 
 def post(url: str, events: list[RunEvent]) -> None:
-    """Send the events as any OpenLineage producer does: the official client's HTTP transport."""
-    client = OpenLineageClient(transport=HttpTransport(HttpConfig(url=url)))
+    """Send the events as any OpenLineage producer does: the official client's HTTP transport.
+
+    With a timeout of its own: the client's 5 s default can be shorter than serve's first write to a Neo4j
+    that has just started (the demo starts one) on a loaded machine."""
+    client = OpenLineageClient(transport=HttpTransport(HttpConfig(url=url, timeout=POST_TIMEOUT)))
     for event in events:
         client.emit(event)

@@ -117,3 +117,26 @@ def test_every_vendored_schema_resolves_offline() -> None:
         for ref in {part.split('"')[0] for part in text.split('"$ref": "')[1:]}:
             target = ref.partition("#")[0] or schema_id
             assert known_schema(target), f"{schema_id} refers to {ref}, not vendored"
+
+
+def test_a_schema_url_to_a_definition_not_vendored_is_unknown() -> None:
+    """Known means resolvable, fragment included: a wrong one is no schema to check, not a crash."""
+    parent = "https://openlineage.io/spec/facets/1-2-0/ParentRunFacet.json"
+    assert known_schema(f"{parent}#/$defs/ParentRunFacet") and known_schema(parent)
+    assert not known_schema(f"{parent}#/$defs/NoSuchFacet")
+    # Resolvable, but a map of definitions, not a schema: checking a facet against it would be meaningless.
+    assert not known_schema(f"{parent}#/$defs")
+    event = run_event()
+    event["run"]["facets"]["custom"] = {"_producer": "https://example.com", "_schemaURL": f"{parent}#/$defs/Nope"}
+    assert validate(event) == []
+    assert validate(event, strict_facets=True) == [
+        f"run.facets.custom: no vendored schema for _schemaURL '{parent}#/$defs/Nope'"
+    ]
+
+
+def test_a_deleted_dataset_facet_is_no_reason() -> None:
+    event = run_event()
+    symlinks = "https://openlineage.io/spec/facets/1-0-1/SymlinksDatasetFacet.json#/$defs/SymlinksDatasetFacet"
+    deleted = {"_producer": "https://example.com", "_schemaURL": symlinks, "_deleted": True}
+    event["inputs"] = [{"namespace": "s3://b", "name": "k", "facets": {"symlinks": deleted}}]
+    assert validate(event) == []
