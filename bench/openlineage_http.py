@@ -23,6 +23,7 @@ import threading
 import time
 import uuid
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +126,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         sampler = threading.Thread(target=sample)
         sampler.start()
+        load_before = [round(x, 2) for x in os.getloadavg()]
         started = time.monotonic()
         clients = [
             multiprocessing.Process(target=_client, args=(url, threads, runs, f"p{i}")) for i in range(processes)
@@ -134,6 +136,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for c in clients:
             c.join()
         seconds = time.monotonic() - started
+        load_after = [round(x, 2) for x in os.getloadavg()]
         times = os.times()  # the client processes are joined children; serve and Neo4j are not waited for yet
         client_cpu = times.children_user + times.children_system
         done.set()
@@ -148,7 +151,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         }
         return {
             "command": " ".join(["python", "bench/openlineage_http.py", *sys.argv[1:]]),
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {"cpus": _cpus()},
+            # The 2 cores are shared with other engineers' test runs: the load beside the figure.
+            "load_average": {"before": load_before, "after": load_after},
             "clients": {"processes": processes, "threads": threads, "transport": "http (official client)"},
             "events": events,
             "expected_events": total,
