@@ -20,7 +20,7 @@ batches, not through the sandbox and a sync (which take about 9 minutes for 1M S
 Wherever the writers join the two sources (``graph.join``, once it is on this branch), they do so here.
 Then ``InvestigationQueries.impact`` (what ``lineage-graph impact`` calls) is timed warm from start
 prefixes at three levels (a unit's raw data, a domain's raw data, a domain's features, the last matching
-both sources' datasets), keeping the prefixes that reach at most ``--max-reached`` entities: each is asked
+both sources' datasets), keeping the prefixes that reach 1 to ``--max-reached`` entities: each is asked
 once to warm up and count its answer, then ``--repeats`` times timed. Reports p50/p95/p99, the reached
 counts' distribution, build times and the load average beside each figure.
 """
@@ -283,13 +283,18 @@ def measure(
 ) -> dict[str, Any]:
     kept: dict[str, int] = {}
     level_of: dict[str, str] = {}
-    too_many = 0
+    too_many = crossing = empty = 0
     load_before = load_average()
     for level, starts in prefixes.items():
         for prefix in starts:
-            reached = len(queries.impact(prefix))  # the warm-up ask, and the answer's size
-            if reached <= max_reached:
+            answer = queries.impact(prefix)  # the warm-up ask, and the answer's size
+            reached = len(answer)
+            if reached == 0:  # nothing downstream (nothing there, or a source impact does not start from)
+                empty += 1
+            elif reached <= max_reached:
                 kept[prefix], level_of[prefix] = reached, level
+                kinds = {entity.kind.startswith("openlineage_") for entity in answer}
+                crossing += kinds == {True, False}  # both sources in the answer: the walk crossed the join
             else:
                 too_many += 1
     samples: dict[str, list[float]] = {level: [] for level in prefixes}
@@ -305,6 +310,8 @@ def measure(
     return {
         "starts": len(kept),
         "starts_over_max_reached": too_many,
+        "starts_reaching_nothing": empty,
+        "starts_answering_from_both_sources": crossing,
         "repeats": repeats,
         "all": percentiles(everything) if everything else None,
         "by_level": {level: percentiles(s) | {"starts": len(s) // repeats} for level, s in samples.items() if s},
