@@ -1,32 +1,60 @@
 // Impact of data under an S3 URI or prefix: everything downstream of the artifacts whose source_uri
-// starts with $prefix, the question to ask before deleting or fixing a dataset.
+// starts with $prefix, and of the OpenLineage datasets there, the question to ask before deleting or fixing
+// a dataset. The walk crosses the sources: SageMaker's associations, OpenLineage's READ_BY and WROTE (a
+// Spark run's outputs, the runs that read them), and the join (SAME_OBJECT: the artifact a training job
+// read is the dataset the run wrote), so a Spark output's impact reaches the models and endpoints built on it.
 // Rows by `role`:
 //   'start'     each matching artifact: where the walk begins, at depth 0 (its ARN, id and `away_from_start`);
 //   'reached'   each entity downstream of some matching artifact, once, with a kind: 'job' (trial
 //               components), 'dataset', 'model', 'model_package' (a Model artifact whose source is a
-//               model-package ARN), 'model_group', 'endpoint', 'action', 'artifact', 'context';
+//               model-package ARN), 'model_group', 'endpoint', 'action', 'artifact', 'context'; and
+//               OpenLineage's 'openlineage_dataset', 'openlineage_run' (with its `job`, by RUN_OF),
+//               'openlineage_job' (a job a 2.0 job event says reads or writes);
 //   'pipeline_execution'  each execution whose steps ran a reached job or registered a reached package
 //               (EXECUTED), `ran` the ids of the reached entities it ran;
 //   'pipeline'  the pipelines of those executions, `ran` their executions' ids.
-// Every row has `id`, the entity's elementId. Starts and reached entities come with `away_from_start`: the
-// ids of the entities each feeds (the edges the walk took).
+// Every row has `id`, the entity's elementId, and `uri`, its id people read: the ARN, or an OpenLineage
+// dataset's s3://bucket/key (namespace/name), job's namespace/name, run's id (they have no ARN). Starts
+// and reached entities come with `away_from_start`: the ids of the entities each feeds (the edges the walk
+// took).
 // Depths, the fewest hops from any matching artifact, are a breadth-first search from all the starts at
 // once over those lists, done by the caller (lineage_graph.query.reach says why not with a shortest path
 // per entity in Cypher); an execution and its pipeline get the depth of the nearest thing they ran.
-// A matching artifact itself is in the answer only when another matching artifact (or a cycle) leads to it.
+// A matching artifact or dataset itself is in the answer only when another one (or a cycle) leads to it by
+// data flow: one the join alone reaches (its twin in the other source, under the prefix too) is left out.
 // Parameters:
 //   $prefix  an S3 URI or prefix (any source URI prefix: an ECR image, a model-package ARN)
+//   $openlineage_namespace   the prefix's bucket as OpenLineage names it ('s3://bucket'), or null
+//   $openlineage_name        the prefix as an OpenLineage dataset name (no leading or trailing slash)
+//   $openlineage_name_prefix the prefix's key as given, without a leading slash: names that start with it
 // In Neo4j Browser:
 //   :param prefix => 's3://acme-ml-raw/payments/'
-MATCH (d:Artifact)
-WHERE d.source_uri STARTS WITH $prefix
+//   :param openlineage_namespace => 's3://acme-ml-raw'
+//   :param openlineage_name => 'payments'
+//   :param openlineage_name_prefix => 'payments/'
+CALL () {
+  MATCH (d:Artifact)
+  WHERE d.source_uri STARTS WITH $prefix
+  RETURN d
+  UNION
+  MATCH (d:OpenLineageDataset {namespace: $openlineage_namespace, name: $openlineage_name})
+  RETURN d
+  UNION
+  MATCH (d:OpenLineageDataset)
+  WHERE d.namespace = $openlineage_namespace AND d.name STARTS WITH $openlineage_name_prefix
+  RETURN d
+}
 WITH collect(d) AS starts
 CALL (starts) {
   // Everything reachable from each start, each entity once (a pruning breadth-first expansion, no paths built).
   UNWIND starts AS d
-  MATCH (d)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->+(x)
+  MATCH (d)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->+(x)
   WITH DISTINCT x
-  RETURN collect(x) AS reached
+  WITH collect(x) AS walked
+  // A start the walk reaches only through the join is the same data as another start, not downstream of it.
+  RETURN [x IN walked WHERE NOT x IN starts
+          OR EXISTS { (y)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE]->(x)
+                      WHERE y IN starts OR y IN walked }] AS reached
 }
 CALL (reached) {
   UNWIND reached AS ran
@@ -36,10 +64,10 @@ CALL (reached) {
 }
 CALL (starts, reached, executions) {
   UNWIND starts AS node
-  RETURN node, 'start' AS role, [] AS ran, [(node)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(n) | elementId(n)] AS away_from_start
+  RETURN node, 'start' AS role, [] AS ran, [(node)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->(n) | elementId(n)] AS away_from_start
   UNION ALL
   UNWIND reached AS node
-  RETURN node, 'reached' AS role, [] AS ran, [(node)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(n) | elementId(n)] AS away_from_start
+  RETURN node, 'reached' AS role, [] AS ran, [(node)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->(n) | elementId(n)] AS away_from_start
   UNION ALL
   UNWIND executions AS e
   RETURN e.execution AS node, 'pipeline_execution' AS role, e.ran AS ran, [] AS away_from_start
@@ -49,10 +77,19 @@ CALL (starts, reached, executions) {
   MATCH (pipeline:Pipeline)-[:HAS_EXECUTION]->(pe)
   RETURN pipeline AS node, 'pipeline' AS role, collect(elementId(pe)) AS ran, [] AS away_from_start
 }
-WITH node, role, ran, away_from_start, role = 'start' AS start
-RETURN role, node.arn AS arn, elementId(node) AS id, ran, away_from_start,
+// OpenLineage's entities have no ARN: only they pay for the label checks that tell their kind.
+WITH node, role, ran, away_from_start, role = 'start' AS start, node.arn AS arn
+WITH node, role, ran, away_from_start, start, arn,
+     CASE
+       WHEN arn IS NOT NULL OR start THEN null
+       WHEN node:OpenLineageDataset THEN 'Dataset'
+       WHEN node:OpenLineageRun THEN 'Run'
+       WHEN node:OpenLineageJob THEN 'Job'
+     END AS openlineage
+RETURN role, coalesce(arn, node.uri, node.run_id) AS uri, arn, elementId(node) AS id, ran, away_from_start,
        CASE
          WHEN start THEN null
+         WHEN openlineage IS NOT NULL THEN 'openlineage_' + toLower(openlineage)
          WHEN node:TrialComponent THEN 'job'
          WHEN node:PipelineExecution THEN 'pipeline_execution'
          WHEN node:Pipeline THEN 'pipeline'
@@ -63,10 +100,13 @@ RETURN role, node.arn AS arn, elementId(node) AS id, ran, away_from_start,
          WHEN node:Context AND node.type = 'ModelGroup' THEN 'model_group'
          ELSE toLower(node.lineage_type)
        END AS kind,
-       CASE WHEN NOT start THEN node.name END AS name,
-       CASE WHEN NOT start THEN node.lineage_type END AS lineage_type,
-       CASE WHEN NOT start THEN node.type END AS type,
-       CASE WHEN NOT start THEN node.source_uri END AS source_uri,
+       CASE WHEN start THEN null WHEN openlineage = 'Run' THEN node.job_name ELSE node.name END AS name,
+       CASE WHEN start THEN null WHEN openlineage IS NOT NULL THEN 'OpenLineage' ELSE node.lineage_type END
+         AS lineage_type,
+       CASE WHEN start THEN null ELSE coalesce(openlineage, node.type) END AS type,
+       CASE WHEN start THEN null WHEN openlineage = 'Dataset' THEN node.uri ELSE node.source_uri END AS source_uri,
        CASE WHEN NOT start THEN node.source_arn END AS source_arn,
-       CASE WHEN NOT start THEN node.status END AS status,
+       CASE WHEN openlineage = 'Run' THEN [(node)-[:RUN_OF]->(j) | coalesce(j.uri, j.namespace + '/' + j.name)][0] END
+         AS job,
+       CASE WHEN start THEN null WHEN openlineage = 'Run' THEN node.state ELSE node.status END AS status,
        coalesce(node.placeholder, false) AS placeholder

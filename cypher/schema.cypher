@@ -20,10 +20,14 @@ CREATE INDEX trial_component_source_arn IF NOT EXISTS FOR (n:TrialComponent) ON 
 CREATE INDEX trial_component_modified_at IF NOT EXISTS FOR (n:TrialComponent) ON (n.modified_at);
 // Datasets and model packages are found by URI (RegisterModel steps name the package ARN).
 CREATE INDEX artifact_source_uri IF NOT EXISTS FOR (n:Artifact) ON (n.source_uri);
+// The join (graph.join): an artifact's S3 location as OpenLineage names it, sought exactly and by prefix (a dataset finds the artifacts under it).
+CREATE INDEX artifact_location_namespace_location_name IF NOT EXISTS FOR (n:Artifact) ON (n.location_namespace, n.location_name);
 // Endpoints and model groups are found by URI.
 CREATE INDEX context_source_uri IF NOT EXISTS FOR (n:Context) ON (n.source_uri);
 // An approval action's source URI is its model package's ARN.
 CREATE INDEX action_source_uri IF NOT EXISTS FOR (n:Action) ON (n.source_uri);
+// The join (graph.join): a trial component finds the OpenLineage job that names its job's ARN.
+CREATE INDEX open_lineage_job_sagemaker_job_arn IF NOT EXISTS FOR (n:OpenLineageJob) ON (n.sagemaker_job_arn);
 // Lookups name an OpenLineage dataset by its URI (s3://bucket/key).
 CREATE INDEX open_lineage_dataset_uri IF NOT EXISTS FOR (n:OpenLineageDataset) ON (n.uri);
 // Lookups by name or type span every kind.

@@ -104,7 +104,8 @@ def same(ours: set[str], sdk_answer: list[Any]) -> bool:
 def of_kind(account: Account, kind: str, entity_type: str | None = None) -> list[str]:
     rows = account.graph.queries.run(
         "find", name_contains=None, lineage_type=kind, type=entity_type, source_uri_prefix=None, status=None,
-        created_after=None, created_before=None, created_by=None, limit=1000,
+        created_after=None, created_before=None, created_by=None, openlineage_namespace=None,
+        openlineage_name=None, openlineage_name_prefix=None, limit=1000,
     )  # fmt: skip
     found = [row["arn"] for row in rows if not row["placeholder"] and not (row["name"] or "").startswith("api-chain-")]
     assert found, (kind, entity_type)

@@ -138,20 +138,20 @@ def check_tree(account: Account, found: Provenance, start_arn: str, max_depth: i
     expected = {start_arn: 0} | account.bfs(start_arn, "ascendants")
     if max_depth is not None:
         expected = {a: d for a, d in expected.items() if d <= max_depth}
-    assert found.start_arn == start_arn
+    assert found.start == start_arn
     assert {n.arn: n.depth for n in found.nodes} == expected
     assert len(found.nodes) == len(expected)
-    assert found.nodes[0].arn == start_arn and found.nodes[0].parent_arn is None
+    assert found.nodes[0].arn == start_arn and found.nodes[0].parent is None
     typed = {(a["SourceArn"], a["DestinationArn"]): a["AssociationType"] for a in account.associations}
     among = {pair: kind for pair, kind in typed.items() if pair[0] in expected and pair[1] in expected}
-    assert {(e.source_arn, e.destination_arn): e.association_type for e in found.edges} == among
+    assert {(e.source, e.destination): e.relationship for e in found.edges} == among
     position = {n.arn: i for i, n in enumerate(found.nodes)}
     for node in found.nodes[1:]:
-        assert node.parent_arn is not None
-        assert (node.arn, node.parent_arn) in typed  # it fed its parent
-        assert expected[node.parent_arn] == node.depth - 1
-        assert position[node.parent_arn] < position[node.arn]
-        assert node.downstream_arns == sorted(d for s, d in among if s == node.arn)
+        assert node.parent is not None
+        assert (node.arn, node.parent) in typed  # it fed its parent
+        assert expected[node.parent] == node.depth - 1
+        assert position[node.parent] < position[node.arn]
+        assert node.downstream == sorted(d for s, d in among if s == node.arn)
     for node in found.nodes:
         if node.lineage_type == "TrialComponent" and not node.placeholder:
             parameters, metrics = described(account, node.arn)
@@ -209,8 +209,8 @@ def test_corner_diamond_cycle_and_cypher_looking_values(
     check_tree(synced_demo, found, b["model"])
     nodes = {n.arn: n for n in found.nodes}
     assert nodes[b["raw"]].depth == 2  # raw fed the training run directly, and through prep
-    assert nodes[b["raw"]].downstream_arns == sorted([b["prov-prep"], b["prov-train"], b["raw-copy"]])
-    assert nodes[b["raw-copy"]].parent_arn == b["raw"]  # through the SAME_AS cycle, once
+    assert nodes[b["raw"]].downstream == sorted([b["prov-prep"], b["prov-train"], b["raw-copy"]])
+    assert nodes[b["raw-copy"]].parent == b["raw"]  # through the SAME_AS cycle, once
     train = nodes[b["prov-train"]]
     assert train.parameters == {EVIL: EVIL, "lr": 0.1, "sample": 0.5}
     assert train.metrics[EVIL]["max"] == 2.0 and train.metrics[EVIL]["count"] == 2
@@ -257,14 +257,14 @@ def test_provenance_command_formats(synced_demo: Account, sync_env: dict[str, st
     result = run_cli(sync_env, "provenance", "churn-prod", "--format", "json")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert set(answer) == {"start_arn", "nodes", "edges"}
+    assert set(answer) == {"start", "nodes", "edges"}
     assert set(answer["nodes"][0]) == {
-        "arn", "name", "lineage_type", "type", "source_uri", "account", "region", "depth", "placeholder",
-        "last_seen", "job_arn", "status", "parent_arn", "downstream_arns", "parameters", "metrics",
+        "uri", "arn", "name", "lineage_type", "type", "source_uri", "account", "region", "depth", "placeholder",
+        "last_seen", "job_arn", "job", "status", "parent", "downstream", "parameters", "metrics",
     }  # fmt: skip
-    assert set(answer["edges"][0]) == {"source_arn", "destination_arn", "association_type"}
+    assert set(answer["edges"][0]) == {"source", "destination", "relationship", "rule"}
     ctx = endpoint_context(synced_demo, "churn-prod")
-    assert answer["start_arn"] == ctx
+    assert answer["start"] == ctx
     assert {n["arn"]: n["depth"] for n in answer["nodes"]} == {ctx: 0} | synced_demo.bfs(ctx, "ascendants")
     train = next(n for n in answer["nodes"] if n["name"] == TRAINED[2])
     assert train["metrics"]["validation:auc"]["count"] == ROUNDS and train["parameters"]["eta"] == "0.2"
@@ -272,7 +272,7 @@ def test_provenance_command_formats(synced_demo: Account, sync_env: dict[str, st
     result = run_cli(sync_env, "provenance", "churn-prod", "--max-depth", "2", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows and all(int(r["depth"]) <= 2 for r in rows)
-    assert rows[0]["parent_arn"] == "" and json.loads(rows[0]["parameters"]) == {}
+    assert rows[0]["parent"] == "" and json.loads(rows[0]["parameters"]) == {}
 
     result = run_cli(sync_env, "provenance", CORNER_MODEL_URI)
     assert result.exit_code == 0, result.output

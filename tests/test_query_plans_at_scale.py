@@ -23,7 +23,7 @@ from neo4j import Driver, GraphDatabase
 from bench.synthetic import generate
 from lineage_graph import cypher_files
 from lineage_graph.query import Direction
-from lineage_graph.query.explore import InvestigationQueries, LineageFilter
+from lineage_graph.query.explore import InvestigationQueries, LineageFilter, openlineage_prefix
 from lineage_graph.query.provenance import ProvenanceQueries
 from lineage_graph.sandbox.api import LISTINGS
 from lineage_graph.sandbox.faults import DEFAULT_ACCOUNT
@@ -317,7 +317,7 @@ def test_impact(synthetic: Synthetic, starts: Starts, driver: Driver, queries: Q
         for d in matching:
             for arn, depth in synthetic.reach(d, "descendants").items():
                 reached[arn] = min(depth, reached.get(arn, depth))
-        plan = profile(driver, "impact", prefix=prefix)
+        plan = profile(driver, "impact", prefix=prefix, **openlineage_prefix(prefix))
         assert_pruned(plan, synthetic, matching | set(reached), f"impact {prefix}")
         got = {e.arn: e.depth for e in queries.impact(prefix) if e.kind not in ("pipeline", "pipeline_execution")}
         assert got == reached, prefix
@@ -348,7 +348,8 @@ def test_path(synthetic: Synthetic, starts: Starts, driver: Driver, queries: Que
             *synthetic.reach(destination, "ascendants"),
         }
         for all_paths in (False, True):
-            plan = profile(driver, "path", from_arn=source, to_arn=destination, all=all_paths, max_length=hops + 2)
+            ends = {"from_id": queries.find_node(source), "to_id": queries.find_node(destination)}
+            plan = profile(driver, "path", **ends, all=all_paths, max_length=hops + 2)
             assert_pruned(plan, synthetic, touched, f"path all={all_paths} {source} {destination}")
         shortest = queries.path(source, destination)
         assert [p.length for p in shortest] == [hops]
@@ -364,7 +365,7 @@ def test_provenance_edges_and_compare(synthetic: Synthetic, starts: Starts, driv
     endpoints = synthetic.of_type("Endpoint")
     for start in (starts.chain_end, starts.hub_dataset, endpoints[-1], *starts.ordinary[-2:]):
         upstream = synthetic.reach(start, "ascendants")
-        plan = profile(driver, "provenance", start=start, resource_suffix=None, max_depth=None)
+        plan = profile(driver, "provenance", start=start, resource_suffix=None, openlineage_keys=[], max_depth=None)
         # The Context scan is the branch for an endpoint's plain name ($resource_suffix), off here.
         assert_pruned(plan, synthetic, {start, *upstream}, f"provenance {start}", scans=True)
         tree = queries.provenance(start)
@@ -413,6 +414,7 @@ def test_find_lookups(synthetic: Synthetic, starts: Starts, driver: Driver, quer
             "limit": 100_000,
             **params,
         }
+        full |= openlineage_prefix(full["source_uri_prefix"] or "")
         plan = profile(driver, "find", **full)
         assert plan.db_hits <= 10 * nodes + FIXED, (params, plan.db_hits, nodes)
     # ... except by source URI prefix: index seeks (the scan's branch is switched off), so the cost follows
@@ -420,6 +422,10 @@ def test_find_lookups(synthetic: Synthetic, starts: Starts, driver: Driver, quer
     prefix = "s3://bench-raw/"
     matches = [f.arn for f in queries.find(source_uri_prefix=prefix, limit=100_000)]
     assert matches and len(matches) < nodes / 10
-    plan = profile(driver, "find", **{**full, "type": None, "name_contains": None, "source_uri_prefix": prefix})
+    plan = profile(
+        driver,
+        "find",
+        **{**full, "type": None, "name_contains": None, "source_uri_prefix": prefix, **openlineage_prefix(prefix)},
+    )
     assert plan.db_hits <= 20 * len(matches) + FIXED, (plan.db_hits, len(matches))
     assert {f.arn for f in queries.find(entity_type="Endpoint")} == set(synthetic.of_type("Endpoint"))

@@ -13,22 +13,19 @@ from lineage_graph.cli.options import format_option, neo4j_options, time_option
 from lineage_graph.graph.connection import connect
 from lineage_graph.present.formats import render, to_json
 from lineage_graph.query.adhoc import query_text, run_read
-from lineage_graph.query.explore import LINEAGE_TYPES, FoundEntity, ImpactedEntity, InvestigationQueries
+from lineage_graph.query.explore import (
+    LINEAGE_TYPES,
+    OPENLINEAGE,
+    FoundEntity,
+    Hop,
+    ImpactedEntity,
+    InvestigationQueries,
+)
 from lineage_graph.settings import Neo4jSettings
 
 IMPACT_COLUMNS = [f.name for f in dataclasses.fields(ImpactedEntity)]
 FOUND_COLUMNS = [f.name for f in dataclasses.fields(FoundEntity)]
-HOP_COLUMNS = [
-    "path",
-    "hop",
-    "source_arn",
-    "source_name",
-    "source_type",
-    "association_type",
-    "destination_arn",
-    "destination_name",
-    "destination_type",
-]
+HOP_COLUMNS = ["path", "hop", *(f.name for f in dataclasses.fields(Hop))]
 
 
 @click.command("impact")
@@ -37,7 +34,9 @@ HOP_COLUMNS = [
 @neo4j_options
 def impact_command(prefix: str, fmt: str, neo4j: Neo4jSettings) -> None:
     """Everything downstream of data under PREFIX (an S3 URI or prefix): jobs, models, model packages,
-    endpoints, pipelines and executions, grouped by kind. What to check before deleting or fixing data.
+    endpoints, pipelines and executions, grouped by kind; across the sources, from SageMaker's artifacts and
+    OpenLineage's datasets there, through the ETL runs that read them (openlineage_run, with its job) and
+    what those wrote. What to check before deleting or fixing data.
 
     \b
     Example:
@@ -51,7 +50,7 @@ def impact_command(prefix: str, fmt: str, neo4j: Neo4jSettings) -> None:
             grouped.setdefault(entity.kind, []).append(dataclasses.asdict(entity))
         click.echo(to_json(grouped))
     else:
-        print_rows(found, fmt, IMPACT_COLUMNS, ["kind", "name", "type", "depth", "arn"])
+        print_rows(found, fmt, IMPACT_COLUMNS, ["kind", "name", "type", "depth", "uri"])
 
 
 @click.command("path")
@@ -66,8 +65,9 @@ def impact_command(prefix: str, fmt: str, neo4j: Neo4jSettings) -> None:
 def path_command(
     source: str, destination: str, all_paths: bool, max_length: int, fmt: str, neo4j: Neo4jSettings
 ) -> None:
-    """How SOURCE reached DESTINATION (ARNs or names): the shortest association path, as hops in the
-    edges' direction (DESTINATION to SOURCE when that is the way the edges point).
+    """How SOURCE reached DESTINATION (ARNs, names or URIs; OpenLineage's datasets, jobs and runs too): the
+    shortest path across the sources, as hops in the edges' direction (DESTINATION to SOURCE when that is the
+    way the edges point). A hop through the join is SAME_OBJECT with its rule.
 
     \b
     Example:
@@ -83,14 +83,14 @@ def path_command(
         for number, p in enumerate(paths, start=1)
         for index, hop in enumerate(p.hops, start=1)
     ]
-    table = ["path", "hop", "source_name", "association_type", "destination_name", "destination_type"]
+    table = ["path", "hop", "source_name", "association_type", "rule", "destination_name", "destination_type"]
     click.echo(render(rows, fmt, HOP_COLUMNS, table) if rows else "(no path)")
 
 
 @click.command("find")
 @click.option("--name", help="A substring of the name (case-insensitive).")
-@click.option("--lineage-type", type=click.Choice(LINEAGE_TYPES))
-@click.option("--type", "entity_type", help="DataSet, Model, Endpoint, TrainingJob, Approval, ...")
+@click.option("--lineage-type", type=click.Choice([*LINEAGE_TYPES, OPENLINEAGE]))
+@click.option("--type", "entity_type", help="DataSet, Model, Endpoint, TrainingJob, Approval, ...; Dataset, Job, Run.")
 @click.option("--source-uri-prefix", help="A prefix of the source URI (a trial component's: its job ARN).")
 @click.option("--status", help="Completed, Failed, InProgress, ...")
 @time_option("--created-after")
@@ -116,7 +116,8 @@ def find_command(
     fmt: str,
     neo4j: Neo4jSettings,
 ) -> None:
-    """Lineage entities by name, type, source URI prefix, status, creation time and creator.
+    """Lineage entities by name, type, source URI prefix, status, creation time and creator; OpenLineage's
+    datasets, jobs and runs too (--lineage-type OpenLineage, --type Dataset, Job or Run).
 
     \b
     Example:
@@ -126,7 +127,7 @@ def find_command(
         found = InvestigationQueries(driver, neo4j.database).find(
             name, lineage_type, entity_type, source_uri_prefix, status, created_after, created_before, limit, created_by
         )
-    print_rows(found, fmt, FOUND_COLUMNS, ["name", "lineage_type", "type", "status", "source_uri", "arn"])
+    print_rows(found, fmt, FOUND_COLUMNS, ["name", "lineage_type", "type", "status", "source_uri", "uri"])
 
 
 def _params(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, Any]:

@@ -12,12 +12,12 @@ from lineage_graph.cli.lookups import graph_format_option, max_depth_option, out
 from lineage_graph.cli.options import format_option, neo4j_options
 from lineage_graph.graph.connection import connect
 from lineage_graph.present.formats import render, table, to_csv, to_json, tree_labels
-from lineage_graph.present.graph_formats import GRAPH_FORMATS, Subgraph, display_name, render_graph
+from lineage_graph.present.graph_formats import GRAPH_FORMATS, crossing_subgraph, display_name, render_graph
 from lineage_graph.query.provenance import Comparison, Provenance, ProvenanceNode, ProvenanceQueries
 from lineage_graph.settings import Neo4jSettings
 
 NODE_COLUMNS = [f.name for f in dataclasses.fields(ProvenanceNode)]
-_JSON_CELLS = ("downstream_arns", "parameters", "metrics")  # CSV cells that hold lists and maps, as JSON
+_JSON_CELLS = ("downstream", "parameters", "metrics")  # CSV cells that hold lists and maps, as JSON
 
 
 def _flat(node: ProvenanceNode) -> dict[str, Any]:
@@ -31,12 +31,10 @@ def _flat(node: ProvenanceNode) -> dict[str, Any]:
 def _provenance_text(found: Provenance, fmt: str) -> str:
     if fmt in GRAPH_FORMATS:
         edges = [dataclasses.asdict(e) for e in found.edges]
-        return render_graph(Subgraph([_flat(n) for n in found.nodes], edges, found.start_arn), fmt)
+        return render_graph(crossing_subgraph([_flat(n) for n in found.nodes], edges, found.start), fmt)
     rows = [dataclasses.asdict(node) for node in found.nodes]
     if fmt == "json":
-        return to_json(
-            {"start_arn": found.start_arn, "nodes": rows, "edges": [dataclasses.asdict(e) for e in found.edges]}
-        )
+        return to_json({"start": found.start, "nodes": rows, "edges": [dataclasses.asdict(e) for e in found.edges]})
     if fmt == "csv":
         cells = [{**row, **{k: json.dumps(row[k], default=str) for k in _JSON_CELLS}} for row in rows]
         return to_csv(cells, NODE_COLUMNS)
@@ -46,7 +44,7 @@ def _provenance_text(found: Provenance, fmt: str) -> str:
             **row,
             "entity": name,
             "type": row["type"] or row["lineage_type"],
-            "source": row["source_uri"] or row["job_arn"],
+            "source": row["source_uri"] or row["job_arn"] or row["job"],
         }
         for row, name in zip(rows, names, strict=True)
     ]
@@ -58,7 +56,7 @@ def _provenance_text(found: Provenance, fmt: str) -> str:
             *((f"metric.{m}.{s}", v) for m, stats in row["metrics"].items() for s, v in stats.items()),
         )
     ]
-    text = table(tree, ["entity", "type", "depth", "status", "source", "arn"])
+    text = table(tree, ["entity", "type", "depth", "status", "source", "uri"])
     return text + ("\n\n" + table(values, ["job", "name", "value"]) if values else "")
 
 
@@ -70,7 +68,8 @@ def _provenance_text(found: Provenance, fmt: str) -> str:
 @neo4j_options
 def provenance_command(start: str, max_depth: int | None, fmt: str, output: str | None, neo4j: Neo4jSettings) -> None:
     """Where START came from: every entity upstream of an endpoint (its name or ARN), a model (artifact ARN
-    or S3 URI) or a model package (ARN), back to the raw data, each job with its parameters and metrics.
+    or S3 URI) or a model package (ARN), back to the raw data, each job with its parameters and metrics;
+    across the sources, through the ETL runs (OpenLineage) that wrote a training input and what they read.
 
     \b
     Example:

@@ -20,14 +20,25 @@ from lineage_graph.cli.lookups import (
 from lineage_graph.cli.options import format_option, neo4j_options, time_option
 from lineage_graph.graph.connection import connect
 from lineage_graph.present.formats import render, to_json
-from lineage_graph.present.graph_formats import GRAPH_FORMATS, Subgraph, render_graph
+from lineage_graph.present.graph_formats import GRAPH_FORMATS, crossing_subgraph, render_graph
 from lineage_graph.query import Direction
-from lineage_graph.query.explore import LINEAGE_TYPES, GraphQueries, JobSummary, LineageFilter
+from lineage_graph.query.explore import (
+    LINEAGE_TYPES,
+    OPENLINEAGE,
+    CrossingEdge,
+    CrossingEntity,
+    GraphQueries,
+    JobSummary,
+    LineageFilter,
+)
 from lineage_graph.settings import Neo4jSettings
 
 JOB_COLUMNS = [f.name for f in dataclasses.fields(JobSummary)]
 JOB_TABLE = ["name", "type", "depth", "job_arn", "arn"]
 EDGE_COLUMNS = ["source_arn", "destination_arn", "association_type"]
+CROSSING_COLUMNS = [f.name for f in dataclasses.fields(CrossingEntity)]
+CROSSING_TABLE = ["name", "type", "lineage_type", "source_uri", "depth", "uri"]
+CROSSING_EDGE_COLUMNS = [f.name for f in dataclasses.fields(CrossingEdge)]
 
 
 def _key_values(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
@@ -43,9 +54,18 @@ def _key_values(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
 @click.command("lineage")
 @click.argument("start")
 @click.option("--direction", type=DIRECTIONS, default=Direction.BOTH.value, show_default=True)
-@click.option("--lineage-type", "lineage_types", multiple=True, type=click.Choice(LINEAGE_TYPES), help="Repeatable.")
 @click.option(
-    "--type", "types", multiple=True, help="Entity type: DataSet, Model, Endpoint, TrainingJob... Repeatable."
+    "--lineage-type",
+    "lineage_types",
+    multiple=True,
+    type=click.Choice([*LINEAGE_TYPES, OPENLINEAGE]),
+    help="Repeatable.",
+)
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    help="Entity type: DataSet, Model, Endpoint, TrainingJob...; OpenLineage's Dataset, Job, Run. Repeatable.",
 )
 @time_option("--created-after")
 @time_option("--created-before")
@@ -80,32 +100,36 @@ def lineage_command(
     output: str | None,
     neo4j: Neo4jSettings,
 ) -> None:
-    """Entities reachable from START (an ARN, or a trial component, context or action name), like the
-    SDK's LineageQuery.query(), with no depth or page limit.
+    """Entities reachable from START (an ARN, a trial component, context or action name, a source URI; an
+    OpenLineage dataset's URI, job's namespace/name or run id), like the SDK's LineageQuery.query() with no
+    depth or page limit, and across the sources: OpenLineage's runs and datasets (READ_BY, WROTE) and the
+    join between them and SageMaker's entities (SAME_OBJECT). Every row has a `uri`: the ARN, or
+    OpenLineage's readable id.
 
     \b
     Example:
       lineage-graph lineage churn-exec-3-train-aws-training-job --direction ascendants --type DataSet
+      lineage-graph lineage churn-prod-aws-endpoint --direction ascendants --format html --output prod.html
     """
     query_filter = LineageFilter(
         lineage_types, types, created_after, created_before, modified_after, modified_before, properties
     )
     with connect(neo4j) as driver:
-        result = GraphQueries(driver, neo4j.database).lineage(
+        result = GraphQueries(driver, neo4j.database).lineage_across(
             start, Direction(direction), query_filter, max_depth, include_edges or fmt in GRAPH_FORMATS
         )
     if fmt in GRAPH_FORMATS:
-        graph = Subgraph(
-            [dataclasses.asdict(v) for v in result.vertices],
-            [dataclasses.asdict(e) for e in result.edges or []],
-            result.start_arn,
-        )
         with click.open_file(output or "-", "w", encoding="utf-8") as out:
+            graph = crossing_subgraph(
+                [dataclasses.asdict(v) for v in result.vertices],
+                [dataclasses.asdict(e) for e in result.edges or []],
+                result.start,
+            )
             click.echo(render_graph(graph, fmt), file=out)
-    elif result.edges is None and fmt == "json":  # trial components add their job_arn
+    elif result.edges is None and fmt == "json":
         click.echo(to_json([dataclasses.asdict(v) for v in result.vertices]))
     elif result.edges is None:
-        print_rows(result.vertices, fmt, [*ENTITY_COLUMNS, "job_arn"], ENTITY_TABLE)
+        print_rows(result.vertices, fmt, CROSSING_COLUMNS, CROSSING_TABLE)
     elif fmt == "json":
         click.echo(
             to_json(
@@ -116,9 +140,9 @@ def lineage_command(
             )
         )
     else:
-        print_rows(result.vertices, fmt, [*ENTITY_COLUMNS, "job_arn"], ENTITY_TABLE)
+        print_rows(result.vertices, fmt, CROSSING_COLUMNS, CROSSING_TABLE)
         click.echo("")
-        print_rows(result.edges, fmt, EDGE_COLUMNS, EDGE_COLUMNS)
+        print_rows(result.edges, fmt, CROSSING_EDGE_COLUMNS, CROSSING_EDGE_COLUMNS)
 
 
 # -- artifact ------------------------------------------------------------------------------------------

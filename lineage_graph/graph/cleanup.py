@@ -3,10 +3,12 @@
 A full run stamps every node and relationship it sees (``GraphWriter.stamp``). The sweep then, for the
 shard's account and region only: deletes the relationships its listings found before but not now (in
 bounded batches, before any node); turns entities that are gone but still have a current edge into
-placeholders (the association still exists in SageMaker); deletes the rest; and drops the placeholders it
-left with no edge (the shard's own, and ends of the relationships it deleted), never another shard's. It
-refuses to delete more than a fraction of the shard unless forced, and callers skip it altogether after a
-partial crawl. A dry run measures the same way, against what it read (``Seen``). Knows nothing of boto3.
+placeholders (the association still exists in SageMaker), without their join to OpenLineage (a placeholder
+has no source to join on); deletes the rest, join edges included; and drops the placeholders it left with
+no edge (the shard's own, and ends of the relationships it deleted), never another shard's. OpenLineage's
+nodes are not SageMaker entities: no statement here matches them. It refuses to delete more than a
+fraction of the shard unless forced, and callers skip it altogether after a partial crawl. A dry run
+measures the same way, against what it read (``Seen``). Knows nothing of boto3.
 """
 
 from __future__ import annotations
@@ -182,7 +184,7 @@ class Sweeper:
         A placeholder is the one a fresh sync makes of that entity from an association (``_placeholder``):
         the same SageMaker state gives the same graph, whatever the graph held before."""
         while records := self._write(
-            f"""{_STALE_NODE} AND EXISTS {{ (n)--() }}
+            f"""{_STALE_NODE} AND EXISTS {{ (n)-[r]-() WHERE type(r) <> '{model.SAME_OBJECT}' }}
             WITH n LIMIT $limit
             RETURN n.arn AS arn, n.lineage_type AS kind, n.type AS type, n.source_type AS source_type, n.name AS name
             """,
@@ -203,6 +205,8 @@ class Sweeper:
                         UNWIND $rows AS row
                         MATCH (n:{model.ENTITY_LABEL} {{arn: row.arn}})
                         WITH n, row, n.seen_at AS seen_at  // lookups' last_seen: when a full run last listed it
+                        // A placeholder has no source, so nothing joins it to OpenLineage (graph.join).
+                        CALL (n) {{ MATCH (n)-[j:`{model.SAME_OBJECT}`]-() DELETE j }}
                         SET n = row, n.seen_at = seen_at
                         REMOVE n{"".join(f":`{label}`" for label in _TYPE_LABELS)}
                         SET n{"".join(f":`{label}`" for label in labels)}

@@ -129,7 +129,10 @@ def node_schema(kinds: Iterable[NodeKind]) -> str:
     ]
     for label, index in indexed:
         lines.append(f"// {index.why}")
+        groups = [index.properties] if index.composite else [(p,) for p in index.properties]
         lines += [
-            f"CREATE INDEX {_snake(label)}_{p} IF NOT EXISTS FOR (n:{label}) ON (n.{p});" for p in index.properties
+            f"CREATE INDEX {_snake(label)}_{'_'.join(g)} IF NOT EXISTS FOR (n:{label}) "
+            f"ON ({', '.join(f'n.{p}' for p in g)});"
+            for g in groups
         ]
     return "\n".join(lines) + "\n"

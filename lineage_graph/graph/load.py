@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from neo4j import Driver
 
 from lineage_graph.errors import LineageGraphError
-from lineage_graph.graph import model, schema
+from lineage_graph.graph import join, model, schema
 from lineage_graph.graph.cleanup import Seen, Sweeper, SweepResult, edge_key
 from lineage_graph.graph.database import Database, ReadOnlyDatabase
 from lineage_graph.graph.rows import Association, EdgeRow, NodeRow, StepRow
@@ -254,7 +254,16 @@ class GraphWriter:
                         unchanged=len(props) - record["written"],
                     )
                 )
+                self._join(labels, [row["props"] for row in props])
         return counts
+
+    def _join(self, labels: tuple[str, ...], props: list[dict[str, Any]]) -> None:
+        """Join what was just written to what OpenLineage has of the same objects (``graph.join``): every
+        write, changed or not, so a graph synced before the join existed catches up."""
+        if model.ARTIFACT.label in labels:
+            join.join_artifacts(self.db.write, ((p["arn"], p.get("source_uri")) for p in props))
+        elif model.TRIAL_COMPONENT.label in labels:
+            join.join_trial_components(self.db.write, ((p["arn"], p.get("source_arn")) for p in props))
 
     def write_placeholders(self, rows: Iterable[NodeRow]) -> int:
         """Create nodes for association ends not yet in the graph; existing nodes are left alone."""

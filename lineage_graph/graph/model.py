@@ -43,10 +43,12 @@ class TypeLabel:
 
 @dataclass(frozen=True)
 class Indexed:
-    """Properties with an index of their own (one each), and why a query needs it."""
+    """Properties with an index of their own (one each; one over them all, in order, when ``composite``: an
+    equality on the first and a prefix on the second seek it), and why a query needs it."""
 
     properties: tuple[str, ...]
     why: str
+    composite: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,12 @@ ARTIFACT = NodeKind(
     (
         Indexed(
             ("source_uri",), "Datasets and model packages are found by URI (RegisterModel steps name the package ARN)."
+        ),
+        Indexed(
+            ("location_namespace", "location_name"),
+            "The join (graph.join): an artifact's S3 location as OpenLineage names it, sought exactly and by "
+            "prefix (a dataset finds the artifacts under it).",
+            composite=True,
         ),
     ),
 )
@@ -247,3 +255,11 @@ PENDING_CLEANUP_LABEL = "PendingCleanup"
 # Beside the sync bookkeeping, also without arn or LineageEntity label: how far `lineage-graph openlineage
 # export` has sent SageMaker's lineage to each receiver (the export's watermark, one node per target).
 OPENLINEAGE_EXPORT_LABEL = "OpenLineageExport"
+
+# The join (graph.join, docs/openlineage.md): the same object seen by both sources, stored in both
+# directions, with a `rule`. graph/ imports no source, so the OpenLineage labels the join meets are named
+# here too; tests/unit/test_join_labels.py checks they are openlineage.kinds' own.
+SAME_OBJECT = "SAME_OBJECT"
+OPENLINEAGE_LABEL = "OpenLineage"
+OPENLINEAGE_JOB = "OpenLineageJob"
+OPENLINEAGE_DATASET = "OpenLineageDataset"

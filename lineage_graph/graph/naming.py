@@ -72,6 +72,17 @@ def location_of_uri(uri: str) -> Location | None:
     return None
 
 
+def locations_named(text: str) -> list[Location]:
+    """The ``(namespace, name)`` pairs whose ``Location.uri`` is ``text``: an S3 URI's one location, else
+    every split at a ``/`` (``spark/etl.build_events`` is namespace ``spark``, name ``etl.build_events``;
+    a namespace may hold slashes too). How a person names an OpenLineage dataset or job they cannot name by
+    ARN."""
+    location = location_of_uri(text)
+    if location is not None:
+        return [location]
+    return [Location(text[:i], text[i + 1 :]) for i, ch in enumerate(text) if ch == "/" and 0 < i < len(text) - 1]
+
+
 def glue_table(region: str, account: str, database: str, table: str) -> Location:
     """A Glue Data Catalog table, as OpenLineage names it."""
     return Location(f"arn:aws:glue:{region}:{account}", f"table/{database}/{table}")
@@ -88,10 +99,16 @@ class JobName:
 def job_of_arn(arn: str) -> JobName:
     """The OpenLineage job name we give a SageMaker job (a training, processing or transform job's ARN).
 
-    AWS documents that SageMaker AI sends its lineage as OpenLineage events with jobs identified by their
-    resource ARN, but not how the ARN is split into namespace and name. We split it as OpenLineage splits a
-    Glue table's ARN: namespace ``arn:aws:sagemaker:{region}:{account}``, name ``{resource}/{name}``
-    (``training-job/churn-train``), so joined ARN and split name read the same.
+    SageMaker AI sends its lineage to the Glue Data Catalog as OpenLineage events whose jobs are its training,
+    processing and transform jobs and endpoints (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking-ol-facets.md,
+    producer ``https://aws.amazon.com/sagemaker/``), and Glue identifies a SageMaker AI resource in that graph
+    by its resource ARN, ``arn:aws:sagemaker:us-west-2:111122223333:training-job/my-job``
+    (https://docs.aws.amazon.com/glue/latest/dg/catalog-lineage-support-matrix.html, "Datasets"). Neither page
+    says how the ARN is split into namespace and name. We split it as OpenLineage splits a Glue table's ARN
+    (namespace ``arn:aws:glue:{region}:{account}``, name ``table/{db}/{table}``): namespace
+    ``arn:aws:sagemaker:{region}:{account}``, name ``{resource}/{name}`` (``training-job/churn-train``), so that
+    ``namespace + ":" + name`` is the ARN, the way Google's Data Lineage API shows a job
+    (``Job.namespace + ":" + Job.name``, https://docs.cloud.google.com/dataplex/docs/openlineage-mapping).
     """
     prefix, sep, resource = arn.rpartition(":")
     if not sep or "/" not in resource:
@@ -102,9 +119,13 @@ def job_of_arn(arn: str) -> JobName:
 def arn_of_job(namespace: str, name: str) -> str | None:
     """The SageMaker resource ARN an OpenLineage job names, however the producer split it, else None.
 
-    Accepted: our split (``job_of_arn``), the whole ARN as the name, or the whole ARN as namespace and name.
+    Since the split SageMaker AI's own events use is not documented (see ``job_of_arn``), every split that
+    keeps the ARN whole is accepted: ours (``namespace:name``), the whole ARN as the name (any namespace), the
+    whole ARN as the namespace, and the ARN cut at its last ``/`` (namespace ``...:training-job``, name
+    ``churn-train``). Airflow's SageMaker operators name their job after the Airflow task instead
+    (apache/airflow#31816); those join through the S3 datasets they read and write, not here.
     """
-    for candidate in (f"{namespace}:{name}", name, namespace):
+    for candidate in (f"{namespace}:{name}", name, namespace, f"{namespace}/{name}"):
         fields = candidate.split(":")
         if len(fields) == 6 and fields[0] == "arn" and fields[2] == "sagemaker" and "/" in fields[5]:
             return candidate

@@ -19,6 +19,12 @@ JOB = NodeKind(
     "namespace, name, uri (`namespace/name`), first_event_at, last_event_at (its events' earliest and latest "
     "`eventTime`), `facet.<facet>.<field>` (job facets), `facet_version.<facet>`",
     Style("#9c755f", "#6f5243"),
+    indexed=(
+        Indexed(
+            ("sagemaker_job_arn",),
+            "The join (graph.join): a trial component finds the OpenLineage job that names its job's ARN.",
+        ),
+    ),
 )
 RUN = NodeKind(
     "OpenLineageRun",

@@ -17,7 +17,7 @@ from typing import Any
 
 from neo4j import Driver
 
-from lineage_graph.graph import schema
+from lineage_graph.graph import join, schema
 from lineage_graph.graph.database import Database
 from lineage_graph.graph.model import NodeKind
 from lineage_graph.graph.naming import Location
@@ -227,8 +227,15 @@ class OpenLineageWriter:
         schema.apply(self.driver, self.database, "schema")
 
     def write(self, rows: Rows) -> WriteCounts:
-        """Commit the rows; returns what the transaction created. Raises the driver's error when it cannot.
-        Whatever must follow the events before ``serve`` answers, such as joining these datasets and jobs to
-        SageMaker's nodes (``graph.join``, through ``self.db.write``), belongs here after ``WRITE``."""
+        """Commit the rows, then join their datasets and jobs to SageMaker's nodes of the same objects
+        (``graph.join``: location, containment, symlinks, a job's SageMaker ARN), so that what ``serve``
+        answers 2xx for is joined as well as written; returns what the events' write created (the join's edges
+        are not counted). Raises the driver's error when it cannot (a replay writes and joins nothing new)."""
         counters = self.db.write(WRITE, **parameters(rows)).summary.counters
+        datasets = sorted(rows.datasets.values(), key=lambda d: (d.namespace, d.name))
+        join.join_datasets(self.db.write, [(d.namespace, d.name) for d in datasets])
+        join.join_symlinks(
+            self.db.write, [(Location(d.namespace, d.name), other) for d in datasets for other in sorted(d.symlinks)]
+        )
+        join.join_jobs(self.db.write, [(j.namespace, j.name) for _, j in sorted(rows.jobs.items())])
         return WriteCounts(rows.events, counters.nodes_created, counters.relationships_created)

@@ -73,20 +73,20 @@ def render(rows: Sequence[Mapping[str, Any]], fmt: str, columns: Sequence[str], 
 
 
 def tree_labels(rows: Sequence[Mapping[str, Any]], labels: Sequence[str]) -> list[str]:
-    """``labels`` drawn as a tree (``├─``, ``└─``, ``│``) for rows in depth-first order, each with ``arn``
-    and ``parent_arn`` (null for a root), so a table shows what hangs under what."""
+    """``labels`` drawn as a tree (``├─``, ``└─``, ``│``) for rows in depth-first order, each with ``uri``
+    and ``parent`` (the parent's uri, null for a root), so a table shows what hangs under what."""
     last_child: dict[Any, int] = {}
     for index, row in enumerate(rows):
-        last_child[row["parent_arn"]] = index
-    parent = {row["arn"]: row["parent_arn"] for row in rows}
-    is_last = {row["arn"]: last_child[row["parent_arn"]] == index for index, row in enumerate(rows)}
+        last_child[row["parent"]] = index
+    parent = {row["uri"]: row["parent"] for row in rows}
+    is_last = {row["uri"]: last_child[row["parent"]] == index for index, row in enumerate(rows)}
     drawn = []
     for row, label in zip(rows, labels, strict=True):
-        if row["parent_arn"] is None:
+        if row["parent"] is None:
             drawn.append(label)
             continue
-        parts = ["└─ " if is_last[row["arn"]] else "├─ "]
-        ancestor = row["parent_arn"]
+        parts = ["└─ " if is_last[row["uri"]] else "├─ "]
+        ancestor = row["parent"]
         while parent.get(ancestor) is not None:
             parts.append("   " if is_last[ancestor] else "│  ")
             ancestor = parent[ancestor]

@@ -25,6 +25,31 @@ class Subgraph:
     start_arn: str
 
 
+def crossing_subgraph(
+    vertices: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]], start: str
+) -> Subgraph:
+    """An answer across the sources as the pictures take it: entities by their ``uri`` (OpenLineage's have
+    no ARN), edges ``source``, ``destination``, ``relationship`` and the join's ``rule``."""
+    return Subgraph(
+        [
+            # Drawn in its kind's colour: OpenLineageDataset, OpenLineageRun, OpenLineageJob.
+            {**v, "arn": v["uri"], "lineage_type": f"OpenLineage{v['type']}"}
+            if v["lineage_type"] == "OpenLineage"
+            else {**v, "arn": v["uri"]}
+            for v in vertices
+        ],
+        [
+            {
+                "source_arn": e["source"],
+                "destination_arn": e["destination"],
+                "association_type": f"{e['relationship']} {e['rule']}" if e["rule"] else e["relationship"],
+            }
+            for e in edges
+        ],
+        start,
+    )
+
+
 def _complete(graph: Subgraph) -> Subgraph:
     """Add a bare vertex for the start and for every edge end the vertices lack, so each end gets drawn."""
     vertices = [dict(v) for v in graph.vertices]

@@ -13,12 +13,15 @@ from typing import Any
 
 from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import ASSOCIATION_TYPES
+from lineage_graph.graph.naming import location_of_uri, locations_named
 from lineage_graph.query.lookups import Direction, LineageEntitySummary, LineageQueries, what_they_are, with_article
 from lineage_graph.query.reach import depths_from, with_depths
 
 # CONTRIBUTED_TO -> ContributedTo; an untyped association (ASSOCIATED) has no SageMaker type.
 _ASSOCIATION_BY_RELATIONSHIP = {rel: api for api, rel in ASSOCIATION_TYPES.items()}
 LINEAGE_TYPES = ("Artifact", "Context", "Action", "TrialComponent")
+# The kind the answers that cross the sources give every OpenLineage entity (its type: Dataset, Job, Run).
+OPENLINEAGE = "OpenLineage"
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,83 @@ class JobSummary(LineageEntitySummary):
 def _summary(row: dict[str, Any]) -> LineageEntitySummary:
     """A matched entity of a walk; a trial component with its ``job_arn``, as the README promises."""
     return JobSummary.from_row(row) if row["lineage_type"] == "TrialComponent" else LineageEntitySummary.from_row(row)
+
+
+def relationship_name(rel_type: str) -> str | None:
+    """A relationship as the answers name it: SageMaker's association type (``ContributedTo``; None for an
+    untyped association), OpenLineage's and the join's own (``READ_BY``, ``WROTE``, ``SAME_OBJECT``)."""
+    if rel_type in _ASSOCIATION_BY_RELATIONSHIP:
+        return _ASSOCIATION_BY_RELATIONSHIP[rel_type]
+    return None if rel_type == "ASSOCIATED" else rel_type
+
+
+def account_region(arn: str | None) -> tuple[str | None, str | None]:
+    """A SageMaker ARN's account and region; none for an OpenLineage entity (it has no ARN)."""
+    if not arn:
+        return None, None
+    _, _, _, region, account, _ = arn.split(":", 5)
+    return account, region
+
+
+@dataclass(frozen=True)
+class CrossingEntity:
+    """One entity of an answer that crosses the sources (``lineage``). ``uri`` is its stable id people can
+    read: a SageMaker entity's ARN, an OpenLineage dataset's ``s3://bucket/key`` (``namespace/name``), a job's
+    ``namespace/name``, a run's id. OpenLineage entities have no ``arn``, lineage_type ``OpenLineage`` and
+    type ``Dataset``, ``Job`` or ``Run``; a run names its ``job``, a trial component its ``job_arn``."""
+
+    uri: str
+    arn: str | None
+    name: str | None
+    lineage_type: str | None
+    type: str | None
+    source_uri: str | None
+    job_arn: str | None
+    job: str | None
+    status: str | None
+    account: str | None
+    region: str | None
+    depth: int
+    placeholder: bool
+    last_seen: datetime | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> CrossingEntity:
+        account, region = account_region(row["arn"])
+        return cls(
+            uri=row["uri"],
+            arn=row["arn"],
+            name=row["name"],
+            lineage_type=row["lineage_type"],
+            type=row["type"],
+            source_uri=row["source_uri"],
+            job_arn=row["job_arn"],
+            job=row["job"],
+            status=row["status"],
+            account=account,
+            region=region,
+            depth=row["depth"],
+            placeholder=bool(row["placeholder"]),
+            last_seen=row["last_seen"].to_native() if row["last_seen"] is not None else None,
+        )
+
+
+@dataclass(frozen=True)
+class CrossingEdge:
+    """An edge of an answer that crosses the sources, between two ``uri``s: an association (``relationship``
+    in SageMaker's words), ``READ_BY`` or ``WROTE``, or the join (``SAME_OBJECT`` and its ``rule``)."""
+
+    source: str
+    destination: str
+    relationship: str | None
+    rule: str | None
+
+
+@dataclass(frozen=True)
+class CrossingResult:
+    start: str  # the start's uri
+    vertices: list[CrossingEntity]
+    edges: list[CrossingEdge] | None = None
 
 
 @dataclass(frozen=True)
@@ -235,6 +315,45 @@ class GraphQueries(LineageQueries):
         start_arn = self._one(kind, start, rows)
         return start_arn, with_depths(rows[0]["id"], rows[0]["reached"], max_depth)
 
+    def lineage_across(
+        self,
+        start: str,
+        direction: Direction = Direction.BOTH,
+        query_filter: LineageFilter | None = None,
+        max_depth: int | None = None,
+        include_edges: bool = False,
+    ) -> CrossingResult:
+        """``lineage`` across both sources (cypher/lineage_across.cypher): SageMaker's associations,
+        OpenLineage's READ_BY and WROTE, and the join. ``start`` is a SageMaker entity's ARN, name or source
+        URI, or an OpenLineage dataset's URI, job's ``namespace/name`` or run's id."""
+        rows = self.run(
+            "lineage_across",
+            start=start,
+            openlineage_keys=[{"namespace": k.namespace, "name": k.name} for k in locations_named(start)],
+            direction=str(direction),
+            **(query_filter or LineageFilter()).params(),
+        )
+        if not rows:
+            raise NotFoundError(f"nothing named {start!r} in the graph (has `lineage-graph sync` run?)")
+        if len(rows) > 1:
+            found = ", ".join(f"{row['uri']} ({row['lineage_type']} {row['type']})" for row in rows)
+            raise NotFoundError(f"{start!r} names several entities; pass one ARN or URI: {found}")
+        reached = with_depths(rows[0]["id"], rows[0]["reached"], max_depth, order_by="uri")
+        vertices = [CrossingEntity.from_row(row) for row in reached]
+        edges = None
+        if include_edges:
+            uris = {rows[0]["id"]: rows[0]["uri"], **{row["id"]: row["uri"] for row in reached}}
+            edges = [
+                CrossingEdge(
+                    uris[row["source_id"]],
+                    uris[row["destination_id"]],
+                    relationship_name(row["relationship"]),
+                    row["rule"],
+                )
+                for row in self.run("edges_across", ids=list(uris))
+            ]
+        return CrossingResult(rows[0]["uri"], vertices, edges)
+
     def edges(self, arns: list[str]) -> list[Edge]:
         """The associations among ``arns``, typed as SageMaker types them."""
         rows = self.run("lineage_edges", arns=arns)
@@ -390,15 +509,19 @@ def _real_run_first(job_and_execution: tuple[dict[str, Any], dict[str, Any]]) ->
 # -- what SageMaker cannot answer ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class ImpactedEntity:
-    """One entity downstream of data under a prefix; kind groups them (job, model, endpoint, ...)."""
+    """One entity downstream of data under a prefix; kind groups them (job, model, endpoint, ...,
+    openlineage_run, openlineage_dataset). ``uri`` is its id (the ARN; OpenLineage's entities have none,
+    see ``CrossingEntity``); an OpenLineage run names its ``job``."""
 
     kind: str
-    arn: str
+    uri: str
+    arn: str | None
     name: str | None
     lineage_type: str | None
     type: str | None
     source_uri: str | None
     source_arn: str | None
+    job: str | None
     status: str | None
     placeholder: bool
     depth: int
@@ -406,11 +529,18 @@ class ImpactedEntity:
 
 @dataclass(frozen=True)
 class Hop:
-    source_arn: str
+    """One edge of a path, its ends by ``uri`` (the ARN, or OpenLineage's readable id; ``*_arn`` is null for
+    an OpenLineage entity). ``association_type`` is SageMaker's word, or READ_BY, WROTE, SAME_OBJECT (the
+    join, with its ``rule``)."""
+
+    source: str
+    source_arn: str | None
     source_name: str | None
     source_type: str | None
     association_type: str | None
-    destination_arn: str
+    rule: str | None
+    destination: str
+    destination_arn: str | None
     destination_name: str | None
     destination_type: str | None
 
@@ -423,7 +553,10 @@ class LineagePath:
 
 @dataclass(frozen=True)
 class FoundEntity:
-    arn: str
+    """An entity ``find`` found, in either source: ``uri`` is its id (the ARN; OpenLineage's readable id)."""
+
+    uri: str
+    arn: str | None
     name: str | None
     lineage_type: str
     type: str | None
@@ -434,6 +567,21 @@ class FoundEntity:
     account: str | None
     region: str | None
     placeholder: bool
+
+
+def openlineage_prefix(prefix: str) -> dict[str, str | None]:
+    """impact.cypher's OpenLineage parameters for an S3 prefix: the datasets at it (``s3://b/events/`` is the
+    dataset named ``events``) and under it, by the key as given (``events/`` leaves ``events-archive`` out,
+    ``events`` keeps it, as a source URI prefix does for artifacts). None for a prefix that is not S3."""
+    location = location_of_uri(prefix)
+    if location is None:
+        return {"openlineage_namespace": None, "openlineage_name": None, "openlineage_name_prefix": None}
+    key = prefix.split("://", 1)[1].partition("/")[2].lstrip("/")
+    return {
+        "openlineage_namespace": location.namespace,
+        "openlineage_name": location.name,
+        "openlineage_name_prefix": key,
+    }
 
 
 def impacted(rows: list[dict[str, Any]]) -> list[ImpactedEntity]:
@@ -458,34 +606,55 @@ def impacted(rows: list[dict[str, Any]]) -> list[ImpactedEntity]:
                 depth[row["id"]] = min([*ran, *([depth[row["id"]]] if row["id"] in depth else [])])
             fields = {k: v for k, v in row.items() if k not in ("id", "role", "ran", "away_from_start")}
             found = ImpactedEntity(**fields, depth=depth[row["id"]])
-            if row["arn"] not in best or found.depth < best[row["arn"]].depth:
-                best[row["arn"]] = found
-    return sorted(best.values(), key=lambda e: (e.kind, e.depth, e.arn))
+            if row["uri"] not in best or found.depth < best[row["uri"]].depth:
+                best[row["uri"]] = found
+    return sorted(best.values(), key=lambda e: (e.kind, e.depth, e.uri))
 
 
 class InvestigationQueries(GraphQueries):
     """GraphQueries plus impact, path and find."""
 
     def impact(self, prefix: str) -> list[ImpactedEntity]:
-        """Everything downstream of the artifacts whose source URI starts with ``prefix``: each entity once at
-        its fewest hops from any of them, ordered by kind, depth and ARN."""
-        return impacted(self.run("impact", prefix=prefix))
+        """Everything downstream of the artifacts whose source URI starts with ``prefix`` and of the
+        OpenLineage datasets there, across the sources: each entity once at its fewest hops from any of them,
+        ordered by kind, depth and uri."""
+        return impacted(self.run("impact", prefix=prefix, **openlineage_prefix(prefix)))
+
+    def find_node(self, name: str) -> str:
+        """The elementId of the one entity, in either source, that ``name`` names (find_node.cypher);
+        NotFoundError when there is none or several."""
+        found = self.run(
+            "find_node",
+            start=name,
+            openlineage_keys=[{"namespace": k.namespace, "name": k.name} for k in locations_named(name)],
+            resource_suffix=None,
+        )
+        if not found:
+            raise NotFoundError(f"nothing named {name!r} in the graph (has `lineage-graph sync` run?)")
+        if len(found) > 1:
+            names = ", ".join(f"{row['uri']} ({row['lineage_type']} {row['type']})" for row in found)
+            raise NotFoundError(f"{name!r} names several entities; pass one ARN or URI: {names}")
+        return str(found[0]["id"])
 
     def path(self, source: str, destination: str, all_paths: bool = False, max_length: int = 10) -> list[LineagePath]:
-        """Association paths from ``source`` to ``destination`` (or, when there are none, the other way)."""
-        start, end = self.resolve(source), self.resolve(destination)
-        for from_arn, to_arn in ((start, end), (end, start)):
-            rows = self.run("path", from_arn=from_arn, to_arn=to_arn, all=all_paths, max_length=max_length)
+        """Paths from ``source`` to ``destination`` (or, when there are none, the other way), across the
+        sources; either end may be a SageMaker entity or an OpenLineage one."""
+        start, end = self.find_node(source), self.find_node(destination)
+        for from_id, to_id in ((start, end), (end, start)):
+            rows = self.run("path", from_id=from_id, to_id=to_id, all=all_paths, max_length=max_length)
             if rows:
                 return [
                     LineagePath(
                         row["length"],
                         [
                             Hop(
+                                source=h["source"],
                                 source_arn=h["source_arn"],
                                 source_name=h["source_name"],
                                 source_type=h["source_type"],
-                                association_type=_ASSOCIATION_BY_RELATIONSHIP.get(h["relationship"]),
+                                association_type=relationship_name(h["relationship"]),
+                                rule=h["rule"],
+                                destination=h["destination"],
                                 destination_arn=h["destination_arn"],
                                 destination_name=h["destination_name"],
                                 destination_type=h["destination_type"],
@@ -520,5 +689,6 @@ class InvestigationQueries(GraphQueries):
             created_before=created_before,
             created_by=created_by,
             limit=limit,
+            **openlineage_prefix(source_uri_prefix or ""),
         )
         return [FoundEntity(**row) for row in rows]

@@ -2,17 +2,19 @@
 
 SageMaker has no API for either (the SDK walks QueryLineage, capped at depth 10 and one page, then
 describes each trial component). The Cypher is in ``cypher/provenance.cypher``, ``cypher/compare.cypher``
-and ``cypher/lineage_edges.cypher``; this module resolves names and shapes the rows.
+and ``cypher/edges_across.cypher``; this module resolves names and shapes the rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from lineage_graph.errors import NotFoundError
-from lineage_graph.query.explore import ANY_ENTITY, ENDPOINT, Edge, GraphQueries, JobSummary
-from lineage_graph.query.lookups import LineageEntitySummary
+from lineage_graph.graph.model import SAME_OBJECT
+from lineage_graph.graph.naming import locations_named
+from lineage_graph.query.explore import ENDPOINT, CrossingEdge, GraphQueries, account_region, relationship_name
 from lineage_graph.query.reach import depths_from
 
 # DescribeTrialComponent's summary of a metric, as the sync stores it (metric.<name>.<stat>).
@@ -66,22 +68,36 @@ class JobValues:
 
 
 @dataclass(frozen=True)
-class ProvenanceNode(JobSummary):
-    """One entity of a provenance tree. ``parent_arn`` is the entity one hop nearer the start that it fed
-    (on a shortest path; null for the start), ``downstream_arns`` every entity of the answer it fed."""
+class ProvenanceNode:
+    """One entity of a provenance tree, in either source. ``uri`` is its id (the ARN; an OpenLineage
+    entity's readable id, see ``CrossingEntity``), ``parent`` the entity one hop nearer the start that it fed
+    (on a shortest path; null for the start), ``downstream`` every entity of the answer it fed (uris)."""
 
-    status: str | None = None
-    parent_arn: str | None = None
-    downstream_arns: list[str] = field(default_factory=list)
+    uri: str
+    arn: str | None
+    name: str | None
+    lineage_type: str | None
+    type: str | None
+    source_uri: str | None
+    account: str | None
+    region: str | None
+    depth: int
+    placeholder: bool
+    last_seen: datetime | None
+    job_arn: str | None  # a trial component's job
+    job: str | None  # an OpenLineage run's job (namespace/name)
+    status: str | None
+    parent: str | None
+    downstream: list[str]
     parameters: dict[str, Any] = field(default_factory=dict)  # trial components only
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {stat: value}
 
 
 @dataclass(frozen=True)
 class Provenance:
-    start_arn: str
+    start: str  # the start's uri
     nodes: list[ProvenanceNode]  # depth-first: the start, then each entity right after its parent
-    edges: list[Edge]  # every association among the nodes
+    edges: list[CrossingEdge]  # every edge among the nodes: associations, READ_BY, WROTE, the join
 
 
 @dataclass(frozen=True)
@@ -122,13 +138,23 @@ class ProvenanceQueries(GraphQueries):
             return self.resolve(name_or_arn)
 
     def provenance(self, start: str, max_depth: int | None = None) -> Provenance:
-        """Everything upstream of ``start``, back to the raw data, each job with its parameters and metrics.
-        ``start`` is resolved as ``resolve_model_or_endpoint`` does, by the same query that walks."""
+        """Everything upstream of ``start``, back to the raw data, across the sources (the ETL runs and raw
+        datasets behind a training input), each job with its parameters and metrics. ``start`` is resolved as
+        ``resolve_model_or_endpoint`` does, or names an OpenLineage entity, by the same query that walks."""
         reached = self.run(
-            "provenance", start=start, resource_suffix=ENDPOINT.resource_suffix(start), max_depth=max_depth
+            "provenance",
+            start=start,
+            resource_suffix=ENDPOINT.resource_suffix(start),
+            openlineage_keys=[{"namespace": k.namespace, "name": k.name} for k in locations_named(start)],
+            max_depth=max_depth,
         )
         starts = [row for row in reached if row["role"] == "start"]
-        start_arn = ANY_ENTITY.one(start, starts)
+        if not starts:
+            raise NotFoundError(f"nothing named {start!r} in the graph (has `lineage-graph sync` run?)")
+        if len(starts) > 1:
+            found = ", ".join(f"{row['uri']} ({row['lineage_type']} {row['type']})" for row in starts)
+            raise NotFoundError(f"{start!r} names several entities; pass one ARN or URI: {found}")
+        start_uri = starts[0]["uri"]
         depths = depths_from([starts[0]["id"]], reached)
         rows = sorted(
             (
@@ -136,30 +162,50 @@ class ProvenanceQueries(GraphQueries):
                 for row in reached
                 if row["id"] in depths and (max_depth is None or depths[row["id"]] <= max_depth)
             ),
-            key=lambda row: (row["depth"], row["arn"]),
+            key=lambda row: (row["depth"], row["uri"]),
         )
-        edges = self.edges([row["arn"] for row in rows])
+        uris = {row["id"]: row["uri"] for row in rows}
+        edges = [
+            CrossingEdge(
+                uris[e["source_id"]], uris[e["destination_id"]], relationship_name(e["relationship"]), e["rule"]
+            )
+            for e in self.run("edges_across", ids=list(uris))
+        ]
         jobs = self.job_values([row["arn"] for row in rows if row["lineage_type"] == "TrialComponent"])
-        depth = {row["arn"]: row["depth"] for row in rows}
+        depth = {row["uri"]: row["depth"] for row in rows}
         downstream: dict[str, set[str]] = {}
         for edge in edges:
-            downstream.setdefault(edge.source_arn, set()).add(edge.destination_arn)
-        names = {row["arn"]: row["name"] or row["source_uri"] or "" for row in rows}
+            downstream.setdefault(edge.source, set()).add(edge.destination)
+            if edge.relationship == SAME_OBJECT:  # one object: either side feeds what the other feeds
+                downstream.setdefault(edge.destination, set()).add(edge.source)
+        names = {row["uri"]: row["name"] or row["source_uri"] or "" for row in rows}
         nodes: dict[str, ProvenanceNode] = {}
         for row in rows:
-            arn = row["arn"]
-            nearer = [d for d in downstream.get(arn, []) if depth[d] == depth[arn] - 1]
-            job = jobs.get(arn)
-            nodes[arn] = ProvenanceNode(
-                **vars(LineageEntitySummary.from_row(row)),
+            uri = row["uri"]
+            nearer = [d for d in downstream.get(uri, []) if depth[d] == depth[uri] - 1]
+            job = jobs.get(row["arn"]) if row["arn"] else None
+            account, region = account_region(row["arn"])
+            nodes[uri] = ProvenanceNode(
+                uri=uri,
+                arn=row["arn"],
+                name=row["name"],
+                lineage_type=row["lineage_type"],
+                type=row["type"],
+                source_uri=row["source_uri"],
+                account=account,
+                region=region,
+                depth=row["depth"],
+                placeholder=bool(row["placeholder"]),
+                last_seen=row["last_seen"].to_native() if row["last_seen"] is not None else None,
                 job_arn=row["job_arn"],
+                job=row["job"],
                 status=row["status"],
-                parent_arn=min(nearer, key=lambda d: (names[d], d)) if nearer else None,
-                downstream_arns=sorted(downstream.get(arn, [])),
+                parent=min(nearer, key=lambda d: (names[d], d)) if nearer else None,
+                downstream=sorted(downstream.get(uri, [])),
                 parameters=job.parameters if job else {},
                 metrics=job.metrics if job else {},
             )
-        return Provenance(start_arn, _depth_first(start_arn, nodes), edges)
+        return Provenance(start_uri, _depth_first(start_uri, nodes), edges)
 
     def compare(self, trial_components: list[str], diff_only: bool = False) -> Comparison:
         """Parameters and metrics of trial components (names or ARNs) side by side; NotFoundError names
@@ -184,19 +230,19 @@ class ProvenanceQueries(GraphQueries):
         return Comparison([job.trial_component for job in jobs], rows)
 
 
-def _depth_first(start_arn: str, nodes: dict[str, ProvenanceNode]) -> list[ProvenanceNode]:
+def _depth_first(start: str, nodes: dict[str, ProvenanceNode]) -> list[ProvenanceNode]:
     """The start, then each node right after its parent, siblings by name or URI (an explicit stack:
     chains can be longer than Python's recursion limit)."""
     children: dict[str, list[ProvenanceNode]] = {}
     for node in nodes.values():
-        if node.parent_arn is not None:
-            children.setdefault(node.parent_arn, []).append(node)
+        if node.parent is not None:
+            children.setdefault(node.parent, []).append(node)
     ordered: list[ProvenanceNode] = []
-    stack = [nodes[start_arn]]
+    stack = [nodes[start]]
     while stack:
         node = stack.pop()
         ordered.append(node)
         stack.extend(
-            sorted(children.get(node.arn, []), key=lambda n: (n.name or n.source_uri or "", n.arn), reverse=True)
+            sorted(children.get(node.uri, []), key=lambda n: (n.name or n.source_uri or "", n.uri), reverse=True)
         )
     return ordered

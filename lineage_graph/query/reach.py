@@ -3,12 +3,12 @@
 Neo4j finds everything reachable from an entity quickly (a pruning breadth-first expansion), but asking it
 for a shortest path to each reached entity (``ANY SHORTEST``) builds every path: the cost is the sum of
 all depths, seconds where a chain of models retrained from their predecessors runs thousands of hops
-deep. So the reach queries (cypher/lineage_query.cypher, cypher/trial_component_artifacts.cypher,
-cypher/provenance.cypher, cypher/impact.cypher, cypher/pipeline_execution_upstream.cypher) return the
-start and each reached entity with its ``id`` (elementId) and the ids of the entities one hop further from
-the start (walking upstream, what feeds it; downstream, what it feeds), and the depths are counted here,
-in time linear in the rows. Ids, not ARNs: an elementId needs no property read, and the walk's entities
-outnumber the answer's.
+deep. So the reach queries (cypher/lineage_query.cypher, cypher/lineage_across.cypher,
+cypher/trial_component_artifacts.cypher, cypher/provenance.cypher, cypher/impact.cypher,
+cypher/pipeline_execution_upstream.cypher) return the start and each reached entity with its ``id``
+(elementId) and the ids of the entities one hop further from the start (walking upstream, what feeds it;
+downstream, what it feeds), and the depths are counted here, in time linear in the rows. Ids, not ARNs: an
+elementId needs no property read, and the walk's entities outnumber the answer's.
 
 Further, not nearer: the entities one hop further are all reached themselves, so those lists hold exactly
 the edges the expansion walked. The entities one hop nearer are not: a dataset upstream of one job feeds
@@ -37,10 +37,13 @@ def depths_from(start_ids: Iterable[str], rows: list[dict[str, Any]]) -> dict[st
     return depths
 
 
-def with_depths(start_id: str, rows: list[dict[str, Any]], max_depth: int | None) -> list[dict[str, Any]]:
+def with_depths(
+    start_id: str, rows: list[dict[str, Any]], max_depth: int | None, order_by: str = "arn"
+) -> list[dict[str, Any]]:
     """The matching rows, one per entity with its smallest depth over the directions walked (set as the
-    row's ``depth``), within ``max_depth``, ordered by depth then ARN. The rows of each direction include
-    the start's own (its ``away_from_start`` is where the walk begins)."""
+    row's ``depth``), within ``max_depth``, ordered by depth then ``order_by`` (the ARN; ``uri`` for an
+    answer with OpenLineage's entities, which have none). The rows of each direction include the start's own
+    (its ``away_from_start`` is where the walk begins)."""
     by_way: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_way[row["way"]].append(row)
@@ -54,4 +57,4 @@ def with_depths(start_id: str, rows: list[dict[str, Any]], max_depth: int | None
             if row["id"] not in best or depth < best[row["id"]]["depth"]:
                 row["depth"] = depth  # the rows are the query's own: no copy (thousands per lookup)
                 best[row["id"]] = row
-    return sorted(best.values(), key=lambda row: (row["depth"], row["arn"]))
+    return sorted(best.values(), key=lambda row: (row["depth"], row[order_by]))

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from lineage_graph.graph.naming import Location, arn_of_job, glue_table, job_of_arn, location_of_uri, normalised
+from lineage_graph.graph.naming import (
+    Location,
+    arn_of_job,
+    glue_table,
+    job_of_arn,
+    location_of_uri,
+    locations_named,
+    normalised,
+)
 
 
 @pytest.mark.parametrize(
@@ -54,5 +62,14 @@ def test_a_sagemaker_job_arn_splits_like_a_glue_table_and_reads_back_however_sen
     assert arn_of_job(job.namespace, job.name) == arn
     assert arn_of_job("sagemaker", arn) == arn
     assert arn_of_job(arn, arn) == arn
+    assert arn_of_job("arn:aws:sagemaker:us-east-1:111122223333:training-job", "churn-train") == arn
+    assert arn_of_job(arn, "") == arn
     assert arn_of_job("spark", "etl.build_events") is None
     assert arn_of_job("arn:aws:glue:us-east-1:111122223333", "table/sales/orders") is None
+
+
+def test_a_person_names_an_openlineage_entity_by_its_uri() -> None:
+    assert locations_named("s3://landing/events/") == [Location("s3://landing", "events")]
+    assert locations_named("spark/etl.build") == [Location("spark", "etl.build")]
+    assert locations_named("a/b/c") == [Location("a", "b/c"), Location("a/b", "c")]
+    assert locations_named("run-1") == []

@@ -1,0 +1,197 @@
+"""The join: an OpenLineage dataset or job and a SageMaker entity that name the same object become one place.
+
+``(a)-[:SAME_OBJECT {rule}]->(b)`` is stored in both directions, so a directed walk (upstream or downstream)
+crosses it whichever source the data came from (docs/openlineage.md). The rules, all on
+``graph.naming``'s spelling of a location:
+
+- ``location``: an OpenLineage dataset and an artifact whose ``source_uri`` is the same location;
+- ``contains`` / ``within``: one S3 location is a whole-segment path prefix of the other (``a contains b``,
+  ``b within a``), between an OpenLineage dataset and an artifact, never from a bucket root;
+- ``symlink``: two OpenLineage datasets a ``symlinks`` facet pairs (an S3 path and its Glue table);
+- ``job_arn``: an OpenLineage job whose name is a SageMaker job's ARN (``naming.arn_of_job``) and the trial
+  component whose ``source_arn`` is that ARN.
+
+Each side's load calls the function for what it just wrote, and each function looks for the other side
+already in the graph: whichever arrives first, the later load makes the edge, and rerunning changes
+nothing (MERGE). An artifact keeps its location as ``location_namespace`` / ``location_name`` (indexed), so
+a dataset finds its artifacts, prefixes included, by index seeks. Source-neutral: it takes ARNs, URIs and
+``(namespace, name)`` pairs, never a SageMaker record or an OpenLineage event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from lineage_graph.graph import model
+from lineage_graph.graph.naming import Location, arn_of_job, location_of_uri, normalised
+
+# A write statement as GraphWriter runs it: ``run(query, **params)`` -> the driver's EagerResult.
+Run = Callable[..., Any]
+BATCH = 1000
+
+_SAME = f"`{model.SAME_OBJECT}`"
+_ARTIFACT = model.ARTIFACT.label
+_DATASET = model.OPENLINEAGE_DATASET
+_BUCKET_ROOT = "/"
+
+# Both directions of each match: the rule from the first node to the second, and back.
+_MERGE_BOTH = f"""
+    MERGE (x)-[:{_SAME} {{rule: rule}}]->(y)
+    MERGE (y)-[:{_SAME} {{rule: back}}]->(x)
+"""
+
+_ARTIFACTS = f"""
+    UNWIND $rows AS row
+    MATCH (x:{model.ENTITY_LABEL} {{arn: row.arn}})
+    WHERE x:{_ARTIFACT} AND NOT x:{model.PLACEHOLDER_LABEL}
+    // A location that moved (or went: no longer S3) takes its old edges with it.
+    CALL (x, row) {{
+        WITH x, row
+        WHERE NOT coalesce(x.location_namespace = row.namespace AND x.location_name = row.name,
+                           x.location_namespace IS NULL AND row.namespace IS NULL)
+        CALL (x) {{ MATCH (x)-[old:{_SAME}]-() DELETE old }}
+        SET x.location_namespace = row.namespace, x.location_name = row.name
+    }}
+    WITH x, row
+    WHERE row.namespace IS NOT NULL
+    CALL (x, row) {{
+        MATCH (y:{_DATASET} {{namespace: row.namespace, name: row.name}})
+        RETURN y, 'location' AS rule, 'location' AS back
+        UNION
+        UNWIND row.ancestors AS ancestor
+        MATCH (y:{_DATASET} {{namespace: row.namespace, name: ancestor}})
+        RETURN y, 'within' AS rule, 'contains' AS back
+        UNION
+        WITH row
+        WHERE row.name <> '{_BUCKET_ROOT}'
+        MATCH (y:{_DATASET})
+        WHERE y.namespace = row.namespace AND y.name STARTS WITH row.name + '/'
+        RETURN y, 'contains' AS rule, 'within' AS back
+    }}
+    {_MERGE_BOTH}
+"""
+
+_DATASETS = f"""
+    UNWIND $rows AS row
+    MATCH (x:{_DATASET} {{namespace: row.namespace, name: row.name}})
+    CALL (x, row) {{
+        MATCH (y:{_ARTIFACT} {{location_namespace: row.namespace, location_name: row.name}})
+        RETURN y, 'location' AS rule, 'location' AS back
+        UNION
+        UNWIND row.ancestors AS ancestor
+        MATCH (y:{_ARTIFACT} {{location_namespace: row.namespace, location_name: ancestor}})
+        RETURN y, 'within' AS rule, 'contains' AS back
+        UNION
+        WITH row
+        WHERE row.contains
+        MATCH (y:{_ARTIFACT})
+        WHERE y.location_namespace = row.namespace AND y.location_name STARTS WITH row.name + '/'
+        RETURN y, 'contains' AS rule, 'within' AS back
+    }}
+    {_MERGE_BOTH}
+"""
+
+# The other name of a symlinked pair may not have arrived as a dataset of its own: it is one (the facet
+# names a dataset), so it is made here, and joined to artifacts like any other.
+_SYMLINKS = f"""
+    UNWIND $rows AS row
+    MATCH (x:{_DATASET} {{namespace: row.namespace, name: row.name}})
+    MERGE (y:{_DATASET} {{namespace: row.other_namespace, name: row.other_name}})
+    ON CREATE SET y:{model.OPENLINEAGE_LABEL}, y.uri = row.other_uri
+    WITH x, y, 'symlink' AS rule, 'symlink' AS back
+    WHERE x <> y
+    {_MERGE_BOTH}
+"""
+
+_JOBS = f"""
+    UNWIND $rows AS row
+    MATCH (x:{model.OPENLINEAGE_JOB} {{namespace: row.namespace, name: row.name}})
+    SET x.sagemaker_job_arn = row.arn
+    WITH x, row
+    MATCH (y:{model.TRIAL_COMPONENT.label} {{source_arn: row.arn}})
+    WITH x, y, 'job_arn' AS rule, 'job_arn' AS back
+    {_MERGE_BOTH}
+"""
+
+_TRIAL_COMPONENTS = f"""
+    UNWIND $rows AS row
+    MATCH (x:{model.OPENLINEAGE_JOB} {{sagemaker_job_arn: row.source_arn}})
+    MATCH (y:{model.ENTITY_LABEL} {{arn: row.arn}})
+    WHERE y:{model.TRIAL_COMPONENT.label} AND y.source_arn = row.source_arn
+    WITH x, y, 'job_arn' AS rule, 'job_arn' AS back
+    {_MERGE_BOTH}
+"""
+
+
+def _batched(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
+    return (rows[i : i + BATCH] for i in range(0, len(rows), BATCH))
+
+
+def _write(run: Run, query: str, rows: list[dict[str, Any]]) -> int:
+    """Run ``query`` over ``rows`` a batch at a time; the SAME_OBJECT relationships it created."""
+    return sum(int(run(query, rows=batch).summary.counters.relationships_created) for batch in _batched(rows))
+
+
+def _location_row(location: Location) -> dict[str, Any]:
+    return {
+        "namespace": location.namespace,
+        "name": location.name,
+        "ancestors": [a.name for a in location.ancestors()],
+        "contains": location.namespace.startswith("s3://") and location.name != _BUCKET_ROOT,
+    }
+
+
+def join_artifacts(run: Run, artifacts: Iterable[tuple[str, str | None]]) -> int:
+    """After artifacts ``(arn, source_uri)`` are written: store each one's location (none for a URI that is
+    not S3) and join it to the OpenLineage datasets at, above or under it. Returns relationships created."""
+    rows: list[dict[str, Any]] = []
+    for arn, source_uri in artifacts:
+        location = location_of_uri(source_uri) if source_uri else None
+        if location is None:
+            rows.append({"arn": arn, "namespace": None, "name": None, "ancestors": []})
+        else:
+            rows.append({"arn": arn, **_location_row(location)})
+    return _write(run, _ARTIFACTS, rows)
+
+
+def join_datasets(run: Run, datasets: Iterable[tuple[str, str]]) -> int:
+    """After OpenLineage datasets ``(namespace, name)`` are written (spelt by ``naming.normalised``): join
+    each one to the artifacts at, above or under it. Returns relationships created."""
+    rows = [_location_row(normalised(namespace, name)) for namespace, name in datasets]
+    return _write(run, _DATASETS, rows)
+
+
+def join_symlinks(run: Run, pairs: Iterable[tuple[Location, Location]]) -> int:
+    """After a dataset is written with a ``symlinks`` facet: ``(dataset, other name)`` pairs. The other name
+    becomes a dataset when it is not one yet, joined to the artifacts at its location. Returns relationships
+    created."""
+    rows: list[dict[str, Any]] = []
+    others: dict[Location, None] = {}
+    for dataset, other in pairs:
+        rows.append(
+            {
+                "namespace": dataset.namespace,
+                "name": dataset.name,
+                "other_namespace": other.namespace,
+                "other_name": other.name,
+                "other_uri": other.uri,
+            }
+        )
+        others[other] = None
+    created = _write(run, _SYMLINKS, rows)
+    return created + join_datasets(run, ((o.namespace, o.name) for o in others))
+
+
+def join_jobs(run: Run, jobs: Iterable[tuple[str, str]]) -> int:
+    """After OpenLineage jobs ``(namespace, name)`` are written: a job that names a SageMaker job's ARN keeps
+    it (``sagemaker_job_arn``, indexed) and joins that job's trial component. Returns relationships created."""
+    rows = [{"namespace": ns, "name": name, "arn": arn} for ns, name in jobs if (arn := arn_of_job(ns, name))]
+    return _write(run, _JOBS, rows)
+
+
+def join_trial_components(run: Run, trial_components: Iterable[tuple[str, str | None]]) -> int:
+    """After trial components ``(arn, source_arn)`` are written: join each to the OpenLineage job that names
+    its job's ARN. Returns relationships created."""
+    rows = [{"arn": arn, "source_arn": source} for arn, source in trial_components if source]
+    return _write(run, _TRIAL_COMPONENTS, rows)

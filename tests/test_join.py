@@ -1,0 +1,196 @@
+"""The join (graph.join): an OpenLineage dataset or job and a SageMaker entity naming the same object are one
+place in the graph, by OpenLineage's naming rules, whichever side arrives first; and only those."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fixtures.openlineage_nodes import ol_run
+from fixtures.snapshots import lineage_snapshot
+from fixtures.sync_cli import sync_json
+from neo4j import Driver
+from test_incremental import train
+
+from lineage_graph.graph.naming import glue_table
+
+SPARK = ("spark", "etl.build_events")
+GLUE = ("glue", "crm.load_customers")
+ACCOUNT_ARN = "arn:aws:sagemaker:us-east-1:123456789012"
+
+
+def joins(driver: Driver) -> list[tuple[str, str, str]]:
+    """Every SAME_OBJECT relationship as (from, rule, to), each end by its ARN or OpenLineage uri."""
+    records = driver.execute_query(
+        "MATCH (a)-[r:SAME_OBJECT]->(b) "
+        "RETURN coalesce(a.arn, a.uri) AS a, r.rule AS rule, coalesce(b.arn, b.uri) AS b ORDER BY a, rule, b",
+        database_="neo4j",
+    ).records
+    return [(r["a"], r["rule"], r["b"]) for r in records]
+
+
+def artifact_arn(driver: Driver, uri: str) -> str:
+    records = driver.execute_query(
+        "MATCH (a:Artifact {source_uri: $uri}) RETURN a.arn AS arn", uri=uri, database_="neo4j"
+    ).records
+    assert len(records) == 1, uri
+    return str(records[0]["arn"])
+
+
+def both_ways(a: str, rule: str, b: str, back: str | None = None) -> set[tuple[str, str, str]]:
+    return {(a, rule, b), (b, back or rule, a)}
+
+
+def training_lineage(client: Any) -> None:
+    train(client, "events-train", "s3://landing/events/")  # a trailing slash, as SageMaker keeps what it was given
+    train(client, "archive-train", "s3://landing/events-archive/")
+    train(client, "elsewhere-train", "s3://elsewhere/events/")
+    train(client, "december-train", "s3://landing/events/2026/12/")
+
+
+def spark_lineage(driver: Driver) -> None:
+    ol_run(driver, "run-1", SPARK, inputs=[("s3://raw", "clicks")], outputs=[("s3a://landing", "/events")])
+
+
+def test_an_s3_prefix_written_by_spark_and_read_by_training_is_one_place_and_its_neighbours_are_not(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    training_lineage(sagemaker_client)
+    sync_json(sync_env)
+    spark_lineage(clean_neo4j)
+
+    events = artifact_arn(clean_neo4j, "s3://landing/events/")
+    december = artifact_arn(clean_neo4j, "s3://landing/events/2026/12/")
+    # Same location, one spelt s3a:// with a leading slash, the other with a trailing slash; and the December
+    # prefix the Spark output contains. Not events-archive (a character prefix, not a path segment), nor the
+    # same key in another bucket, nor the Spark run's input.
+    assert set(joins(clean_neo4j)) == both_ways(events, "location", "s3://landing/events") | both_ways(
+        "s3://landing/events", "contains", december, "within"
+    )
+    located = clean_neo4j.execute_query(
+        "MATCH (a:Artifact {arn: $arn}) RETURN a.location_namespace AS ns, a.location_name AS name",
+        arn=events,
+        database_="neo4j",
+    ).records[0]
+    assert (located["ns"], located["name"]) == ("s3://landing", "events")
+
+    # Replaying the events and syncing again changes nothing.
+    before = joins(clean_neo4j)
+    spark_lineage(clean_neo4j)
+    sync_json(sync_env)
+    assert joins(clean_neo4j) == before
+
+
+def test_either_arrival_order_makes_the_same_graph(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    training_lineage(sagemaker_client)
+    sync_json(sync_env)
+    spark_lineage(clean_neo4j)
+    sagemaker_first = (joins(clean_neo4j), lineage_snapshot(clean_neo4j))
+    assert sagemaker_first[0]
+
+    clean_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
+    spark_lineage(clean_neo4j)
+    assert not joins(clean_neo4j)
+    sync_json(sync_env)
+    assert (joins(clean_neo4j), lineage_snapshot(clean_neo4j)) == sagemaker_first
+
+
+def test_a_dataset_under_an_artifacts_prefix_is_within_it_and_never_under_a_bucket_root(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    train(sagemaker_client, "events-train", "s3://landing/events/")
+    train(sagemaker_client, "bucket-train", "s3://landing/")
+    sync_json(sync_env)
+    ol_run(clean_neo4j, "run-2", SPARK, outputs=[("s3://landing", "events/2026/12/01"), ("s3://landing", "/")])
+    events = artifact_arn(clean_neo4j, "s3://landing/events/")
+    bucket = artifact_arn(clean_neo4j, "s3://landing/")
+    assert set(joins(clean_neo4j)) == both_ways(events, "contains", "s3://landing/events/2026/12/01", "within") | (
+        both_ways(bucket, "location", "s3://landing")
+    )
+
+
+def test_a_glue_table_joins_the_s3_path_its_symlinks_facet_names(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    train(sagemaker_client, "customers-train", "s3://lake/crm/customers/")
+    sync_json(sync_env)
+    table = glue_table("us-east-1", "123456789012", "crm", "customers")
+    # A Spark job writes the path and names its table in a symlinks facet; an Athena query reads the table.
+    ol_run(
+        clean_neo4j,
+        "run-3",
+        GLUE,
+        outputs=[("s3://lake", "crm/customers")],
+        symlinks={("s3://lake", "crm/customers"): (table.namespace, table.name)},
+    )
+    ol_run(clean_neo4j, "run-4", ("athena", "report"), inputs=[(table.namespace, table.name)])
+    customers = artifact_arn(clean_neo4j, "s3://lake/crm/customers/")
+    assert set(joins(clean_neo4j)) == both_ways(customers, "location", "s3://lake/crm/customers") | both_ways(
+        "s3://lake/crm/customers", "symlink", table.uri
+    )
+    readers = clean_neo4j.execute_query(
+        "MATCH (:Artifact {arn: $arn})-[:SAME_OBJECT*1..2]->(:OpenLineageDataset)-[:READ_BY]->(r) RETURN r.run_id AS r",
+        arn=customers,
+        database_="neo4j",
+    ).records
+    assert [r["r"] for r in readers] == ["run-4"]
+
+
+def test_an_openlineage_job_named_by_a_sagemaker_job_arn_is_that_jobs_trial_component(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    # SageMaker's own events arrive before the sync for one job, after it for the other; both split forms.
+    ol_run(clean_neo4j, "sm-1", (ACCOUNT_ARN, "training-job/events-train"))
+    train(sagemaker_client, "events-train", "s3://landing/events/")
+    train(sagemaker_client, "other-train", "s3://landing/other/")
+    sync_json(sync_env)
+    ol_run(clean_neo4j, "sm-2", ("sagemaker", f"{ACCOUNT_ARN}:training-job/other-train"))
+    ol_run(clean_neo4j, "sm-3", ("sagemaker", f"{ACCOUNT_ARN}:training-job/never-synced"))
+    tcs = {
+        r["name"]: r["arn"]
+        for r in clean_neo4j.execute_query(
+            "MATCH (tc:TrainingJob) RETURN tc.name AS name, tc.arn AS arn", database_="neo4j"
+        ).records
+    }
+    assert set(joins(clean_neo4j)) == both_ways(
+        tcs["events-train-aws-training-job"], "job_arn", f"{ACCOUNT_ARN}/training-job/events-train"
+    ) | both_ways(tcs["other-train-aws-training-job"], "job_arn", f"sagemaker/{ACCOUNT_ARN}:training-job/other-train")
+
+
+def test_the_sweep_keeps_openlineage_and_takes_a_swept_artifacts_join_with_it(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    train(sagemaker_client, "events-train", "s3://landing/events/")
+    sagemaker_client.create_artifact(
+        ArtifactName="lone", Source={"SourceUri": "s3://landing/lone/"}, ArtifactType="DataSet"
+    )
+    sync_json(sync_env, "--full")
+    ol_run(clean_neo4j, "run-5", SPARK, outputs=[("s3://landing", "events"), ("s3://landing", "lone")])
+    events = artifact_arn(clean_neo4j, "s3://landing/events/")
+    lone = artifact_arn(clean_neo4j, "s3://landing/lone/")
+    assert len(joins(clean_neo4j)) == 4
+
+    # The training job's trial component and the lone artifact leave SageMaker; the events artifact stays.
+    sagemaker_client.delete_artifact(ArtifactArn=lone)
+    sagemaker_client.delete_trial_component(TrialComponentName="events-train-aws-training-job")
+    swept = sync_json(sync_env, "--full", "--force-delete")
+    assert swept["cleanup"]["nodes_deleted"] >= 1
+    assert set(joins(clean_neo4j)) == both_ways(events, "location", "s3://landing/events")
+    kept = clean_neo4j.execute_query("MATCH (n:OpenLineage) RETURN count(n) AS n", database_="neo4j").records[0]["n"]
+    assert kept == 4  # the job, the run and both datasets
+
+    # A swept graph is still what a clean sync of the same SageMaker state makes (then joined again).
+    reconciled = (joins(clean_neo4j), lineage_snapshot(clean_neo4j))
+    clean_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
+    sync_json(sync_env, "--full")
+    ol_run(clean_neo4j, "run-5", SPARK, outputs=[("s3://landing", "events"), ("s3://landing", "lone")])
+    assert (joins(clean_neo4j), lineage_snapshot(clean_neo4j)) == reconciled
+
+
+def test_a_dry_run_joins_nothing(sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver) -> None:
+    spark_lineage(clean_neo4j)
+    train(sagemaker_client, "events-train", "s3://landing/events/")
+    sync_json(sync_env, "--dry-run")
+    assert not joins(clean_neo4j)
+    assert not clean_neo4j.execute_query("MATCH (a:Artifact) RETURN a", database_="neo4j").records
