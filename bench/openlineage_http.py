@@ -2,10 +2,10 @@
 
     python bench/openlineage_http.py --events 60000 --out bench/results/openlineage/http.json
 
-Starts its own Neo4j (or uses ``--neo4j-uri``) and a ``serve`` process, posts ``--warm-up`` events, then ``--processes`` client
-processes of ``--threads`` threads each, every thread an ``OpenLineageClient`` with the HTTP transport
-posting START and COMPLETE of its runs (one input, one output, fifty jobs and a hundred input datasets
-shared, as a scheduler's runs share them). Reports events/s, the server's events per transaction (group
+Starts its own Neo4j (or uses ``--neo4j-uri``) and a ``serve`` process, posts ``--warm-up`` events, then
+``--processes`` client processes of ``--threads`` threads each, every thread an ``OpenLineageClient`` with
+the HTTP transport posting START and COMPLETE of its runs (one input, one output, fifty jobs and a hundred
+input datasets shared, as a scheduler's runs share them). Reports events/s, the server's events per transaction (group
 commit), the CPU seconds per event of the server, Neo4j and the clients, and the server's RSS sampled
 every half second (flat memory: its last sample against its peak).
 """
