@@ -83,7 +83,7 @@ def test_a_file_without_its_markers_is_refused() -> None:
 
 def test_the_graph_package_never_imports_a_source() -> None:
     """Data flows one way: a source's package hands rows to graph/, which knows no source."""
-    for path in sorted((REPO / "lineage_graph" / "graph").glob("*.py")):
+    for path in sorted((REPO / "lineage_graph" / "graph").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
