@@ -122,23 +122,29 @@ class CrossingEntity:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> CrossingEntity:
-        account, region = account_region(row["arn"])
-        return cls(
-            uri=row["uri"],
-            arn=row["arn"],
-            name=row["name"],
-            lineage_type=row["lineage_type"],
-            type=row["type"],
-            source_uri=row["source_uri"],
-            job_arn=row["job_arn"],
-            job=row["job"],
-            status=row["status"],
-            account=account,
-            region=region,
-            depth=row["depth"],
-            placeholder=bool(row["placeholder"]),
-            last_seen=row["last_seen"].to_native() if row["last_seen"] is not None else None,
-        )
+        return cls(**crossing_fields(row))
+
+
+def crossing_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """The fields of ``CrossingEntity`` from a row of the queries that cross the sources (lineage_across,
+    provenance): one reading for every answer that shows their entities."""
+    account, region = account_region(row["arn"])
+    return {
+        "uri": row["uri"],
+        "arn": row["arn"],
+        "name": row["name"],
+        "lineage_type": row["lineage_type"],
+        "type": row["type"],
+        "source_uri": row["source_uri"],
+        "job_arn": row["job_arn"],
+        "job": row["job"],
+        "status": row["status"],
+        "account": account,
+        "region": region,
+        "depth": row["depth"],
+        "placeholder": bool(row["placeholder"]),
+        "last_seen": row["last_seen"].to_native() if row["last_seen"] is not None else None,
+    }
 
 
 @dataclass(frozen=True)
