@@ -14,7 +14,14 @@ from typing import Any
 from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import ASSOCIATION_TYPES
 from lineage_graph.graph.naming import location_of_uri, locations_named
-from lineage_graph.query.lookups import Direction, LineageEntitySummary, LineageQueries, what_they_are, with_article
+from lineage_graph.query.lookups import (
+    Direction,
+    LineageEntitySummary,
+    LineageQueries,
+    account_region,
+    what_they_are,
+    with_article,
+)
 from lineage_graph.query.reach import depths_from, with_depths
 
 # CONTRIBUTED_TO -> ContributedTo; an untyped association (ASSOCIATED) has no SageMaker type.
@@ -88,14 +95,6 @@ def relationship_name(rel_type: str) -> str | None:
     if rel_type in _ASSOCIATION_BY_RELATIONSHIP:
         return _ASSOCIATION_BY_RELATIONSHIP[rel_type]
     return None if rel_type == "ASSOCIATED" else rel_type
-
-
-def account_region(arn: str | None) -> tuple[str | None, str | None]:
-    """A SageMaker ARN's account and region; none for an OpenLineage entity (it has no ARN)."""
-    if not arn:
-        return None, None
-    _, _, _, region, account, _ = arn.split(":", 5)
-    return account, region
 
 
 def openlineage_keys(text: str) -> list[dict[str, str]]:
