@@ -19,7 +19,13 @@ from lineage_graph.openlineage import kinds as openlineage_kinds
 
 # SageMaker's graph kinds live in graph/model.py: graph/'s loader and sweep are SageMaker's.
 NODE_KINDS: tuple[NodeKind, ...] = (*model.NODE_KINDS.values(), *openlineage_kinds.NODE_KINDS)
-RELATIONSHIP_STYLES: dict[str, Style] = {**model.RELATIONSHIP_STYLES, **openlineage_kinds.RELATIONSHIP_STYLES}
+# The join spans the sources: drawn strong, captioned with the rule that made it (location, symlink, ...).
+JOIN_STYLE = Style("#e15759", caption="{rule}")
+RELATIONSHIP_STYLES: dict[str, Style] = {
+    **model.RELATIONSHIP_STYLES,
+    **openlineage_kinds.RELATIONSHIP_STYLES,
+    model.SAME_OBJECT: JOIN_STYLE,
+}
 
 REPO = Path(__file__).resolve().parents[1]  # the derived files are a checkout's, not an installation's
 _REGENERATE = "python -m lineage_graph.kinds"

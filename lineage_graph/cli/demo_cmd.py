@@ -30,7 +30,8 @@ DEMO_REGION = "us-east-1"
 # The endpoint context whose ancestry crosses into the ETL (sandbox/upstream.py) in the demo's last answer
 # (by ARN: its deployment action has the same name).
 DEMO_ENDPOINT_CONTEXT = "context/churn-prod-aws-endpoint"
-SERVE_START_TIMEOUT_S = 60
+# How long serve may take to stop once told to: its graceful shutdown (server.GRACEFUL_SHUTDOWN_S) and some.
+SERVE_STOP_TIMEOUT_S = 60
 
 
 @contextlib.contextmanager
@@ -52,7 +53,7 @@ def serving(neo4j: Neo4jSettings) -> Iterator[str]:
             yield line.split("listening on ", 1)[1].split(" ", 1)[0]
         finally:
             process.send_signal(signal.SIGTERM)
-            process.wait(SERVE_START_TIMEOUT_S)
+            process.wait(SERVE_STOP_TIMEOUT_S)
 
 
 def sync_demo(driver: Driver, database: str, sandbox_url: str, account: str) -> SyncReport:

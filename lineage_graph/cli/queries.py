@@ -35,7 +35,6 @@ from lineage_graph.settings import Neo4jSettings
 
 JOB_COLUMNS = [f.name for f in dataclasses.fields(JobSummary)]
 JOB_TABLE = ["name", "type", "depth", "job_arn", "arn"]
-EDGE_COLUMNS = ["source_arn", "destination_arn", "association_type"]
 CROSSING_COLUMNS = [f.name for f in dataclasses.fields(CrossingEntity)]
 CROSSING_TABLE = ["name", "type", "lineage_type", "source_uri", "depth", "uri"]
 CROSSING_EDGE_COLUMNS = [f.name for f in dataclasses.fields(CrossingEdge)]

@@ -211,8 +211,8 @@ def settled(db: Database) -> datetime | None:
 
 def _held_back(db: Database, start: Cursor, until: datetime) -> int:
     records = db.read(
-        "MATCH (tc:TrialComponent) WHERE tc.modified_at > $until AND tc.modified_at >= $after_time "
-        "AND NOT tc:Placeholder RETURN count(tc) AS held_back",
+        f"MATCH (tc:{model.TRIAL_COMPONENT.label}) WHERE tc.modified_at > $until AND tc.modified_at >= $after_time "
+        f"AND NOT tc:{model.PLACEHOLDER_LABEL} RETURN count(tc) AS held_back",
         until=until,
         after_time=start.time,
     ).records

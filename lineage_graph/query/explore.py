@@ -14,7 +14,14 @@ from typing import Any
 from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import ASSOCIATION_TYPES
 from lineage_graph.graph.naming import location_of_uri, locations_named
-from lineage_graph.query.lookups import Direction, LineageEntitySummary, LineageQueries, what_they_are, with_article
+from lineage_graph.query.lookups import (
+    Direction,
+    LineageEntitySummary,
+    LineageQueries,
+    account_region,
+    what_they_are,
+    with_article,
+)
 from lineage_graph.query.reach import depths_from, with_depths
 
 # CONTRIBUTED_TO -> ContributedTo; an untyped association (ASSOCIATED) has no SageMaker type.
@@ -90,12 +97,21 @@ def relationship_name(rel_type: str) -> str | None:
     return None if rel_type == "ASSOCIATED" else rel_type
 
 
-def account_region(arn: str | None) -> tuple[str | None, str | None]:
-    """A SageMaker ARN's account and region; none for an OpenLineage entity (it has no ARN)."""
-    if not arn:
-        return None, None
-    _, _, _, region, account, _ = arn.split(":", 5)
-    return account, region
+def openlineage_keys(text: str) -> list[dict[str, str]]:
+    """The ``$openlineage_keys`` of the queries that start anywhere (lineage_across, find_node, provenance):
+    the OpenLineage datasets or jobs ``text`` may name."""
+    return [{"namespace": k.namespace, "name": k.name} for k in locations_named(text)]
+
+
+def one_named(start: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The one entity, in either source, that ``start`` names among ``rows`` (each with its ``uri``,
+    ``lineage_type`` and ``type``); NotFoundError when there is none or several."""
+    if not rows:
+        raise NotFoundError(f"nothing named {start!r} in the graph (has `lineage-graph sync` run?)")
+    if len(rows) > 1:
+        found = ", ".join(f"{row['uri']} ({row['lineage_type']} {row['type']})" for row in rows)
+        raise NotFoundError(f"{start!r} names several entities; pass one ARN or URI: {found}")
+    return rows[0]
 
 
 @dataclass(frozen=True)
@@ -122,23 +138,29 @@ class CrossingEntity:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> CrossingEntity:
-        account, region = account_region(row["arn"])
-        return cls(
-            uri=row["uri"],
-            arn=row["arn"],
-            name=row["name"],
-            lineage_type=row["lineage_type"],
-            type=row["type"],
-            source_uri=row["source_uri"],
-            job_arn=row["job_arn"],
-            job=row["job"],
-            status=row["status"],
-            account=account,
-            region=region,
-            depth=row["depth"],
-            placeholder=bool(row["placeholder"]),
-            last_seen=row["last_seen"].to_native() if row["last_seen"] is not None else None,
-        )
+        return cls(**crossing_fields(row))
+
+
+def crossing_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """The fields of ``CrossingEntity`` from a row of the queries that cross the sources (lineage_across,
+    provenance): one reading for every answer that shows their entities."""
+    account, region = account_region(row["arn"])
+    return {
+        "uri": row["uri"],
+        "arn": row["arn"],
+        "name": row["name"],
+        "lineage_type": row["lineage_type"],
+        "type": row["type"],
+        "source_uri": row["source_uri"],
+        "job_arn": row["job_arn"],
+        "job": row["job"],
+        "status": row["status"],
+        "account": account,
+        "region": region,
+        "depth": row["depth"],
+        "placeholder": bool(row["placeholder"]),
+        "last_seen": row["last_seen"].to_native() if row["last_seen"] is not None else None,
+    }
 
 
 @dataclass(frozen=True)
@@ -329,20 +351,16 @@ class GraphQueries(LineageQueries):
         rows = self.run(
             "lineage_across",
             start=start,
-            openlineage_keys=[{"namespace": k.namespace, "name": k.name} for k in locations_named(start)],
+            openlineage_keys=openlineage_keys(start),
             direction=str(direction),
             **(query_filter or LineageFilter()).params(),
         )
-        if not rows:
-            raise NotFoundError(f"nothing named {start!r} in the graph (has `lineage-graph sync` run?)")
-        if len(rows) > 1:
-            found = ", ".join(f"{row['uri']} ({row['lineage_type']} {row['type']})" for row in rows)
-            raise NotFoundError(f"{start!r} names several entities; pass one ARN or URI: {found}")
-        reached = with_depths(rows[0]["id"], rows[0]["reached"], max_depth, order_by="uri")
+        found = one_named(start, rows)
+        reached = with_depths(found["id"], found["reached"], max_depth, order_by="uri")
         vertices = [CrossingEntity.from_row(row) for row in reached]
         edges = None
         if include_edges:
-            uris = {rows[0]["id"]: rows[0]["uri"], **{row["id"]: row["uri"] for row in reached}}
+            uris = {found["id"]: found["uri"], **{row["id"]: row["uri"] for row in reached}}
             edges = [
                 CrossingEdge(
                     uris[row["source_id"]],
@@ -352,7 +370,7 @@ class GraphQueries(LineageQueries):
                 )
                 for row in self.run("edges_across", ids=list(uris))
             ]
-        return CrossingResult(rows[0]["uri"], vertices, edges)
+        return CrossingResult(found["uri"], vertices, edges)
 
     def edges(self, arns: list[str]) -> list[Edge]:
         """The associations among ``arns``, typed as SageMaker types them."""
@@ -623,18 +641,8 @@ class InvestigationQueries(GraphQueries):
     def find_node(self, name: str) -> str:
         """The elementId of the one entity, in either source, that ``name`` names (find_node.cypher);
         NotFoundError when there is none or several."""
-        found = self.run(
-            "find_node",
-            start=name,
-            openlineage_keys=[{"namespace": k.namespace, "name": k.name} for k in locations_named(name)],
-            resource_suffix=None,
-        )
-        if not found:
-            raise NotFoundError(f"nothing named {name!r} in the graph (has `lineage-graph sync` run?)")
-        if len(found) > 1:
-            names = ", ".join(f"{row['uri']} ({row['lineage_type']} {row['type']})" for row in found)
-            raise NotFoundError(f"{name!r} names several entities; pass one ARN or URI: {names}")
-        return str(found[0]["id"])
+        found = self.run("find_node", start=name, openlineage_keys=openlineage_keys(name), resource_suffix=None)
+        return str(one_named(name, found)["id"])
 
     def path(self, source: str, destination: str, all_paths: bool = False, max_length: int = 10) -> list[LineagePath]:
         """Paths from ``source`` to ``destination`` (or, when there are none, the other way), across the

@@ -27,6 +27,16 @@ class Direction(StrEnum):
     BOTH = "both"
 
 
+def account_region(arn: str | None) -> tuple[str | None, str | None]:
+    """A SageMaker ARN's account and region; none for an OpenLineage entity (it has no ARN). A split, not
+    ``Arn.parse`` (every ARN in the graph is a parsed SageMaker ARN): 0.16 against 1.8 µs, on thousands of
+    rows."""
+    if not arn:
+        return None, None
+    _, _, _, region, account, _ = arn.split(":", 5)
+    return account, region
+
+
 @dataclass(frozen=True)
 class LineageEntitySummary:
     """One entity in a lookup's answer; field names are the stable JSON names."""
@@ -48,8 +58,8 @@ class LineageEntitySummary:
     def from_row(cls, row: dict[str, Any]) -> LineageEntitySummary:
         """From a query row that returns these fields under these names, but account and region: they are
         read from the ARN (every ARN in the graph is a parsed SageMaker ARN), which saves the walk queries
-        two property reads per entity. A split, not ``Arn.parse``: 0.16 against 1.8 µs, on thousands of rows."""
-        _, _, _, region, account, _ = row["arn"].split(":", 5)
+        two property reads per entity (``account_region``)."""
+        account, region = account_region(row["arn"])
         return cls(
             arn=row["arn"],
             name=row["name"],

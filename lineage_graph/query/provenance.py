@@ -13,8 +13,15 @@ from typing import Any
 
 from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import SAME_OBJECT
-from lineage_graph.graph.naming import locations_named
-from lineage_graph.query.explore import ENDPOINT, CrossingEdge, GraphQueries, account_region, relationship_name
+from lineage_graph.query.explore import (
+    ENDPOINT,
+    CrossingEdge,
+    GraphQueries,
+    crossing_fields,
+    one_named,
+    openlineage_keys,
+    relationship_name,
+)
 from lineage_graph.query.reach import depths_from
 
 # DescribeTrialComponent's summary of a metric, as the sync stores it (metric.<name>.<stat>).
@@ -145,17 +152,12 @@ class ProvenanceQueries(GraphQueries):
             "provenance",
             start=start,
             resource_suffix=ENDPOINT.resource_suffix(start),
-            openlineage_keys=[{"namespace": k.namespace, "name": k.name} for k in locations_named(start)],
+            openlineage_keys=openlineage_keys(start),
             max_depth=max_depth,
         )
-        starts = [row for row in reached if row["role"] == "start"]
-        if not starts:
-            raise NotFoundError(f"nothing named {start!r} in the graph (has `lineage-graph sync` run?)")
-        if len(starts) > 1:
-            found = ", ".join(f"{row['uri']} ({row['lineage_type']} {row['type']})" for row in starts)
-            raise NotFoundError(f"{start!r} names several entities; pass one ARN or URI: {found}")
-        start_uri = starts[0]["uri"]
-        depths = depths_from([starts[0]["id"]], reached)
+        named = one_named(start, [row for row in reached if row["role"] == "start"])
+        start_uri = named["uri"]
+        depths = depths_from([named["id"]], reached)
         rows = sorted(
             (
                 {**row, "depth": depths[row["id"]]}
@@ -184,22 +186,8 @@ class ProvenanceQueries(GraphQueries):
             uri = row["uri"]
             nearer = [d for d in downstream.get(uri, []) if depth[d] == depth[uri] - 1]
             job = jobs.get(row["arn"]) if row["arn"] else None
-            account, region = account_region(row["arn"])
             nodes[uri] = ProvenanceNode(
-                uri=uri,
-                arn=row["arn"],
-                name=row["name"],
-                lineage_type=row["lineage_type"],
-                type=row["type"],
-                source_uri=row["source_uri"],
-                account=account,
-                region=region,
-                depth=row["depth"],
-                placeholder=bool(row["placeholder"]),
-                last_seen=row["last_seen"].to_native() if row["last_seen"] is not None else None,
-                job_arn=row["job_arn"],
-                job=row["job"],
-                status=row["status"],
+                **crossing_fields(row),
                 parent=min(nearer, key=lambda d: (names[d], d)) if nearer else None,
                 downstream=sorted(downstream.get(uri, [])),
                 parameters=job.parameters if job else {},

@@ -36,6 +36,11 @@ def test_the_stylesheet_colours_every_kind_as_the_pictures_do() -> None:
     assert len(set(KIND_COLOURS.values())) == len(KIND_COLOURS)  # no two kinds look alike
 
 
+def test_the_stylesheet_draws_the_join_with_its_rule() -> None:
+    text = kinds.STYLESHEET.read_text(encoding="utf-8")
+    assert 'relationship.SAME_OBJECT {\n  color: #e15759;\n  caption: "{rule}";\n}' in text
+
+
 def test_the_schema_file_holds_a_uniqueness_constraint_per_declared_key_and_the_declared_indexes() -> None:
     statements = cypher_files.statements("schema")
     assert "CREATE CONSTRAINT lineage_entity_arn IF NOT EXISTS FOR (n:LineageEntity) REQUIRE n.arn IS UNIQUE" in (
@@ -78,7 +83,7 @@ def test_a_file_without_its_markers_is_refused() -> None:
 
 def test_the_graph_package_never_imports_a_source() -> None:
     """Data flows one way: a source's package hands rows to graph/, which knows no source."""
-    for path in sorted((REPO / "lineage_graph" / "graph").glob("*.py")):
+    for path in sorted((REPO / "lineage_graph" / "graph").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
