@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -31,6 +32,7 @@ DEMO_REGION = "us-east-1"
 # (by ARN: its deployment action has the same name).
 DEMO_ENDPOINT_CONTEXT = "context/churn-prod-aws-endpoint"
 # How long serve may take to stop once told to: its graceful shutdown (server.GRACEFUL_SHUTDOWN_S) and some.
+SERVE_START_TIMEOUT_S = 120
 SERVE_STOP_TIMEOUT_S = 60
 
 
@@ -47,7 +49,9 @@ def serving(neo4j: Neo4jSettings) -> Iterator[str]:
     ) as process:
         try:
             assert process.stderr is not None
-            line = process.stderr.readline()
+            # Its first line says where it listens; a serve that says nothing in time is not waited for forever.
+            ready, _, _ = select.select([process.stderr], [], [], SERVE_START_TIMEOUT_S)
+            line = process.stderr.readline() if ready else ""
             if "listening on " not in line:
                 raise click.ClickException(f"lineage-graph serve did not start: {line.strip() or 'no output'}")
             yield line.split("listening on ", 1)[1].split(" ", 1)[0]
