@@ -2,7 +2,7 @@
 # make test: install Debian's headless-capable Chromium for the HTML end-to-end test when it is missing.
 # That takes apt-get as root (a container, CI); anywhere else this says so in one line and fails.
 set -eu
-CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"  # Debian's path, where tests/fixtures/chromium.py looks after PATH
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"  # Debian's path, where tests/fixtures/browser.py looks after PATH
 if [ -x "$CHROMIUM" ]; then
     exit 0
 fi

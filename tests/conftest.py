@@ -1,6 +1,7 @@
 """Shared fixtures live in tests/fixtures/: a real Neo4j server and the SageMaker sandbox over HTTP."""
 
 pytest_plugins = [
+    "fixtures.browser",
     "fixtures.neo4j_server",
     "fixtures.openlineage_receiver",
     "fixtures.sandbox_server",

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import struct
-import subprocess
 import zlib
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
 from fixtures.sync_cli import sync_json
+from playwright.sync_api import Browser
 
 from lineage_graph.cli import cli
 from lineage_graph.present.graph_formats import KIND_COLOURS, Subgraph, render_graph
@@ -101,7 +100,7 @@ def _png_pixels(data: bytes) -> tuple[int, int, set[bytes]]:
 
 
 def test_html_in_headless_chromium(
-    sync_env: dict[str, str], sagemaker_client: Any, clean_neo4j: Any, tmp_path: Path
+    sync_env: dict[str, str], sagemaker_client: Any, clean_neo4j: Any, tmp_path: Path, browser: Browser
 ) -> None:
     seed_demo(sagemaker_client)
     sync_json(sync_env, "--full")
@@ -115,25 +114,22 @@ def test_html_in_headless_chromium(
     vertices = json.loads(block.group(1))["vertices"]
     assert len(vertices) > 3
 
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
     artifacts = Path(__file__).resolve().parent.parent / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     shot = artifacts / "lineage-graph-html.png"
-    common = [
-        chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        '--host-resolver-rules=MAP * ~NOTFOUND', "--window-size=1200,800", "--virtual-time-budget=3000",
-    ]  # fmt: skip
-    dom = subprocess.run(
-        [*common, f"--user-data-dir={tmp_path / 'p1'}", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
-    drawn = set(re.findall(r'<g class="node" data-arn="([^"]+)"', dom.stdout))
-    assert {v["arn"] for v in vertices} <= drawn
-    subprocess.run(
-        [*common, f"--user-data-dir={tmp_path / 'p2'}", f"--screenshot={shot}", page.as_uri()],
-        capture_output=True, timeout=120, check=True,
-    )  # fmt: skip
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    try:
+        tab = context.new_page()
+        requests: list[str] = []
+        tab.on("request", lambda request: requests.append(request.url))
+        tab.goto(page.as_uri())
+        tab.wait_for_function(f"document.querySelectorAll('g.node').length >= {len(vertices)}", timeout=60_000)
+        drawn = set(re.findall(r'<g class="node" data-arn="([^"]+)"', tab.content()))
+        assert {v["arn"] for v in vertices} <= drawn
+        tab.screenshot(path=shot)
+    finally:
+        context.close()
+    assert requests == [page.as_uri()]  # the page itself, nothing else
     png = shot.read_bytes()
     assert len(png) > 5000
     width, height, colours = _png_pixels(png)

@@ -1,16 +1,16 @@
 """The --format html page of a real subgraph, driven in headless Chromium as a person would use it.
 
 The demo account plus one dataset whose source URI looks like HTML and JavaScript is synced into Neo4j;
-``lineage --format html`` draws the demo training job's lineage. Chromium (tests/fixtures/chromium.py)
-resolves no host name, and the test records every request the page makes. Mouse input is real: DevTools
-``Input.dispatchMouseEvent`` at a node's position on screen, so hit testing, event order and the page's
-own handlers are what a click, a wheel turn or a drag would meet. Colours are read back from rendered
-pixels, not from attributes alone. The screenshot after a click is kept in test-artifacts/.
+``lineage --format html`` draws the demo training job's lineage. Chromium, driven by Playwright
+(tests/fixtures/browser.py), resolves no host name but 127.0.0.1, and the test records every request the
+page makes. Mouse input is real: Playwright's ``page.mouse`` at a node's position on screen, so hit
+testing, event order and the page's own handlers are what a click, a wheel turn or a drag would meet.
+Colours are read back from rendered pixels, not from attributes alone. The screenshot after a click is
+kept in test-artifacts/.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import struct
@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from fixtures.chromium import Chromium
 from fixtures.synced_demo import Account
+from playwright.sync_api import Browser, Dialog, Page, Request
 
 from lineage_graph.cli import cli
 from lineage_graph.present.graph_formats import KIND_COLOURS, OTHER_COLOUR
@@ -78,40 +78,62 @@ def data(page: Path) -> dict[str, Any]:
     return dict(json.loads(block.group(1)))
 
 
+class View:
+    """The page in one browser tab, with every request it made and every dialog it opened since it loaded."""
+
+    def __init__(self, tab: Page) -> None:
+        self.tab = tab
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        tab.on("request", self.record)
+        tab.on("dialog", self.dismiss)
+
+    def record(self, request: Request) -> None:
+        self.requests.append(request.url)
+
+    def dismiss(self, dialog: Dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def close(self) -> None:
+        self.tab.remove_listener("request", self.record)
+        self.tab.remove_listener("dialog", self.dismiss)
+
+    def wait_for(self, expression: str) -> Any:
+        """Polls a JavaScript expression until it is truthy (pages render asynchronously), returning its value."""
+        return self.tab.wait_for_function(expression, timeout=60_000).json_value()
+
+
 @pytest.fixture(scope="module")
-def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
-    browser = Chromium(tmp_path_factory.mktemp("chromium") / "profile", width=1400, height=900)
+def tab(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    # Injected by Playwright over DevTools, so the page's CSP does not stop it: records what the CSP refused.
+    context.add_init_script(
+        "window.violations = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     try:
-        browser.send("Network.enable")
-        browser.send("Page.enable")
-        # Injected by DevTools, so the page's CSP does not stop it: records what the CSP refused.
-        browser.send(
-            "Page.addScriptToEvaluateOnNewDocument",
-            {
-                "source": "window.violations = []; document.addEventListener('securitypolicyviolation',"
-                " e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));"
-            },
-        )
-        yield browser
+        yield context.new_page()
     finally:
-        browser.close()
+        context.close()
 
 
 @pytest.fixture
-def view(chromium: Chromium, page: Path, data: dict[str, Any]) -> Chromium:
+def view(tab: Page, page: Path, data: dict[str, Any]) -> Iterator[View]:
     """The page freshly loaded (each test starts from the initial view), every node drawn."""
-    chromium.events.clear()
-    chromium.send("Page.navigate", {"url": page.as_uri()})
-    chromium.wait_for(
+    view = View(tab)
+    tab.goto(page.as_uri())
+    view.wait_for(
         f"document.readyState === 'complete' && document.querySelectorAll('#world g.node').length === "
         f"{len(data['vertices'])}"
     )
-    assert chromium.evaluate("document.getElementById('props').textContent") == "Click a node."
-    return chromium
+    assert tab.evaluate("document.getElementById('props').textContent") == "Click a node."
+    yield view
+    view.close()
 
 
-def nodes(chromium: Chromium) -> dict[str, dict[str, Any]]:
-    return {node["arn"]: node for node in chromium.evaluate(NODES_JS)}
+def nodes(view: View) -> dict[str, dict[str, Any]]:
+    return {node["arn"]: node for node in view.tab.evaluate(NODES_JS)}
 
 
 def centre(node: dict[str, Any]) -> tuple[float, float]:
@@ -123,12 +145,9 @@ def fill_point(node: dict[str, Any]) -> tuple[int, int]:
     return round(node["x"] + node["width"] * 0.06), round(node["y"] + node["height"] * 0.3)
 
 
-def pixel(chromium: Chromium, x: int, y: int) -> str:
+def pixel(view: View, x: int, y: int) -> str:
     """The rendered colour of one pixel, as #rrggbb (a 1x1 PNG: every PNG row filter leaves it as is)."""
-    shot = chromium.send(
-        "Page.captureScreenshot", {"format": "png", "clip": {"x": x, "y": y, "width": 1, "height": 1, "scale": 1}}
-    )
-    png = base64.b64decode(shot["data"])
+    png = view.tab.screenshot(clip={"x": x, "y": y, "width": 1, "height": 1})
     pos, idat = 8, b""
     while pos < len(png):
         (length,) = struct.unpack(">I", png[pos : pos + 4])
@@ -143,29 +162,19 @@ def js_string(value: Any) -> str:
     return "" if value is None else json.dumps(value) if isinstance(value, bool) else str(value)
 
 
-def click(chromium: Chromium, x: float, y: float) -> None:
-    mouse = {"x": x, "y": y, "button": "left", "clickCount": 1}
-    chromium.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
-    chromium.send("Input.dispatchMouseEvent", {"type": "mousePressed", "buttons": 1, **mouse})
-    chromium.send("Input.dispatchMouseEvent", {"type": "mouseReleased", "buttons": 0, **mouse})
-
-
-def hit(chromium: Chromium, x: float, y: float) -> str | None:
+def hit(view: View, x: float, y: float) -> str | None:
     """The ARN of the node the pointer at (x, y) is over, if any."""
-    return chromium.evaluate(f"document.elementFromPoint({x}, {y})?.closest('g.node')?.dataset.arn ?? null")
+    arn = view.tab.evaluate(f"document.elementFromPoint({x}, {y})?.closest('g.node')?.dataset.arn ?? null")
+    return None if arn is None else str(arn)
 
 
-def requests(chromium: Chromium) -> list[str]:
-    return [e["params"]["request"]["url"] for e in chromium.events if e["method"] == "Network.requestWillBeSent"]
-
-
-def test_every_node_drawn_in_its_kinds_colour_offline(view: Chromium, page: Path, data: dict[str, Any]) -> None:
+def test_every_node_drawn_in_its_kinds_colour_offline(view: View, page: Path, data: dict[str, Any]) -> None:
     vertices = {v["arn"]: v for v in data["vertices"]}
     kinds = {v["lineage_type"] for v in vertices.values()}
     assert len(vertices) > 5 and {"TrialComponent", "Artifact", "Context", "Action"} <= kinds, kinds
     drawn = nodes(view)
     assert drawn.keys() == vertices.keys()
-    area = view.evaluate("document.getElementById('view').getBoundingClientRect().toJSON()")
+    area = view.tab.evaluate("document.getElementById('view').getBoundingClientRect().toJSON()")
     for arn, node in drawn.items():
         colour = KIND_COLOURS.get(vertices[arn]["lineage_type"], OTHER_COLOUR)
         assert node["fill"] == colour, node
@@ -174,57 +183,58 @@ def test_every_node_drawn_in_its_kinds_colour_offline(view: Chromium, page: Path
         x, y = fill_point(node)
         assert hit(view, x, y) == arn, node  # on top where it is drawn, nothing covers it
         assert pixel(view, x, y) == colour, node  # and painted in its kind's colour
-    assert view.evaluate("document.querySelectorAll('#world line').length") == len(data["edges"])
-    legend = view.evaluate("document.getElementById('legend').innerText")
+    assert view.tab.evaluate("document.querySelectorAll('#world line').length") == len(data["edges"])
+    legend = view.tab.evaluate("document.getElementById('legend').innerText")
     assert all(kind in legend for kind in KIND_COLOURS)
-    assert requests(view) == [page.as_uri()]  # the page itself, nothing else
-    assert view.evaluate("window.violations") == []
+    assert view.requests == [page.as_uri()]  # the page itself, nothing else
+    assert view.tab.evaluate("window.violations") == []
 
 
-def test_click_shows_the_nodes_properties(view: Chromium, data: dict[str, Any], synced_demo: Account) -> None:
+def test_click_shows_the_nodes_properties(view: View, data: dict[str, Any], synced_demo: Account) -> None:
     start = synced_demo.built["start"]
-    click(view, *centre(nodes(view)[start]))
+    view.tab.mouse.click(*centre(nodes(view)[start]))
     panel = view.wait_for(PANEL_JS)
     # The lineage answer leaves the start out, so the page knows only what its ARN says.
     assert (panel["arn"], panel["name"], panel["lineage_type"]) == (start, DEMO_TRIAL_COMPONENT, "TrialComponent")
 
     dataset = next(v for v in data["vertices"] if v["type"] == "DataSet" and v["source_uri"] != HOSTILE_URI)
     node = nodes(view)[dataset["arn"]]
-    click(view, node["x"] + node["width"] * 0.9, node["y"] + node["height"] * 0.8)  # anywhere on the box
+    view.tab.mouse.click(node["x"] + node["width"] * 0.9, node["y"] + node["height"] * 0.8)  # anywhere on the box
     panel = view.wait_for(f"(p => p.arn === {json.dumps(dataset['arn'])} && p)({PANEL_JS})")
     assert (panel["type"], panel["source_uri"]) == ("DataSet", dataset["source_uri"])
     assert panel == {key: js_string(value) for key, value in dataset.items()}  # every property, as text
     ARTIFACTS.mkdir(exist_ok=True)
-    view.screenshot(ARTIFACTS / "lineage-graph-html-click.png")
+    view.tab.screenshot(path=ARTIFACTS / "lineage-graph-html-click.png")
 
 
 def test_html_looking_names_are_text_and_run_nothing(
-    view: Chromium, page: Path, data: dict[str, Any], synced_demo: Account
+    view: View, page: Path, data: dict[str, Any], synced_demo: Account
 ) -> None:
     hostile = synced_demo.built["hostile"]
     node = nodes(view)[hostile]
     label = data["labels"][hostile]
     assert re.search("[<>&]", label)  # the page labels the unnamed dataset by its source URI, markup and all
     assert node["label"] == (label if len(label) <= 30 else label[:29] + "\u2026")
-    click(view, *centre(node))
+    view.tab.mouse.click(*centre(node))
     panel = view.wait_for(f"(p => p.arn === {json.dumps(hostile)} && p)({PANEL_JS})")
     assert panel["source_uri"] == HOSTILE_URI
-    assert view.evaluate("window.pwned === undefined && !document.getElementById('pwn')")
-    assert view.evaluate("document.querySelectorAll('b, img').length") == 0
-    assert view.evaluate("document.scripts.length") == 2  # the data block and the page's own script
-    assert not [e for e in view.events if e["method"] == "Page.javascriptDialogOpening"]
-    assert requests(view) == [page.as_uri()]  # no <img src=x> fetched
-    assert view.evaluate("window.violations") == []
+    assert view.tab.evaluate("window.pwned === undefined && !document.getElementById('pwn')")
+    assert view.tab.evaluate("document.querySelectorAll('b, img').length") == 0
+    assert view.tab.evaluate("document.scripts.length") == 2  # the data block and the page's own script
+    assert view.dialogs == []
+    assert view.requests == [page.as_uri()]  # no <img src=x> fetched
+    assert view.tab.evaluate("window.violations") == []
 
 
-def test_wheel_zooms_about_the_pointer(view: Chromium, synced_demo: Account) -> None:
+def test_wheel_zooms_about_the_pointer(view: View, synced_demo: Account) -> None:
     start = synced_demo.built["start"]
     before = nodes(view)
-    scale, tx, ty = view.evaluate(VIEW_JS)
+    scale, tx, ty = view.tab.evaluate(VIEW_JS)
     x, y = centre(before[start])
-    view.send("Input.dispatchMouseEvent", {"type": "mouseWheel", "x": x, "y": y, "deltaX": 0, "deltaY": -120})
+    view.tab.mouse.move(x, y)
+    view.tab.mouse.wheel(0, -120)
     view.wait_for(f"{VIEW_JS}[0] !== {scale}")
-    zoomed_scale, _, _ = view.evaluate(VIEW_JS)
+    zoomed_scale, _, _ = view.tab.evaluate(VIEW_JS)
     assert zoomed_scale == pytest.approx(scale * 1.1**1.2)  # 10% a notch (100 px)
     after = nodes(view)
     assert after.keys() == before.keys()  # nodes stay drawn, each as much larger
@@ -234,41 +244,37 @@ def test_wheel_zooms_about_the_pointer(view: Chromium, synced_demo: Account) -> 
     assert hit(view, x, y) == start
 
     # As far back at the same point: the view it started from.
-    view.send("Input.dispatchMouseEvent", {"type": "mouseWheel", "x": x, "y": y, "deltaX": 0, "deltaY": 120})
+    view.tab.mouse.wheel(0, 120)
     view.wait_for(f"{VIEW_JS}[0] < {zoomed_scale}")
-    assert view.evaluate(VIEW_JS) == pytest.approx([scale, tx, ty])
+    assert view.tab.evaluate(VIEW_JS) == pytest.approx([scale, tx, ty])
     back = nodes(view)
     assert [c for arn in before for c in centre(back[arn])] == pytest.approx(
         [c for node in before.values() for c in centre(node)], abs=0.5
     )
 
 
-def test_drag_pans(view: Chromium) -> None:
+def test_drag_pans(view: View) -> None:
     before = nodes(view)
-    scale, tx, ty = view.evaluate(VIEW_JS)
+    scale, tx, ty = view.tab.evaluate(VIEW_JS)
     # Grab the background: a point of the drawing area no node covers.
-    x, y = view.evaluate(
+    x, y = view.tab.evaluate(
         "(() => { const svg = document.getElementById('view');"
         " for (let y = 880; y > 0; y -= 20) for (let x = 20; x < 1060; x += 20)"
         "   if (document.elementFromPoint(x, y) === svg) return [x, y]; })()"
     )
     dx, dy = -150, -90
-    press = {"button": "left", "clickCount": 1}
-    view.send("Input.dispatchMouseEvent", {"type": "mousePressed", "x": x, "y": y, "buttons": 1, **press})
-    for step in range(1, 6):
-        view.send(
-            "Input.dispatchMouseEvent",
-            {"type": "mouseMoved", "x": x + dx * step / 5, "y": y + dy * step / 5, "button": "left", "buttons": 1},
-        )
-    view.send("Input.dispatchMouseEvent", {"type": "mouseReleased", "x": x + dx, "y": y + dy, "buttons": 0, **press})
-    assert view.evaluate(VIEW_JS) == pytest.approx([scale, tx + dx, ty + dy])
+    view.tab.mouse.move(x, y)
+    view.tab.mouse.down()
+    view.tab.mouse.move(x + dx, y + dy, steps=5)
+    view.tab.mouse.up()
+    assert view.tab.evaluate(VIEW_JS) == pytest.approx([scale, tx + dx, ty + dy])
     after = nodes(view)
     for arn, node in after.items():
         assert (node["x"], node["y"]) == pytest.approx((before[arn]["x"] + dx, before[arn]["y"] + dy), abs=0.5)
     # Released: moving the pointer again pans no more.
-    view.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
-    assert view.evaluate(VIEW_JS) == pytest.approx([scale, tx + dx, ty + dy])
-    area = view.evaluate("document.getElementById('view').getBoundingClientRect().toJSON()")
+    view.tab.mouse.move(x, y)
+    assert view.tab.evaluate(VIEW_JS) == pytest.approx([scale, tx + dx, ty + dy])
+    area = view.tab.evaluate("document.getElementById('view').getBoundingClientRect().toJSON()")
     in_view = [arn for arn, node in after.items() if area["left"] < node["x"] and node["y"] > area["top"]]
     assert in_view
     for arn in in_view:

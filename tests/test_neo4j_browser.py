@@ -1,8 +1,8 @@
 """Neo4j Browser served by `lineage-graph neo4j start --browser`, driven in headless Chromium.
 
 The module starts its own server (through the CLI, with the Browser on a second free port) rather than
-changing the shared session fixture. Chromium is driven over the DevTools protocol on a pipe
-(tests/fixtures/chromium.py), reaching no host but 127.0.0.1. Screenshots land in test-artifacts/.
+changing the shared session fixture. Chromium is driven by Playwright (tests/fixtures/browser.py),
+reaching no host but 127.0.0.1. Screenshots land in test-artifacts/.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from fixtures.chromium import Chromium
 from fixtures.neo4j_server import free_port
 from neo4j import GraphDatabase
+from playwright.sync_api import Browser, Page, expect
 
 REPO = Path(__file__).resolve().parent.parent
 LINEAGE_GRAPH = str(Path(sys.executable).parent / "lineage-graph")
@@ -110,47 +111,44 @@ class NeoBrowser:
 
     FRAMES = "document.querySelectorAll('[data-testid=frame]')"
 
-    def __init__(self, chromium: Chromium) -> None:
-        self.chromium = chromium
+    def __init__(self, tab: Page) -> None:
+        self.tab = tab
+        self.frames = tab.get_by_test_id("frame")
 
     def connect(self, url: str, password: str) -> None:
-        self.chromium.send("Page.navigate", {"url": url})
-        self.chromium.wait_for("!!document.querySelector('[data-testid=password]')")
-        self.chromium.evaluate("document.querySelector('[data-testid=password]').focus()")
-        self.chromium.send("Input.insertText", {"text": password})
-        self.chromium.evaluate("document.querySelector('[data-testid=connect]').click()")
-        self.chromium.wait_for("document.body.innerText.includes('You are connected as user neo4j')")
+        self.tab.goto(url)
+        self.tab.get_by_test_id("password").fill(password)
+        self.tab.get_by_test_id("connect").click()
+        self.tab.get_by_text("You are connected as user neo4j").wait_for(timeout=60_000)
 
     def run(self, command: str, timeout: float = 60) -> str:
         """Pastes ``command`` into the editor, runs it, and returns the text of its frame once it is done."""
-        before = self.chromium.evaluate(f"{self.FRAMES}.length")
+        before = self.frames.count()
         self.paste(command)
-        self.chromium.evaluate("document.querySelector('[data-testid=editor-Run]').click()")
-        self.chromium.wait_for(f"{self.FRAMES}.length > {before}", timeout)
+        self.tab.get_by_test_id("editor-Run").click()
+        # Locator waits, not wait_for_function: the Browser's CSP forbids the eval that one takes.
+        self.frames.nth(before).wait_for(state="attached", timeout=timeout * 1000)
         # The newest frame is the first; a query's frame is done once it shows a table (with its status bar), an
         # error, or a drawn graph.
-        newest = f"{self.FRAMES}[0]"
+        newest = self.frames.first
         if not command.lstrip().startswith(":"):
-            self.chromium.wait_for(
-                f"!!({newest}.querySelector('[data-testid=frameStatusbar]')?.innerText"
-                f" || {newest}.querySelector('[data-testid=cypherFrameErrorMessage]')?.innerText"
-                f" || {newest}.querySelector('svg g.node'))",
-                timeout,
-            )
-        return str(self.chromium.evaluate(f"{newest}.querySelector('[data-testid=frameContents]')?.innerText ?? ''"))
+            said = newest.get_by_test_id("frameStatusbar").or_(newest.get_by_test_id("cypherFrameErrorMessage"))
+            done = said.filter(has_text=re.compile(r"\S")).or_(newest.locator("svg g.node"))
+            done.first.wait_for(state="attached", timeout=timeout * 1000)
+        return str(self.tab.evaluate(f"{self.FRAMES}[0].querySelector('[data-testid=frameContents]')?.innerText ?? ''"))
 
     def paste(self, text: str) -> None:
         """Pastes into the editor, as a person would: typed text gets the editor's auto-closed brackets and indents."""
-        self.chromium.evaluate(
-            "(() => { const editor = document.querySelector('[data-testid=activeEditor] textarea'); editor.focus();"
-            f" const data = new DataTransfer(); data.setData('text/plain', {json.dumps(text)});"
+        self.tab.evaluate(
+            "text => { const editor = document.querySelector('[data-testid=activeEditor] textarea'); editor.focus();"
+            " const data = new DataTransfer(); data.setData('text/plain', text);"
             " editor.dispatchEvent(new ClipboardEvent('paste',"
-            " {clipboardData: data, bubbles: true, cancelable: true}));"
-            " })()"
+            " {clipboardData: data, bubbles: true, cancelable: true})); }",
+            text,
         )
 
     def statusbar(self) -> str:
-        return str(self.chromium.evaluate(f"{self.FRAMES}[0].querySelector('[data-testid=frameStatusbar]').innerText"))
+        return self.frames.first.get_by_test_id("frameStatusbar").inner_text()
 
 
 def load_churn_graph(server: BrowserServer) -> None:
@@ -183,32 +181,36 @@ def load_churn_graph(server: BrowserServer) -> None:
 
 
 @pytest.fixture
-def browser(server: BrowserServer, tmp_path: Path) -> Iterator[NeoBrowser]:
-    chromium = Chromium(tmp_path / "chromium-profile", allow_hosts=("127.0.0.1",))
+def neo(server: BrowserServer, browser: Browser) -> Iterator[NeoBrowser]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    answered: list[str] = []  # every URL that got a response: the resolver leaves no host but 127.0.0.1
+    tab.on("response", lambda response: answered.append(response.url))
     try:
-        neo = NeoBrowser(chromium)
+        neo = NeoBrowser(tab)
         neo.connect(server.browser_url, server.password)
         yield neo
     finally:
-        chromium.close()
+        context.close()
+    assert answered and {urlsplit(url).hostname for url in answered} == {"127.0.0.1"}  # it reached no other host
 
 
-def test_saved_query_with_its_documented_params_runs_in_browser(server: BrowserServer, browser: NeoBrowser) -> None:
+def test_saved_query_with_its_documented_params_runs_in_browser(server: BrowserServer, neo: NeoBrowser) -> None:
     load_churn_graph(server)
     text = SAVED_QUERY.read_text()
     params = re.findall(r"^//   (:param \w+ => .*)$", text, re.M)
     assert [line.split()[1] for line in params] == ["trial_component", "artifact_type", "direction", "max_depth"]
     for line in params:
-        frame = browser.run(line)
+        frame = neo.run(line)
         assert '"' + line.split()[1] + '"' in frame, frame  # the Browser echoes the parameter it set
 
-    table = browser.run(text)  # the whole file, header comments included, exactly as saved
+    table = neo.run(text)  # the whole file, header comments included, exactly as saved
     ARTIFACTS.mkdir(exist_ok=True)
-    browser.chromium.screenshot(ARTIFACTS / "neo4j-browser.png")
+    neo.tab.screenshot(path=ARTIFACTS / "neo4j-browser.png")
     # One row, the training job, with the walk upstream of it in `reached`: the training job again (where it
     # begins) and the processing job by id only, the two datasets (the answer) with their fields; the model
     # downstream is not reached at all.
-    assert "Started streaming 1 records" in browser.statusbar()
+    assert "Started streaming 1 records" in neo.statusbar()
     assert table.count('"matches": true') == 2, table
     assert table.count('"matches": false') == 2, table
     assert '"features"' in table and '"raw-payments"' in table, table
@@ -216,21 +218,21 @@ def test_saved_query_with_its_documented_params_runs_in_browser(server: BrowserS
     assert "churn-model" not in table
 
 
-def test_style_grass_loads_and_colours_the_graph(server: BrowserServer, browser: NeoBrowser) -> None:
+def test_style_grass_loads_and_colours_the_graph(server: BrowserServer, neo: NeoBrowser) -> None:
     load_churn_graph(server)
-    frame = browser.run(":style " + STYLE.read_text())  # what the guide says: paste the file after :style
+    frame = neo.run(":style " + STYLE.read_text())  # what the guide says: paste the file after :style
     assert "Could not parse" not in frame, frame
     assert "node.DataSet {" in frame and 'caption: "{source_uri}"' in frame  # the Browser shows the style it took
 
-    browser.run("MATCH p = (:DataSet {name: 'raw-payments'})-[*]->(:Model) RETURN p")
+    neo.run("MATCH p = (:DataSet {name: 'raw-payments'})-[*]->(:Model) RETURN p")
     nodes = "[...document.querySelectorAll('[data-testid=frame]')[0].querySelectorAll('svg g.node')]"
-    browser.chromium.wait_for(f"{nodes}.length === 5")
-    drawn = browser.chromium.evaluate(
+    expect(neo.frames.first.locator("svg g.node")).to_have_count(5, timeout=60_000)
+    drawn = neo.tab.evaluate(
         f"{nodes}.map(n => [n.querySelector('circle.b-outline').getAttribute('fill'),"
         " n.querySelector('text.caption').textContent.trim()])"
     )
     ARTIFACTS.mkdir(exist_ok=True)
-    browser.chromium.screenshot(ARTIFACTS / "neo4j-browser-style.png")
+    neo.tab.screenshot(path=ARTIFACTS / "neo4j-browser-style.png")
     fills = sorted(fill.lower() for fill, _ in drawn)
     # Datasets take the Artifact colour, the model its darker one, trial components theirs.
     assert fills == sorted(["#59a14f", "#59a14f", "#3e7536", "#4e79a7", "#4e79a7"]), drawn
