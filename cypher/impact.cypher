@@ -86,27 +86,28 @@ WITH node, role, ran, away_from_start, start, arn,
        WHEN node:OpenLineageRun THEN 'Run'
        WHEN node:OpenLineageJob THEN 'Job'
      END AS openlineage
-RETURN role, coalesce(arn, node.uri, node.run_id) AS uri, arn, elementId(node) AS id, ran, away_from_start,
-       CASE
-         WHEN start THEN null
-         WHEN openlineage IS NOT NULL THEN 'openlineage_' + toLower(openlineage)
-         WHEN node:TrialComponent THEN 'job'
-         WHEN node:PipelineExecution THEN 'pipeline_execution'
-         WHEN node:Pipeline THEN 'pipeline'
-         WHEN node:Artifact AND node.type = 'Model' AND node.source_uri CONTAINS ':model-package/' THEN 'model_package'
-         WHEN node:Artifact AND node.type = 'Model' THEN 'model'
-         WHEN node:Artifact AND node.type = 'DataSet' THEN 'dataset'
-         WHEN node:Context AND node.type = 'Endpoint' THEN 'endpoint'
-         WHEN node:Context AND node.type = 'ModelGroup' THEN 'model_group'
-         ELSE toLower(node.lineage_type)
-       END AS kind,
-       CASE WHEN start THEN null WHEN openlineage = 'Run' THEN node.job_name ELSE node.name END AS name,
-       CASE WHEN start THEN null WHEN openlineage IS NOT NULL THEN 'OpenLineage' ELSE node.lineage_type END
-         AS lineage_type,
-       CASE WHEN start THEN null ELSE coalesce(openlineage, node.type) END AS type,
-       CASE WHEN start THEN null WHEN openlineage = 'Dataset' THEN node.uri ELSE node.source_uri END AS source_uri,
-       CASE WHEN NOT start THEN node.source_arn END AS source_arn,
-       CASE WHEN openlineage = 'Run' THEN [(node)-[:RUN_OF]->(j) | coalesce(j.uri, j.namespace + '/' + j.name)][0] END
-         AS job,
-       CASE WHEN start THEN null WHEN openlineage = 'Run' THEN node.state ELSE node.status END AS status,
-       coalesce(node.placeholder, false) AS placeholder
+RETURN collect({
+  role: role, uri: coalesce(arn, node.uri, node.run_id), arn: arn, id: elementId(node), ran: ran,
+  away_from_start: away_from_start,
+  kind: CASE
+          WHEN start THEN null
+          WHEN openlineage IS NOT NULL THEN 'openlineage_' + toLower(openlineage)
+          WHEN node:TrialComponent THEN 'job'
+          WHEN node:PipelineExecution THEN 'pipeline_execution'
+          WHEN node:Pipeline THEN 'pipeline'
+          WHEN node:Artifact AND node.type = 'Model' AND node.source_uri CONTAINS ':model-package/' THEN 'model_package'
+          WHEN node:Artifact AND node.type = 'Model' THEN 'model'
+          WHEN node:Artifact AND node.type = 'DataSet' THEN 'dataset'
+          WHEN node:Context AND node.type = 'Endpoint' THEN 'endpoint'
+          WHEN node:Context AND node.type = 'ModelGroup' THEN 'model_group'
+          ELSE toLower(node.lineage_type)
+        END,
+  name: CASE WHEN start THEN null WHEN openlineage = 'Run' THEN node.job_name ELSE node.name END,
+  lineage_type: CASE WHEN start THEN null WHEN openlineage IS NOT NULL THEN 'OpenLineage' ELSE node.lineage_type END,
+  type: CASE WHEN start THEN null ELSE coalesce(openlineage, node.type) END,
+  source_uri: CASE WHEN start THEN null WHEN openlineage = 'Dataset' THEN node.uri ELSE node.source_uri END,
+  source_arn: CASE WHEN NOT start THEN node.source_arn END,
+  job: CASE WHEN openlineage = 'Run' THEN [(node)-[:RUN_OF]->(j) | coalesce(j.uri, j.namespace + '/' + j.name)][0] END,
+  status: CASE WHEN start THEN null WHEN openlineage = 'Run' THEN node.state ELSE node.status END,
+  placeholder: coalesce(node.placeholder, false)
+}) AS rows
