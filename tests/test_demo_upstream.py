@@ -26,13 +26,9 @@ FRAUD_ENDPOINT = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:context/fraud-prod-aws-e
 def posted(
     synced_demo: Account, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServeProcess]:
-    process = ServeProcess(neo4j_settings, tmp_path_factory.mktemp("serve") / "serve.log")
-    try:
-        process.wait_ready()
+    with ServeProcess.running(neo4j_settings, tmp_path_factory.mktemp("serve") / "serve.log") as process:
         post(process.url, etl_events(REGION, ACCOUNT))
         yield process
-    finally:
-        process.stop()
 
 
 def test_every_demo_event_is_valid_openlineage() -> None:

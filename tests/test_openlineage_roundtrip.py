@@ -24,12 +24,8 @@ pytestmark = pytest.mark.usefixtures("openlineage_environment")
 def serve(
     synced_demo: Account, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServeProcess]:
-    process = ServeProcess(neo4j_settings, tmp_path_factory.mktemp("serve") / "serve.log")
-    try:
-        process.wait_ready()
+    with ServeProcess.running(neo4j_settings, tmp_path_factory.mktemp("serve") / "serve.log") as process:
         yield process
-    finally:
-        process.stop()
 
 
 def test_exported_runs_come_back_through_serve_as_the_same_runs(

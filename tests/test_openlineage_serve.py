@@ -52,12 +52,8 @@ def driver(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
 
 @pytest.fixture(scope="module")
 def server(neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
-    process = ServeProcess(neo4j_settings, tmp_path_factory.mktemp("serve") / "serve.log", token=TOKEN)
-    try:
-        process.wait_ready()
+    with ServeProcess.running(neo4j_settings, tmp_path_factory.mktemp("serve") / "serve.log", token=TOKEN) as process:
         yield process
-    finally:
-        process.stop()
 
 
 @pytest.fixture
