@@ -32,8 +32,14 @@ def crossing_subgraph(
     no ARN), edges ``source``, ``destination``, ``relationship`` and the join's ``rule``."""
     return Subgraph(
         [
-            # Drawn in its kind's colour: OpenLineageDataset, OpenLineageRun, OpenLineageJob.
-            {**v, "arn": v["uri"], "lineage_type": f"OpenLineage{v['type']}"}
+            # Drawn in its kind's colour: OpenLineageDataset, OpenLineageRun, OpenLineageJob. A dataset is
+            # called by its uri: its name alone (`crm/customers`) is the same in the landing and raw buckets.
+            {
+                **v,
+                "arn": v["uri"],
+                "lineage_type": f"OpenLineage{v['type']}",
+                **({"name": v["uri"]} if v["type"] == "Dataset" else {}),
+            }
             if v["lineage_type"] == "OpenLineage"
             else {**v, "arn": v["uri"]}
             for v in vertices
