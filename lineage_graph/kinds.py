@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from lineage_graph.graph import derived, model
 from lineage_graph.graph.derived import Region
@@ -26,6 +27,23 @@ RELATIONSHIP_STYLES: dict[str, Style] = {
     **openlineage_kinds.RELATIONSHIP_STYLES,
     model.SAME_OBJECT: JOIN_STYLE,
 }
+
+
+def kind_styles() -> dict[str, dict[str, Any]]:
+    """Each node kind's label: its source, its noun and colours, and its well-known types' colours, as the
+    explorer and the pictures draw them (the Browser stylesheet has the same)."""
+    return {
+        kind.label: {
+            "source": kind.source.name,
+            "noun": kind.noun,
+            "colour": kind.style.colour,
+            "border": kind.style.border,
+            "text": kind.style.text,
+            "types": {t.name: {"colour": t.style.colour, "border": t.style.border} for t in kind.types},
+        }
+        for kind in NODE_KINDS
+    }
+
 
 REPO = Path(__file__).resolve().parents[1]  # the derived files are a checkout's, not an installation's
 _REGENERATE = "python -m lineage_graph.kinds"

@@ -37,8 +37,8 @@ from openlineage.client import OpenLineageClient
 from openlineage.client.transport.http import ApiKeyTokenProvider, HttpCompression, HttpConfig, HttpTransport
 
 from lineage_graph.cli import cli
-from lineage_graph.openlineage.server import is_loopback
 from lineage_graph.settings import Neo4jSettings
+from lineage_graph.web.security import is_loopback
 
 TOKEN = "tok-" + secrets.token_hex(16)
 LINEAGE = "/api/v1/lineage"

@@ -31,7 +31,7 @@ DEMO_REGION = "us-east-1"
 # The endpoint context whose ancestry crosses into the ETL (sandbox/upstream.py) in the demo's last answer
 # (by ARN: its deployment action has the same name).
 DEMO_ENDPOINT_CONTEXT = "context/churn-prod-aws-endpoint"
-# How long serve may take to stop once told to: its graceful shutdown (server.GRACEFUL_SHUTDOWN_S) and some.
+# How long serve may take to stop once told to: its graceful shutdown (web.serve.GRACEFUL_SHUTDOWN_S) and some.
 SERVE_START_TIMEOUT_S = 120
 SERVE_STOP_TIMEOUT_S = 60
 

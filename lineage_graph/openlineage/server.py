@@ -1,4 +1,5 @@
-"""``lineage-graph serve``: an OpenLineage receiver where producers configured for Marquez point by URL alone.
+"""The OpenLineage receiver ``lineage-graph serve`` mounts (lineage_graph.web.app): producers configured for
+Marquez point at it by URL alone.
 
 ``POST /api/v1/lineage`` takes one event (what the official client's HTTP transport posts, gzip or not)
 or a JSON array of them; the request is validated whole (an invalid event refuses the request, 400 with
@@ -7,35 +8,27 @@ answer, 201, comes once that transaction has committed (503 when Neo4j cannot ta
 ``commit.MAX_PENDING`` events already wait). ``GET /api/v1/health`` asks Neo4j for its version: 200 with
 the answer, 503 when it does not answer.
 
-A Starlette app under uvicorn, run programmatically. SIGTERM or SIGINT stops accepting connections, lets
-the requests in flight finish (their batch commits), closes Neo4j, and the process exits 0. Off loopback
-the server refuses to start without a token; with one, every request must carry it as the OpenLineage
-client's ``api_key`` auth sends it (``Authorization: Bearer <token>``). The token is never logged.
+Its lifespan opens Neo4j and the group commit; on shutdown (web.serve: SIGTERM or SIGINT) the requests in
+flight finish and their batch commits before Neo4j closes. The token check is the whole server's
+(web.security), so it is not repeated here.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
-import ipaddress
 import logging
-import signal
-import socket
 import zlib
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import AsyncIterator
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-import uvicorn
 from neo4j import READ_ACCESS, Driver
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from lineage_graph.errors import ConfigurationError
 from lineage_graph.graph.connection import neo4j_failure, open_driver
 from lineage_graph.openlineage.commit import BusyError, GroupCommit
 from lineage_graph.openlineage.intake import Event, InvalidEventError, Problem, parse_body, validate
@@ -50,27 +43,6 @@ HEALTH_PATH = "/api/v1/health"
 MAX_BODY_BYTES = 32 * 1024 * 1024
 # How long the health check waits for Neo4j before saying 503.
 HEALTH_TIMEOUT_S = 3.0
-# How long a SIGTERM waits for requests in flight (their Neo4j transaction included) before cancelling them.
-GRACEFUL_SHUTDOWN_S = 30
-TOKEN_ENVVAR = "LINEAGE_GRAPH_TOKEN"
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:  # a host name: it may resolve anywhere
-        return False
-
-
-def check_exposure(host: str, token: str | None) -> None:
-    """Off loopback, anyone on the network could write lineage: refuse to start without a token."""
-    if not token and not is_loopback(host):
-        raise ConfigurationError(
-            f"refusing to serve on {host} without a token: anyone who can reach it could write lineage. "
-            f"Set {TOKEN_ENVVAR} (producers send it as their OpenLineage api_key), or serve on 127.0.0.1"
-        )
 
 
 def _neo4j_reason(err: BaseException, settings: Neo4jSettings) -> str | None:
@@ -92,20 +64,18 @@ class Receiver:
     """The app's state and its two endpoints."""
 
     neo4j: Neo4jSettings
-    token: str | None = field(default=None, repr=False)
     driver: Driver | None = None
     health_driver: Driver | None = None
     committer: GroupCommit | None = None
 
-    def app(self) -> Starlette:
-        routes = [
+    def routes(self) -> list[Route]:
+        return [
             Route(LINEAGE_PATH, self.lineage, methods=["POST"]),
             Route(HEALTH_PATH, self.health, methods=["GET"]),
         ]
-        return Starlette(routes=routes, lifespan=self.lifespan)
 
     @contextlib.asynccontextmanager
-    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(self) -> AsyncIterator[None]:
         self.driver = open_driver(self.neo4j)
         # Health answers within seconds even when Neo4j is gone (the writer's driver waits --neo4j-timeout).
         self.health_driver = open_driver(replace(self.neo4j, timeout=HEALTH_TIMEOUT_S))
@@ -124,23 +94,7 @@ class Receiver:
             self.driver.close()
             self.health_driver.close()
 
-    def _authorized(self, request: Request) -> bool:
-        if not self.token:
-            return True
-        scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(credentials.strip().encode(), self.token.encode())
-
-    @staticmethod
-    def _unauthorized() -> Response:
-        return JSONResponse(
-            {"error": "missing or wrong token: send Authorization: Bearer <token> (the OpenLineage api_key)"},
-            status_code=401,
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-
     async def lineage(self, request: Request) -> Response:
-        if not self._authorized(request):
-            return self._unauthorized()
         try:
             documents = parse_body(await _body(request))
         except _TooLarge:
@@ -185,8 +139,6 @@ class Receiver:
         return await asyncio.wait_for(asyncio.to_thread(components), HEALTH_TIMEOUT_S * 2)
 
     async def health(self, request: Request) -> Response:
-        if not self._authorized(request):
-            return self._unauthorized()
         assert self.committer is not None
         written = asdict(self.committer.stats)
         try:
@@ -235,45 +187,3 @@ def _refused(problems: list[tuple[int | None, Problem]]) -> Response:
         },
         status_code=400,
     )
-
-
-class _Server(uvicorn.Server):
-    """uvicorn's server, except that after a graceful shutdown on SIGTERM/SIGINT the process exits 0
-    (uvicorn raises the signal again once shut down, which would end it as killed)."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        handled = (signal.SIGINT, signal.SIGTERM)
-        originals = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
-        try:
-            yield
-        finally:
-            for sig, handler in originals.items():
-                signal.signal(sig, handler)
-
-
-def listen(host: str, port: int) -> socket.socket:
-    """The listening socket, bound before the server starts so a taken port is one clear error."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host.strip("[]"), port))
-    except OSError as err:
-        sock.close()
-        raise ConfigurationError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
-    sock.listen(2048)
-    return sock
-
-
-def serve(sock: socket.socket, neo4j: Neo4jSettings, token: str | None) -> None:
-    """Run until SIGTERM/SIGINT on an already listening socket (see ``listen``)."""
-    app = Receiver(neo4j, token).app()
-    config = uvicorn.Config(
-        app,
-        log_config=None,  # the CLI's logging (and its redaction) applies; access lines at -v
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
-        server_header=False,
-        backlog=2048,
-    )
-    _Server(config).run(sockets=[sock])
