@@ -237,7 +237,8 @@ def _provenance_list(found: Provenance) -> str:
     destination; what a drawing would show, readable by a screen reader and in print."""
     names = {n.uri: n.name or n.source_uri or n.uri for n in found.nodes}
     nodes = (
-        f"{names[n.uri]} — {n.type or n.lineage_type}" + (f" — {n.source_uri}" if n.source_uri else "")
+        f"{names[n.uri]} — {n.type or n.lineage_type}"
+        + (f" — {n.source_uri}" if n.source_uri and n.source_uri != names[n.uri] else "")
         for n in found.nodes
     )
     edges = (

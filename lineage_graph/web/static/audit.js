@@ -133,7 +133,11 @@ function provenanceList(provenance) {
       "ul",
       { class: "nodes" },
       provenance.nodes.map((n) =>
-        element("li", {}, `${names.get(n.uri)} — ${n.type || n.lineage_type}${n.source_uri ? ` — ${n.source_uri}` : ""}`),
+        element(
+          "li",
+          {},
+          `${names.get(n.uri)} — ${n.type || n.lineage_type}${n.source_uri && n.source_uri !== names.get(n.uri) ? ` — ${n.source_uri}` : ""}`,
+        ),
       ),
     ),
     element("h4", {}, "Edges"),
