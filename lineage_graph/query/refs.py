@@ -1,0 +1,100 @@
+"""An entity's ``ref`` (docs/explorer.md), the one string every explorer URL and answer names it by: a
+SageMaker entity's ARN, ``openlineage:dataset:<uri>``, ``openlineage:job:<namespace/name>`` or
+``openlineage:run:<run id>``. Parsed here into the key a query seeks the entity by (an index each), and made
+from a node's properties, so that search results, entity pages and views agree on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lineage_graph.errors import LineageGraphError
+from lineage_graph.graph.model import NodeKind
+from lineage_graph.kinds import NODE_KINDS
+from lineage_graph.openlineage import kinds as openlineage_kinds
+
+OPENLINEAGE_PREFIX = "openlineage:"
+# The ref's word for each OpenLineage kind, and the query parameter its rest is sought by.
+_OPENLINEAGE_REFS: dict[str, tuple[NodeKind, str]] = {
+    "dataset": (openlineage_kinds.DATASET, "dataset_uri"),
+    "job": (openlineage_kinds.JOB, "job_uri"),
+    "run": (openlineage_kinds.RUN, "run_id"),
+}
+_WORD_OF: dict[str, str] = {kind.label: word for word, (kind, _) in _OPENLINEAGE_REFS.items()}
+KIND_LABELS: list[str] = [kind.label for kind in NODE_KINDS]
+_KINDS: dict[str, NodeKind] = {kind.label: kind for kind in NODE_KINDS}
+
+
+class MalformedRefError(LineageGraphError):
+    """A ref that names no entity of any kind by its form: a usage error, not a missing entity."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A parsed ref: the one key (an ARN, or an OpenLineage dataset's or job's uri, or a run id) that it holds."""
+
+    text: str
+    param: str  # arn, dataset_uri, job_uri or run_id
+    value: str
+
+    def params(self) -> dict[str, str | None]:
+        """entity.cypher's parameters: this ref's key, the others null (their branches then match nothing)."""
+        return {name: self.value if name == self.param else None for name in ("arn", *_PARAMS)}
+
+
+_PARAMS = tuple(param for _, param in _OPENLINEAGE_REFS.values())
+
+
+def parse_ref(text: str) -> Ref:
+    """The key ``text`` names an entity by; MalformedRefError saying which forms a ref takes otherwise."""
+    if text.startswith("arn:") and len(text) > len("arn:"):
+        return Ref(text, "arn", text)
+    word, _, rest = text.removeprefix(OPENLINEAGE_PREFIX).partition(":")
+    if text.startswith(OPENLINEAGE_PREFIX) and word in _OPENLINEAGE_REFS and rest:
+        return Ref(text, _OPENLINEAGE_REFS[word][1], rest)
+    raise MalformedRefError(
+        f"{text!r} is not a ref: a ref is a SageMaker ARN (arn:...), openlineage:dataset:<uri>, "
+        "openlineage:job:<namespace/name> or openlineage:run:<run id>"
+    )
+
+
+@dataclass(frozen=True)
+class EntitySummary:
+    """What a list shows of an entity (a search result, a neighbour): the fields of a view's node."""
+
+    ref: str
+    kind: str  # the kind's label: TrialComponent, Artifact, ..., OpenLineageDataset
+    type: str | None  # SageMaker's type (DataSet, Endpoint, TrainingJob, ...); None for OpenLineage
+    name: str  # what people call it: its name (else its source URI, its uri); a run's job's name
+    uri: str  # the ARN, an OpenLineage dataset's or job's uri, a run's id
+    source: str  # SageMaker or OpenLineage
+    source_uri: str | None  # a SageMaker artifact's, context's or action's source URI (an S3 URI, ...)
+
+
+def summary(node: Mapping[str, Any], kinds: Sequence[str]) -> EntitySummary:
+    """An entity's summary from its properties (of them it reads arn, name, type, uri, run_id, job_name and
+    source_uri: the queries project ``n {.arn, .name, ...}``) and its kind labels (the node's labels that
+    are a declared kind's: one; a node of none is summed up as a SageMaker entity, the only source whose
+    nodes a listing can leave without a kind)."""
+    kind = _KINDS.get(kinds[0]) if kinds else None
+    word = _WORD_OF.get(kind.label) if kind else None
+    if word is None:
+        uri = str(node.get("arn"))
+        ref = uri
+    else:
+        uri = str(node.get("run_id") if word == "run" else node.get("uri"))
+        ref = f"{OPENLINEAGE_PREFIX}{word}:{uri}"
+    name = node.get("job_name") if word == "run" else node.get("name")
+    return EntitySummary(
+        ref=ref,
+        kind=kind.label if kind else "LineageEntity",
+        type=node.get("type") if word is None else None,
+        name=str(name if name is not None else node.get("source_uri") or uri),  # an artifact may have no name
+        uri=uri,
+        source=kind.source.name if kind else "SageMaker",
+        source_uri=node.get("source_uri"),
+    )
