@@ -136,7 +136,7 @@ def test_an_openlineage_dataset_is_found_by_its_uri(server: ServeProcess) -> Non
         "ref": f"openlineage:dataset:{RAW_CUSTOMERS}",
         "kind": "OpenLineageDataset",
         "type": None,
-        "name": "crm/customers",
+        "name": RAW_CUSTOMERS,
         "uri": RAW_CUSTOMERS,
         "source": "OpenLineage",
         "match": "exact",

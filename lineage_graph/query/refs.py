@@ -69,7 +69,7 @@ class EntitySummary:
     ref: str
     kind: str  # the kind's label: TrialComponent, Artifact, ..., OpenLineageDataset
     type: str | None  # SageMaker's type (DataSet, Endpoint, TrainingJob, ...); None for OpenLineage
-    name: str  # what people call it: its name (else its source URI, its uri); a run's job's name
+    name: str  # what people call it: its name (else its source URI, its uri); a run's job's, a dataset's uri
     uri: str  # the ARN, an OpenLineage dataset's or job's uri, a run's id
     source: str  # SageMaker or OpenLineage
     source_uri: str | None  # a SageMaker artifact's, context's or action's source URI (an S3 URI, ...)
@@ -88,7 +88,8 @@ def summary(node: Mapping[str, Any], kinds: Sequence[str]) -> EntitySummary:
     else:
         uri = str(node.get("run_id") if word == "run" else node.get("uri"))
         ref = f"{OPENLINEAGE_PREFIX}{word}:{uri}"
-    name = node.get("job_name") if word == "run" else node.get("name")
+    # A dataset's name alone (crm/customers) is the same in several buckets: it is called by its uri.
+    name = {"run": node.get("job_name"), "dataset": uri}.get(word or "", node.get("name"))
     return EntitySummary(
         ref=ref,
         kind=kind.label if kind else "LineageEntity",

@@ -38,7 +38,13 @@ function link(ref, label) {
   return element("a", { href: `/entity?${new URLSearchParams({ ref })}` }, label);
 }
 
-function neighbourSection(title, groups) {
+// "artifact DataSet", "OpenLineage dataset": a kind as /api/v1/kinds names it, and the entity's type.
+function kindName(kinds, kind, type) {
+  const noun = kinds[kind] ? (kinds[kind].source === "OpenLineage" ? `OpenLineage ${kinds[kind].noun}` : kinds[kind].noun) : kind;
+  return [noun, type].filter(Boolean).join(" ");
+}
+
+function neighbourSection(title, groups, kinds) {
   if (!groups.length) return null;
   const total = groups.reduce((sum, g) => sum + g.count, 0);
   return element(
@@ -50,7 +56,7 @@ function neighbourSection(title, groups) {
       return element(
         "li",
         {},
-        element("span", { class: "group" }, `${g.relationship} · ${[g.kind, g.type].filter(Boolean).join(" ")} · ${g.count}`),
+        element("span", { class: "group" }, `${g.relationship} · ${kindName(kinds, g.kind, g.type)} · ${g.count}`),
         element("ul", { class: "sample" }, g.sample.map((s) => element("li", {}, link(s.ref, s.name)))),
         shown ? element("span", { class: "quiet" }, shown) : null,
       );
@@ -63,7 +69,7 @@ export async function render(main, params) {
     main.replaceChildren(element("p", { class: "error", role: "alert" }, "No entity named: open one from the search box."));
     return;
   }
-  const page = await getJSON("/api/v1/entity", { ref: params.ref });
+  const [page, { kinds }] = await Promise.all([getJSON("/api/v1/entity", { ref: params.ref }), getJSON("/api/v1/kinds")]);
   document.title = `${page.name} · lineage-graph explorer`;
   const ref = new URLSearchParams({ ref: page.ref });
   const links = [
@@ -74,7 +80,7 @@ export async function render(main, params) {
   const facets = Object.entries(page.facets).map(([facet, fields]) => pairs(`Facet: ${facet}`, fields));
   const parts = [
     element("h1", {}, page.name),
-    element("p", { class: "what" }, [page.source, page.kind, page.type].filter(Boolean).join(" · ")),
+    element("p", { class: "what" }, `${page.source} · ${kindName(kinds, page.kind, page.type)}`),
     element("p", { class: "uri" }, element("code", {}, page.uri)),
     element("p", { class: "quiet last-seen" },
       page.last_seen ? `Last seen: ${page.last_seen}` : "Last seen: not recorded (no full sync has listed it, or no event time)"),
@@ -85,9 +91,9 @@ export async function render(main, params) {
     ...facets,
     pairs("Properties", page.properties),
     element("h2", {}, "Neighbours"),
-    neighbourSection("Upstream", page.neighbours.upstream),
-    neighbourSection("Downstream", page.neighbours.downstream),
-    neighbourSection("Same object in the other source", page.neighbours.joined),
+    neighbourSection("Upstream", page.neighbours.upstream, kinds),
+    neighbourSection("Downstream", page.neighbours.downstream, kinds),
+    neighbourSection("Same object in the other source", page.neighbours.joined, kinds),
   ];
   main.replaceChildren(...parts.filter(Boolean)); // the sections with nothing to show are null
 }
