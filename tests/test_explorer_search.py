@@ -20,6 +20,10 @@ from fixtures.synced_demo import Account
 from neo4j import Driver
 from playwright.sync_api import expect
 
+from lineage_graph import cypher_files
+from lineage_graph.graph.model import SAME_OBJECT
+from lineage_graph.query.refs import KIND_LABELS, parse_ref
+from lineage_graph.query.search import words_query
 from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT
 from lineage_graph.sandbox.upstream import etl_events, post
 from lineage_graph.settings import Neo4jSettings
@@ -303,3 +307,61 @@ def test_values_that_look_like_html_render_as_text(server: ServeProcess, recorde
     assert page.locator("main img, main script").count() == 0
     assert page.evaluate("document.body.dataset.owned") is None
     assert recorded_page.foreign(server.url) == []
+
+
+# -- plans: every read starts from an index ---------------------------------------------------------------
+
+WHOLE_GRAPH_SCANS = (
+    "AllNodesScan",
+    "NodeByLabelScan",
+    "UndirectedRelationshipTypeScan",
+    "DirectedRelationshipTypeScan",
+)
+INDEX_SEEKS = ("NodeIndexSeek", "NodeUniqueIndexSeek", "NodeIndexSeekByRange", "NodeUniqueIndexSeekByRange")
+
+
+def operators(driver: Driver, name: str, **params: Any) -> tuple[list[str], int]:
+    """PROFILE ``cypher/<name>.cypher``: its operators (without ``@database``) and its db hits."""
+    summary = driver.execute_query("PROFILE " + cypher_files.read(name), params, database_="neo4j").summary
+    found: list[str] = []
+    hits = 0
+
+    def walk(plan: dict[str, Any]) -> None:
+        nonlocal hits
+        found.append(str(plan["operatorType"]).partition("@")[0])
+        hits += int(plan.get("dbHits", 0))
+        for child in plan.get("children", []):
+            walk(child)
+
+    assert summary.profile is not None
+    walk(summary.profile)
+    return found, hits
+
+
+@pytest.mark.parametrize("query", [TRAINING, "churn-exec", "s3://acme-ml-raw/", RAW_CUSTOMERS, "acme-emr/", "6f1b"])
+def test_search_seeks_an_index_in_every_branch(server: ServeProcess, synced_driver: Driver, query: str) -> None:
+    plan, hits = operators(synced_driver, "search", query=query, limit=20, kinds=KIND_LABELS)
+    assert not [op for op in plan if op.startswith(WHOLE_GRAPH_SCANS)], plan
+    branches = cypher_files.read("search").count("MATCH (n:")
+    assert sum(op in INDEX_SEEKS for op in plan) == branches, plan
+    assert hits < 2_000  # each branch reads at most $limit index entries and their nodes
+
+
+def test_search_by_words_asks_the_full_text_index(server: ServeProcess, synced_driver: Driver) -> None:
+    plan, _ = operators(synced_driver, "search_words", words=words_query("churn train"), limit=20, kinds=KIND_LABELS)
+    assert "ProcedureCall" in plan
+    assert not [op for op in plan if op.startswith(WHOLE_GRAPH_SCANS)], plan
+
+
+def test_the_entity_page_seeks_its_entity_and_reads_only_its_relationships(
+    server: ServeProcess, synced_driver: Driver
+) -> None:
+    records, _, _ = synced_driver.execute_query(
+        "MATCH (n:Artifact:Image) RETURN n.arn AS arn, COUNT { (n)--() } AS degree ORDER BY degree DESC LIMIT 1"
+    )
+    hub, degree = records[0]["arn"], records[0]["degree"]
+    params = parse_ref(hub).params()
+    plan, hits = operators(synced_driver, "entity", **params, kinds=KIND_LABELS, same_object=SAME_OBJECT, sample=5)
+    assert not [op for op in plan if op.startswith(WHOLE_GRAPH_SCANS)], plan
+    assert sum(op in INDEX_SEEKS for op in plan) == 4, plan  # one per kind of key a ref may hold
+    assert hits <= 20 * degree + 500, (hits, degree)  # a neighbour costs its relationship, labels and type
