@@ -1,7 +1,8 @@
 // The explorer's search, as you type: entities whose ARN, name, source URI, OpenLineage uri or run id is the
 // text exactly (rank 0) or starts with it (rank 1), each branch an index seek (cypher/schema.cypher): a
-// branch reads at most $limit entries in the index's own order, so a one-letter prefix costs what an exact
-// name does. search_words.cypher finds words inside names and URIs when these leave room.
+// branch reads at most $limit entries (in the index's own order for a prefix), so a one-letter prefix, or
+// a name thousands of entities share, costs what a unique name does. search_words.cypher finds words
+// inside names and URIs when these leave room.
 // Parameters:
 //   $query  the text as typed (case matters: ARNs and URIs are case-sensitive)
 //   $limit  the most results wanted
@@ -11,27 +12,27 @@
 //   :param limit => 20
 //   :param kinds => ['TrialComponent', 'Artifact', 'Context', 'Action', 'Experiment', 'Trial', 'Pipeline', 'PipelineExecution', 'OpenLineageJob', 'OpenLineageRun', 'OpenLineageDataset']
 CALL () {
-  MATCH (n:LineageEntity {arn: $query}) RETURN n, n.arn AS matched, 0 AS rank
+  MATCH (n:LineageEntity {arn: $query}) RETURN n, n.arn AS matched, 0 AS rank LIMIT $limit
   UNION
-  MATCH (n:LineageEntity {name: $query}) RETURN n, n.name AS matched, 0 AS rank
+  MATCH (n:LineageEntity {name: $query}) RETURN n, n.name AS matched, 0 AS rank LIMIT $limit
   UNION
-  MATCH (n:TrialComponent {source_arn: $query}) RETURN n, n.source_arn AS matched, 0 AS rank
+  MATCH (n:TrialComponent {source_arn: $query}) RETURN n, n.source_arn AS matched, 0 AS rank LIMIT $limit
   UNION
-  MATCH (n:Artifact {source_uri: $query}) RETURN n, n.source_uri AS matched, 0 AS rank
+  MATCH (n:Artifact {source_uri: $query}) RETURN n, n.source_uri AS matched, 0 AS rank LIMIT $limit
   UNION
-  MATCH (n:Context {source_uri: $query}) RETURN n, n.source_uri AS matched, 0 AS rank
+  MATCH (n:Context {source_uri: $query}) RETURN n, n.source_uri AS matched, 0 AS rank LIMIT $limit
   UNION
-  MATCH (n:Action {source_uri: $query}) RETURN n, n.source_uri AS matched, 0 AS rank
+  MATCH (n:Action {source_uri: $query}) RETURN n, n.source_uri AS matched, 0 AS rank LIMIT $limit
   UNION
-  MATCH (n:OpenLineageDataset {uri: $query}) RETURN n, n.uri AS matched, 0 AS rank
+  MATCH (n:OpenLineageDataset {uri: $query}) RETURN n, n.uri AS matched, 0 AS rank LIMIT $limit
   UNION
-  MATCH (n:OpenLineageDataset {name: $query}) RETURN n, n.name AS matched, 0 AS rank
+  MATCH (n:OpenLineageDataset {name: $query}) RETURN n, n.name AS matched, 0 AS rank LIMIT $limit
   UNION
-  MATCH (n:OpenLineageJob {uri: $query}) RETURN n, n.uri AS matched, 0 AS rank
+  MATCH (n:OpenLineageJob {uri: $query}) RETURN n, n.uri AS matched, 0 AS rank LIMIT $limit
   UNION
-  MATCH (n:OpenLineageJob {name: $query}) RETURN n, n.name AS matched, 0 AS rank
+  MATCH (n:OpenLineageJob {name: $query}) RETURN n, n.name AS matched, 0 AS rank LIMIT $limit
   UNION
-  MATCH (n:OpenLineageRun {run_id: $query}) RETURN n, n.run_id AS matched, 0 AS rank
+  MATCH (n:OpenLineageRun {run_id: $query}) RETURN n, n.run_id AS matched, 0 AS rank LIMIT $limit
   UNION
   MATCH (n:LineageEntity) WHERE n.arn STARTS WITH $query
   RETURN n, n.arn AS matched, 1 AS rank ORDER BY n.arn LIMIT $limit
@@ -70,7 +71,7 @@ CALL () {
 // that starts with the text (the nearest completion), then in the value's order.
 WITH n, rank, matched ORDER BY rank, size(matched), matched
 WITH n, head(collect({rank: rank, matched: matched})) AS best
-ORDER BY best.rank, size(best.matched), best.matched
+ORDER BY best.rank, size(best.matched), best.matched, elementId(n)
 LIMIT $limit
 RETURN n {.arn, .name, .type, .uri, .run_id, .job_name, .source_uri} AS node,
        [label IN labels(n) WHERE label IN $kinds] AS kinds,
