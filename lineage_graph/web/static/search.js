@@ -3,6 +3,18 @@
 import { element, getJSON, go } from "./app.js";
 
 const DEBOUNCE_MS = 150;
+let kindsAsked = null; // /api/v1/kinds, asked once: each result names its kind as the README does, in its colour
+
+function kinds() {
+  kindsAsked ??= getJSON("/api/v1/kinds").then((body) => body.kinds, () => ({}));
+  return kindsAsked;
+}
+
+function kindName(known, result) {
+  const kind = known[result.kind];
+  const noun = kind ? (kind.source === "OpenLineage" ? `OpenLineage ${kind.noun}` : kind.noun) : result.kind;
+  return [noun, result.type].filter(Boolean).join(" · ");
+}
 
 function mount(slot) {
   const listId = "search-results";
@@ -45,7 +57,7 @@ function mount(slot) {
     option.scrollIntoView({ block: "nearest" });
   }
 
-  function show(found) {
+  function show(found, known) {
     results = found;
     active = -1;
     list.replaceChildren(
@@ -57,12 +69,14 @@ function mount(slot) {
             onmousedown: (event) => event.preventDefault(), // keep the focus in the box
             onclick: () => open(result),
           },
-          element("span", { class: "result-name" }, result.name),
-          element("span", { class: "result-kind" }, [result.kind, result.type].filter(Boolean).join(" · ")),
-          element("span", { class: "result-uri quiet" }, result.source_uri || result.uri),
+          element("span", { class: "result-name" }, element("span", { class: "swatch", "data-kind": result.kind }), result.name),
+          element("span", { class: "result-kind" }, kindName(known, result)),
+          // The ARN or URI too, unless the name is already that.
+          element("span", { class: "result-uri quiet" }, [result.source_uri, result.uri].find((v) => v && v !== result.name) || ""),
         ),
       ),
     );
+    for (const swatch of list.querySelectorAll(".swatch")) swatch.style.background = known[swatch.dataset.kind]?.colour || "";
     status.textContent = found.length ? `${found.length} results` : "No results";
     if (!found.length) list.append(element("li", { class: "quiet search-empty" }, "Nothing found"));
     list.hidden = false;
@@ -73,8 +87,8 @@ function mount(slot) {
   async function ask(text) {
     const mine = ++asked;
     try {
-      const body = await getJSON("/api/v1/search", { q: text });
-      if (mine === asked) show(body.results);
+      const [body, known] = await Promise.all([getJSON("/api/v1/search", { q: text }), kinds()]);
+      if (mine === asked) show(body.results, known);
     } catch (error) {
       if (mine !== asked) return;
       results = [];
