@@ -106,9 +106,9 @@ class Explorer:
             self.driver_.close()
 
     def routes(self) -> list[BaseRoute]:
-        from lineage_graph.web import kinds
+        from lineage_graph.web import impact, kinds, lineage
 
-        features: list[BaseRoute] = [*kinds.routes(self)]
+        features: list[BaseRoute] = [*kinds.routes(self), *lineage.routes(self), *impact.routes(self)]
         index = STATIC_DIR / "index.html"
         pages: list[BaseRoute] = [Route(path, _page(str(index)), methods=["GET"]) for path in PAGES]
         return [*features, *pages, Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")]
