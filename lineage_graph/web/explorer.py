@@ -106,7 +106,7 @@ class Explorer:
             self.driver_.close()
 
     def routes(self) -> list[BaseRoute]:
-        from lineage_graph.web import entity, impact, kinds, lineage, search
+        from lineage_graph.web import audit, entity, impact, kinds, lineage, search
 
         features: list[BaseRoute] = [
             *kinds.routes(self),
@@ -114,6 +114,7 @@ class Explorer:
             *entity.routes(self),
             *lineage.routes(self),
             *impact.routes(self),
+            *audit.routes(self),
         ]
         index = STATIC_DIR / "index.html"
         pages: list[BaseRoute] = [Route(path, _page(str(index)), methods=["GET"]) for path in PAGES]
