@@ -8,6 +8,7 @@ documentation look like HTML, are posted to that server as a producer would.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -154,6 +155,18 @@ def test_an_openlineage_job_is_found_by_its_name_and_by_words(server: ServeProce
     by_words = search(server, "emr nightly_landing")  # words of its uri, the last one half typed
     job = next(r for r in by_words if r["ref"] == f"openlineage:job:{ETL_JOB}")
     assert (job["kind"], job["match"], job["source"]) == ("OpenLineageJob", "text", "OpenLineage")
+
+
+def test_an_openlineage_run_is_found_by_its_id_and_a_prefix_of_it(server: ServeProcess) -> None:
+    run_id = str(uuid.uuid5(uuid.UUID("6f1b0a52-4b7e-4c55-9d8e-6a1f3b2c9e01"), "nightly_landing_to_raw"))  # upstream.py
+    exact = search(server, run_id)[0]
+    assert (exact["ref"], exact["kind"], exact["name"], exact["match"]) == (
+        f"openlineage:run:{run_id}",
+        "OpenLineageRun",
+        "nightly_landing_to_raw",
+        "exact",
+    )
+    assert f"openlineage:run:{run_id}" in {r["ref"] for r in search(server, run_id[:9]) if r["match"] == "prefix"}
 
 
 def test_words_inside_names_find_entities_of_either_source(server: ServeProcess) -> None:
