@@ -22,6 +22,7 @@ _OPENLINEAGE_REFS: dict[str, tuple[NodeKind, str]] = {
     "job": (openlineage_kinds.JOB, "job_uri"),
     "run": (openlineage_kinds.RUN, "run_id"),
 }
+_PARAMS = ("arn", *(param for _, param in _OPENLINEAGE_REFS.values()))
 _WORD_OF: dict[str, str] = {kind.label: word for word, (kind, _) in _OPENLINEAGE_REFS.items()}
 KIND_LABELS: list[str] = [kind.label for kind in NODE_KINDS]
 _KINDS: dict[str, NodeKind] = {kind.label: kind for kind in NODE_KINDS}
@@ -43,10 +44,7 @@ class Ref:
 
     def params(self) -> dict[str, str | None]:
         """entity.cypher's parameters: this ref's key, the others null (their branches then match nothing)."""
-        return {name: self.value if name == self.param else None for name in ("arn", *_PARAMS)}
-
-
-_PARAMS = tuple(param for _, param in _OPENLINEAGE_REFS.values())
+        return {name: self.value if name == self.param else None for name in _PARAMS}
 
 
 def parse_ref(text: str) -> Ref:
