@@ -38,7 +38,6 @@ class MalformedRefError(LineageGraphError):
 class Ref:
     """A parsed ref: the one key (an ARN, or an OpenLineage dataset's or job's uri, or a run id) that it holds."""
 
-    text: str
     param: str  # arn, dataset_uri, job_uri or run_id
     value: str
 
@@ -50,10 +49,10 @@ class Ref:
 def parse_ref(text: str) -> Ref:
     """The key ``text`` names an entity by; MalformedRefError saying which forms a ref takes otherwise."""
     if text.startswith("arn:") and len(text) > len("arn:"):
-        return Ref(text, "arn", text)
+        return Ref("arn", text)
     word, _, rest = text.removeprefix(OPENLINEAGE_PREFIX).partition(":")
     if text.startswith(OPENLINEAGE_PREFIX) and word in _OPENLINEAGE_REFS and rest:
-        return Ref(text, _OPENLINEAGE_REFS[word][1], rest)
+        return Ref(_OPENLINEAGE_REFS[word][1], rest)
     raise MalformedRefError(
         f"{text!r} is not a ref: a ref is a SageMaker ARN (arn:...), openlineage:dataset:<uri>, "
         "openlineage:job:<namespace/name> or openlineage:run:<run id>"
