@@ -259,6 +259,7 @@ def test_an_openlineage_datasets_page_groups_its_facets(server: ServeProcess) ->
     page = entity(server, f"openlineage:dataset:{HOSTILE_DATASET}").json()
     assert page["facets"]["documentation"]["description"] == HOSTILE_IMG
     assert not any(k.startswith("facet.") for k in page["properties"])
+    assert page["last_seen"].startswith("2026-12-07T08:00:00")  # the event of the job that wrote it
     writer = page["neighbours"]["upstream"]
     assert [(g["relationship"], g["kind"], g["count"]) for g in writer] == [("WROTE", "OpenLineageJob", 1)]
     assert writer[0]["sample"][0]["ref"] == "openlineage:job:hostile/exporter"
