@@ -161,11 +161,13 @@
       const edges = this.drawable(view.edges || [], nodes);
       this.nodes = new Map(nodes.map((node) => [node.ref, node]));
       this.edges = [];
+      this.figure.style.height = "";
+      this.world.replaceChildren();
+      const area = this.svg.getBoundingClientRect();
       const cheap = () => {
         this.edges = this.cheapLayout(nodes, edges);
         this.draw();
-        this.fitHeight();
-        this.fit();
+        this.fitHeight(area);
         this.signal(false);
       };
       if (nodes.length > CHEAP_PAST || !this.elk) {
@@ -174,8 +176,12 @@
         return;
       }
       const layout = this.elkLayout(nodes, edges).catch(() => null);
-      const late = new Promise((resolve) => setTimeout(resolve, PAINT_WITHIN_MS, "late"));
-      if ((await Promise.race([layout, late])) === "late" && generation === this.generation) cheap();
+      if (nodes.length > LABELS_IN_LAYOUT_UP_TO) {
+        cheap(); // ELK takes seconds at this size: no use waiting for it
+      } else {
+        const late = new Promise((resolve) => setTimeout(resolve, PAINT_WITHIN_MS, "late"));
+        if ((await Promise.race([layout, late])) === "late" && generation === this.generation) cheap();
+      }
       const laid = await layout;
       if (generation !== this.generation) return;
       if (laid) {
@@ -186,8 +192,7 @@
         this.edges = this.cheapLayout(nodes, edges);
       }
       this.draw();
-      this.fitHeight();
-      this.fit();
+      this.fitHeight(area);
       this.signal(false);
       this.signal(true);
     }
@@ -229,6 +234,12 @@
       const boxes = this.occupied();
       for (const edge of fresh) this.edges.push(this.curve(edge, boxes));
       this.draw();
+      // The frame back to its full height, and the camera (not the drawing) moved if what came is out of sight.
+      this.figure.style.height = "";
+      const area = this.svg.getBoundingClientRect();
+      const { k, x, y } = this.transform;
+      const seen = (node) => node.x * k + x >= 0 && node.y * k + y >= 0 && (node.x + node.width) * k + x <= area.width && (node.y + node.height) * k + y <= area.height;
+      if (!added.every(seen)) this.fit(area);
       this.signal(false);
       this.signal(true);
     }
@@ -315,21 +326,21 @@
     }
 
     // The figure no taller than the drawing fitted to its width: a wide, flat lineage fills its frame
-    // instead of a fifth of it.
-    fitHeight() {
-      this.figure.style.height = "";
+    // instead of a fifth of it. Then fit. `area` is the figure's size read before drawing: read after, it
+    // would make the browser lay out hundreds of boxes and list items there and then.
+    fitHeight(area) {
       const box = this.bounds(false);
-      const area = this.svg.getBoundingClientRect();
       if (!box.width || !area.width) return;
       const k = Math.min(1, (area.width - 40) / box.width);
-      const wanted = Math.max(240, box.height * k + 40);
-      if (wanted < area.height) this.figure.style.height = `${Math.ceil(wanted)}px`;
+      const wanted = Math.ceil(Math.max(240, box.height * k + 40));
+      const height = Math.min(area.height, wanted);
+      this.figure.style.height = height < area.height ? `${height}px` : "";
+      this.fit({ width: area.width, height });
     }
 
     /** Fits the drawing into the view (never larger than its natural size). */
-    fit() {
+    fit(area = this.svg.getBoundingClientRect()) {
       const box = this.bounds(false);
-      const area = this.svg.getBoundingClientRect();
       if (!box.width || !area.width) return;
       const k = Math.min(1, (area.width - 40) / box.width, (area.height - 40) / box.height);
       this.transform = {
@@ -914,7 +925,9 @@
     signal(final) {
       this.container.dataset.state = final ? "drawn" : "painted";
       if (final) this.container.dataset.drawn = String(Number(this.container.dataset.drawn || 0) + 1);
-      if (globalThis.performance && performance.mark) performance.mark(final ? "lineage-view-drawn" : "lineage-view-painted");
+      // The marks once the browser has laid out and painted the frame, not when the script has done.
+      const mark = final ? "lineage-view-drawn" : "lineage-view-painted";
+      if (globalThis.performance && performance.mark) requestAnimationFrame(() => setTimeout(() => performance.mark(mark)));
     }
   }
 

@@ -151,11 +151,12 @@ export async function render(main, params) {
     " ",
     element("button", { type: "button", class: "export-png", onclick: async () => download(await drawing.exportPNG(), "lineage.png") }, "Export PNG"),
   );
+  const truncated = first.truncated ? [element("p", { class: "quiet" }, "The view stopped at its most nodes: expand from a node to see further.")] : [];
   main.replaceChildren(
     element("h1", {}, "Lineage of ", element("span", { class: "lineage-start" }, start ? start.name : ref)),
     form,
     actions,
-    first.truncated ? element("p", { class: "quiet" }, "The view stopped at its most nodes: expand from a node to see further.") : null,
+    ...truncated,
     status,
     container,
     dialog,
