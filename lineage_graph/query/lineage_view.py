@@ -23,7 +23,6 @@ from lineage_graph import cypher_files
 from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import SAME_OBJECT
 from lineage_graph.openlineage import kinds as openlineage_kinds
-from lineage_graph.query.explore import relationship_name
 from lineage_graph.query.lookups import LineageQueries
 from lineage_graph.query.refs import (
     OPENLINEAGE_KINDS,
@@ -33,7 +32,7 @@ from lineage_graph.query.refs import (
     parse_ref,
     ref_of,
 )
-from lineage_graph.query.view import Direction, Hub, View, ViewEdge, ViewNode, hub_ref
+from lineage_graph.query.view import Direction, Hub, View, ViewEdge, ViewNode, edge_label, hub_ref
 
 Ways = Literal["both", "upstream", "downstream"]
 WAYS: tuple[Direction, ...] = ("upstream", "downstream")
@@ -45,8 +44,7 @@ MAX_PAGE = 500  # the most neighbours one page of /api/v1/neighbours has
 HUB = "HUB"  # the type of the edge between a hub and its parent
 # Structure is drawn parent to child (a job to its runs, a parent run to its children), as upstream to
 # downstream: the reverse of how it is stored.
-_STRUCTURE_LABELS = {openlineage_kinds.RUN_OF: "has run", openlineage_kinds.CHILD_OF: "parent of"}
-_FLOW_LABELS = {openlineage_kinds.READ_BY: "read by", openlineage_kinds.WROTE: "wrote"}
+_STRUCTURE = (openlineage_kinds.RUN_OF, openlineage_kinds.CHILD_OF)
 
 
 def view_node(node: dict[str, Any], depth: int, hidden: dict[str, int]) -> ViewNode:
@@ -70,17 +68,6 @@ def view_node(node: dict[str, Any], depth: int, hidden: dict[str, int]) -> ViewN
 class _Drawn:
     node: dict[str, Any]
     depth: int
-
-
-def _edge_label(relationship: dict[str, Any]) -> str:
-    kind = relationship["type"]
-    if kind in _STRUCTURE_LABELS:
-        return _STRUCTURE_LABELS[kind]
-    if kind == SAME_OBJECT:
-        return f"same object ({relationship['rule']})" if relationship["rule"] else "same object"
-    if kind in _FLOW_LABELS:
-        return _FLOW_LABELS[kind]
-    return relationship_name(kind) or "associated"
 
 
 def _sign(direction: Direction) -> int:
@@ -177,11 +164,11 @@ class LineageViews(LineageQueries):
                     upstream_drawn[end] += 1
                     downstream_drawn[end] += 1
             else:
-                if r["type"] in _STRUCTURE_LABELS:
+                if r["type"] in _STRUCTURE:
                     source, target = target, source
                 downstream_drawn[source] += 1
                 upstream_drawn[target] += 1
-            edges.append(ViewEdge(refs[source], refs[target], r["type"], _edge_label(r)))
+            edges.append(ViewEdge(refs[source], refs[target], r["type"], edge_label(r["type"], r["rule"])))
         degrees = {row["id"]: row for row in rows}
         nodes = [
             view_node(
