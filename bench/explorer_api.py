@@ -18,7 +18,9 @@ Starts of several shapes, each at depth 1, 3 and 5 (``both`` ways unless said), 
 - ``endpoint``: an endpoint context, upstream;
 - ``openlineage_dataset``: a unit's clean dataset (read by two runs, written by one; their jobs are hubs
   of up to 100 runs);
-- ``openlineage_job``: a domain's ingest job, its runs a hub when the domain has more than 25 units.
+- ``openlineage_job_hub``: a domain's ingest job, its runs a hub (the domain has more than 25 units);
+- ``openlineage_job_wide``: the ingest job of a domain of 20-25 units, its runs drawn, each run's output
+  and what reads it: the widest views this graph has (about 100-215 nodes), also at depth 10.
 
 Each (start, depth) is asked once to warm up and count its view, then ``--repeats`` times timed, in
 shuffled order. Also a hub's pages (``/api/v1/neighbours``, 50 at a time, at offsets up to 30,000).
@@ -91,6 +93,7 @@ def starts(shape: Shape, total: int, joined: int, per_shape: int, seed: int = 11
     endpoints = rng.sample([n for n in range(joined, total) if n % 3 == 0][:100_000], per_shape)
     units = list(shape.units())
     busy = [d for d, size in enumerate(shape.domains) if size > HUB_LIMIT]
+    wide = [d for d, size in enumerate(shape.domains) if HUB_LIMIT - 5 <= size <= HUB_LIMIT]
     chosen: dict[str, list[tuple[str, str]]] = {
         "chain_job": [(f"{ACCOUNT}:experiment-trial-component/train-{n}", "both") for n in own],
         "joined_dataset": [(f"{ACCOUNT}:artifact/data-{n}", "both") for n in joined_chains],
@@ -99,10 +102,14 @@ def starts(shape: Shape, total: int, joined: int, per_shape: int, seed: int = 11
         "openlineage_dataset": [
             (f"openlineage:dataset:s3://lake/clean/d{d}/u{u}", "both") for d, u in rng.sample(units, per_shape)
         ],
-        "openlineage_job": [(f"openlineage:job:etl/d{d}.ingest", "both") for d in rng.sample(busy, per_shape)],
+        "openlineage_job_hub": [(f"openlineage:job:etl/d{d}.ingest", "both") for d in rng.sample(busy, per_shape)],
+        "openlineage_job_wide": [(f"openlineage:job:etl/d{d}.ingest", "both") for d in rng.sample(wide, per_shape)],
     }
+    depths = {"openlineage_job_wide": (3, 5, 10)}
     return {
-        name: [{"ref": ref, "direction": way, "depth": depth} for ref, way in refs for depth in (1, 3, 5)]
+        name: [
+            {"ref": ref, "direction": way, "depth": depth} for ref, way in refs for depth in depths.get(name, (1, 3, 5))
+        ]
         for name, refs in chosen.items()
     }
 
