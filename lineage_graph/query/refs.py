@@ -72,10 +72,10 @@ def parse_ref(text: str) -> Ref:
 
 def kind_of(node: Mapping[str, Any]) -> str:
     """A node's kind label, from its properties (``lineage_type``) or labels (OpenLineage's have no arn)."""
-    if node.get("arn") is not None:
+    if node.get("arn") is not None and node.get("lineage_type"):
         return str(node["lineage_type"])
     for label in node["labels"]:
-        if label in OPENLINEAGE_KINDS:
+        if label in _KINDS:
             return str(label)
     raise ValueError(f"a node of no declared kind: {node['labels']}")
 
