@@ -24,7 +24,9 @@ class ViewNode:
     kind: str  # the node kind's label: TrialComponent, Artifact, ..., OpenLineageDataset
     type: str | None  # the entity's type (DataSet, Model, Endpoint, TrainingJob, ...)
     name: str  # what a person calls it (whole: the renderer shortens, and shows it whole on hover)
-    uri: str  # the ARN, or an OpenLineage dataset's s3://bucket/key, job's namespace/name, run's id
+    # Where it is: an artifact's or context's source URI, a trial component's job ARN (else the ARN); an
+    # OpenLineage dataset's s3://bucket/key (namespace/name), job's namespace/name, run's id.
+    uri: str
     source: str  # the kind's source: SageMaker or OpenLineage
     depth: int  # hops from the start: negative upstream, positive downstream, 0 the start
     # Neighbours one way the view does not draw yet (0 when all are drawn): what "expand" would add.
@@ -35,8 +37,8 @@ class ViewNode:
 class ViewEdge:
     source: str  # a ref (or a hub's ref)
     target: str
-    type: str  # the relationship type: CONTRIBUTED_TO, ..., READ_BY, WROTE, SAME_OBJECT
-    label: str  # how people read it: ContributedTo, read by, same object (location), ...
+    type: str  # the relationship type: CONTRIBUTED_TO, ..., READ_BY, WROTE, SAME_OBJECT, RUN_OF, CHILD_OF; HUB
+    label: str  # how people read it: ContributedTo, read by, same object (location), has run, ...
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class View:
     # The Cypher that draws the same nodes in Neo4j Browser, and its parameters ("open in Neo4j Browser").
     cypher: str = ""
     cypher_params: dict[str, Any] = field(default_factory=dict)
+    truncated: bool = False  # the walk stopped at the most nodes a view draws: some were left out
 
     def as_json(self, kinds: dict[str, dict[str, Any]]) -> dict[str, Any]:
         """The renderer's input; ``kinds`` (web.kinds.kind_styles) is cut to the kinds drawn, so a legend
