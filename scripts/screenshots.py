@@ -9,7 +9,8 @@ explorer must listen on loopback. A server with a token is opened once with ?tok
 LINEAGE_GRAPH_TOKEN, which is never printed.
 
 A view counts as drawn when the network is idle, <main> has stopped changing and holds no error and no
-"Loading…"; the lineage view must also hold an <svg>. A view that is not drawn in time is reported and no
+"Loading…"; the lineage view must also hold an <svg>, and the renderer's data-state="drawn" when it marks
+one (lineage-view.js does once ELK's layout is drawn). A view that is not drawn in time is reported and no
 picture of it is saved: the script exits 1.
 """
 
@@ -81,8 +82,10 @@ def take(page: Page, base: str, shot: Shot, out: Path) -> str | None:
     if shot.needs_svg:
         try:
             page.wait_for_selector("main svg", timeout=DRAW_TIMEOUT_MS)
+            if page.locator("main [data-state]").count():  # the renderer's own signal: laid out for good
+                page.wait_for_selector("main [data-state='drawn']", timeout=DRAW_TIMEOUT_MS)
         except PlaywrightError:
-            return "no <svg> in <main>"
+            return "no <svg> drawn in <main>"
         page.wait_for_load_state("networkidle", timeout=DRAW_TIMEOUT_MS)
     if not page.evaluate(_SETTLED, [QUIET_MS, DRAW_TIMEOUT_MS]):
         return "<main> kept changing"
