@@ -28,13 +28,20 @@ CREATE INDEX context_source_uri IF NOT EXISTS FOR (n:Context) ON (n.source_uri);
 CREATE INDEX action_source_uri IF NOT EXISTS FOR (n:Action) ON (n.source_uri);
 // The join (graph.join): a trial component finds the OpenLineage job that names its job's ARN.
 CREATE INDEX open_lineage_job_sagemaker_job_arn IF NOT EXISTS FOR (n:OpenLineageJob) ON (n.sagemaker_job_arn);
+// The explorer names a job by its uri (namespace/name), and finds it by name.
+CREATE INDEX open_lineage_job_uri IF NOT EXISTS FOR (n:OpenLineageJob) ON (n.uri);
+CREATE INDEX open_lineage_job_name IF NOT EXISTS FOR (n:OpenLineageJob) ON (n.name);
 // Lookups name an OpenLineage dataset by its URI (s3://bucket/key).
 CREATE INDEX open_lineage_dataset_uri IF NOT EXISTS FOR (n:OpenLineageDataset) ON (n.uri);
+// The explorer's search finds a dataset by its name, exactly and by prefix.
+CREATE INDEX open_lineage_dataset_name IF NOT EXISTS FOR (n:OpenLineageDataset) ON (n.name);
 // Lookups by name or type span every kind.
 CREATE INDEX lineage_entity_name IF NOT EXISTS FOR (n:LineageEntity) ON (n.name);
 CREATE INDEX lineage_entity_type IF NOT EXISTS FOR (n:LineageEntity) ON (n.type);
 // Syncs and clean-ups are scoped to one account.
 CREATE INDEX lineage_entity_account IF NOT EXISTS FOR (n:LineageEntity) ON (n.account);
+// The explorer's search finds words inside names and URIs (search_words.cypher).
+CREATE FULLTEXT INDEX search_words IF NOT EXISTS FOR (n:TrialComponent|Artifact|Context|Action|Experiment|Trial|Pipeline|PipelineExecution|OpenLineageJob|OpenLineageDataset) ON EACH [n.name, n.source_uri, n.pipeline_name, n.uri] OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}};
 // End of the generated keys and indexes.
 
 // Sync bookkeeping (no arn, no LineageEntity label): one watermark per (shard, entity kind), where a

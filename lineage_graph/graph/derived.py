@@ -135,4 +135,26 @@ def node_schema(kinds: Iterable[NodeKind]) -> str:
             f"ON ({', '.join(f'n.{p}' for p in g)});"
             for g in groups
         ]
+    lines += words_index(kinds)
     return "\n".join(lines) + "\n"
+
+
+# The one full-text index of the explorer's search, and how it splits text into words: at spaces and
+# punctuation (s3://bucket/churn-train -> s3, bucket, churn, train), lowercased, no word left out as a stop word.
+WORDS_INDEX = "search_words"
+WORDS_ANALYZER = "standard-no-stop-words"
+
+
+def words_index(kinds: Iterable[NodeKind]) -> list[str]:
+    """The full-text index over every kind that declares ``searched`` properties, on all of them (a kind
+    lacking one of them simply has no words there); none when no kind declares any."""
+    searched = [kind for kind in kinds if kind.searched]
+    if not searched:
+        return []
+    labels = "|".join(kind.label for kind in searched)
+    properties = ", ".join(f"n.{p}" for p in dict.fromkeys(p for kind in searched for p in kind.searched))
+    return [
+        "// The explorer's search finds words inside names and URIs (search_words.cypher).",
+        f"CREATE FULLTEXT INDEX {WORDS_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [{properties}] "
+        f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{WORDS_ANALYZER}'}}}};",
+    ]

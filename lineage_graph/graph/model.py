@@ -78,6 +78,9 @@ class NodeKind:
     style: Style
     types: tuple[TypeLabel, ...] = ()
     indexed: tuple[Indexed, ...] = ()
+    # The properties whose words the explorer's search finds (``derived.node_schema`` puts every kind that
+    # names some into one full-text index): names and URIs people remember a part of.
+    searched: tuple[str, ...] = ()
     # The property a placeholder of this kind keeps as its ``type``: the type an association names its ends
     # by (a trial component's ``source_type``: ListAssociations says SageMakerTrainingJob, not TrainingJob).
     placeholder_type: str = "type"
@@ -123,6 +126,7 @@ TRIAL_COMPONENT = NodeKind(
             ("modified_at",), "`openlineage export` pages through trial components in the order they last changed."
         ),
     ),
+    searched=("name",),
     placeholder_type="source_type",
 )
 ARTIFACT = NodeKind(
@@ -150,6 +154,7 @@ ARTIFACT = NodeKind(
             composite=True,
         ),
     ),
+    searched=("name", "source_uri"),
 )
 CONTEXT = NodeKind(
     "Context",
@@ -160,6 +165,7 @@ CONTEXT = NodeKind(
     Style("#f28e2b", "#b8620f"),
     (TypeLabel("Endpoint", Style(diameter=65)), TypeLabel("ModelGroup")),
     (Indexed(("source_uri",), "Endpoints and model groups are found by URI."),),
+    searched=("name", "source_uri"),
 )
 ACTION = NodeKind(
     "Action",
@@ -170,9 +176,16 @@ ACTION = NodeKind(
     Style("#e15759", "#a8373a"),
     (TypeLabel("ModelDeployment"), TypeLabel("Approval")),
     (Indexed(("source_uri",), "An approval action's source URI is its model package's ARN."),),
+    searched=("name", "source_uri"),
 )
 EXPERIMENT = NodeKind(
-    "Experiment", SAGEMAKER, ("arn",), "experiment", "arn, name, display_name", Style("#76b7b2", "#4f8a85", 65)
+    "Experiment",
+    SAGEMAKER,
+    ("arn",),
+    "experiment",
+    "arn, name, display_name",
+    Style("#76b7b2", "#4f8a85", 65),
+    searched=("name",),
 )
 TRIAL = NodeKind(
     "Trial",
@@ -181,8 +194,11 @@ TRIAL = NodeKind(
     "trial",
     "arn, name, display_name, experiment_name",
     Style("#edc948", "#b8951a", text="#000000"),
+    searched=("name",),
 )
-PIPELINE = NodeKind("Pipeline", SAGEMAKER, ("arn",), "pipeline", "arn, name", Style("#b07aa1", "#825474", 65))
+PIPELINE = NodeKind(
+    "Pipeline", SAGEMAKER, ("arn",), "pipeline", "arn, name", Style("#b07aa1", "#825474", 65), searched=("name",)
+)
 PIPELINE_EXECUTION = NodeKind(
     "PipelineExecution",
     SAGEMAKER,
@@ -190,6 +206,7 @@ PIPELINE_EXECUTION = NodeKind(
     "pipeline execution",
     "arn, name, pipeline_name, status, start_time",
     Style("#ff9da7", "#d0606d", text="#000000"),
+    searched=("name", "pipeline_name"),
 )
 
 # The kinds this package loads and sweeps (SageMaker's). Every source's, for what spans sources (the

@@ -15,7 +15,7 @@ from neo4j.exceptions import ClientError
 from lineage_graph import cypher_files
 from lineage_graph.graph.database import Database
 
-_NAMED = re.compile(r"CREATE\s+(?:CONSTRAINT|INDEX)\s+(\w+)\s+IF\s+NOT\s+EXISTS", re.IGNORECASE)
+_NAMED = re.compile(r"CREATE\s+(?:FULLTEXT\s+)?(?:CONSTRAINT|INDEX)\s+(\w+)\s+IF\s+NOT\s+EXISTS", re.IGNORECASE)
 
 
 def statements(file: str) -> dict[str, str]:

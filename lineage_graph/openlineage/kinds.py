@@ -24,7 +24,9 @@ JOB = NodeKind(
             ("sagemaker_job_arn",),
             "The join (graph.join): a trial component finds the OpenLineage job that names its job's ARN.",
         ),
+        Indexed(("uri", "name"), "The explorer names a job by its uri (namespace/name), and finds it by name."),
     ),
+    searched=("uri",),
 )
 RUN = NodeKind(
     "OpenLineageRun",
@@ -44,7 +46,11 @@ DATASET = NodeKind(
     "namespace, name (as `graph.naming.normalised` spells them), uri, `facet.<facet>.<field>` (dataset facets: "
     "`facet.symlinks.identifiers.name`, `facet.schema.fields.name`, ...), `facet_version.<facet>`",
     Style("#8cd17d", "#59a14f", text="#000000", caption="{uri}"),
-    indexed=(Indexed(("uri",), "Lookups name an OpenLineage dataset by its URI (s3://bucket/key)."),),
+    indexed=(
+        Indexed(("uri",), "Lookups name an OpenLineage dataset by its URI (s3://bucket/key)."),
+        Indexed(("name",), "The explorer's search finds a dataset by its name, exactly and by prefix."),
+    ),
+    searched=("uri",),
 )
 NODE_KINDS: tuple[NodeKind, ...] = (JOB, RUN, DATASET)
 

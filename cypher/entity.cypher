@@ -1,0 +1,51 @@
+// The explorer's entity page: one entity by its ref (one of $arn, $dataset_uri, $job_uri, $run_id is set,
+// the others are null and match nothing), all its properties, and its neighbours each way, counted by
+// relationship type and the neighbour's kind and type, $sample of each named. A hub (an image feeding
+// 10,000 jobs) costs one read of each relationship and of its neighbour's labels and type, nothing more.
+// Upstream is what flows in (SageMaker's source -> destination, dataset READ_BY run, run WROTE dataset);
+// the join, SAME_OBJECT, stored both ways, is listed once as `joined`.
+// Parameters:
+//   $arn          a SageMaker entity's ARN, or null
+//   $dataset_uri  an OpenLineage dataset's uri (s3://bucket/key, namespace/name), or null
+//   $job_uri      an OpenLineage job's uri (namespace/name), or null
+//   $run_id       an OpenLineage run's id, or null
+//   $kinds        every node kind's label (lineage_graph.kinds), to name each neighbour's kind
+//   $same_object  the join's relationship type
+//   $sample       how many neighbours of each group to name
+// In Neo4j Browser:
+//   :param arn => 'arn:aws:sagemaker:us-east-1:123456789012:experiment-trial-component/churn-exec-3-train-aws-training-job'
+//   :param dataset_uri => null
+//   :param job_uri => null
+//   :param run_id => null
+//   :param kinds => ['TrialComponent', 'Artifact', 'Context', 'Action', 'Experiment', 'Trial', 'Pipeline', 'PipelineExecution', 'OpenLineageJob', 'OpenLineageRun', 'OpenLineageDataset']
+//   :param same_object => 'SAME_OBJECT'
+//   :param sample => 5
+CALL () {
+  MATCH (n:LineageEntity {arn: $arn}) RETURN n
+  UNION
+  MATCH (n:OpenLineageDataset {uri: $dataset_uri}) RETURN n
+  UNION
+  MATCH (n:OpenLineageJob {uri: $job_uri}) RETURN n
+  UNION
+  MATCH (n:OpenLineageRun {run_id: $run_id}) RETURN n
+}
+WITH n ORDER BY elementId(n) LIMIT 1
+OPTIONAL CALL (n) {
+  MATCH (n)<-[r]-(m) WHERE type(r) <> $same_object
+  RETURN 'upstream' AS direction, type(r) AS relationship, m
+  UNION ALL
+  MATCH (n)-[r]->(m)
+  RETURN CASE type(r) WHEN $same_object THEN 'joined' ELSE 'downstream' END AS direction,
+         type(r) AS relationship, m
+}
+WITH n, direction, relationship, [label IN labels(m) WHERE label IN $kinds] AS neighbour_kinds, m.type AS type,
+     count(m) AS count, collect(m)[..$sample] AS sample,
+     // A dataset has no time of its own: it was last seen by the latest run or job event that read or wrote it.
+     max(CASE WHEN n:OpenLineageDataset THEN coalesce(m.event_time, m.last_event_at) END) AS latest
+ORDER BY direction, count DESC, relationship
+RETURN properties(n) AS properties, [label IN labels(n) WHERE label IN $kinds] AS kinds,
+       [g IN collect({direction: direction, relationship: relationship, kinds: neighbour_kinds, type: type, count: count,
+                      latest: latest,
+                      sample: [m IN sample | {node: m {.arn, .name, .type, .uri, .run_id, .job_name, .source_uri},
+                                              kinds: [label IN labels(m) WHERE label IN $kinds]}]})
+        WHERE g.count > 0] AS neighbours
