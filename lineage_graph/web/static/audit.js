@@ -216,6 +216,15 @@ function liveSection(data, live) {
           "",
         )
       : element("p", { class: "quiet" }, "No pipeline execution ran the training job."),
+    element(
+      "p",
+      {},
+      element(
+        "a",
+        { href: `/lineage?${new URLSearchParams({ ref: d.arn, direction: "upstream", depth: "3" })}` },
+        "Open the deployment's upstream in the lineage view",
+      ),
+    ),
     provenanceList(live.provenance),
   );
 }
