@@ -3,6 +3,8 @@
 // training jobs upstream, nearest first. The graph answers with the execution whose step ran the nearest
 // upstream training job (EXECUTED; a step that really ran it before a cache hit), and also returns the
 // start's own `property.PipelineExecutionArn` (SageMaker sets it on pipeline-deployed endpoint contexts).
+// Behind an Endpoint context with several deployment actions (rolled out to another model), the walk
+// starts from the latest deployment instead (the model the endpoint serves now), and `id` is that action's.
 // The start and every upstream entity come in `reached` with `id` (its elementId) and `away_from_start`
 // (the ids of the entities that feed it, one hop further from the start: the edges the walk took) and, for training jobs some execution ran, those
 // `executions`; the caller finds the nearest by breadth-first search over `away_from_start`
@@ -17,11 +19,13 @@
 //   $start_entity_type   the start's type ('Endpoint', 'Model'), or null for any
 //   $resource_suffix     a case-insensitive source URI ending that also names the start (':endpoint/churn-prod'
 //                        for the Endpoint context of the endpoint named churn-prod), or null
+//   $deployment_types    the action types that deploy a model to an endpoint: ['ModelDeployment', 'ModelReplaced']
 // In Neo4j Browser:
 //   :param start => 'arn:aws:sagemaker:us-east-1:123456789012:context/churn-prod-aws-endpoint'
 //   :param start_lineage_type => null
 //   :param start_entity_type => null
 //   :param resource_suffix => null
+//   :param deployment_types => ['ModelDeployment', 'ModelReplaced']
 CALL () {
   // The start, as find_entity.cypher finds it: by ARN, name, source URI or (given) source URI ending.
   MATCH (s:LineageEntity {arn: $start}) RETURN s
@@ -44,25 +48,33 @@ WHERE s.lineage_type IN ['Artifact', 'Context', 'Action', 'TrialComponent']
   AND ($start_entity_type IS NULL OR s.type = $start_entity_type)
 WITH collect(s) AS found
 UNWIND found AS s
-OPTIONAL CALL (s, found) {
-  WITH s
+// An endpoint rolled out to another model keeps one deployment action per deployment (docs/audit.md): the
+// walk starts from its latest, the model it serves now; from the context itself when it has one or none.
+WITH s, found, COLLECT {
+  MATCH (d:Action)-[:ASSOCIATED_WITH]->(s)
+  WHERE s.type = 'Endpoint' AND d.type IN $deployment_types
+  RETURN d ORDER BY d.created_at DESC, d.arn DESC
+} AS deployments
+WITH s, found, CASE WHEN size(deployments) > 1 THEN deployments[0] ELSE s END AS walk_from
+OPTIONAL CALL (walk_from, found) {
+  WITH walk_from
   WHERE size(found) = 1
-  CALL (s) {
-    RETURN s AS x
+  CALL (walk_from) {
+    RETURN walk_from AS x
     UNION
-    MATCH (s)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(x)
+    MATCH (walk_from)<-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]-+(x)
     WITH DISTINCT x
     RETURN x
   }
-  WITH x, [(pe:PipelineExecution)-[step:EXECUTED]->(x) WHERE x:TrainingJob |
+  WITH walk_from, x, [(pe:PipelineExecution)-[step:EXECUTED]->(x) WHERE x:TrainingJob |
            {arn: pe.arn, pipeline_name: pe.pipeline_name, step_name: step.step_name,
             cache_hit: coalesce(step.cache_hit, false), start_time: pe.start_time}] AS executions
   RETURN collect({
-    id: elementId(x), arn: x.arn, way: 'ascendants', matches: size(executions) > 0 AND x <> s, executions: executions,
-    source_arn: x.source_arn,
+    id: elementId(x), arn: x.arn, way: 'ascendants', matches: size(executions) > 0 AND x <> walk_from,
+    executions: executions, source_arn: x.source_arn,
     away_from_start: [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED]->(x) | elementId(n)]
   }) AS reached
 }
-RETURN s.arn AS arn, elementId(s) AS id, s.lineage_type AS lineage_type, s.type AS type,
+RETURN s.arn AS arn, elementId(walk_from) AS id, s.lineage_type AS lineage_type, s.type AS type,
        s.`property.PipelineExecutionArn` AS property_pipeline_execution_arn, reached
 ORDER BY arn

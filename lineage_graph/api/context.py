@@ -110,7 +110,7 @@ class EndpointContext(Context):
         ``PipelineExecutionArn`` property. ``direction`` is accepted for the SDK's signature; only
         ascendants make sense."""
         del direction
-        return self.graph.queries.endpoint_pipeline_execution(self.arn).pipeline_execution_arn
+        return self.graph.queries.upstream_pipeline_execution(self.arn).pipeline_execution_arn
 
 
 @dataclass(eq=False)

@@ -7,7 +7,7 @@ method answers what the user meant (see the README's "More lookups" and each fil
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
@@ -473,8 +473,9 @@ class GraphQueries(LineageQueries):
 
     def upstream_pipeline_execution(self, start: str, kind: StartKind = ANY_ENTITY) -> UpstreamPipelineExecution:
         """The execution that ran the nearest training job upstream of ``start`` (resolved as ``kind`` says,
-        by the same query)."""
-        rows = self.run("pipeline_execution_upstream", **kind.params(start))
+        by the same query); of an endpoint rolled out to another model, upstream of its latest deployment
+        (docs/audit.md)."""
+        rows = self.run("pipeline_execution_upstream", **kind.params(start), deployment_types=list(DEPLOYMENT_TYPES))
         start_arn = self._one(kind, start, rows)
         row = rows[0]
         jobs = with_depths(row["id"], row["reached"] or [], None)
@@ -492,22 +493,8 @@ class GraphQueries(LineageQueries):
 
     def endpoint_pipeline_execution(self, endpoint: str) -> UpstreamPipelineExecution:
         """``EndpointContext.pipeline_execution_arn()``: the execution that ran the nearest training job behind
-        the model the endpoint serves now. An endpoint updated to another model keeps a deployment action per
-        deployment (docs/audit.md), so its training jobs upstream are several at the same distance: the
-        latest deployment's is the one that counts. With no deployment action (any other context), the
-        nearest upstream of the context itself."""
-        found = self.upstream_pipeline_execution(endpoint, ENDPOINT)
-        answer = self.run("audit", subject_arn=found.start_arn, deployment_types=list(DEPLOYMENT_TYPES))
-        listed = answer[0]["deployments"] if answer and answer[0]["subject_type"] == "Endpoint" else []
-        if len(listed) < 2:
-            return found
-        current = self.upstream_pipeline_execution(listed[-1]["arn"], ANY_ENTITY)
-        return replace(
-            current,
-            start_arn=found.start_arn,
-            pipeline_execution_arn=current.pipeline_execution_arn or found.property_pipeline_execution_arn,
-            property_pipeline_execution_arn=found.property_pipeline_execution_arn,
-        )
+        the model the endpoint serves now (its latest deployment, once it was rolled out to another model)."""
+        return self.upstream_pipeline_execution(endpoint, ENDPOINT)
 
     def model_pipeline_execution(self, model: str) -> UpstreamPipelineExecution:
         """``ModelArtifact.pipeline_execution_arn()``."""
