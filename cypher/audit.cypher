@@ -16,7 +16,8 @@
 // In Neo4j Browser:
 //   :param subject_arn => 'arn:aws:sagemaker:us-east-1:123456789012:context/churn-prod-aws-endpoint'
 //   :param deployment_types => ['ModelDeployment', 'ModelReplaced']
-MATCH (subject:Context {arn: $subject_arn})
+MATCH (subject:LineageEntity {arn: $subject_arn})
+WHERE subject:Context
 OPTIONAL CALL (subject) {
   MATCH (d:Action)-[:ASSOCIATED_WITH]->(subject)
   WHERE subject.type = 'Endpoint' AND d.type IN $deployment_types

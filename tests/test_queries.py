@@ -379,6 +379,7 @@ TRAVERSALS: dict[str, dict[str, Any]] = {
         "start_lineage_type": None,
         "start_entity_type": None,
         "resource_suffix": None,
+        "deployment_types": ["ModelDeployment", "ModelReplaced"],
     },
     "model_group_pipeline_executions": {"start_arn": "x"},
     "approval_model_package": {"start_arn": "x"},
@@ -398,6 +399,7 @@ TRAVERSALS: dict[str, dict[str, Any]] = {
     "find_node": {"start": "x", "openlineage_keys": [{"namespace": "s3://x", "name": "y"}], "resource_suffix": None},
     "provenance": {"start": "x", "resource_suffix": None, "openlineage_keys": [], "max_depth": None},
     "compare": {"arns": ["x", "y"]},
+    "audit": {"subject_arn": "x", "deployment_types": ["ModelDeployment", "ModelReplaced"]},
 }
 
 

@@ -266,6 +266,7 @@ def test_pipeline_execution_lookups(synthetic: Synthetic, starts: Starts, driver
             start_lineage_type=None,
             start_entity_type=None,
             resource_suffix=None,
+            deployment_types=["ModelDeployment", "ModelReplaced"],
         )
         # The Context scan is the branch for an endpoint's plain name ($resource_suffix), off here.
         assert_pruned(plan, synthetic, {start, *upstream}, f"pipeline_execution_upstream {start}", scans=True)
