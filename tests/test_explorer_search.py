@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 
 from lineage_graph import cypher_files
 from lineage_graph.graph.model import SAME_OBJECT
-from lineage_graph.query.refs import KIND_LABELS, parse_ref
+from lineage_graph.query.refs import parse_ref
 from lineage_graph.query.search import words_query
 from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT
 from lineage_graph.sandbox.upstream import etl_events, post
@@ -354,7 +354,7 @@ def operators(driver: Driver, name: str, **params: Any) -> tuple[list[str], int]
 
 @pytest.mark.parametrize("query", [TRAINING, "churn-exec", "s3://acme-ml-raw/", RAW_CUSTOMERS, "acme-emr/", "6f1b"])
 def test_search_seeks_an_index_in_every_branch(server: ServeProcess, synced_driver: Driver, query: str) -> None:
-    plan, hits = operators(synced_driver, "search", query=query, limit=20, kinds=KIND_LABELS)
+    plan, hits = operators(synced_driver, "search", query=query, limit=20)
     assert not [op for op in plan if op.startswith(WHOLE_GRAPH_SCANS)], plan
     branches = cypher_files.read("search").count("MATCH (n:")
     assert sum(op in INDEX_SEEKS for op in plan) == branches, plan
@@ -362,7 +362,7 @@ def test_search_seeks_an_index_in_every_branch(server: ServeProcess, synced_driv
 
 
 def test_search_by_words_asks_the_full_text_index(server: ServeProcess, synced_driver: Driver) -> None:
-    plan, _ = operators(synced_driver, "search_words", words=words_query("churn train"), limit=20, kinds=KIND_LABELS)
+    plan, _ = operators(synced_driver, "search_words", words=words_query("churn train"), limit=20)
     assert "ProcedureCall" in plan
     assert not [op for op in plan if op.startswith(WHOLE_GRAPH_SCANS)], plan
 
@@ -375,7 +375,7 @@ def test_the_entity_page_seeks_its_entity_and_reads_only_its_relationships(
     )
     hub, degree = records[0]["arn"], records[0]["degree"]
     params = parse_ref(hub).params()
-    plan, hits = operators(synced_driver, "entity", **params, kinds=KIND_LABELS, same_object=SAME_OBJECT, sample=5)
+    plan, hits = operators(synced_driver, "entity", **params, same_object=SAME_OBJECT, sample=5)
     assert not [op for op in plan if op.startswith(WHOLE_GRAPH_SCANS)], plan
     assert sum(op in INDEX_SEEKS for op in plan) == 4, plan  # one per kind of key a ref may hold
     assert hits <= 20 * degree + 500, (hits, degree)  # a neighbour costs its relationship, labels and type
