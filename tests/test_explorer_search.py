@@ -379,3 +379,18 @@ def test_the_entity_page_seeks_its_entity_and_reads_only_its_relationships(
     assert not [op for op in plan if op.startswith(WHOLE_GRAPH_SCANS)], plan
     assert sum(op in INDEX_SEEKS for op in plan) == 4, plan  # one per kind of key a ref may hold
     assert hits <= 20 * degree + 500, (hits, degree)  # a neighbour costs its relationship, labels and type
+
+
+def test_an_endpoints_page_links_its_audit_and_a_jobs_does_not(
+    server: ServeProcess, recorded_page: RecordedPage
+) -> None:
+    endpoint = f"{ARN}:context/churn-prod-aws-endpoint"
+    page = recorded_page.page
+    page.goto(f"{server.url}/entity?" + urlencode({"ref": endpoint}))
+    links = page.get_by_role("navigation", name="Views of this entity")
+    expect(links.get_by_role("link", name="Audit")).to_have_attribute("href", "/audit?" + urlencode({"ref": endpoint}))
+    expect(page.locator("main .what")).to_contain_text("Endpoint")
+    page.goto(f"{server.url}/entity?" + urlencode({"ref": TRAINING}))
+    expect(links.get_by_role("link", name="Lineage")).to_be_visible()
+    expect(links.get_by_role("link", name="Audit")).to_have_count(0)
+    assert recorded_page.foreign(server.url) == []
