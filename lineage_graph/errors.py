@@ -58,6 +58,12 @@ class OpenLineageTransportError(LineageGraphError):
     exit_code = 12
 
 
+class NothingDeployedError(LineageGraphError):
+    """An audit at a time before an endpoint's first deployment: the answer is printed, and says so."""
+
+    exit_code = 13
+
+
 class NotFoundError(LineageGraphError):
     """The entity asked about is not in the graph."""
 

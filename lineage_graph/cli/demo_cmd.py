@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
-import select
-import signal
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import click
 from neo4j import Driver
@@ -26,38 +21,12 @@ from lineage_graph.query.lookups import Direction
 from lineage_graph.settings import DEFAULT_NEO4J_PASSWORD, AwsSettings, Neo4jSettings
 from lineage_graph.shards import SyncOptions, sync_shard
 from lineage_graph.sync import SyncReport
+from lineage_graph.web.background import DEFAULT_HOST, DEFAULT_PORT, STATE_DIR_ENVVAR, BackgroundServe, Started
 
 DEMO_REGION = "us-east-1"
 # The endpoint context whose ancestry crosses into the ETL (sandbox/upstream.py) in the demo's last answer
 # (by ARN: its deployment action has the same name).
 DEMO_ENDPOINT_CONTEXT = "context/churn-prod-aws-endpoint"
-# How long serve may take to stop once told to: its graceful shutdown (web.serve.GRACEFUL_SHUTDOWN_S) and some.
-SERVE_START_TIMEOUT_S = 120
-SERVE_STOP_TIMEOUT_S = 60
-
-
-@contextlib.contextmanager
-def serving(neo4j: Neo4jSettings) -> Iterator[str]:
-    """``lineage-graph serve`` on a free loopback port while the block runs; yields its URL.
-
-    A process of its own, as a producer would find it, stopped with SIGTERM (its graceful shutdown)."""
-    command = Path(sys.executable).with_name("lineage-graph")
-    env = {**os.environ, **neo4j.environment()}
-    env.pop("LINEAGE_GRAPH_TOKEN", None)  # loopback: no token, whatever the shell has
-    with subprocess.Popen(
-        [str(command), "serve", "--port", "0"], env=env, stderr=subprocess.PIPE, text=True
-    ) as process:
-        try:
-            assert process.stderr is not None
-            # Its first line says where it listens; a serve that says nothing in time is not waited for forever.
-            ready, _, _ = select.select([process.stderr], [], [], SERVE_START_TIMEOUT_S)
-            line = process.stderr.readline() if ready else ""
-            if "listening on " not in line:
-                raise click.ClickException(f"lineage-graph serve did not start: {line.strip() or 'no output'}")
-            yield line.split("listening on ", 1)[1].split(" ", 1)[0]
-        finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(SERVE_STOP_TIMEOUT_S)
 
 
 def sync_demo(driver: Driver, database: str, sandbox_url: str, account: str) -> SyncReport:
@@ -96,15 +65,36 @@ def sync_demo(driver: Driver, database: str, sandbox_url: str, account: str) -> 
     show_default=False,
     help="Password of the local Neo4j  [env NEO4J_PASSWORD; default: the development password]",
 )
-def demo_command(bolt_port: int, data_dir: Path | None, password: str) -> None:
-    """Start the local Neo4j and a sandbox seeded with a demo account, sync it, and answer three lookups.
+@click.option(
+    "--explorer-port",
+    type=click.IntRange(1, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port of the explorer (lineage-graph serve) on 127.0.0.1; when another program has it, a free one.",
+)
+@click.option(
+    "--serve-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar=STATE_DIR_ENVVAR,
+    help="State directory of the background serve (serve.pid, serve.json, serve.log)  "
+    f"[env {STATE_DIR_ENVVAR}; default: ~/.local/share/lineage-graph/serve]",
+)
+def demo_command(
+    bolt_port: int, data_dir: Path | None, password: str, explorer_port: int, serve_dir: Path | None
+) -> None:
+    """Start the local Neo4j and a sandbox seeded with a demo account, sync it, answer three lookups, and
+    leave the lineage explorer running.
 
-    Neo4j keeps running afterwards (stop it with `lineage-graph neo4j stop`); the sandbox ends with the
-    command. The demo account's nodes (account 123456789012) are replaced on each run.
+    Neo4j and the explorer (`lineage-graph serve` in the background, on 127.0.0.1) keep running afterwards:
+    `lineage-graph neo4j stop` and `lineage-graph serve --stop` stop them. The explorer's URL is printed
+    last. A second run replaces the explorer of the first. The sandbox ends with the command. The demo
+    account's nodes (account 123456789012) are replaced on each run.
 
     \b
-    Example:
+    Examples:
       lineage-graph demo && lineage-graph models churn-exec-3-train-aws-training-job
+      lineage-graph serve --stop && lineage-graph neo4j stop
     """
     from moto.core import DEFAULT_ACCOUNT_ID
 
@@ -127,11 +117,16 @@ def demo_command(bolt_port: int, data_dir: Path | None, password: str) -> None:
         report = sync_demo(driver, neo4j.database, sandbox.url, DEFAULT_ACCOUNT_ID)
         click.echo(format_report(report) + "\n")
         events = etl_events(DEMO_REGION, DEFAULT_ACCOUNT_ID)
-        with serving(neo4j) as url:
-            post(url, events)
+        explorer = BackgroundServe(serve_dir)
+        started = explorer.start(neo4j, DEFAULT_HOST, explorer_port, any_port_if_taken=True)
+        try:
+            post(started.url, events)
+        except BaseException:
+            explorer.stop()  # no explorer left over a demo whose events did not go in
+            raise
         click.echo(
             f"Posted {len(events)} OpenLineage events of the nightly ETL that builds the raw data to "
-            f"lineage-graph serve ({url}), as Spark and Airflow would.\n"
+            f"lineage-graph serve ({started.url}), as Spark and Airflow would.\n"
         )
 
         queries = LineageQueries(driver, neo4j.database)
@@ -152,5 +147,29 @@ def demo_command(bolt_port: int, data_dir: Path | None, password: str) -> None:
         click.echo(table(etl, ["type", "uri", "job", "depth"]) + "\n")
     click.echo(
         f"Neo4j is running at {uri} (user neo4j). Try `lineage-graph datasets {DEMO_TRIAL_COMPONENT} "
-        "--format json`, or `lineage-graph neo4j stop` when done."
+        f"--format json`, or `{_stop_command('neo4j stop', '--data-dir', data_dir)}` when done."
     )
+    click.echo(_explorer_lines(started, endpoint, explorer, serve_dir, explorer_port))
+
+
+def _stop_command(command: str, option: str, directory: Path | None) -> str:
+    """The stop command as the user types it: with the directory only when it is not the default one."""
+    return f"lineage-graph {command}" + (f" {option} {directory}" if directory is not None else "")
+
+
+def _explorer_lines(
+    started: Started, endpoint: str, explorer: BackgroundServe, serve_dir: Path | None, asked_port: int
+) -> str:
+    """The demo's last lines: where the explorer runs and how to stop it, then its two URLs."""
+    lines = []
+    if started.replaced:
+        lines.append(f"Replaced the explorer of a previous demo (pid {started.replaced}).")
+    if started.port_taken:
+        lines.append(f"Port {asked_port} is taken by another program; the explorer listens on another one.")
+    lines.append(
+        f"The explorer (lineage-graph serve) is running in the background (pid {started.pid}, log "
+        f"{explorer.log_file}); `{_stop_command('serve --stop', '--state-dir', serve_dir)}` stops it."
+    )
+    lines.append(f"Explorer: {started.url}/entity?ref={quote(endpoint, safe=':/')}")
+    lines.append(f"          {started.url}/  (search)")
+    return "\n".join(lines)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import datetime
 from typing import Any
 
 import click
 
 from lineage_graph.cli.lookups import graph_format_option, max_depth_option, output_option
-from lineage_graph.cli.options import format_option, neo4j_options
+from lineage_graph.cli.options import TIMESTAMP, format_option, neo4j_options
+from lineage_graph.errors import NothingDeployedError
 from lineage_graph.graph.connection import connect
+from lineage_graph.present.audit_report import audit_html, audit_json, audit_table, nothing_deployed
 from lineage_graph.present.formats import render, table, to_csv, to_json, tree_labels
-from lineage_graph.present.graph_formats import GRAPH_FORMATS, crossing_subgraph, display_name, render_graph
+from lineage_graph.present.graph_formats import GRAPH_FORMATS, display_name, render_crossing
+from lineage_graph.query.audit import Audit, AuditQueries
 from lineage_graph.query.provenance import Comparison, Provenance, ProvenanceNode, ProvenanceQueries
 from lineage_graph.settings import Neo4jSettings
 
@@ -31,7 +35,8 @@ def _flat(node: ProvenanceNode) -> dict[str, Any]:
 def _provenance_text(found: Provenance, fmt: str) -> str:
     if fmt in GRAPH_FORMATS:
         edges = [dataclasses.asdict(e) for e in found.edges]
-        return render_graph(crossing_subgraph([_flat(n) for n in found.nodes], edges, found.start), fmt)
+        nodes = [_flat(n) for n in found.nodes]
+        return render_crossing(nodes, edges, found.start, fmt, f"Provenance of {found.start}")
     rows = [dataclasses.asdict(node) for node in found.nodes]
     if fmt == "json":
         return to_json({"start": found.start, "nodes": rows, "edges": [dataclasses.asdict(e) for e in found.edges]})
@@ -60,26 +65,65 @@ def _provenance_text(found: Provenance, fmt: str) -> str:
     return text + ("\n\n" + table(values, ["job", "name", "value"]) if values else "")
 
 
+AUDIT_FORMATS = ("table", "json", "html")
+
+
+def _audit_text(audit: Audit, fmt: str) -> str:
+    if fmt == "json":
+        return to_json(audit_json(audit))
+    if fmt == "html":
+        return audit_html(audit)
+    return audit_table(audit)
+
+
 @click.command("provenance")
 @click.argument("start")
 @max_depth_option
+@click.option(
+    "--at",
+    type=TIMESTAMP,
+    metavar="ISO",
+    default=None,
+    help="Audit START (an endpoint or a model package group) at this time: every deployment, and the one live "
+    "then with its package version, approval, training job, data and pipeline execution (table, json or html: "
+    "the report). ISO 8601; UTC without a zone.",
+)
 @graph_format_option("table (the tree, then each job's parameters and metrics), json, csv; mermaid, dot or html.")
 @output_option
 @neo4j_options
-def provenance_command(start: str, max_depth: int | None, fmt: str, output: str | None, neo4j: Neo4jSettings) -> None:
+def provenance_command(
+    start: str, max_depth: int | None, at: str | None, fmt: str, output: str | None, neo4j: Neo4jSettings
+) -> None:
     """Where START came from: every entity upstream of an endpoint (its name or ARN), a model (artifact ARN
     or S3 URI) or a model package (ARN), back to the raw data, each job with its parameters and metrics;
     across the sources, through the ETL runs (OpenLineage) that wrote a training input and what they read.
+
+    With --at T, the audit of an endpoint or a model package group through time instead: its deployments
+    in order and what was live at T (docs/audit.md). A T before the first deployment prints the
+    deployments and says nothing was deployed then, with exit code 13.
 
     \b
     Example:
       lineage-graph provenance churn-prod --format json
       lineage-graph provenance churn-prod --format html --output churn-prod.html
+      lineage-graph provenance churn-prod --at 2026-03-12T09:30:00Z
+      lineage-graph provenance churn-prod --at 2026-03-12T09:30:00Z --format html --output audit.html
     """
+    if at is not None and fmt not in AUDIT_FORMATS:
+        raise click.UsageError(f"--at answers as {', '.join(AUDIT_FORMATS)}, not {fmt}")
+    if at is not None and max_depth is not None:
+        raise click.UsageError("--at walks the whole provenance of what was live; leave out --max-depth")
     with connect(neo4j) as driver:
-        found = ProvenanceQueries(driver, neo4j.database).provenance(start, max_depth)
+        if at is not None:
+            audit = AuditQueries(driver, neo4j.database).audit(start, datetime.fromisoformat(at))
+            text = _audit_text(audit, fmt)
+        else:
+            found = ProvenanceQueries(driver, neo4j.database).provenance(start, max_depth)
+            text = _provenance_text(found, fmt)
     with click.open_file(output or "-", "w", encoding="utf-8") as out:
-        click.echo(_provenance_text(found, fmt), file=out)
+        click.echo(text, file=out)
+    if at is not None and not audit.live:
+        raise NothingDeployedError(nothing_deployed(audit))
 
 
 def _comparison_text(found: Comparison, fmt: str) -> str:

@@ -10,12 +10,10 @@ expired ``neo4j``/``neo4j`` credentials, and we change them over Bolt on first s
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import time
@@ -39,6 +37,7 @@ from lineage_graph.neo4j_local.jars import (
     to_stderr,
     validate_version,
 )
+from lineage_graph.processes import command_line, reap, terminate
 
 HOST = "127.0.0.1"
 USERNAME = "neo4j"
@@ -200,9 +199,8 @@ class LocalNeo4j:
         if self._process is not None and self._process.pid == pid:
             self._process.poll()
         else:
-            with contextlib.suppress(ChildProcessError, OSError):
-                os.waitpid(pid, os.WNOHANG)
-        cmdline = _command_line(pid)
+            reap(pid)
+        cmdline = command_line(pid)
         return cmdline is not None and ENTRY_POINT in cmdline and f"--home-dir={self.data_dir}" in cmdline
 
     def _read_state(self) -> dict[str, Any]:
@@ -388,15 +386,7 @@ class LocalNeo4j:
 
     def _terminate(self, pid: int, timeout: float) -> bool:
         """Returns True if SIGKILL was needed."""
-        for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10.0)):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, sig)
-            deadline = time.monotonic() + wait
-            while time.monotonic() < deadline:
-                if not self._is_our_server(pid):
-                    return sig == signal.SIGKILL
-                time.sleep(0.2)
-        raise LineageGraphError(f"Neo4j (pid {pid}) did not exit even after SIGKILL")
+        return terminate(pid, self._is_our_server, timeout, "Neo4j")
 
 
 def browser_url(http_port: int, bolt_port: int) -> str:
@@ -408,19 +398,6 @@ def _query(uri: str, password: str, database: str) -> None:
     with GraphDatabase.driver(uri, auth=(USERNAME, password), connection_timeout=5.0) as driver:
         driver.verify_connectivity()
         driver.execute_query("RETURN 1", database_=database)
-
-
-def _command_line(pid: int) -> str | None:
-    """The process's arguments, or None if it is gone or a zombie (whose cmdline is empty)."""
-    proc = Path("/proc")
-    if proc.is_dir():
-        try:
-            raw = (proc / str(pid) / "cmdline").read_bytes()
-        except OSError:
-            return None
-        return raw.replace(b"\0", b" ").decode(errors="replace") or None
-    result = subprocess.run(["ps", "-p", str(pid), "-o", "command="], capture_output=True, text=True, check=False)
-    return result.stdout.strip() or None if result.returncode == 0 else None
 
 
 def _check_port_free(port: int) -> None:

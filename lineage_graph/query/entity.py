@@ -104,7 +104,7 @@ def _largest_first(item: tuple[GroupKey, NeighbourGroup]) -> tuple[int, str, str
 
 class EntityQueries(LineageQueries):
     def entity(self, ref: str, sample: int = SAMPLE) -> EntityPage:
-        """The page of the entity ``ref`` names; MalformedRefError for a ref of no known form, NotFoundError
+        """The page of the entity ``ref`` names; BadRefError for a ref of no known form, NotFoundError
         when the graph has no such entity."""
         params = parse_ref(ref).params()
         rows = self.run("entity", **params, same_object=SAME_OBJECT, sample=sample)

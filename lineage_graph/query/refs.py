@@ -1,7 +1,7 @@
 """An entity's ``ref`` (docs/explorer.md), the one string every explorer URL and answer names it by: a
 SageMaker entity's ARN, ``openlineage:dataset:<uri>``, ``openlineage:job:<namespace/name>`` or
 ``openlineage:run:<run id>``. Parsed here into the key a query seeks the entity by (an index each), and made
-from a node's properties, so that search results, entity pages and views agree on it.
+from a node's properties (``ref_of``), so that search results, entity pages and views agree on it.
 """
 
 from __future__ import annotations
@@ -16,46 +16,75 @@ from lineage_graph.kinds import NODE_KINDS
 from lineage_graph.openlineage import kinds as openlineage_kinds
 
 OPENLINEAGE_PREFIX = "openlineage:"
-# The ref's word for each OpenLineage kind, and the query parameter its rest is sought by.
+DATASET = "openlineage:dataset:"
+JOB = "openlineage:job:"
+RUN = "openlineage:run:"
+SAGEMAKER_SOURCE = "SageMaker"
+OPENLINEAGE_SOURCE = openlineage_kinds.OPENLINEAGE.name
+# Each OpenLineage kind's ref prefix, and the query parameter the rest of its ref is sought by.
 _OPENLINEAGE_REFS: dict[str, tuple[NodeKind, str]] = {
-    "dataset": (openlineage_kinds.DATASET, "dataset_uri"),
-    "job": (openlineage_kinds.JOB, "job_uri"),
-    "run": (openlineage_kinds.RUN, "run_id"),
+    DATASET: (openlineage_kinds.DATASET, "dataset_uri"),
+    JOB: (openlineage_kinds.JOB, "job_uri"),
+    RUN: (openlineage_kinds.RUN, "run_id"),
 }
-_PARAMS = ("arn", *(param for _, param in _OPENLINEAGE_REFS.values()))
-_WORD_OF: dict[str, str] = {kind.label: word for word, (kind, _) in _OPENLINEAGE_REFS.items()}
+_PREFIX_OF: dict[str, str] = {kind.label: prefix for prefix, (kind, _) in _OPENLINEAGE_REFS.items()}
+# OpenLineage's kinds by label, with the type a view shows them as (they have no SageMaker type).
+OPENLINEAGE_KINDS = {
+    openlineage_kinds.DATASET.label: "Dataset",
+    openlineage_kinds.JOB.label: "Job",
+    openlineage_kinds.RUN.label: "Run",
+}
 _KINDS: dict[str, NodeKind] = {kind.label: kind for kind in NODE_KINDS}
+_PARAMS = ("arn", *(param for _, param in _OPENLINEAGE_REFS.values()))
 
 
-class MalformedRefError(LineageGraphError):
-    """A ref that names no entity of any kind by its form: a usage error, not a missing entity."""
+class BadRefError(LineageGraphError):
+    """A ref that names no entity of any kind by its form: a usage error (400), not a missing entity."""
 
     exit_code = 2
 
 
 @dataclass(frozen=True)
 class Ref:
-    """A parsed ref: the one key (an ARN, or an OpenLineage dataset's or job's uri, or a run id) that it holds."""
+    """A parsed ref: the one key (an ARN, an OpenLineage dataset's or job's uri, or a run id) that it holds."""
 
     param: str  # arn, dataset_uri, job_uri or run_id
     value: str
 
     def params(self) -> dict[str, str | None]:
-        """entity.cypher's parameters: this ref's key, the others null (their branches then match nothing)."""
+        """The start queries' parameters: this ref's key, the others null (their branches match nothing)."""
         return {name: self.value if name == self.param else None for name in _PARAMS}
 
 
 def parse_ref(text: str) -> Ref:
-    """The key ``text`` names an entity by; MalformedRefError saying which forms a ref takes otherwise."""
+    """The key ``text`` names an entity by; BadRefError saying which forms a ref takes otherwise."""
     if text.startswith("arn:") and len(text) > len("arn:"):
         return Ref("arn", text)
-    word, _, rest = text.removeprefix(OPENLINEAGE_PREFIX).partition(":")
-    if text.startswith(OPENLINEAGE_PREFIX) and word in _OPENLINEAGE_REFS and rest:
-        return Ref(_OPENLINEAGE_REFS[word][1], rest)
-    raise MalformedRefError(
+    for prefix, (_, param) in _OPENLINEAGE_REFS.items():
+        if text.startswith(prefix) and len(text) > len(prefix):
+            return Ref(param, text[len(prefix) :])
+    raise BadRefError(
         f"{text!r} is not a ref: a ref is a SageMaker ARN (arn:...), openlineage:dataset:<uri>, "
         "openlineage:job:<namespace/name> or openlineage:run:<run id>"
     )
+
+
+def kind_of(node: Mapping[str, Any]) -> str:
+    """A node's kind label, from its properties (``lineage_type``) or labels (OpenLineage's have no arn)."""
+    if node.get("arn") is not None and node.get("lineage_type"):
+        return str(node["lineage_type"])
+    for label in node["labels"]:
+        if label in _KINDS:
+            return str(label)
+    raise ValueError(f"a node of no declared kind: {node['labels']}")
+
+
+def ref_of(node: Mapping[str, Any]) -> str:
+    """The ref of a node given as a map of its properties (``arn``, ``uri``, ``run_id``) and ``labels``."""
+    if node.get("arn") is not None:
+        return str(node["arn"])
+    prefix = _PREFIX_OF[kind_of(node)]
+    return prefix + str(node["run_id"] if prefix == RUN else node["uri"])
 
 
 @dataclass(frozen=True)
@@ -84,21 +113,20 @@ def summary(node: Mapping[str, Any], labels: Sequence[str]) -> EntitySummary:
     source_uri: the queries project ``n {.arn, .name, ...}``) and its labels (a node of no declared kind is
     summed up as a SageMaker entity, the only source whose nodes a listing can leave without a kind)."""
     kind, _ = kind_and_type(labels)
-    word = _WORD_OF.get(kind.label) if kind else None
-    if word is None:
-        uri = str(node.get("arn"))
-        ref = uri
+    prefix = _PREFIX_OF.get(kind.label) if kind else None
+    if prefix is None:
+        uri = ref = str(node.get("arn"))
     else:
-        uri = str(node.get("run_id") if word == "run" else node.get("uri"))
-        ref = f"{OPENLINEAGE_PREFIX}{word}:{uri}"
+        uri = str(node.get("run_id") if prefix == RUN else node.get("uri"))
+        ref = prefix + uri
     # A dataset's name alone (crm/customers) is the same in several buckets: it is called by its uri.
-    name = {"run": node.get("job_name"), "dataset": uri}.get(word or "", node.get("name"))
+    name = {RUN: node.get("job_name"), DATASET: uri}.get(prefix or "", node.get("name"))
     return EntitySummary(
         ref=ref,
         kind=kind.label if kind else "LineageEntity",
-        type=node.get("type") if word is None else None,
+        type=node.get("type") if prefix is None else None,
         name=str(name if name is not None else node.get("source_uri") or uri),  # an artifact may have no name
         uri=uri,
-        source=kind.source.name if kind else "SageMaker",
+        source=kind.source.name if kind else SAGEMAKER_SOURCE,
         source_uri=node.get("source_uri"),
     )

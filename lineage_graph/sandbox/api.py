@@ -5,7 +5,8 @@ moto dispatches a request to the ``SageMakerResponse`` method named after the op
 output shape. ``install()`` sets the handlers below on that class. Besides the lineage APIs it replaces
 moto's handlers where moto is too thin for the crawler: experiments, trials and trial components (tags,
 display names, ``Source``, filters, sorting), tags on lineage and pipeline-execution ARNs, pipeline listings
-(pagination, sorting) and ``ListPipelineExecutionSteps``.
+(pagination, sorting) and ``ListPipelineExecutionSteps``; and ``UpdateEndpoint``, which moto lacks, with the
+lineage SageMaker records for it (``auto_lineage.after_endpoint_update``).
 
 Every handler first checks its input against botocore's input shape as SageMaker does (required members,
 lengths, ranges, enums, patterns), so out-of-range ``MaxResults`` or a bad enum gives SageMaker's
@@ -32,6 +33,7 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
 from moto.sagemaker.exceptions import ConflictException, ResourceNotFound, ValidationError
 
+from lineage_graph.sandbox.auto_lineage import after_endpoint_update
 from lineage_graph.sandbox.lineage_store import (
     ASSOCIATION_TYPES,
     Association,
@@ -1453,6 +1455,28 @@ def list_pipeline_execution_steps(self: Any) -> Response:
         steps.reverse()
     page, token = _page(steps, params)
     return _result({"PipelineExecutionSteps": page, "NextToken": token})
+
+
+# -- endpoints -----------------------------------------------------------------------------------------
+@_handler
+def update_endpoint(self: Any) -> Response:
+    """Deploy another EndpointConfig to an existing endpoint, as SageMaker does once the update has finished
+    (the sandbox has no fleet: the endpoint is ``InService`` on the new config at once)."""
+    params = _params(self, "UpdateEndpoint")
+    backend = self.sagemaker_backend
+    endpoint = backend.endpoints.get(params["EndpointName"])
+    if endpoint is None:
+        arn = store_for(backend).arn("endpoint", params["EndpointName"])
+        raise ValidationError(f'Could not find endpoint "{arn}".')
+    config = backend.endpoint_configs.get(params["EndpointConfigName"])
+    if config is None:
+        arn = store_for(backend).arn("endpoint-config", params["EndpointConfigName"])
+        raise ValidationError(f'Could not find endpoint configuration "{arn}".')
+    endpoint.endpoint_config_name = config.endpoint_config_name
+    endpoint.production_variants = endpoint._process_production_variants(config.production_variants)
+    endpoint.last_modified_time = utcnow()
+    after_endpoint_update(backend, endpoint)
+    return _result({"EndpointArn": endpoint.arn})
 
 
 __all__ = ["ASSOCIATION_TYPES", "install", "query_lineage_graph"]

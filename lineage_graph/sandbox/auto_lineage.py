@@ -38,6 +38,22 @@ Endpoints (CreateEndpoint → EndpointConfig → Model(s) → containers)::
     Action[ModelDeployment] --AssociatedWith--> Context[Endpoint]    (name ``<endpoint>-aws-endpoint``,
                                                                       SourceUri = endpoint ARN)
 
+Endpoint updates (UpdateEndpoint to a new EndpointConfig; the sandbox's own handler, moto has none), as
+docs/audit.md's "What SageMaker records on UpdateEndpoint" concludes from its sources::
+
+    a new Action[ModelDeployment] per deployment (name ``<endpoint>-<epoch seconds>-<n>-aws-endpoint``, n the
+    endpoint's deployment count, the shape of the SDK's fixture action
+    ``cp-m5-20210424t041405868z-1619237657-1-aws-endpoint``, aws/sagemaker-python-sdk master-v2
+    tests/unit/sagemaker/lineage/test_query.py; SourceUri = endpoint ARN; CreationTime = the update),
+    with the same edges as above from the new config's models, packages and approvals, and
+    Action[ModelDeployment] --AssociatedWith--> the same Context[Endpoint].
+
+The earlier deployment actions and their associations stay (associations have no update API and deletes do
+not cascade: docs/audit.md), so the endpoint context keeps one deployment action per deployment, ordered by
+CreationTime: Studio lists a model version's deployments as events of type ``ModelDeployment``
+(developer guide, model-registry-deploy-history). No ``ModelReplaced`` action is made: the SDK names that
+type (``LineageSourceEnum.MODEL_REPLACE``) but no source says when SageMaker records one or how it is linked.
+
 Artifacts for S3 URIs and images go through ``LineageStore.artifact_for_uri`` (hash naming): the same
 URI and type always give the same artifact, so a training job's model and the package/endpoint built
 from it share one ``Model`` artifact, and raw datasets read by many jobs become hubs.
@@ -55,6 +71,7 @@ algorithm (marketplace) packages, lineage groups.
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -518,14 +535,16 @@ def _after_model_package_update(backend: Any, package_arn: str) -> None:
 
 
 # -- endpoints ---------------------------------------------------------------------------------------
+def _endpoint_context(store: LineageStore, endpoint: Any) -> LineageEntity:
+    return _get_or_create_named(
+        store, "context", _lineage_name(endpoint.endpoint_name, "-aws-endpoint"), "Endpoint", endpoint.arn
+    )
+
+
 def _after_endpoint(backend: Any, endpoint: Any) -> None:
     store = store_for(backend)
-    config = backend.endpoint_configs.get(endpoint.endpoint_config_name)
-    variants = (config.production_variants if config is not None else None) or endpoint.production_variants or []
     with store.lock:
-        context = _get_or_create_named(
-            store, "context", _lineage_name(endpoint.endpoint_name, "-aws-endpoint"), "Endpoint", endpoint.arn
-        )
+        context = _endpoint_context(store, endpoint)
         properties = {}
         execution_arn = _tag(endpoint.tags, PIPELINE_EXECUTION_TAG)
         if execution_arn:
@@ -534,27 +553,46 @@ def _after_endpoint(backend: Any, endpoint: Any) -> None:
             if step:
                 properties["PipelineStepName"] = step
         _set_properties(context, properties)
-        deployment = _get_or_create_named(
-            store,
-            "action",
-            _lineage_name(endpoint.endpoint_name, "-aws-endpoint"),
-            "ModelDeployment",
-            endpoint.arn,
-            status="Completed",
+        _record_deployment(backend, store, endpoint, context, _lineage_name(endpoint.endpoint_name, "-aws-endpoint"))
+
+
+def after_endpoint_update(backend: Any, endpoint: Any) -> LineageEntity:
+    """The lineage of an UpdateEndpoint: a new ModelDeployment action for the endpoint's new config, associated
+    with the endpoint's context beside the earlier ones (see the module's docstring). Returns the action."""
+    store = store_for(backend)
+    with store.lock:
+        context = _endpoint_context(store, endpoint)
+        earlier = sum(
+            1
+            for assoc in store.all_associations()
+            if assoc.destination_arn == context.arn and store.entity_type_of(assoc.source_arn) == "ModelDeployment"
         )
-        store.associate(deployment.arn, context.arn, "AssociatedWith")
-        for variant in variants:
-            for model_data, image, package in _containers(backend, variant.get("ModelName", "")):
-                if model_data:
-                    store.associate(store.artifact_for_uri(model_data, "Model").arn, deployment.arn, "ContributedTo")
-                if image:
-                    store.associate(store.artifact_for_uri(image, "Image").arn, deployment.arn, "ContributedTo")
-                if package is not None:
-                    package_artifact = store.artifact_for_uri(package.arn, "Model")
-                    store.associate(package_artifact.arn, deployment.arn, "ContributedTo")
-                    approval = store.find("action", _approval_action_name(package))
-                    if approval is not None:
-                        store.associate(approval.arn, deployment.arn, "AssociatedWith")
+        stamp = calendar.timegm(utcnow().utctimetuple())  # moto's utcnow is naive UTC
+        name = _lineage_name(f"{endpoint.endpoint_name}-{stamp}-{earlier + 1}", "-aws-endpoint")
+        return _record_deployment(backend, store, endpoint, context, name)
+
+
+def _record_deployment(
+    backend: Any, store: LineageStore, endpoint: Any, context: LineageEntity, name: str
+) -> LineageEntity:
+    """The ModelDeployment action ``name`` of the endpoint's current config and its edges (under the lock)."""
+    config = backend.endpoint_configs.get(endpoint.endpoint_config_name)
+    variants = (config.production_variants if config is not None else None) or endpoint.production_variants or []
+    deployment = _get_or_create_named(store, "action", name, "ModelDeployment", endpoint.arn, status="Completed")
+    store.associate(deployment.arn, context.arn, "AssociatedWith")
+    for variant in variants:
+        for model_data, image, package in _containers(backend, variant.get("ModelName", "")):
+            if model_data:
+                store.associate(store.artifact_for_uri(model_data, "Model").arn, deployment.arn, "ContributedTo")
+            if image:
+                store.associate(store.artifact_for_uri(image, "Image").arn, deployment.arn, "ContributedTo")
+            if package is not None:
+                package_artifact = store.artifact_for_uri(package.arn, "Model")
+                store.associate(package_artifact.arn, deployment.arn, "ContributedTo")
+                approval = store.find("action", _approval_action_name(package))
+                if approval is not None:
+                    store.associate(approval.arn, deployment.arn, "AssociatedWith")
+    return deployment
 
 
 # -- pipelines ---------------------------------------------------------------------------------------

@@ -9,8 +9,10 @@ trial components, artifacts, associations and pipeline steps as SageMaker would.
 
 Shared on purpose: raw datasets (customers, transactions, clickstream) read by several pipelines and every
 execution (hub artifacts), one training image for all pipelines, per-pipeline code. On top: three
-endpoints deployed from approved packages, two ad-hoc training jobs outside any pipeline, a batch
-transform fed by a processing job's output (a dataset chain), and one trial component logged by hand.
+endpoints deployed from approved packages (``churn-prod`` later rolled out to a newer version, approved after
+its registration: two deployments at different times, for the audit view), two ad-hoc training jobs outside
+any pipeline, a batch transform fed by a processing job's output (a dataset chain), and one trial component
+logged by hand.
 Training and evaluation jobs report metrics through SageMaker Metrics (``BatchPutMetrics``), as the
 built-in XGBoost container (one value per boosting round) and an evaluation script logging its scores do,
 so DescribeTrialComponent summarises them and ``compare`` has something to compare.
@@ -49,6 +51,7 @@ DEMO_STUDIO_USERS = ("maria.garcia", "wei.chen")
 PIPELINE_EXECUTION_TAG = "sagemaker:pipeline-execution-arn"
 PIPELINE_STEP_TAG = "sagemaker:pipeline-step-name"
 STEPS = ("PreprocessData", "TrainModel", "EvaluateModel", "RegisterModel")
+ROLLOUT_PAUSE_S = 1.0  # between the first deployment of ``churn-prod`` and its roll-out to a newer version
 ROUNDS = 5  # boosting rounds each training job reports a value for (steps 0..ROUNDS-1)
 
 
@@ -68,6 +71,7 @@ class SeedSummary:
     model_packages: int
     models: int
     endpoints: int
+    endpoint_updates: int
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,8 @@ class _PipelineSpec:
     label_prefix: str  # per-execution label snapshot under RAW_BUCKET
     approvals: tuple[str, ...]  # ModelApprovalStatus per execution, in order
     hyperparameters: tuple[tuple[str, str], ...]
-    deploy_execution: int  # 1-based execution whose package the ``<name>-prod`` endpoint serves
+    deploy_execution: int  # 1-based execution whose package the ``<name>-prod`` endpoint serves first
+    rollout_execution: int | None = None  # one approved later and deployed to ``<name>-prod`` by UpdateEndpoint
 
 
 PIPELINES: tuple[_PipelineSpec, ...] = (
@@ -90,6 +95,7 @@ PIPELINES: tuple[_PipelineSpec, ...] = (
         approvals=("Approved", "Rejected", "Approved", "PendingManualApproval"),
         hyperparameters=(("objective", "binary:logistic"), ("max_depth", "5"), ("eta", "0.2")),
         deploy_execution=3,
+        rollout_execution=4,
     ),
     _PipelineSpec(
         name="fraud",
@@ -287,6 +293,9 @@ class _Seeder:
             packages.update(self.pipeline(spec))
         for spec in PIPELINES:
             self.endpoint(f"{spec.name}-prod", packages[(spec.name, spec.deploy_execution)])
+        for spec in PIPELINES:
+            if spec.rollout_execution is not None:
+                self.roll_out(f"{spec.name}-prod", packages[(spec.name, spec.rollout_execution)])
         self.adhoc()
         self.batch_scoring(packages[("fraud", 4)])
         self.manual_trial_component()
@@ -424,10 +433,30 @@ class _Seeder:
         return package_arn
 
     def endpoint(self, name: str, package_arn: str) -> None:
-        model = f"{name}-model"
+        self.endpoint_config(f"{name}-model", f"{name}-config", package_arn)
+        self.client.create_endpoint(
+            EndpointName=name, EndpointConfigName=f"{name}-config", Tags=[{"Key": "stage", "Value": "prod"}]
+        )
+        self.count("endpoints")
+
+    def roll_out(self, name: str, package_arn: str) -> None:
+        """A reviewer approves a pending version and it replaces the one ``name`` serves (UpdateEndpoint). The
+        pause keeps the approval and the new deployment a second after the first deployment, so the audit
+        view's times tell them apart."""
+        time.sleep(ROLLOUT_PAUSE_S)
+        self.client.update_model_package(
+            ModelPackageArn=package_arn,
+            ModelApprovalStatus="Approved",
+            ApprovalDescription="Evaluation AUC above the production model's; approved for production",
+        )
+        self.endpoint_config(f"{name}-model-2", f"{name}-config-2", package_arn)
+        self.client.update_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config-2")
+        self.count("endpoint_updates")
+
+    def endpoint_config(self, model: str, config: str, package_arn: str) -> None:
         self.model_from_package(model, package_arn)
         self.client.create_endpoint_config(
-            EndpointConfigName=f"{name}-config",
+            EndpointConfigName=config,
             ProductionVariants=[
                 {
                     "VariantName": "AllTraffic",
@@ -437,10 +466,6 @@ class _Seeder:
                 }
             ],
         )
-        self.client.create_endpoint(
-            EndpointName=name, EndpointConfigName=f"{name}-config", Tags=[{"Key": "stage", "Value": "prod"}]
-        )
-        self.count("endpoints")
 
     def studio_user(self, name: str) -> list[dict[str, str]]:
         """The tags of a job launched from a Studio user profile, from which SageMaker records its creator."""

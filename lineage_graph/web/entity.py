@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
 from lineage_graph.query.entity import EntityQueries
-from lineage_graph.query.refs import MalformedRefError
+from lineage_graph.query.refs import BadRefError
 from lineage_graph.web.explorer import BadRequestError, Explorer, answer, parameter
 
 
@@ -18,7 +18,7 @@ def routes(explorer: Explorer) -> list[BaseRoute]:
         ref = parameter(request, "ref")
         try:
             page = EntityQueries(explorer.driver, explorer.database).entity(ref)
-        except MalformedRefError as err:
+        except BadRefError as err:
             raise BadRequestError(str(err)) from err
         return page.as_json()
 

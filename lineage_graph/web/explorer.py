@@ -106,9 +106,16 @@ class Explorer:
             self.driver_.close()
 
     def routes(self) -> list[BaseRoute]:
-        from lineage_graph.web import entity, kinds, search
+        from lineage_graph.web import audit, entity, impact, kinds, lineage, search
 
-        features: list[BaseRoute] = [*kinds.routes(self), *search.routes(self), *entity.routes(self)]
+        features: list[BaseRoute] = [
+            *kinds.routes(self),
+            *search.routes(self),
+            *entity.routes(self),
+            *lineage.routes(self),
+            *impact.routes(self),
+            *audit.routes(self),
+        ]
         index = STATIC_DIR / "index.html"
         pages: list[BaseRoute] = [Route(path, _page(str(index)), methods=["GET"]) for path in PAGES]
         return [*features, *pages, Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")]

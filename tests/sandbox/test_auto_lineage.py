@@ -6,9 +6,11 @@ sandbox's ``LineageStore`` directly (the lineage HTTP handlers are tested with `
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from moto.sagemaker.models import sagemaker_backends
 
 from lineage_graph.sandbox import auto_lineage, install
@@ -348,6 +350,64 @@ def test_endpoint_lineage_from_a_model_package(sm: Any) -> None:
         ("Approval:churn-models-1-aws-model-package", "AssociatedWith", deployment),
         (deployment, "AssociatedWith", "Endpoint:churn-prod-aws-endpoint"),
     } <= got
+
+
+def test_update_endpoint_adds_a_deployment_beside_the_first(sm: Any) -> None:
+    """UpdateEndpoint (docs/audit.md): a new ModelDeployment action, named after the update's time, with the new
+    version's edges and AssociatedWith the same endpoint context; the first deployment and its edges stay."""
+    first = register(sm, "churn-models", "s3://models/v1/model.tar.gz", "Approved")
+    endpoint_arn = deploy(sm, "churn-prod", {"ModelPackageName": first})
+    second = register(sm, "churn-models", "s3://models/v2/model.tar.gz", "PendingManualApproval")
+    sm.update_model_package(ModelPackageArn=second, ModelApprovalStatus="Approved")
+    sm.create_model(ModelName="churn-prod-model-2", ExecutionRoleArn=ROLE, Containers=[{"ModelPackageName": second}])
+    sm.create_endpoint_config(
+        EndpointConfigName="churn-prod-config-2",
+        ProductionVariants=[
+            {
+                "VariantName": "v",
+                "ModelName": "churn-prod-model-2",
+                "InstanceType": "ml.m5.large",
+                "InitialInstanceCount": 1,
+            }
+        ],
+    )
+    assert sm.update_endpoint(EndpointName="churn-prod", EndpointConfigName="churn-prod-config-2")["EndpointArn"] == (
+        endpoint_arn
+    )
+    assert sm.describe_endpoint(EndpointName="churn-prod")["EndpointConfigName"] == "churn-prod-config-2"
+
+    store = lineage()
+    deployments = sorted(
+        (a for a in store.of_kind("action") if a.entity_type == "ModelDeployment"), key=lambda a: a.creation_time
+    )
+    assert len(deployments) == 2 and deployments[0].name == "churn-prod-aws-endpoint"
+    assert deployments[1].creation_time >= deployments[0].creation_time
+    assert re.fullmatch(r"churn-prod-\d{10}-2-aws-endpoint", deployments[1].name or "")
+    assert deployments[1].source_uri == endpoint_arn and deployments[1].status == "Completed"
+    got = edges(store)
+    old, new = (f"ModelDeployment:{d.name}" for d in deployments)
+    assert {
+        ("Model:s3://models/v1/model.tar.gz", "ContributedTo", old),
+        (f"Model:{first}", "ContributedTo", old),
+        ("Approval:churn-models-1-aws-model-package", "AssociatedWith", old),
+        (old, "AssociatedWith", "Endpoint:churn-prod-aws-endpoint"),
+        ("Model:s3://models/v2/model.tar.gz", "ContributedTo", new),
+        (f"Image:{IMAGE}", "ContributedTo", new),
+        (f"Model:{second}", "ContributedTo", new),
+        ("Approval:churn-models-2-aws-model-package", "AssociatedWith", new),
+        (new, "AssociatedWith", "Endpoint:churn-prod-aws-endpoint"),
+    } <= got
+    assert (f"Model:{first}", "ContributedTo", new) not in got
+    approval = store.find("action", "churn-models-2-aws-model-package")
+    assert approval is not None and approval.properties["ModelApprovalStatus"] == "Approved"
+
+
+def test_update_endpoint_errors_as_sagemaker(sm: Any) -> None:
+    with pytest.raises(ClientError, match="Could not find endpoint"):
+        sm.update_endpoint(EndpointName="nowhere", EndpointConfigName="none")
+    deploy(sm, "direct", {"Image": IMAGE, "ModelDataUrl": "s3://m/model.tar.gz"})
+    with pytest.raises(ClientError, match="Could not find endpoint configuration"):
+        sm.update_endpoint(EndpointName="direct", EndpointConfigName="none")
 
 
 def test_endpoint_lineage_from_a_plain_model(sm: Any) -> None:

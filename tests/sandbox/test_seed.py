@@ -6,6 +6,7 @@ Seeds over HTTP with real boto3 into a moto server in this process; lineage is r
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -42,13 +43,21 @@ def lineage() -> LineageStore:
     return store_for(sagemaker_backends[ACCOUNT][REGION])
 
 
+# An endpoint update's deployment action is named after the update's time (auto_lineage): a timestamp.
+_DEPLOYMENT_TIME = re.compile(r"-\d{10}-(\d+)-aws-endpoint$")
+
+
+def untimed(name: str) -> str:
+    return _DEPLOYMENT_TIME.sub(r"-<time>-\1-aws-endpoint", name)
+
+
 def label(store: LineageStore, arn: str) -> str:
     entity = store.get(arn)
     if entity is None:
         return "TC:" + arn.split("/", 1)[1] if ":experiment-trial-component/" in arn else arn
     if entity.kind == "artifact":
         return f"{entity.entity_type}:{entity.source_uri}"
-    return f"{entity.entity_type}:{entity.name}"
+    return f"{entity.entity_type}:{untimed(entity.name or '')}"
 
 
 class Graph:
@@ -89,7 +98,7 @@ def snapshot(sm: Any) -> dict[str, Any]:
     tcs = sorted(s["TrialComponentName"] for page in paginator.paginate() for s in page["TrialComponentSummaries"])
     return {
         "entities": sorted(
-            (e.kind, e.entity_type or "", e.name or "", e.source_uri or "", e.status or "")
+            (e.kind, e.entity_type or "", untimed(e.name or ""), e.source_uri or "", e.status or "")
             for e in store.entities.values()
         ),
         "edges": {
@@ -122,6 +131,8 @@ def test_summary_counts(demo: tuple[Any, SeedSummary]) -> None:
     assert summary.pipelines == 3
     assert summary.pipeline_executions == sum(len(p.approvals) for p in PIPELINES) == 11
     assert summary.endpoints == 3
+    assert summary.endpoint_updates == 1  # churn-prod, rolled out to execution 4's version
+    assert summary.models == summary.endpoints + summary.endpoint_updates + 1  # plus the batch transform's
     assert summary.training_jobs == summary.pipeline_executions + 2  # plus the two ad-hoc runs
     assert summary.transform_jobs == 1
     paginator = sm.get_paginator("list_trial_components")

@@ -8,7 +8,7 @@ import pytest
 from lineage_graph.graph import derived
 from lineage_graph.kinds import NODE_KINDS
 from lineage_graph.query.entity import grouped
-from lineage_graph.query.refs import MalformedRefError, parse_ref, summary
+from lineage_graph.query.refs import BadRefError, parse_ref, summary
 from lineage_graph.query.search import MAX_WORDS, words_query
 
 ARN = "arn:aws:sagemaker:us-east-1:123456789012:artifact/abc"
@@ -32,7 +32,7 @@ def test_a_ref_names_one_key(ref: str, param: str, value: str) -> None:
 
 @pytest.mark.parametrize("ref", ["", "churn", "arn:", "openlineage:", "openlineage:dataset:", "openlineage:table:x"])
 def test_a_malformed_ref_says_what_a_ref_is(ref: str) -> None:
-    with pytest.raises(MalformedRefError, match="openlineage:dataset:<uri>"):
+    with pytest.raises(BadRefError, match="openlineage:dataset:<uri>"):
         parse_ref(ref)
 
 
