@@ -381,7 +381,7 @@ def test_the_entity_page_seeks_its_entity_and_reads_only_its_relationships(
     assert hits <= 20 * degree + 500, (hits, degree)  # a neighbour costs its relationship, labels and type
 
 
-def test_an_endpoints_page_links_its_audit_and_a_jobs_does_not(
+def test_the_views_an_entity_page_links_are_those_that_answer_for_it(
     server: ServeProcess, recorded_page: RecordedPage
 ) -> None:
     endpoint = f"{ARN}:context/churn-prod-aws-endpoint"
@@ -393,4 +393,8 @@ def test_an_endpoints_page_links_its_audit_and_a_jobs_does_not(
     page.goto(f"{server.url}/entity?" + urlencode({"ref": TRAINING}))
     expect(links.get_by_role("link", name="Lineage")).to_be_visible()
     expect(links.get_by_role("link", name="Audit")).to_have_count(0)
+    expect(links.get_by_role("link", name="Impact")).to_have_count(0)  # impact starts from data
+    dataset = f"openlineage:dataset:{HOSTILE_DATASET}"
+    page.goto(f"{server.url}/entity?" + urlencode({"ref": dataset}))
+    expect(links.get_by_role("link", name="Impact")).to_have_attribute("href", "/impact?" + urlencode({"ref": dataset}))
     assert recorded_page.foreign(server.url) == []
