@@ -73,10 +73,10 @@ def kind_of(node: Mapping[str, Any]) -> str:
     """A node's kind label, from its properties (``lineage_type``) or labels (OpenLineage's have no arn)."""
     if node.get("arn") is not None and node.get("lineage_type"):
         return str(node["lineage_type"])
-    for label in node["labels"]:
-        if label in _KINDS:
-            return str(label)
-    raise ValueError(f"a node of no declared kind: {node['labels']}")
+    kind, _ = kind_and_type(node["labels"])
+    if kind is None:
+        raise ValueError(f"a node of no declared kind: {node['labels']}")
+    return kind.label
 
 
 def ref_of(node: Mapping[str, Any]) -> str:
