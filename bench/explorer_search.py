@@ -13,9 +13,11 @@ whole name, a name's first characters, an S3 URI prefix, an OpenLineage dataset'
 run id's first characters, two words from inside a name or URI, one or two letters (the first keystrokes,
 the widest prefixes), and text that matches nothing. Each query is asked once to warm up (and count its
 answer), then ``--repeats`` times timed, all shapes shuffled together, through ``SearchQueries.search``
-(both of its reads, as the API handler calls it). The entity page (``EntityQueries.entity``) is timed the
-same way for ordinary entities and for the graph's widest hubs. Reports p50/p95/p99 overall and by shape,
-and the load average beside each figure (the machine is shared).
+(both of its reads, as the API handler calls it), then the same over HTTP: ``GET /api/v1/search`` of a
+``lineage-graph serve`` started against the graph (one keep-alive session, as the search box asks): the
+goal's figure. The entity page (``EntityQueries.entity``) is timed the same way for ordinary entities and
+for the graph's widest hubs. Reports p50/p95/p99 overall and by shape, and the load average beside each
+figure (the machine is shared).
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import requests  # noqa: E402
+
+from bench.explorer_api import Serve  # noqa: E402
 from bench.latency import percentiles  # noqa: E402
 from bench.openlineage_impact import load_average  # noqa: E402
 from bench.run import PASSWORD, _cpus, save  # noqa: E402
@@ -139,6 +144,22 @@ def timed(asks: dict[str, list[str]], ask: Callable[[str], int], repeats: int, s
     }
 
 
+def timed_over_http(settings: Neo4jSettings, asks: dict[str, list[str]], repeats: int, seed: int) -> dict[str, Any]:
+    """``timed`` through ``GET /api/v1/search`` of a serve of its own, stopped afterwards."""
+    server = Serve(settings, Path("/tmp/explorer_search_serve.log"))
+    session = requests.Session()
+
+    def ask(text: str) -> int:
+        answer = session.get(f"{server.url}/api/v1/search", params={"q": text}, timeout=30)
+        answer.raise_for_status()
+        return len(answer.json()["results"])
+
+    try:
+        return timed(asks, ask, repeats, seed)
+    finally:
+        server.stop()
+
+
 def neighbours(pages: EntityQueries, ref: str) -> int:
     """Ask for an entity's page; how many neighbours it counted."""
     return sum(group.count for groups in pages.entity(ref).neighbours.values() for group in groups)
@@ -180,6 +201,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         search = SearchQueries(driver, settings.database)
         result["search"] = timed(asks, lambda text: len(search.search(text, DEFAULT_LIMIT)), args.repeats, args.seed)
         print(f"search: {json.dumps(result['search']['all'])}", flush=True)
+        result["search_http"] = timed_over_http(settings, asks, args.repeats, args.seed)
+        print(f"search over HTTP: {json.dumps(result['search_http']['all'])}", flush=True)
         pages = EntityQueries(driver, settings.database)
         refs = {
             "hub": hubs(driver, settings.database, 3),
@@ -196,7 +219,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         }
         result["entity"] = timed(refs, lambda ref: neighbours(pages, ref), args.repeats, args.seed)
         print(f"entity: {json.dumps(result['entity']['by_shape'])}", flush=True)
-    result["goal"]["met"] = result["search"]["all"]["p95_ms"] < GOAL_P95_MS
+    result["goal"]["met"] = result["search_http"]["all"]["p95_ms"] < GOAL_P95_MS
     return result
 
 
