@@ -8,7 +8,8 @@ of N SageMaker entities plus N OpenLineage datasets, and leaves its Neo4j runnin
 it creates only the indexes the explorer reads with and the graph lacks (``cypher/schema.cypher``, as
 ``serve`` does on start: IF NOT EXISTS, so a rerun changes nothing) and waits until they are online.
 
-Queries are drawn (seeded) from the graph's own entities, in the shapes people type: a pasted ARN, a
+Queries are drawn from the graph's own entities (Neo4j's ``rand()`` picks them, so each run asks others
+of the same shapes; the cuts and words taken from them are seeded), in the shapes people type: a pasted ARN, a
 whole name, a name's first characters, an S3 URI prefix, an OpenLineage dataset's uri, a job's name, a
 run id's first characters, two words from inside a name or URI, one or two letters (the first keystrokes,
 the widest prefixes), and text that matches nothing. Each query is asked once to warm up (and count its
