@@ -88,7 +88,9 @@ export async function render(main, params) {
     element("p", { class: "what" }, `${page.source} · ${kindName(kinds, page.kind, page.type)}`),
     element("p", { class: "uri" }, element("code", {}, page.uri)),
     element("p", { class: "quiet last-seen" },
-      page.last_seen ? `Last seen: ${page.last_seen}` : "Last seen: not recorded (no full sync has listed it, or no event time)"),
+      page.last_seen ? `Last seen: ${page.last_seen}`
+        : page.source === "SageMaker" ? "Last seen: not yet recorded (no full sync, lineage-graph sync --full, has listed it)"
+        : "Last seen: no event time recorded"),
     element("nav", { class: "links", "aria-label": "Views of this entity" }, links),
     pairs("Parameters", page.parameters),
     metricsTable(page.metrics),
