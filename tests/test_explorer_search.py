@@ -17,6 +17,7 @@ import pytest
 import requests
 from fixtures.browser import RecordedPage
 from fixtures.serve_process import ServeProcess
+from fixtures.sync_cli import sync_json
 from fixtures.synced_demo import Account
 from neo4j import Driver
 from playwright.sync_api import expect
@@ -398,3 +399,16 @@ def test_the_views_an_entity_page_links_are_those_that_answer_for_it(
     page.goto(f"{server.url}/entity?" + urlencode({"ref": dataset}))
     expect(links.get_by_role("link", name="Impact")).to_have_attribute("href", "/impact?" + urlencode({"ref": dataset}))
     assert recorded_page.foreign(server.url) == []
+
+
+# -- last: a full sync stamps what it listed (the other tests read the graph as the first sync left it) ------
+
+
+def test_a_full_sync_is_when_the_page_says_an_entity_was_last_seen(
+    server: ServeProcess, synced_driver: Driver, sync_env: dict[str, str]
+) -> None:
+    sync_json(sync_env, "--full")
+    records, _, _ = synced_driver.execute_query("MATCH (n {arn: $arn}) RETURN n.seen_at AS seen", arn=TRAINING)
+    seen = records[0]["seen"]
+    assert seen is not None
+    assert entity(server, TRAINING).json()["last_seen"] == seen.iso_format()
