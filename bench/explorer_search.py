@@ -18,7 +18,8 @@ answer), then ``--repeats`` times timed, all shapes shuffled together, through `
 ``lineage-graph serve`` started against the graph (one keep-alive session, as the search box asks): the
 goal's figure. The entity page (``EntityQueries.entity``) is timed the same way for ordinary entities and
 for the graph's widest hubs. Reports p50/p95/p99 overall and by shape, and the load average beside each
-figure (the machine is shared).
+figure (the machine is shared), and Neo4j's db hits (PROFILE) of the exact and prefix read for each
+shape's first question: its work, which the load does not change.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from bench.explorer_api import Serve  # noqa: E402
 from bench.latency import percentiles  # noqa: E402
 from bench.openlineage_impact import load_average  # noqa: E402
 from bench.run import PASSWORD, _cpus, save  # noqa: E402
+from lineage_graph import cypher_files  # noqa: E402
 from lineage_graph.graph import schema  # noqa: E402
 from lineage_graph.graph.connection import connect  # noqa: E402
 from lineage_graph.query.entity import EntityQueries  # noqa: E402
@@ -161,6 +163,24 @@ def timed_over_http(settings: Neo4jSettings, asks: dict[str, list[str]], repeats
         server.stop()
 
 
+def db_hits(driver: Any, database: str, name: str, **params: Any) -> int:
+    """Neo4j's db hits for ``cypher/<name>.cypher`` (PROFILE): its work, whatever the machine's load."""
+    summary = driver.execute_query("PROFILE " + cypher_files.read(name), params, database_=database).summary
+
+    def total(plan: dict[str, Any]) -> int:
+        return int(plan.get("dbHits", 0)) + sum(total(child) for child in plan.get("children", []))
+
+    return total(summary.profile)
+
+
+def profiled(driver: Any, database: str, asks: dict[str, list[str]]) -> dict[str, int]:
+    """The exact and prefix read's db hits for each shape's first question (the full-text read's Lucene work
+    is not counted in db hits, so it has none worth reporting)."""
+    return {
+        shape: db_hits(driver, database, "search", query=texts[0], limit=DEFAULT_LIMIT) for shape, texts in asks.items()
+    }
+
+
 def neighbours(pages: EntityQueries, ref: str) -> int:
     """Ask for an entity's page; how many neighbours it counted."""
     return sum(group.count for groups in pages.entity(ref).neighbours.values() for group in groups)
@@ -199,6 +219,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         result["graph"] = dict(records[0].data())
         print(f"graph: {result['graph']}", flush=True)
         asks = query_shapes(driver, settings.database, args.per_shape, args.seed)
+        result["db_hits"] = profiled(driver, settings.database, asks)
+        print(f"db hits: {json.dumps(result['db_hits'])}", flush=True)
         search = SearchQueries(driver, settings.database)
         result["search"] = timed(asks, lambda text: len(search.search(text, DEFAULT_LIMIT)), args.repeats, args.seed)
         print(f"search: {json.dumps(result['search']['all'])}", flush=True)
