@@ -20,7 +20,7 @@ from fixtures.serve_process import ServeProcess
 from fixtures.sync_cli import sync_json
 from fixtures.synced_demo import Account
 from neo4j import Driver
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
 from lineage_graph import cypher_files
 from lineage_graph.graph.model import SAME_OBJECT
@@ -310,6 +310,32 @@ def test_search_as_you_type_then_open_a_result_with_the_keyboard(
     lineage = "/lineage?" + urlencode({"ref": TRAINING})
     expect(main.get_by_role("link", name="Lineage")).to_have_attribute("href", lineage)
     assert recorded_page.foreign(server.url) == []
+
+
+def test_only_the_latest_answer_is_drawn(server: ServeProcess, recorded_page: RecordedPage) -> None:
+    page = recorded_page.page
+    held: list[Route] = []  # the first question's answer, let through only after the second's is drawn
+
+    def hold_the_first(route: Route) -> None:
+        if "q=churn" in route.request.url and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/search?*", hold_the_first)
+    page.goto(server.url + "/")
+    box = page.get_by_role("combobox", name="Search")
+    with page.expect_request(lambda request: "q=churn" in request.url):
+        box.fill("churn")
+    box.fill("fraud")
+    options = page.get_by_role("option")
+    expect(options.first).to_contain_text("fraud")
+    with page.expect_response(lambda response: "q=churn" in response.url):
+        held[0].continue_()
+    page.wait_for_timeout(200)  # time for the late answer to be drawn, were it drawn
+    names = options.all_inner_texts()
+    assert names and all("fraud" in name for name in names), names
+    assert box.input_value() == "fraud"
 
 
 def test_values_that_look_like_html_render_as_text(server: ServeProcess, recorded_page: RecordedPage) -> None:
