@@ -297,6 +297,8 @@ def test_search_as_you_type_then_open_a_result_with_the_keyboard(
     box.press_sequentially("churn-exec-3-train-aws-t", delay=20)
     options = page.get_by_role("option")
     expect(options.first).to_contain_text(DEMO_TRIAL_COMPONENT)
+    searches = [url for url in recorded_page.requests if "/api/v1/search?" in url]
+    assert 1 <= len(searches) <= 6, searches  # debounced: not one a keystroke (24 typed, 20 ms apart)
     box.press("ArrowDown")
     expect(options.first).to_have_attribute("aria-selected", "true")
     expect(box).to_have_attribute("aria-activedescendant", re.compile(".+"))
