@@ -227,7 +227,8 @@ def write_sagemaker(writer: GraphWriter, shape: Shape) -> dict[str, Any]:
     number, joined = 0, Counter[str]()
 
     def flush(final: bool = False) -> None:
-        if final or len(side.nodes) >= SAGEMAKER_BATCH:
+        # Nodes whenever edges go too: write_edges leaves out an edge whose end is not in the graph yet.
+        if final or len(side.nodes) >= SAGEMAKER_BATCH or len(side.edges) >= SAGEMAKER_BATCH:
             writer.write_nodes(side.nodes)
             side.nodes.clear()
         if final or len(side.edges) >= SAGEMAKER_BATCH:

@@ -41,6 +41,8 @@ MAX_NODES = 500  # the most nodes a view draws
 MAX_DEPTH = 10
 EDGE_SCAN_LIMIT = 500  # view_edges.cypher looks through a node's relationships one way up to this many
 MAX_PAGE = 500  # the most neighbours one page of /api/v1/neighbours has
+# A hub's kinds are counted among this many of its hidden neighbours (each one read): past it, a sample.
+KIND_SAMPLE = 1000
 HUB = "HUB"  # the type of the edge between a hub and its parent
 # Structure is drawn parent to child (a job to its runs, a parent run to its children), as upstream to
 # downstream: the reverse of how it is stored.
@@ -68,6 +70,17 @@ def view_node(node: dict[str, Any], depth: int, hidden: dict[str, int]) -> ViewN
 class _Drawn:
     node: dict[str, Any]
     depth: int
+
+
+@dataclass(frozen=True)
+class _HubFound:
+    """A hub before its view is made: its parent's elementId, its kinds (counted among at most
+    ``KIND_SAMPLE``), and its count when known (None: the parent's hidden neighbours that way)."""
+
+    parent: str
+    direction: Direction
+    kinds: dict[str, int]
+    count: int | None
 
 
 def _sign(direction: Direction) -> int:
@@ -122,28 +135,31 @@ class LineageViews(LineageQueries):
         """One page of ``ref``'s neighbours ``direction``, in a stable order, as a view to merge into the one
         drawn (the parent at depth 0, the page at ±1); a hub holds those after the page, if any."""
         start = self.start(ref)
-        row = self.run("view_neighbours", id=start["id"], direction=direction, offset=offset, limit=limit)[0]
+        row = self.run(
+            "view_neighbours", id=start["id"], direction=direction, offset=offset, limit=limit, sample=KIND_SAMPLE
+        )[0]
         drawn = {start["id"]: _Drawn(start, 0)}
         for neighbour in row["page"]:
             drawn.setdefault(neighbour["id"], _Drawn(neighbour, _sign(direction)))
         rest = {kind["kind"]: kind["count"] for kind in row["rest"]}
-        parent = ref_of(start)
-        hubs = [Hub(hub_ref(parent, direction), parent, direction, sum(rest.values()), rest)] if rest else []
-        return self._view(parent, drawn, hubs, truncated=False)
+        remaining = max(row["total"] - offset - len(row["page"]), sum(rest.values()))
+        hubs = [_HubFound(start["id"], direction, rest, remaining)] if rest else []
+        return self._view(ref_of(start), drawn, hubs, truncated=False)
 
-    def _hubs(self, drawn: dict[str, _Drawn], hubs: list[dict[str, str]]) -> list[Hub]:
-        """What each hub hides: its neighbours that way outside the view, by kind (none: no hub)."""
+    def _hubs(self, drawn: dict[str, _Drawn], hubs: list[dict[str, str]]) -> list[_HubFound]:
+        """What each hub hides: its neighbours that way outside the view, by kind (none: no hub); their
+        count is known here only when all were counted by kind."""
         if not hubs:
             return []
         found = []
-        for row in self.run("view_hubs", hubs=hubs, ids=list(drawn)):
+        for row in self.run("view_hubs", hubs=hubs, ids=list(drawn), sample=KIND_SAMPLE):
             kinds = {kind["kind"]: kind["count"] for kind in row["kinds"]}
             if kinds:
-                parent, direction = ref_of(drawn[row["id"]].node), row["direction"]
-                found.append(Hub(hub_ref(parent, direction), parent, direction, sum(kinds.values()), kinds))
+                counted = sum(kinds.values())
+                found.append(_HubFound(row["id"], row["direction"], kinds, counted if counted < KIND_SAMPLE else None))
         return found
 
-    def _view(self, start: str, drawn: dict[str, _Drawn], hubs: list[Hub], truncated: bool) -> View:
+    def _view(self, start: str, drawn: dict[str, _Drawn], found: list[_HubFound], truncated: bool) -> View:
         """The view of the nodes chosen: the relationships among them, drawn as the data flows, each node's
         hidden neighbours, the hubs' edges, and the Cypher that shows the same nodes in Neo4j Browser."""
         rows = self.run("view_edges", ids=list(drawn), scan_limit=EDGE_SCAN_LIMIT)
@@ -181,9 +197,14 @@ class LineageViews(LineageQueries):
             )
             for node_id, d in drawn.items()
         ]
-        for hub in hubs:
-            ends = (hub.parent, hub.ref) if hub.direction == "downstream" else (hub.ref, hub.parent)
-            edges.append(ViewEdge(*ends, HUB, f"{hub.count} more"))
+        hidden = {node.ref: node.hidden for node in nodes}
+        hubs = []
+        for hub in found:
+            parent = refs[hub.parent]
+            count = hub.count if hub.count is not None else max(hidden[parent][hub.direction], sum(hub.kinds.values()))
+            hubs.append(Hub(hub_ref(parent, hub.direction), parent, hub.direction, count, hub.kinds))
+            ends = (parent, hubs[-1].ref) if hub.direction == "downstream" else (hubs[-1].ref, parent)
+            edges.append(ViewEdge(*ends, HUB, f"{count} more"))
         return View(start, nodes, edges, hubs, *browser_query(nodes), truncated=truncated)
 
 
