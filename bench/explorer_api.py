@@ -4,10 +4,11 @@
 
 Reads the graph ``bench/openlineage_impact.py --scale 1000000 --home /tmp/explorer1m --port 7781`` built
 and left running (1M SageMaker entities in chains, 1M OpenLineage datasets of an ETL, 40% of its units
-joined to a chain; that script's docstring has the shape) and writes nothing to it: the view's queries
-seek by the kinds' keys (ARN, OpenLineage's (namespace, name) and run id, all uniqueness constraints) and
-by elementId, so no index beyond the schema's is needed. ``lineage-graph serve`` is started against it on
-a free port and asked over HTTP, with one keep-alive session, as a page would.
+joined to a chain; that script's docstring has the shape) and writes no data to it: the view's queries
+seek a start by its ref's key (an ARN, a run id: uniqueness constraints; an OpenLineage dataset's or job's
+uri: indexes) and walk by elementId. The one index a graph built before the explorer may lack, on a job's
+uri, is created first (``IF NOT EXISTS``, from ``cypher/schema.cypher``). ``lineage-graph serve`` is started
+against it on a free port and asked over HTTP, with one keep-alive session, as a page would.
 
 Starts of several shapes, each at depth 1, 3 and 5 (``both`` ways unless said), several starts a shape:
 
@@ -50,6 +51,7 @@ if str(ROOT) not in sys.path:
 from bench.latency import percentiles  # noqa: E402
 from bench.openlineage_impact import ACCOUNT, IMAGES, Shape  # noqa: E402
 from bench.run import PASSWORD, _cpus, free_port, save  # noqa: E402
+from lineage_graph import cypher_files  # noqa: E402
 from lineage_graph.graph.connection import connect  # noqa: E402
 from lineage_graph.query.lineage_view import HUB_LIMIT, MAX_NODES  # noqa: E402
 from lineage_graph.settings import Neo4jSettings  # noqa: E402
@@ -60,6 +62,28 @@ GOAL_P95_MS = 100.0
 
 def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
+
+
+INDEXES = ("open_lineage_job_uri",)  # of cypher/schema.cypher: what the view's start seeks that may be missing
+
+
+def create_indexes(settings: Neo4jSettings) -> None:
+    """The indexes the view needs that the graph may lack, from the schema file, and wait until online."""
+    with connect(settings) as driver:
+        for statement in cypher_files.statements("schema"):
+            if any(f"INDEX {name} IF NOT EXISTS" in statement for name in INDEXES):
+                driver.execute_query(statement, database_=settings.database)
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:  # only these: another bench may be building an index of its own
+            records, _, _ = driver.execute_query(
+                "SHOW INDEXES YIELD name, state WHERE name IN $names RETURN collect(state) AS states",
+                names=list(INDEXES),
+                database_=settings.database,
+            )
+            if records[0]["states"] == ["ONLINE"] * len(INDEXES):
+                return
+            time.sleep(1)
+        raise TimeoutError(f"indexes {INDEXES} not online after 600 s")
 
 
 def chains(settings: Neo4jSettings) -> tuple[int, int]:
@@ -211,6 +235,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     settings = Neo4jSettings(uri=args.uri, username="neo4j", password=args.password, database="neo4j")
+    create_indexes(settings)
     total, joined = chains(settings)
     views = starts(Shape(args.scale, args.joined), total, joined, args.per_shape)
     result: dict[str, Any] = {

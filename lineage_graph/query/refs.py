@@ -76,7 +76,7 @@ def kind_of(node: Mapping[str, Any]) -> str:
     if node.get("arn") is not None and node.get("lineage_type"):
         return str(node["lineage_type"])
     for label in node["labels"]:
-        if label in OPENLINEAGE_KINDS or label in SAGEMAKER_KINDS:
+        if label in _KINDS:
             return str(label)
     raise ValueError(f"a node of no declared kind: {node['labels']}")
 
