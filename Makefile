@@ -14,7 +14,8 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Local Neo4j (Maven Central jars) + the sandbox seeded with a demo account -> sync -> three lookups.
+# Local Neo4j (Maven Central jars) + the sandbox seeded with a demo account -> sync -> three lookups, and the
+# explorer left running at http://127.0.0.1:5000 (`lineage-graph serve --stop`, `lineage-graph neo4j stop`).
 demo: install
 	$(BIN)/lineage-graph demo
 

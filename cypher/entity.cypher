@@ -39,10 +39,13 @@ OPTIONAL CALL (n) {
          type(r) AS relationship, m
 }
 WITH n, direction, relationship, [label IN labels(m) WHERE label IN $kinds] AS neighbour_kinds, m.type AS type,
-     count(m) AS count, collect(m)[..$sample] AS sample
+     count(m) AS count, collect(m)[..$sample] AS sample,
+     // A dataset has no time of its own: it was last seen by the latest run or job event that read or wrote it.
+     max(CASE WHEN n:OpenLineageDataset THEN coalesce(m.event_time, m.last_event_at) END) AS latest
 ORDER BY direction, count DESC, relationship
 RETURN properties(n) AS properties, [label IN labels(n) WHERE label IN $kinds] AS kinds,
        [g IN collect({direction: direction, relationship: relationship, kinds: neighbour_kinds, type: type, count: count,
+                      latest: latest,
                       sample: [m IN sample | {node: m {.arn, .name, .type, .uri, .run_id, .job_name, .source_uri},
                                               kinds: [label IN labels(m) WHERE label IN $kinds]}]})
         WHERE g.count > 0] AS neighbours

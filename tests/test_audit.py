@@ -259,7 +259,7 @@ def test_the_page_before_the_first_deployment(
 ) -> None:
     page = recorded_page.page
     page.goto(page_url(serve, times["before"]))
-    expect(page.get_by_role("status")).to_contain_text("Nothing was deployed at")
+    expect(page.locator("main").get_by_role("status")).to_contain_text("Nothing was deployed at")
     expect(page.locator("section.live-deployment")).to_have_count(0)
     assert recorded_page.foreign(serve.url) == []
 

@@ -8,6 +8,7 @@ documentation look like HTML, are posted to that server as a producer would.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -156,6 +157,18 @@ def test_an_openlineage_job_is_found_by_its_name_and_by_words(server: ServeProce
     assert (job["kind"], job["match"], job["source"]) == ("OpenLineageJob", "text", "OpenLineage")
 
 
+def test_an_openlineage_run_is_found_by_its_id_and_a_prefix_of_it(server: ServeProcess) -> None:
+    run_id = str(uuid.uuid5(uuid.UUID("6f1b0a52-4b7e-4c55-9d8e-6a1f3b2c9e01"), "nightly_landing_to_raw"))  # upstream.py
+    exact = search(server, run_id)[0]
+    assert (exact["ref"], exact["kind"], exact["name"], exact["match"]) == (
+        f"openlineage:run:{run_id}",
+        "OpenLineageRun",
+        "nightly_landing_to_raw",
+        "exact",
+    )
+    assert f"openlineage:run:{run_id}" in {r["ref"] for r in search(server, run_id[:9]) if r["match"] == "prefix"}
+
+
 def test_words_inside_names_find_entities_of_either_source(server: ServeProcess) -> None:
     results = search(server, "clickstream")
     kinds = {r["kind"] for r in results}
@@ -246,6 +259,7 @@ def test_an_openlineage_datasets_page_groups_its_facets(server: ServeProcess) ->
     page = entity(server, f"openlineage:dataset:{HOSTILE_DATASET}").json()
     assert page["facets"]["documentation"]["description"] == HOSTILE_IMG
     assert not any(k.startswith("facet.") for k in page["properties"])
+    assert page["last_seen"].startswith("2026-12-07T08:00:00")  # the event of the job that wrote it
     writer = page["neighbours"]["upstream"]
     assert [(g["relationship"], g["kind"], g["count"]) for g in writer] == [("WROTE", "OpenLineageJob", 1)]
     assert writer[0]["sample"][0]["ref"] == "openlineage:job:hostile/exporter"

@@ -154,6 +154,13 @@ def test_the_token_is_required_and_never_printed(server: ServeProcess, graph: Dr
     assert TOKEN not in server.log
 
 
+def test_a_browser_logs_in_with_the_token_in_the_url_and_the_log_keeps_it_out(server: ServeProcess) -> None:
+    response = requests.get(f"{server.url}/?token={TOKEN}&q=churn", allow_redirects=False, timeout=30)
+    assert response.status_code == 303 and response.headers["Location"] == "/?q=churn"
+    assert '"GET /?token=***&q=churn HTTP/1.1" 303' in server.log
+    assert TOKEN not in server.log
+
+
 def test_health_gives_neo4js_answer(server: ServeProcess) -> None:
     response = requests.get(server.url + "/api/v1/health", headers=_auth(), timeout=30)
     assert response.status_code == 200

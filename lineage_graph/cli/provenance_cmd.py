@@ -15,7 +15,7 @@ from lineage_graph.errors import NothingDeployedError
 from lineage_graph.graph.connection import connect
 from lineage_graph.present.audit_report import audit_html, audit_json, audit_table, nothing_deployed
 from lineage_graph.present.formats import render, table, to_csv, to_json, tree_labels
-from lineage_graph.present.graph_formats import GRAPH_FORMATS, crossing_subgraph, display_name, render_graph
+from lineage_graph.present.graph_formats import GRAPH_FORMATS, display_name, render_crossing
 from lineage_graph.query.audit import Audit, AuditQueries
 from lineage_graph.query.provenance import Comparison, Provenance, ProvenanceNode, ProvenanceQueries
 from lineage_graph.settings import Neo4jSettings
@@ -35,7 +35,8 @@ def _flat(node: ProvenanceNode) -> dict[str, Any]:
 def _provenance_text(found: Provenance, fmt: str) -> str:
     if fmt in GRAPH_FORMATS:
         edges = [dataclasses.asdict(e) for e in found.edges]
-        return render_graph(crossing_subgraph([_flat(n) for n in found.nodes], edges, found.start), fmt)
+        nodes = [_flat(n) for n in found.nodes]
+        return render_crossing(nodes, edges, found.start, fmt, f"Provenance of {found.start}")
     rows = [dataclasses.asdict(node) for node in found.nodes]
     if fmt == "json":
         return to_json({"start": found.start, "nodes": rows, "edges": [dataclasses.asdict(e) for e in found.edges]})

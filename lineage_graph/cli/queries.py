@@ -20,7 +20,7 @@ from lineage_graph.cli.lookups import (
 from lineage_graph.cli.options import format_option, neo4j_options, time_option
 from lineage_graph.graph.connection import connect
 from lineage_graph.present.formats import render, to_json
-from lineage_graph.present.graph_formats import GRAPH_FORMATS, crossing_subgraph, render_graph
+from lineage_graph.present.graph_formats import GRAPH_FORMATS, render_crossing
 from lineage_graph.query import Direction
 from lineage_graph.query.explore import (
     LINEAGE_TYPES,
@@ -119,12 +119,14 @@ def lineage_command(
         )
     if fmt in GRAPH_FORMATS:
         with click.open_file(output or "-", "w", encoding="utf-8") as out:
-            graph = crossing_subgraph(
+            picture = render_crossing(
                 [dataclasses.asdict(v) for v in result.vertices],
                 [dataclasses.asdict(e) for e in result.edges or []],
                 result.start,
+                fmt,
+                f"Lineage of {start}",
             )
-            click.echo(render_graph(graph, fmt), file=out)
+            click.echo(picture, file=out)
     elif result.edges is None and fmt == "json":
         click.echo(to_json([dataclasses.asdict(v) for v in result.vertices]))
     elif result.edges is None:

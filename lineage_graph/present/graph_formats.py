@@ -1,14 +1,19 @@
-"""Render a lineage subgraph as pictures: Mermaid, Graphviz DOT and a self-contained HTML page."""
+"""Render a lineage subgraph as pictures: Mermaid, Graphviz DOT, and a self-contained HTML page drawn by the
+explorer's renderer (``web/static/lineage-view.js``) from the answer's view (``query.view.crossing_view``)."""
 
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from importlib import resources
 from typing import Any
 
 from lineage_graph.graph import model
-from lineage_graph.kinds import NODE_KINDS
+from lineage_graph.kinds import NODE_KINDS, kind_styles
+from lineage_graph.query.view import View, crossing_view
 from lineage_graph.sagemaker.kinds import KIND_BY_ARN_RESOURCE
 
 GRAPH_FORMATS = ("mermaid", "dot", "html")
@@ -168,70 +173,96 @@ def to_dot(graph: Subgraph) -> str:
 
 
 def _script_json(data: Any) -> str:
+    """JSON that cannot end its <script> block or open markup: <, > and & as \\u escapes."""
     text = json.dumps(data, default=str, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-_PAGE = """<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>lineage-graph</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<style>
-body{margin:0;font:13px sans-serif;display:flex;height:100vh}
-#view{flex:1;cursor:grab}#panel{width:320px;overflow:auto;border-left:1px solid #ccc;padding:8px}
-#legend span{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
-td{vertical-align:top;word-break:break-all;padding:2px}td:first-child{word-break:normal;white-space:nowrap}
-</style></head><body>
-<svg id="view" xmlns="http://www.w3.org/2000/svg"><g id="world"></g></svg>
-<div id="panel"><div id="legend"></div><hr><div id="props">Click a node.</div></div>
-<script type="application/json" id="data">__DATA__</script>
-<script>
-(function(){
-var D=JSON.parse(document.getElementById('data').textContent);
-var NS='http://www.w3.org/2000/svg',svg=document.getElementById('view'),world=document.getElementById('world');
-function el(t,a){var e=document.createElementNS(NS,t);for(var k in a)e.setAttribute(k,a[k]);return e;}
-// layered layout: breadth-first from the start, ascendants in columns to the left, descendants to the right
-var col={};col[D.start_arn]=0;var queue=[D.start_arn];
-while(queue.length){var a=queue.shift();D.edges.forEach(function(e){
-  if(e.source_arn===a&&col[a]>=0&&!(e.destination_arn in col)){col[e.destination_arn]=col[a]+1;queue.push(e.destination_arn);}
-  if(e.destination_arn===a&&col[a]<=0&&!(e.source_arn in col)){col[e.source_arn]=col[a]-1;queue.push(e.source_arn);}});}
-var cols={};D.vertices.forEach(function(v){var c=(v.arn in col)?col[v.arn]:(v.depth||0);(cols[c]=cols[c]||[]).push(v);});
-var pos={},minX=1e9,maxX=-1e9,maxY=0;Object.keys(cols).forEach(function(c){cols[c].forEach(function(v,i){
-  var p={x:c*260,y:i*60+40};pos[v.arn]=p;minX=Math.min(minX,p.x);maxX=Math.max(maxX,p.x);maxY=Math.max(maxY,p.y);});});
-D.edges.forEach(function(e){var a=pos[e.source_arn],b=pos[e.destination_arn];if(!a||!b)return;
-  world.appendChild(el('line',{x1:a.x,y1:a.y,x2:b.x,y2:b.y,stroke:'#888','stroke-width':1.5,'data-edge':e.association_type||''}));
-  var t=el('text',{x:(a.x+b.x)/2,y:(a.y+b.y)/2-3,'font-size':10,fill:'#555','text-anchor':'middle'});t.textContent=e.association_type||'';world.appendChild(t);});
-D.vertices.forEach(function(v){var p=pos[v.arn],start=v.arn===D.start_arn;
-  var g=el('g',{'class':'node','data-arn':v.arn,transform:'translate('+p.x+','+p.y+')',cursor:'pointer'});
-  g.appendChild(el('rect',{x:-100,y:-18,width:200,height:36,rx:8,fill:D.colours[v.lineage_type]||D.other,stroke:start?'#d00':'#333','stroke-width':start?4:1}));
-  var t=el('text',{'text-anchor':'middle',y:4,'font-size':11});var s=String(D.labels[v.arn]);t.textContent=s.length>30?s.slice(0,29)+'\\u2026':s;g.appendChild(t);
-  g.addEventListener('click',function(ev){ev.stopPropagation();show(v);});world.appendChild(g);});
-function show(v){var p=document.getElementById('props');p.textContent='';var tb=document.createElement('table');
-  Object.keys(v).forEach(function(k){var tr=document.createElement('tr'),a=document.createElement('td'),b=document.createElement('td');
-    a.textContent=k;b.textContent=v[k]===null?'':String(v[k]);tr.appendChild(a);tr.appendChild(b);tb.appendChild(tr);});p.appendChild(tb);}
-var lg=document.getElementById('legend');Object.keys(D.colours).forEach(function(k){var d=document.createElement('div'),s=document.createElement('span');
-  s.style.background=D.colours[k];d.appendChild(s);d.appendChild(document.createTextNode(k));lg.appendChild(d);});
-var r=svg.getBoundingClientRect(),sc=Math.min(1,(r.width-40)/(maxX-minX+220),(r.height-40)/(maxY+40)),tx=20-(minX-110)*sc,ty=20,drag=null;function apply(){world.setAttribute('transform','translate('+tx+','+ty+') scale('+sc+')');}
-svg.addEventListener('mousedown',function(e){drag={x:e.clientX-tx,y:e.clientY-ty};});
-window.addEventListener('mousemove',function(e){if(drag){tx=e.clientX-drag.x;ty=e.clientY-drag.y;apply();}});
-window.addEventListener('mouseup',function(){drag=null;});
-// zoom by how far the wheel turned (a notch is about 100 px; trackpads send many small deltas)
-svg.addEventListener('wheel',function(e){e.preventDefault();var f=Math.pow(1.1,-e.deltaY*(e.deltaMode===1?33:e.deltaMode===2?800:1)/100);tx=e.clientX-(e.clientX-tx)*f;ty=e.clientY-(e.clientY-ty)*f;sc*=f;apply();},{passive:false});
-apply();
-})();
-</script></body></html>
-"""  # noqa: E501
+STATIC = resources.files("lineage_graph.web") / "static"
+# What the page may do: run and style what it carries, start ELK's worker from a blob: URL it makes, draw
+# an exported SVG into a PNG. Nothing else loads.
+_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; worker-src blob:; img-src data: blob:"
+)
+_PAGE_STYLE = (
+    "body{margin:0;font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2328}"
+    "header{padding:.5rem 1rem;border-bottom:1px solid #d1d9e0}header h1{font-size:1.1rem;margin:0}"
+    "header p{margin:.1rem 0 0;color:#59636e;overflow-wrap:anywhere}main{padding:.5rem 1rem}"
+    ".exports{display:flex;gap:.5rem;margin-top:.35rem}"
+)
+# Starts the renderer on the view in #data, its worker made from the inlined ELK worker script.
+_BOOT = """(function () {
+  var view = JSON.parse(document.getElementById("data").textContent);
+  var worker = JSON.parse(document.getElementById("elk-worker").textContent);
+  var url = URL.createObjectURL(new Blob([worker], {type: "text/javascript"}));
+  var drawing = new LineageView(document.getElementById("lineage"), {workerUrl: url});
+  function save(blob, name) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    link.click();
+  }
+  document.getElementById("export-svg").addEventListener("click", function () {
+    save(new Blob([drawing.exportSVG()], {type: "image/svg+xml"}), "lineage.svg");
+  });
+  document.getElementById("export-png").addEventListener("click", function () {
+    drawing.exportPNG().then(function (blob) { save(blob, "lineage.png"); });
+  });
+  window.lineageView = drawing;
+  drawing.set(view);
+})();"""
 
 
-def to_html(graph: Subgraph) -> str:
-    data = {
-        "vertices": [dict(v) for v in graph.vertices],
-        "edges": [dict(e) for e in graph.edges],
-        "start_arn": graph.start_arn,
-        "labels": {str(v["arn"]): display_name(v) for v in graph.vertices},
-        "colours": KIND_COLOURS,
-        "other": OTHER_COLOUR,
-    }
-    return _PAGE.replace("__DATA__", _script_json(data))
+def _inline_script(name: str) -> str:
+    """A static script as the body of a <script> element: it must not contain the end tag."""
+    text = (STATIC / name).read_text(encoding="utf-8")
+    if "</script" in text.lower():
+        raise ValueError(f"{name} cannot be inlined: it contains </script")
+    return text
+
+
+def to_html(view: View, title: str, generated_at: datetime | None = None) -> str:
+    """One offline page drawing ``view`` with the explorer's renderer (lineage-view.js and its stylesheet),
+    ELK inlined (its worker started from a blob: URL), the view as JSON that cannot break out of its
+    block, and a header: what is drawn, from which start, when."""
+    when = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
+    start = next((node for node in view.nodes if node.ref == view.start), None)
+    data = view.as_json(kind_styles())
+    subtitle = (
+        f"Start: {start.name if start else view.start} ({start.kind if start else 'unknown'}) · "
+        f"{len(view.nodes)} nodes, {len(view.edges)} edges · generated {when} by lineage-graph"
+    )
+    return "".join(
+        [
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+            f"<title>{html.escape(title)}</title>",
+            f"<style>{_PAGE_STYLE}{(STATIC / 'lineage-view.css').read_text(encoding='utf-8')}</style>",
+            "</head><body><header>",
+            f"<h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p>",
+            '<div class="exports"><button type="button" id="export-svg">Export SVG</button>',
+            '<button type="button" id="export-png">Export PNG</button></div>',
+            '</header><main><div id="lineage"></div></main>',
+            f'<script type="application/json" id="data">{_script_json(data)}</script>',
+            '<script type="application/json" id="elk-worker">',
+            _script_json((STATIC / "vendor" / "elkjs" / "elk-worker.min.js").read_text(encoding="utf-8")),
+            "</script>",
+            f"<script>{_inline_script('vendor/elkjs/elk-api.js')}</script>",
+            f"<script>{_inline_script('lineage-view.js')}</script>",
+            f"<script>{_BOOT}</script>",
+            "</body></html>\n",
+        ]
+    )
+
+
+def render_crossing(
+    vertices: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]], start: str, fmt: str, title: str
+) -> str:
+    """An answer across the sources as a picture: Mermaid or DOT of its subgraph, or the explorer's drawing
+    of its view (html), ``title`` its heading."""
+    if fmt == "html":
+        return to_html(crossing_view(vertices, edges, start), title)
+    return render_graph(crossing_subgraph(vertices, edges, start), fmt)
 
 
 def render_graph(graph: Subgraph, fmt: str) -> str:
@@ -240,6 +271,4 @@ def render_graph(graph: Subgraph, fmt: str) -> str:
         return to_mermaid(graph)
     if fmt == "dot":
         return to_dot(graph)
-    if fmt == "html":
-        return to_html(graph)
     raise ValueError(f"unknown graph format {fmt!r}")

@@ -19,7 +19,8 @@ from lineage_graph.query.refs import KIND_LABELS, EntitySummary, parse_ref, summ
 SAMPLE = 5  # neighbours named in each group; the count says how many there are
 TAG_PREFIX = "tag."
 # When the graph last heard of an entity: the last full sync that listed a SageMaker entity (seen_at), an
-# OpenLineage job's latest event, a run's latest event. A dataset has no time of its own.
+# OpenLineage job's latest event, a run's latest event; a dataset, which has no time of its own, the latest
+# event of the runs and jobs that read or wrote it (entity.cypher's ``latest`` of each neighbour group).
 LAST_SEEN = ("seen_at", "last_event_at", "event_time")
 
 
@@ -114,6 +115,8 @@ class EntityQueries(LineageQueries):
                 )
             )
         seen = next((properties[key] for key in LAST_SEEN if properties.get(key) is not None), None)
+        events = [group["latest"] for group in row["neighbours"] if group["latest"] is not None]
+        seen = seen if seen is not None or not events else max(events)
         return EntityPage(
             entity=summary(properties, row["kinds"]),
             **grouped(properties),

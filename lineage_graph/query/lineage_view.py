@@ -23,7 +23,6 @@ from lineage_graph import cypher_files
 from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import SAME_OBJECT
 from lineage_graph.openlineage import kinds as openlineage_kinds
-from lineage_graph.query.explore import relationship_name
 from lineage_graph.query.lookups import LineageQueries
 from lineage_graph.query.refs import (
     OPENLINEAGE_KINDS,
@@ -33,7 +32,7 @@ from lineage_graph.query.refs import (
     parse_ref,
     ref_of,
 )
-from lineage_graph.query.view import Direction, Hub, View, ViewEdge, ViewNode, hub_ref
+from lineage_graph.query.view import Direction, Hub, View, ViewEdge, ViewNode, edge_label, hub_ref
 
 Ways = Literal["both", "upstream", "downstream"]
 WAYS: tuple[Direction, ...] = ("upstream", "downstream")
@@ -47,8 +46,7 @@ KIND_SAMPLE = 1000
 HUB = "HUB"  # the type of the edge between a hub and its parent
 # Structure is drawn parent to child (a job to its runs, a parent run to its children), as upstream to
 # downstream: the reverse of how it is stored.
-_STRUCTURE_LABELS = {openlineage_kinds.RUN_OF: "has run", openlineage_kinds.CHILD_OF: "parent of"}
-_FLOW_LABELS = {openlineage_kinds.READ_BY: "read by", openlineage_kinds.WROTE: "wrote"}
+_STRUCTURE = (openlineage_kinds.RUN_OF, openlineage_kinds.CHILD_OF)
 
 
 def view_node(node: dict[str, Any], depth: int, hidden: dict[str, int]) -> ViewNode:
@@ -83,17 +81,6 @@ class _HubFound:
     direction: Direction
     kinds: dict[str, int]
     count: int | None
-
-
-def _edge_label(relationship: dict[str, Any]) -> str:
-    kind = relationship["type"]
-    if kind in _STRUCTURE_LABELS:
-        return _STRUCTURE_LABELS[kind]
-    if kind == SAME_OBJECT:
-        return f"same object ({relationship['rule']})" if relationship["rule"] else "same object"
-    if kind in _FLOW_LABELS:
-        return _FLOW_LABELS[kind]
-    return relationship_name(kind) or "associated"
 
 
 def _sign(direction: Direction) -> int:
@@ -193,11 +180,11 @@ class LineageViews(LineageQueries):
                     upstream_drawn[end] += 1
                     downstream_drawn[end] += 1
             else:
-                if r["type"] in _STRUCTURE_LABELS:
+                if r["type"] in _STRUCTURE:
                     source, target = target, source
                 downstream_drawn[source] += 1
                 upstream_drawn[target] += 1
-            edges.append(ViewEdge(refs[source], refs[target], r["type"], _edge_label(r)))
+            edges.append(ViewEdge(refs[source], refs[target], r["type"], edge_label(r["type"], r["rule"])))
         degrees = {row["id"]: row for row in rows}
         nodes = [
             view_node(

@@ -49,7 +49,6 @@ class BadRefError(LineageGraphError):
 class Ref:
     """A parsed ref: the one key (an ARN, an OpenLineage dataset's or job's uri, or a run id) that it holds."""
 
-    text: str
     param: str  # arn, dataset_uri, job_uri or run_id
     value: str
 
@@ -61,10 +60,10 @@ class Ref:
 def parse_ref(text: str) -> Ref:
     """The key ``text`` names an entity by; BadRefError saying which forms a ref takes otherwise."""
     if text.startswith("arn:") and len(text) > len("arn:"):
-        return Ref(text, "arn", text)
+        return Ref("arn", text)
     for prefix, (_, param) in _OPENLINEAGE_REFS.items():
         if text.startswith(prefix) and len(text) > len(prefix):
-            return Ref(text, param, text[len(prefix) :])
+            return Ref(param, text[len(prefix) :])
     raise BadRefError(
         f"{text!r} is not a ref: a ref is a SageMaker ARN (arn:...), openlineage:dataset:<uri>, "
         "openlineage:job:<namespace/name> or openlineage:run:<run id>"

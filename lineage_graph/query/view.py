@@ -11,8 +11,17 @@ draws, keeps the rest behind a ``Hub``: "+N", expanded page by page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
+
+from lineage_graph.graph.model import ASSOCIATION_TYPES, SAME_OBJECT, UNTYPED_ASSOCIATION
+from lineage_graph.kinds import kind_styles
+from lineage_graph.openlineage import kinds as openlineage_kinds
+from lineage_graph.query import refs
+from lineage_graph.query.explore import relationship_name
+from lineage_graph.sagemaker.kinds import KIND_BY_ARN_RESOURCE
 
 Direction = Literal["upstream", "downstream"]
 OPENLINEAGE_REF = "openlineage:"
@@ -83,3 +92,114 @@ class View:
 
 def hub_ref(parent: str, direction: Direction) -> str:
     return f"hub:{direction}:{parent}"
+
+
+# How people read OpenLineage's relationships (SageMaker's association types read as SageMaker names them);
+# structure (RUN_OF, CHILD_OF) is drawn parent to child.
+_EDGE_LABELS = {
+    openlineage_kinds.READ_BY: "read by",
+    openlineage_kinds.WROTE: "wrote",
+    openlineage_kinds.RUN_OF: "has run",
+    openlineage_kinds.CHILD_OF: "parent of",
+}
+
+
+def edge_label(rel_type: str, rule: str | None) -> str:
+    """How a view's edge of ``rel_type`` reads: ``ContributedTo``, ``read by``, ``same object (location)``."""
+    if rel_type == SAME_OBJECT:
+        return f"same object ({rule})" if rule else "same object"
+    return _EDGE_LABELS.get(rel_type) or relationship_name(rel_type) or "associated"
+
+
+# An OpenLineage entity's kind by its type in an answer across the sources (lineage_type "OpenLineage").
+_OPENLINEAGE_KINDS = {"Dataset": "OpenLineageDataset", "Job": "OpenLineageJob", "Run": "OpenLineageRun"}
+OPENLINEAGE_PREFIXES = {
+    openlineage_kinds.DATASET.label: refs.DATASET,
+    openlineage_kinds.JOB.label: refs.JOB,
+    openlineage_kinds.RUN.label: refs.RUN,
+}
+_RUN_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
+
+def crossing_view(vertices: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]], start: str) -> View:
+    """An answer across the sources (``lineage``'s, ``provenance``'s: entities by ``uri``, edges ``source``,
+    ``destination``, ``relationship`` in SageMaker's words and the join's ``rule``) as a view, so ``--format
+    html`` draws what the explorer draws. Depths are hops from the start along the edges (negative
+    upstream); the answer is whole, so nothing is hidden. An end the entities lack (the lineage answer
+    leaves its start out) is named by its ARN's resource type, or by how OpenLineage edges meet it."""
+    styles = kind_styles()
+    by_uri: dict[str, ViewNode] = {}
+    for v in vertices:
+        openlineage = v.get("lineage_type") == "OpenLineage"
+        kind = _OPENLINEAGE_KINDS.get(str(v.get("type")), "OpenLineage") if openlineage else str(v.get("lineage_type"))
+        by_uri[str(v["uri"])] = _node(str(v["uri"]), kind, v.get("type"), v.get("name") or v.get("source_uri"), styles)
+    for uri in [start, *(str(e[end]) for e in edges for end in ("source", "destination"))]:
+        if uri not in by_uri:
+            kind = _kind_of_end(uri, edges)
+            by_uri[uri] = _node(uri, kind, None, None, styles)
+    view_edges: list[ViewEdge] = []
+    joined: set[frozenset[str]] = set()
+    for e in edges:
+        relationship = str(e.get("relationship") or "")
+        if relationship == SAME_OBJECT:
+            pair = frozenset((str(e["source"]), str(e["destination"])))
+            if pair in joined:
+                continue  # stored both ways, drawn once
+            joined.add(pair)
+        rel_type = ASSOCIATION_TYPES.get(relationship) or relationship or UNTYPED_ASSOCIATION
+        source, target = by_uri[str(e["source"])].ref, by_uri[str(e["destination"])].ref
+        view_edges.append(ViewEdge(source, target, rel_type, edge_label(rel_type, e.get("rule"))))
+    depths = _hops(by_uri[start].ref, view_edges)
+    whole = {"upstream": 0, "downstream": 0}
+    nodes = [replace(node, depth=depths.get(node.ref, 0), hidden=dict(whole)) for node in by_uri.values()]
+    return View(by_uri[start].ref, nodes, view_edges)
+
+
+def _node(uri: str, kind: str, type_: Any, name: Any, styles: dict[str, dict[str, Any]]) -> ViewNode:
+    fallback = "OpenLineage" if kind.startswith("OpenLineage") else "SageMaker"
+    source = str(styles.get(kind, {}).get("source") or fallback)
+    if kind in OPENLINEAGE_PREFIXES:
+        ref = OPENLINEAGE_PREFIXES[kind] + uri
+        # A dataset is called by its uri: its name alone (crm/customers) is the same in two buckets.
+        name = uri if kind == openlineage_kinds.DATASET.label else name
+    else:
+        ref = uri
+    called = str(name or uri.rsplit("/", 1)[-1])
+    return ViewNode(ref, kind, None if type_ is None else str(type_), called, uri, source, 0)
+
+
+def _kind_of_end(uri: str, edges: Sequence[Mapping[str, Any]]) -> str:
+    if uri.startswith("arn:") and uri.count(":") >= 5:
+        known = KIND_BY_ARN_RESOURCE.get(uri.split(":")[5].split("/")[0])
+        return known.label if known else "Other"
+    # Data flows dataset READ_BY run and run WROTE dataset: the end a dataset stands at names the kind.
+    for e in edges:
+        relationship = e.get("relationship")
+        is_dataset = (relationship == "READ_BY" and e["source"] == uri) or (
+            relationship == "WROTE" and e["destination"] == uri
+        )
+        if is_dataset:
+            return "OpenLineageDataset"
+        if relationship in ("READ_BY", "WROTE") and uri in (e["source"], e["destination"]):
+            return "OpenLineageRun" if _RUN_ID.fullmatch(uri) else "OpenLineageJob"
+    return "OpenLineageDataset" if "://" in uri else "OpenLineageRun" if _RUN_ID.fullmatch(uri) else "Other"
+
+
+def _hops(start: str, edges: Sequence[ViewEdge]) -> dict[str, int]:
+    """Hops from ``start``: downstream along the edges (positive), upstream against them (negative)."""
+    ways: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})
+    for edge in edges:
+        ways[0].setdefault(edge.source, []).append(edge.target)
+        ways[1].setdefault(edge.target, []).append(edge.source)
+    depths = {start: 0}
+    for neighbours, step in zip(ways, (1, -1), strict=True):
+        frontier = [start]
+        while frontier:
+            reached = []
+            for at in frontier:
+                for ref in neighbours.get(at, []):
+                    if ref not in depths:
+                        depths[ref] = depths[at] + step
+                        reached.append(ref)
+            frontier = reached
+    return depths

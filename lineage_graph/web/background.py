@@ -25,7 +25,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lineage_graph.errors import ConfigurationError, LineageGraphError
-from lineage_graph.openlineage.server import HEALTH_PATH
 from lineage_graph.processes import command_line, reap, terminate
 from lineage_graph.settings import Neo4jSettings
 from lineage_graph.web.security import TOKEN_ENVVAR
@@ -206,7 +205,8 @@ class BackgroundServe:
         )
 
     def _wait_until_ready(self, log_offset: int, timeout: float) -> str:
-        """The URL serve said it listens on, once it answers there (any status: health may say 503)."""
+        """The URL serve said it listens on, once it answers there: its home page, which needs no Neo4j (any
+        status: with a token it is 401)."""
         assert self._process is not None
         deadline = time.monotonic() + timeout
         url = None
@@ -217,7 +217,7 @@ class BackgroundServe:
             if time.monotonic() > deadline:
                 raise LineageGraphError(self._failure(f"did not answer within {timeout:.0f} s", log_offset))
             url = url or self._listening_url(log_offset)
-            if url is not None and _answers(url + HEALTH_PATH):
+            if url is not None and _answers(url + "/"):
                 return url
             time.sleep(0.1)
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
+import re
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, urlencode
 
@@ -37,6 +39,20 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
+
+
+_TOKEN_IN_QUERY = re.compile(rf"([?&]{TOKEN_QUERY}=)[^&\s\"]*")
+
+
+class TokenlessAccessLog(logging.Filter):
+    """Keeps ``?token=`` out of uvicorn's access lines (``serve -v``), which log each path with its query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _TOKEN_IN_QUERY.sub(r"\1***", arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        return True
 
 
 def is_loopback(host: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import signal
 import socket
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ import uvicorn
 from lineage_graph.errors import ConfigurationError
 from lineage_graph.settings import Neo4jSettings
 from lineage_graph.web.app import build_app
+from lineage_graph.web.security import TokenlessAccessLog
 
 # How long a SIGTERM waits for requests in flight (their Neo4j transaction included) before cancelling them.
 GRACEFUL_SHUTDOWN_S = 30
@@ -48,6 +50,7 @@ def listen(host: str, port: int) -> socket.socket:
 
 def serve(sock: socket.socket, neo4j: Neo4jSettings, token: str | None) -> None:
     """Run until SIGTERM/SIGINT on an already listening socket (see ``listen``)."""
+    logging.getLogger("uvicorn.access").addFilter(TokenlessAccessLog())
     config = uvicorn.Config(
         build_app(neo4j, token),
         log_config=None,  # the CLI's logging (and its redaction) applies; access lines at -v
