@@ -148,7 +148,7 @@ class LineageViews(LineageQueries):
             if not frontier:
                 break
             following: list[dict[str, str]] = []
-            for row in self.run("view_step", frontier=frontier, hub_limit=self.hub_limit):
+            for row in self.run("view_step", frontier=frontier, hub_limit=self.hub_limit)[0]["rows"]:
                 direction: Direction = row["direction"]
                 if row["degree"] > self.hub_limit:
                     hubs.append({"id": row["id"], "direction": direction})
@@ -202,7 +202,7 @@ class LineageViews(LineageQueries):
     def _view(self, start: str, drawn: dict[str, _Drawn], found: list[_HubFound], truncated: bool) -> View:
         """The view of the nodes chosen: the relationships among them, drawn as the data flows, each node's
         hidden neighbours, the hubs' edges, and the Cypher that shows the same nodes in Neo4j Browser."""
-        rows = self.run("view_edges", ids=list(drawn), scan_limit=EDGE_SCAN_LIMIT)
+        rows = self.run("view_edges", ids=list(drawn), scan_limit=EDGE_SCAN_LIMIT)[0]["rows"]
         refs = {node_id: ref_of(d.node) for node_id, d in drawn.items()}
         relationships = {r["id"]: r for row in rows for r in (*row["outgoing"], *row["incoming"])}
         edges: list[ViewEdge] = []
