@@ -189,3 +189,24 @@ def test_a_hub_pages_in_its_neighbours(recorded_page: RecordedPage, serve: Serve
     assert page.locator(".lv-hub").count() == 0
     assert page.locator(".lv-list-edge").count() == HUB_INPUTS
     assert recorded_page.foreign(serve.url) == []
+
+
+def test_the_walk_through_chosen_kinds_is_in_the_url(
+    recorded_page: RecordedPage, serve: ServeProcess, synced_demo: Account
+) -> None:
+    page = recorded_page.page
+    endpoint = synced_demo.built["endpoint"]
+    open_lineage(page, serve, ref=endpoint, depth=3, direction="upstream", kinds="Context,Action")
+    walked = api(serve, "/api/v1/lineage", ref=endpoint, depth=3, direction="upstream", kinds="Context,Action")
+    kinds = page.eval_on_selector_all(".lv-node:not(.lv-hub)", "gs => gs.map(g => g.dataset.kind)")
+    assert sorted(kinds) == sorted(n["kind"] for n in walked["nodes"]) and set(kinds) <= {"Context", "Action"}
+    page.locator(".walk-kinds summary").click()
+    chosen = page.eval_on_selector_all(".kind-choice input:checked", "boxes => boxes.map(b => b.value)")
+    assert sorted(chosen) == ["Action", "Context"]
+    page.locator(".kind-choice input[value='Artifact']").check()
+    page.get_by_role("button", name="Draw").click()
+    page.wait_for_url(lambda url: "Artifact" in url)
+    drawn(page, 1)
+    assert sorted(query(page)["kinds"].split(",")) == ["Action", "Artifact", "Context"]
+    assert page.locator(".lv-node[data-kind='Artifact']").count() > 0
+    assert recorded_page.foreign(serve.url) == []
