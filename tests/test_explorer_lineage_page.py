@@ -165,6 +165,13 @@ def test_depth_filter_and_focus_live_in_the_url(
     assert not page.locator(".lv-legend-item[data-kind='Artifact'] input").is_checked()
     assert artifacts_shown(page) and not any(artifacts_shown(page))
     assert page.locator("#lineage-direction").input_value() == "upstream"
+    # Another depth keeps the kinds hidden in the legend (the focus is the old picture's: it goes).
+    page.locator("#lineage-depth").fill("2")
+    page.locator("#lineage-depth").dispatch_event("change")
+    page.wait_for_url(lambda url: "depth=2" in url)
+    drawn(page, 1)
+    assert query(page) == {"ref": endpoint, "depth": "2", "direction": "upstream", "hide": "Artifact"}
+    assert artifacts_shown(page) and not any(artifacts_shown(page))
 
     # The Cypher of the view, with its parameters, to copy into Neo4j Browser.
     page.get_by_role("button", name="Open in Neo4j Browser").click()
