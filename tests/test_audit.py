@@ -190,7 +190,9 @@ def test_cli_html_report_is_self_contained(
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and "@media print" in html
-    assert not re.search(r"<script|<link|src=|url\(|@import", html)  # loads nothing
+    # Loads nothing: no linked file, and a policy that forbids any source but what the file carries.
+    assert not re.search(r"<link|<img|<iframe|<script[^>]*\bsrc=|@import", html)
+    assert 'Content-Security-Policy" content="default-src &#x27;none&#x27;' in html
     assert "churn-models" in html and TRAINING.format(3) in html and LANDING_CUSTOMERS in html
 
 
@@ -276,11 +278,18 @@ def test_the_report_prints_to_pdf_without_its_controls(
     assert report.name.startswith("audit-churn-prod-")
     recorded_page.requests.clear()
     page.goto(report.as_uri())
+    # The provenance is drawn by the explorer's renderer, inlined in the file.
+    expect(page.locator("#lineage[data-state=drawn]")).to_have_count(1, timeout=30_000)
+    expect(page.locator("#lineage svg .lv-node")).not_to_have_count(0)
     controls = page.get_by_role("navigation", name="Report controls")
+    exports = page.get_by_role("button", name="Export SVG")
     expect(controls).to_be_visible()
+    expect(exports).to_be_visible()
     page.emulate_media(media="print")
     expect(controls).to_be_hidden()
+    expect(exports).to_be_hidden()
     expect(page.locator("section.live-deployment")).to_be_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
-    assert recorded_page.requests == [report.as_uri()]  # the report loaded nothing
+    # The report loaded nothing but itself (and the worker it makes from a blob: URL).
+    assert [url for url in recorded_page.requests if not url.startswith("blob:")] == [report.as_uri()]

@@ -116,6 +116,18 @@ def test_draws_the_view_expands_in_place_and_exports_every_edge(
     with page.expect_download() as download:
         page.get_by_role("button", name="Export SVG").click()
     assert download.value.suggested_filename == "lineage.svg"
+
+    # By keyboard: Tab reaches the nodes, focus shows the whole name, Enter opens the entity's page.
+    page.locator(".lv-fit").focus()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('lv-node')"):
+            break
+    focused = page.evaluate("document.activeElement.dataset.ref")
+    name = next(n["name"] for body in (first, more) for n in body["nodes"] if n["ref"] == focused)
+    assert page.locator(".lv-tooltip .lv-tip-name").text_content() == name
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{serve.url}/entity?{urlencode({'ref': focused})}")
     assert recorded_page.foreign(serve.url) == []
 
 

@@ -235,8 +235,13 @@ def test_endpoint_helpers(account: Account, queries: GraphQueries, endpoint: str
     for job in training:
         tc = account.client.describe_trial_component(TrialComponentName=job.name)
         assert job.job_arn == tc["Source"]["SourceArn"]
-    # The pipeline execution: the SDK reads the nearest training job's tag.
-    nearest = min(training, key=lambda j: (j.depth, j.arn))
+    # The pipeline execution: the SDK reads the nearest training job's tag; behind an endpoint rolled out to
+    # another model (churn-prod), the nearest behind its latest deployment action.
+    endpoint_arn = account.client.describe_context(ContextName=ctx)["Source"]["SourceUri"]
+    actions = paginate(account.client, "list_actions", "ActionSummaries", SourceUri=endpoint_arn)
+    latest = max((a for a in actions if a["ActionType"] == "ModelDeployment"), key=lambda a: a["CreationTime"])
+    behind = account.select(latest["ActionArn"], "ascendants", "TrialComponent", ("TrainingJob",))
+    nearest = min((j for j in training if j.arn in behind), key=lambda j: (behind[j.arn], j.arn))
     tags = account.client.list_tags(ResourceArn=nearest.job_arn)["Tags"]
     tagged = {t["Key"]: t["Value"] for t in tags}.get("sagemaker:pipeline-execution-arn")
     assert tagged

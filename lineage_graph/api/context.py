@@ -106,10 +106,11 @@ class EndpointContext(Context):
 
     def pipeline_execution_arn(self, direction: LineageQueryDirectionEnum = _ASCENDANTS) -> str | None:
         """The pipeline execution whose step ran the nearest upstream training job (the SDK reads that
-        job's tag), else the context's own ``PipelineExecutionArn`` property. ``direction`` is accepted for
-        the SDK's signature; only ascendants make sense."""
+        job's tag) of the model the endpoint serves now (its latest deployment), else the context's own
+        ``PipelineExecutionArn`` property. ``direction`` is accepted for the SDK's signature; only
+        ascendants make sense."""
         del direction
-        return self.graph.queries.upstream_pipeline_execution(self.arn).pipeline_execution_arn
+        return self.graph.queries.endpoint_pipeline_execution(self.arn).pipeline_execution_arn
 
 
 @dataclass(eq=False)

@@ -1,10 +1,14 @@
 """The audit answer for people and programs: JSON (the API's and ``--format json``), a table, and the
 self-contained HTML report an auditor attaches to a ticket.
 
-The report is one file that loads nothing (its CSS is inline; no script, font or image), so it opens
-offline and from a mail attachment as it was made. Its print stylesheet hides the controls, keeps table
-rows and sections from splitting across pages and prints each link's address after it. Every value from
-the graph goes through ``html.escape``: a name that looks like markup is shown, never run.
+The report is one file that loads nothing: its CSS is inline, and the provenance of what was live is drawn
+by the explorer's renderer inlined as ``--format html`` inlines it (``present.graph_formats.drawing``: ELK
+and lineage-view.js in the file, the same Content-Security-Policy forbidding any other source), so it
+opens offline and from a mail attachment as it was made. Without scripts (a mail client's viewer) the
+tables and the provenance as a list (entities, edges) are all there. Its print stylesheet hides the
+controls, keeps table rows and sections from splitting across pages and prints each link's address after
+it. Every value from the graph goes through ``html.escape``: a name that looks like markup is shown, never
+run; the drawing's data is JSON that cannot leave its script block.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from html import escape
 from typing import Any
 
 from lineage_graph.present.formats import table
+from lineage_graph.present.graph_formats import Drawing, drawing
 from lineage_graph.query.audit import Audit, Deployment, Live
 from lineage_graph.query.provenance import METRIC_STATS, Provenance
+from lineage_graph.query.view import crossing_view
 
 
 def _time(value: datetime | None) -> str:
@@ -190,6 +196,8 @@ tr.live td { background: #dafbe1; font-weight: 600; }
 .controls a { margin-right: 1rem; }
 code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
 ul.edges, ul.nodes { padding-left: 1.25rem; }
+.drawing .exports { display: flex; gap: .5rem; margin: .25rem 0 .5rem; }
+.drawing .lv-list { display: none; } /* the report lists the provenance itself, scripts or not */
 @media print {
   .controls, nav, button, input, form { display: none !important; }
   body { margin: 0; max-width: none; font-size: 10.5pt; }
@@ -237,7 +245,8 @@ def _provenance_list(found: Provenance) -> str:
     destination; what a drawing would show, readable by a screen reader and in print."""
     names = {n.uri: n.name or n.source_uri or n.uri for n in found.nodes}
     nodes = (
-        f"{names[n.uri]} — {n.type or n.lineage_type}" + (f" — {n.source_uri}" if n.source_uri else "")
+        f"{names[n.uri]} — {n.type or n.lineage_type}"
+        + (f" — {n.source_uri}" if n.source_uri and n.source_uri != names[n.uri] else "")
         for n in found.nodes
     )
     edges = (
@@ -291,6 +300,18 @@ def _live_html(audit: Audit, live: Live) -> str:
     )
 
 
+def provenance_drawing(audit: Audit) -> Drawing | None:
+    """The renderer's drawing of the provenance of what was live (every endpoint's, one picture), or None."""
+    if not audit.live:
+        return None
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str, str | None], dict[str, Any]] = {}
+    for live in audit.live:
+        nodes |= {n.uri: dataclasses.asdict(n) for n in live.provenance.nodes}
+        edges |= {(e.source, e.destination, e.relationship): dataclasses.asdict(e) for e in live.provenance.edges}
+    return drawing(crossing_view(list(nodes.values()), list(edges.values()), audit.live[0].provenance.start))
+
+
 def audit_html(audit: Audit, links: dict[str, str] | None = None) -> str:
     """The report: one self-contained HTML page. ``links`` (label → URL) are controls shown on screen and
     hidden in print, such as the live view the report was downloaded from."""
@@ -302,6 +323,13 @@ def audit_html(audit: Audit, links: dict[str, str] | None = None) -> str:
         "No deployment is recorded.",
         live_key="live",
     )
+    picture = provenance_drawing(audit)
+    drawn = (
+        '<section class="drawing" aria-label="Provenance drawing"><h2>Provenance of what was live</h2>'
+        f"{picture.exports}{picture.canvas}</section>"
+        if picture
+        else ""
+    )
     body = (
         f"<h1>{escape(title)}</h1>"
         f'<p class="meta">{escape(audit.subject_type)} context <code>{escape(audit.subject_arn)}</code>; '
@@ -310,9 +338,14 @@ def audit_html(audit: Audit, links: dict[str, str] | None = None) -> str:
         + f'<section aria-label="Deployments"><h2>Deployments ({len(audit.deployments)})</h2>{deployments}</section>'
         + ("" if audit.live else f'<p class="notice" role="status">{escape(nothing_deployed(audit))}.</p>')
         + "".join(_live_html(audit, live) for live in audit.live)
+        + drawn
+        + (picture.scripts if picture else "")
     )
+    csp = picture.csp if picture else "default-src 'none'; style-src 'unsafe-inline'"
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{escape(csp)}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+        f"<title>{escape(title)}</title>\n<style>{_CSS}{picture.style if picture else ''}</style>\n</head>\n"
+        f"<body>\n{body}\n</body>\n</html>\n"
     )

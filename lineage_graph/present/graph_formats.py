@@ -221,35 +221,64 @@ def _inline_script(name: str) -> str:
     return text
 
 
+@dataclasses.dataclass(frozen=True)
+class Drawing:
+    """The explorer's drawing of a view, in parts a page puts where it wants them: ``csp`` (what the page
+    must allow, as its Content-Security-Policy), ``style`` (CSS), ``exports`` (the SVG and PNG export
+    buttons, which the boot script looks up by id), ``canvas`` (where it draws) and ``scripts`` (the view,
+    ELK, the renderer and the boot, after the canvas)."""
+
+    csp: str
+    style: str
+    exports: str
+    canvas: str
+    scripts: str
+
+
+def drawing(view: View) -> Drawing:
+    """``view`` drawn offline by lineage-view.js: ELK inlined (its worker started from a blob: URL), the view
+    as JSON that cannot break out of its block."""
+    return Drawing(
+        csp=_CSP,
+        style=(STATIC / "lineage-view.css").read_text(encoding="utf-8"),
+        exports='<div class="exports"><button type="button" id="export-svg">Export SVG</button>'
+        '<button type="button" id="export-png">Export PNG</button></div>',
+        canvas='<div id="lineage"></div>',
+        scripts="".join(
+            [
+                f'<script type="application/json" id="data">{_script_json(view.as_json(kind_styles()))}</script>',
+                '<script type="application/json" id="elk-worker">',
+                _script_json((STATIC / "vendor" / "elkjs" / "elk-worker.min.js").read_text(encoding="utf-8")),
+                "</script>",
+                f"<script>{_inline_script('vendor/elkjs/elk-api.js')}</script>",
+                f"<script>{_inline_script('lineage-view.js')}</script>",
+                f"<script>{_BOOT}</script>",
+            ]
+        ),
+    )
+
+
 def to_html(view: View, title: str, generated_at: datetime | None = None) -> str:
-    """One offline page drawing ``view`` with the explorer's renderer (lineage-view.js and its stylesheet),
-    ELK inlined (its worker started from a blob: URL), the view as JSON that cannot break out of its
-    block, and a header: what is drawn, from which start, when."""
+    """One offline page drawing ``view`` with the explorer's renderer (``drawing``: lineage-view.js and its
+    stylesheet, ELK inlined) under a header: what is drawn, from which start, when."""
     when = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
     start = next((node for node in view.nodes if node.ref == view.start), None)
-    data = view.as_json(kind_styles())
     subtitle = (
         f"Start: {start.name if start else view.start} ({start.kind if start else 'unknown'}) · "
         f"{len(view.nodes)} nodes, {len(view.edges)} edges · generated {when} by lineage-graph"
     )
+    picture = drawing(view)
     return "".join(
         [
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
-            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+            f'<meta http-equiv="Content-Security-Policy" content="{picture.csp}">',
             f"<title>{html.escape(title)}</title>",
-            f"<style>{_PAGE_STYLE}{(STATIC / 'lineage-view.css').read_text(encoding='utf-8')}</style>",
+            f"<style>{_PAGE_STYLE}{picture.style}</style>",
             "</head><body><header>",
             f"<h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p>",
-            '<div class="exports"><button type="button" id="export-svg">Export SVG</button>',
-            '<button type="button" id="export-png">Export PNG</button></div>',
-            '</header><main><div id="lineage"></div></main>',
-            f'<script type="application/json" id="data">{_script_json(data)}</script>',
-            '<script type="application/json" id="elk-worker">',
-            _script_json((STATIC / "vendor" / "elkjs" / "elk-worker.min.js").read_text(encoding="utf-8")),
-            "</script>",
-            f"<script>{_inline_script('vendor/elkjs/elk-api.js')}</script>",
-            f"<script>{_inline_script('lineage-view.js')}</script>",
-            f"<script>{_BOOT}</script>",
+            picture.exports,
+            f"</header><main>{picture.canvas}</main>",
+            picture.scripts,
             "</body></html>\n",
         ]
     )

@@ -15,13 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from lineage_graph.errors import NotFoundError
-from lineage_graph.query.explore import ANY_ENTITY, UpstreamPipelineExecution
+from lineage_graph.query.explore import ANY_ENTITY, DEPLOYMENT_TYPES, UpstreamPipelineExecution
 from lineage_graph.query.provenance import Provenance, ProvenanceNode, ProvenanceQueries, significant
 
-# The action types that deploy a model to an endpoint. SageMaker's automatic lineage makes ModelDeployment;
-# the SDK also names ModelReplaced (LineageSourceEnum.MODEL_REPLACE), recorded by no source we found, read
-# the same way should an account have it.
-DEPLOYMENT_TYPES = ("ModelDeployment", "ModelReplaced")
 ENDPOINT_TYPE = "Endpoint"
 MODEL_GROUP_TYPE = "ModelGroup"
 _PACKAGE_MARK = ":model-package/"  # a model package artifact's source URI is the package's ARN

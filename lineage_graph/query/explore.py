@@ -7,7 +7,7 @@ method answers what the user meant (see the README's "More lookups" and each fil
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
@@ -251,6 +251,10 @@ ANY_ENTITY = StartKind()
 ARTIFACT = StartKind("Artifact")
 # Any context, found by its endpoint's name too: the SDK's EndpointContext.load() loads a context of any type.
 ENDPOINT = StartKind("Context", None, "endpoint")
+# The action types that deploy a model to an endpoint. SageMaker's automatic lineage makes ModelDeployment;
+# the SDK also names ModelReplaced (LineageSourceEnum.MODEL_REPLACE), recorded by no source we found
+# (docs/audit.md), read the same way should an account have it.
+DEPLOYMENT_TYPES = ("ModelDeployment", "ModelReplaced")
 
 
 def _find_entity_params(name_or_arn: str, kind: StartKind) -> dict[str, Any]:
@@ -487,8 +491,23 @@ class GraphQueries(LineageQueries):
         )
 
     def endpoint_pipeline_execution(self, endpoint: str) -> UpstreamPipelineExecution:
-        """``EndpointContext.pipeline_execution_arn()``: the execution that ran the nearest training job."""
-        return self.upstream_pipeline_execution(endpoint, ENDPOINT)
+        """``EndpointContext.pipeline_execution_arn()``: the execution that ran the nearest training job behind
+        the model the endpoint serves now. An endpoint updated to another model keeps a deployment action per
+        deployment (docs/audit.md), so its training jobs upstream are several at the same distance: the
+        latest deployment's is the one that counts. With no deployment action (any other context), the
+        nearest upstream of the context itself."""
+        found = self.upstream_pipeline_execution(endpoint, ENDPOINT)
+        answer = self.run("audit", subject_arn=found.start_arn, deployment_types=list(DEPLOYMENT_TYPES))
+        listed = answer[0]["deployments"] if answer and answer[0]["subject_type"] == "Endpoint" else []
+        if len(listed) < 2:
+            return found
+        current = self.upstream_pipeline_execution(listed[-1]["arn"], ANY_ENTITY)
+        return replace(
+            current,
+            start_arn=found.start_arn,
+            pipeline_execution_arn=current.pipeline_execution_arn or found.property_pipeline_execution_arn,
+            property_pipeline_execution_arn=found.property_pipeline_execution_arn,
+        )
 
     def model_pipeline_execution(self, model: str) -> UpstreamPipelineExecution:
         """``ModelArtifact.pipeline_execution_arn()``."""

@@ -59,7 +59,8 @@ def view_node(node: dict[str, Any], depth: int, hidden: dict[str, int]) -> ViewN
     ref = ref_of(node)
     if node.get("arn") is not None:
         arn = str(node["arn"])
-        name = node["name"] or arn.rsplit("/", 1)[-1]
+        # An artifact SageMaker made for a job often has no name: where it is says more than its ARN's id.
+        name = node["name"] or node["source_uri"] or arn.rsplit("/", 1)[-1]
         uri = node["source_uri"] or node["source_arn"] or arn
         return ViewNode(ref, kind, node["type"], name, uri, SAGEMAKER_SOURCE, depth, hidden)
     uri = str(node["run_id"] if kind == openlineage_kinds.RUN.label else node["uri"])

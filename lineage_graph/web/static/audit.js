@@ -133,7 +133,11 @@ function provenanceList(provenance) {
       "ul",
       { class: "nodes" },
       provenance.nodes.map((n) =>
-        element("li", {}, `${names.get(n.uri)} — ${n.type || n.lineage_type}${n.source_uri ? ` — ${n.source_uri}` : ""}`),
+        element(
+          "li",
+          {},
+          `${names.get(n.uri)} — ${n.type || n.lineage_type}${n.source_uri && n.source_uri !== names.get(n.uri) ? ` — ${n.source_uri}` : ""}`,
+        ),
       ),
     ),
     element("h4", {}, "Edges"),
@@ -212,6 +216,15 @@ function liveSection(data, live) {
           "",
         )
       : element("p", { class: "quiet" }, "No pipeline execution ran the training job."),
+    element(
+      "p",
+      {},
+      element(
+        "a",
+        { href: `/lineage?${new URLSearchParams({ ref: d.arn, direction: "upstream", depth: "3" })}` },
+        "Open the deployment's upstream in the lineage view",
+      ),
+    ),
     provenanceList(live.provenance),
   );
 }
