@@ -96,7 +96,7 @@ class LineageViews(LineageQueries):
     """Views of the graph for the explorer, read with the view queries of ``cypher/`` (``view_*.cypher``).
 
     A view's queries run in one read transaction: one snapshot of the graph, and one round trip a query
-    (``execute_query`` commits each query on a second one: half a view's time at depth 10)."""
+    (``execute_query`` commits each query on a second one: a third of a small view's time)."""
 
     _tx: ManagedTransaction | None = None
 
