@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import random
 import statistics
 import sys
@@ -149,6 +150,7 @@ def main() -> None:
 
     view = synthetic_view(args.nodes)
     kinds = kind_styles()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp)
         (site / "static").symlink_to(Path(str(STATIC)))
@@ -177,6 +179,8 @@ def main() -> None:
         "kinds": len({node.kind for node in view.nodes}),
         "runs": args.runs - 1,
         "goal_ms": GOAL_MS,
+        # The machine is shared: its 1-minute load average before and after the runs says how much.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     for name, runs in times.items():
         result[name] = {

@@ -8,14 +8,18 @@ of N SageMaker entities plus N OpenLineage datasets, and leaves its Neo4j runnin
 it creates only the indexes the explorer reads with and the graph lacks (``cypher/schema.cypher``, as
 ``serve`` does on start: IF NOT EXISTS, so a rerun changes nothing) and waits until they are online.
 
-Queries are drawn (seeded) from the graph's own entities, in the shapes people type: a pasted ARN, a
+Queries are drawn from the graph's own entities (Neo4j's ``rand()`` picks them, so each run asks others
+of the same shapes; the cuts and words taken from them are seeded), in the shapes people type: a pasted ARN, a
 whole name, a name's first characters, an S3 URI prefix, an OpenLineage dataset's uri, a job's name, a
 run id's first characters, two words from inside a name or URI, one or two letters (the first keystrokes,
 the widest prefixes), and text that matches nothing. Each query is asked once to warm up (and count its
 answer), then ``--repeats`` times timed, all shapes shuffled together, through ``SearchQueries.search``
-(both of its reads, as the API handler calls it). The entity page (``EntityQueries.entity``) is timed the
-same way for ordinary entities and for the graph's widest hubs. Reports p50/p95/p99 overall and by shape,
-and the load average beside each figure (the machine is shared).
+(both of its reads, as the API handler calls it), then the same over HTTP: ``GET /api/v1/search`` of a
+``lineage-graph serve`` started against the graph (one keep-alive session, as the search box asks): the
+goal's figure. The entity page (``EntityQueries.entity``) is timed the same way for ordinary entities and
+for the graph's widest hubs. Reports p50/p95/p99 overall and by shape, and the load average beside each
+figure (the machine is shared), and Neo4j's db hits (PROFILE) of the exact and prefix read for each
+shape's first question: its work, which the load does not change.
 """
 
 from __future__ import annotations
@@ -35,9 +39,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import requests  # noqa: E402
+
+from bench.explorer_api import Serve  # noqa: E402
 from bench.latency import percentiles  # noqa: E402
 from bench.openlineage_impact import load_average  # noqa: E402
 from bench.run import PASSWORD, _cpus, save  # noqa: E402
+from lineage_graph import cypher_files  # noqa: E402
 from lineage_graph.graph import schema  # noqa: E402
 from lineage_graph.graph.connection import connect  # noqa: E402
 from lineage_graph.query.entity import EntityQueries  # noqa: E402
@@ -139,6 +147,40 @@ def timed(asks: dict[str, list[str]], ask: Callable[[str], int], repeats: int, s
     }
 
 
+def timed_over_http(settings: Neo4jSettings, asks: dict[str, list[str]], repeats: int, seed: int) -> dict[str, Any]:
+    """``timed`` through ``GET /api/v1/search`` of a serve of its own, stopped afterwards."""
+    server = Serve(settings, Path("/tmp/explorer_search_serve.log"))
+    session = requests.Session()
+
+    def ask(text: str) -> int:
+        answer = session.get(f"{server.url}/api/v1/search", params={"q": text}, timeout=30)
+        answer.raise_for_status()
+        return len(answer.json()["results"])
+
+    try:
+        return timed(asks, ask, repeats, seed)
+    finally:
+        server.stop()
+
+
+def db_hits(driver: Any, database: str, name: str, **params: Any) -> int:
+    """Neo4j's db hits for ``cypher/<name>.cypher`` (PROFILE): its work, whatever the machine's load."""
+    summary = driver.execute_query("PROFILE " + cypher_files.read(name), params, database_=database).summary
+
+    def total(plan: dict[str, Any]) -> int:
+        return int(plan.get("dbHits", 0)) + sum(total(child) for child in plan.get("children", []))
+
+    return total(summary.profile)
+
+
+def profiled(driver: Any, database: str, asks: dict[str, list[str]]) -> dict[str, int]:
+    """The exact and prefix read's db hits for each shape's first question (the full-text read's Lucene work
+    is not counted in db hits, so it has none worth reporting)."""
+    return {
+        shape: db_hits(driver, database, "search", query=texts[0], limit=DEFAULT_LIMIT) for shape, texts in asks.items()
+    }
+
+
 def neighbours(pages: EntityQueries, ref: str) -> int:
     """Ask for an entity's page; how many neighbours it counted."""
     return sum(group.count for groups in pages.entity(ref).neighbours.values() for group in groups)
@@ -177,9 +219,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         result["graph"] = dict(records[0].data())
         print(f"graph: {result['graph']}", flush=True)
         asks = query_shapes(driver, settings.database, args.per_shape, args.seed)
+        result["db_hits"] = profiled(driver, settings.database, asks)
+        print(f"db hits: {json.dumps(result['db_hits'])}", flush=True)
         search = SearchQueries(driver, settings.database)
         result["search"] = timed(asks, lambda text: len(search.search(text, DEFAULT_LIMIT)), args.repeats, args.seed)
         print(f"search: {json.dumps(result['search']['all'])}", flush=True)
+        result["search_http"] = timed_over_http(settings, asks, args.repeats, args.seed)
+        print(f"search over HTTP: {json.dumps(result['search_http']['all'])}", flush=True)
         pages = EntityQueries(driver, settings.database)
         refs = {
             "hub": hubs(driver, settings.database, 3),
@@ -196,7 +242,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         }
         result["entity"] = timed(refs, lambda ref: neighbours(pages, ref), args.repeats, args.seed)
         print(f"entity: {json.dumps(result['entity']['by_shape'])}", flush=True)
-    result["goal"]["met"] = result["search"]["all"]["p95_ms"] < GOAL_P95_MS
+    result["goal"]["met"] = result["search_http"]["all"]["p95_ms"] < GOAL_P95_MS
     return result
 
 

@@ -1,7 +1,8 @@
 // The explorer's entity page: one entity by its ref (one of $arn, $dataset_uri, $job_uri, $run_id is set,
 // the others are null and match nothing), all its properties, and its neighbours each way, counted by
-// relationship type and the neighbour's kind and type, $sample of each named. A hub (an image feeding
-// 10,000 jobs) costs one read of each relationship and of its neighbour's labels and type, nothing more.
+// relationship type and the neighbour's labels (its kind, and its type where the type is a label), $sample of
+// each named. A hub (an image feeding 30,000 jobs) costs a read of each relationship and of its neighbour's
+// labels, no property: the labels are grouped as they are (lineage_graph.query.refs names them).
 // Upstream is what flows in (SageMaker's source -> destination, dataset READ_BY run, run WROTE dataset);
 // the join, SAME_OBJECT, stored both ways, is listed once as `joined`.
 // Parameters:
@@ -9,7 +10,6 @@
 //   $dataset_uri  an OpenLineage dataset's uri (s3://bucket/key, namespace/name), or null
 //   $job_uri      an OpenLineage job's uri (namespace/name), or null
 //   $run_id       an OpenLineage run's id, or null
-//   $kinds        every node kind's label (lineage_graph.kinds), to name each neighbour's kind
 //   $same_object  the join's relationship type
 //   $sample       how many neighbours of each group to name
 // In Neo4j Browser:
@@ -17,7 +17,6 @@
 //   :param dataset_uri => null
 //   :param job_uri => null
 //   :param run_id => null
-//   :param kinds => ['TrialComponent', 'Artifact', 'Context', 'Action', 'Experiment', 'Trial', 'Pipeline', 'PipelineExecution', 'OpenLineageJob', 'OpenLineageRun', 'OpenLineageDataset']
 //   :param same_object => 'SAME_OBJECT'
 //   :param sample => 5
 CALL () {
@@ -38,14 +37,12 @@ OPTIONAL CALL (n) {
   RETURN CASE type(r) WHEN $same_object THEN 'joined' ELSE 'downstream' END AS direction,
          type(r) AS relationship, m
 }
-WITH n, direction, relationship, [label IN labels(m) WHERE label IN $kinds] AS neighbour_kinds, m.type AS type,
-     count(m) AS count, collect(m)[..$sample] AS sample,
+WITH n, direction, relationship, labels(m) AS labels, count(m) AS count, collect(m)[..$sample] AS sample,
      // A dataset has no time of its own: it was last seen by the latest run or job event that read or wrote it.
      max(CASE WHEN n:OpenLineageDataset THEN coalesce(m.event_time, m.last_event_at) END) AS latest
 ORDER BY direction, count DESC, relationship
-RETURN properties(n) AS properties, [label IN labels(n) WHERE label IN $kinds] AS kinds,
-       [g IN collect({direction: direction, relationship: relationship, kinds: neighbour_kinds, type: type, count: count,
-                      latest: latest,
+RETURN properties(n) AS properties, labels(n) AS labels,
+       [g IN collect({direction: direction, relationship: relationship, labels: labels, count: count, latest: latest,
                       sample: [m IN sample | {node: m {.arn, .name, .type, .uri, .run_id, .job_name, .source_uri},
-                                              kinds: [label IN labels(m) WHERE label IN $kinds]}]})
+                                              labels: labels(m)}]})
         WHERE g.count > 0] AS neighbours

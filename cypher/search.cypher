@@ -6,11 +6,9 @@
 // Parameters:
 //   $query  the text as typed (case matters: ARNs and URIs are case-sensitive)
 //   $limit  the most results wanted
-//   $kinds  every node kind's label (lineage_graph.kinds), to name each result's kind
 // In Neo4j Browser:
 //   :param query => 's3://acme-ml-raw/'
 //   :param limit => 20
-//   :param kinds => ['TrialComponent', 'Artifact', 'Context', 'Action', 'Experiment', 'Trial', 'Pipeline', 'PipelineExecution', 'OpenLineageJob', 'OpenLineageRun', 'OpenLineageDataset']
 CALL () {
   MATCH (n:LineageEntity {arn: $query}) RETURN n, n.arn AS matched, 0 AS rank LIMIT $limit
   UNION
@@ -74,5 +72,5 @@ WITH n, head(collect({rank: rank, matched: matched})) AS best
 ORDER BY best.rank, size(best.matched), best.matched, elementId(n)
 LIMIT $limit
 RETURN n {.arn, .name, .type, .uri, .run_id, .job_name, .source_uri} AS node,
-       [label IN labels(n) WHERE label IN $kinds] AS kinds,
+       labels(n) AS labels,
        CASE best.rank WHEN 0 THEN 'exact' ELSE 'prefix' END AS match

@@ -4,13 +4,11 @@
 // Parameters:
 //   $words  a Lucene query: each word required, the last one also as a prefix
 //   $limit  the most results wanted
-//   $kinds  every node kind's label (lineage_graph.kinds), to name each result's kind
 // In Neo4j Browser:
 //   :param words => '+churn +train*'
 //   :param limit => 20
-//   :param kinds => ['TrialComponent', 'Artifact', 'Context', 'Action', 'Experiment', 'Trial', 'Pipeline', 'PipelineExecution', 'OpenLineageJob', 'OpenLineageRun', 'OpenLineageDataset']
 CALL db.index.fulltext.queryNodes('search_words', $words, {limit: $limit}) YIELD node AS n, score
 RETURN n {.arn, .name, .type, .uri, .run_id, .job_name, .source_uri} AS node,
-       [label IN labels(n) WHERE label IN $kinds] AS kinds,
+       labels(n) AS labels,
        'text' AS match
 ORDER BY score DESC

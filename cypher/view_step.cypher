@@ -6,7 +6,8 @@
 //               join (SAME_OBJECT, stored both ways), and the structure below: a job's runs (RUN_OF in),
 //               a parent run's children (CHILD_OF in);
 //   upstream    the same flow in, the join, a run's job (RUN_OF out) and its parent (CHILD_OF out).
-// A neighbour comes as view_start.cypher's map.
+// One row, `rows`, a map per frontier node (a client pays per row: at a few hundred nodes, rows cost more
+// than the walk). A neighbour comes as view_start.cypher's map.
 // Parameters:
 //   $frontier   list of {id, direction}: elementIds to walk, 'upstream' or 'downstream' each
 //   $hub_limit  the most neighbours one way a node has returned
@@ -46,4 +47,4 @@ CALL (n, direction, degree) {
   RETURN collect(m {.arn, .lineage_type, .type, .name, .source_uri, .source_arn, .uri, .run_id, .job_name,
                     id: elementId(m), labels: labels(m)}) AS neighbours
 }
-RETURN id, direction, degree, neighbours
+RETURN collect({id: id, direction: direction, degree: degree, neighbours: neighbours}) AS rows

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 DEFAULT_NEO4J_URI = "bolt://127.0.0.1:7687"
 DEFAULT_NEO4J_USERNAME = "neo4j"
@@ -41,3 +43,10 @@ class AwsSettings:
     max_rps: float | None = None  # cap on SageMaker HTTP requests per second, retries included
     role_arn: str | None = None  # assume this role (another account) for the shard
     external_id: str | None = None  # the role's external id, where its trust policy asks for one
+
+
+def data_home(part: str) -> Path:
+    """``${XDG_DATA_HOME:-~/.local/share}/lineage-graph/<part>``: what survives reboots and cache purges
+    (the local Neo4j's data, the background serve's state)."""
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg).expanduser() / "lineage-graph" / part

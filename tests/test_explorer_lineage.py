@@ -17,6 +17,7 @@ from fixtures.serve_process import ServeProcess
 from fixtures.synced_demo import Account, kind_of
 from neo4j import Driver
 
+from lineage_graph.query.lineage_view import LineageViews
 from lineage_graph.query.refs import ref_of
 from lineage_graph.sandbox.upstream import etl_events, post
 from lineage_graph.settings import Neo4jSettings
@@ -203,6 +204,27 @@ def test_upstream_crosses_the_join_into_the_etl_that_made_the_training_data(
     assert (f"openlineage:run:{dag_run}", "parent of", run) in edges
     # The DAG run's third child (payments) is not upstream of churn: one child it does not draw.
     assert nodes[f"openlineage:run:{dag_run}"]["hidden"] == {"upstream": 0, "downstream": 1}
+
+
+def test_a_view_stops_at_its_cap_nearest_first_and_says_so(
+    serve: ServeProcess, synced_driver: Driver, neo4j_settings: Neo4jSettings
+) -> None:
+    whole = view(serve, ref=CHURN_ENDPOINT, depth=10, direction="upstream")
+    assert whole["truncated"] is False
+    capped = LineageViews(synced_driver, neo4j_settings.database, max_nodes=10).lineage(CHURN_ENDPOINT, "upstream", 10)
+    assert capped.truncated is True and len(capped.nodes) == 10
+    depths = {node["ref"]: node["depth"] for node in whole["nodes"]}
+    assert {node.ref: node.depth for node in capped.nodes}.items() <= depths.items()
+    nearest = sorted(depths.values(), reverse=True)[:10]
+    assert sorted((node.depth for node in capped.nodes), reverse=True) == nearest  # breadth first
+    drawn = {node.ref for node in capped.nodes}
+    assert all(edge.source in drawn and edge.target in drawn for edge in capped.edges)
+    # What the cap left out is hidden: each way, every node's neighbours are drawn or counted.
+    whole_edges = edge_set(whole)
+    for node in capped.nodes:
+        ins = sum(1 for s, _, t in whole_edges if t == node.ref)
+        drawn_ins = sum(1 for edge in capped.edges if edge.target == node.ref)
+        assert node.hidden["upstream"] == ins - drawn_ins + by_ref(whole)[node.ref]["hidden"]["upstream"]
 
 
 def test_the_views_cypher_returns_the_same_nodes_in_neo4j(

@@ -116,6 +116,18 @@ def test_draws_the_view_expands_in_place_and_exports_every_edge(
     with page.expect_download() as download:
         page.get_by_role("button", name="Export SVG").click()
     assert download.value.suggested_filename == "lineage.svg"
+
+    # By keyboard: Tab reaches the nodes, focus shows the whole name, Enter opens the entity's page.
+    page.locator(".lv-fit").focus()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('lv-node')"):
+            break
+    focused = page.evaluate("document.activeElement.dataset.ref")
+    name = next(n["name"] for body in (first, more) for n in body["nodes"] if n["ref"] == focused)
+    assert page.locator(".lv-tooltip .lv-tip-name").text_content() == name
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{serve.url}/entity?{urlencode({'ref': focused})}")
     assert recorded_page.foreign(serve.url) == []
 
 
@@ -153,6 +165,13 @@ def test_depth_filter_and_focus_live_in_the_url(
     assert not page.locator(".lv-legend-item[data-kind='Artifact'] input").is_checked()
     assert artifacts_shown(page) and not any(artifacts_shown(page))
     assert page.locator("#lineage-direction").input_value() == "upstream"
+    # Another depth keeps the kinds hidden in the legend (the focus is the old picture's: it goes).
+    page.locator("#lineage-depth").fill("2")
+    page.locator("#lineage-depth").dispatch_event("change")
+    page.wait_for_url(lambda url: "depth=2" in url)
+    drawn(page, 1)
+    assert query(page) == {"ref": endpoint, "depth": "2", "direction": "upstream", "hide": "Artifact"}
+    assert artifacts_shown(page) and not any(artifacts_shown(page))
 
     # The Cypher of the view, with its parameters, to copy into Neo4j Browser.
     page.get_by_role("button", name="Open in Neo4j Browser").click()
@@ -176,4 +195,25 @@ def test_a_hub_pages_in_its_neighbours(recorded_page: RecordedPage, serve: Serve
     assert inputs == HUB_INPUTS  # one page of fifty holds them all: the hub is gone
     assert page.locator(".lv-hub").count() == 0
     assert page.locator(".lv-list-edge").count() == HUB_INPUTS
+    assert recorded_page.foreign(serve.url) == []
+
+
+def test_the_walk_through_chosen_kinds_is_in_the_url(
+    recorded_page: RecordedPage, serve: ServeProcess, synced_demo: Account
+) -> None:
+    page = recorded_page.page
+    endpoint = synced_demo.built["endpoint"]
+    open_lineage(page, serve, ref=endpoint, depth=3, direction="upstream", kinds="Context,Action")
+    walked = api(serve, "/api/v1/lineage", ref=endpoint, depth=3, direction="upstream", kinds="Context,Action")
+    kinds = page.eval_on_selector_all(".lv-node:not(.lv-hub)", "gs => gs.map(g => g.dataset.kind)")
+    assert sorted(kinds) == sorted(n["kind"] for n in walked["nodes"]) and set(kinds) <= {"Context", "Action"}
+    page.locator(".walk-kinds summary").click()
+    chosen = page.eval_on_selector_all(".kind-choice input:checked", "boxes => boxes.map(b => b.value)")
+    assert sorted(chosen) == ["Action", "Context"]
+    page.locator(".kind-choice input[value='Artifact']").check()
+    page.get_by_role("button", name="Draw").click()
+    page.wait_for_url(lambda url: "Artifact" in url)
+    drawn(page, 1)
+    assert sorted(query(page)["kinds"].split(",")) == ["Action", "Artifact", "Context"]
+    assert page.locator(".lv-node[data-kind='Artifact']").count() > 0
     assert recorded_page.foreign(serve.url) == []

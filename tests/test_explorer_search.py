@@ -17,13 +17,14 @@ import pytest
 import requests
 from fixtures.browser import RecordedPage
 from fixtures.serve_process import ServeProcess
+from fixtures.sync_cli import sync_json
 from fixtures.synced_demo import Account
 from neo4j import Driver
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
 from lineage_graph import cypher_files
 from lineage_graph.graph.model import SAME_OBJECT
-from lineage_graph.query.refs import KIND_LABELS, parse_ref
+from lineage_graph.query.refs import parse_ref
 from lineage_graph.query.search import words_query
 from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT
 from lineage_graph.sandbox.upstream import etl_events, post
@@ -296,9 +297,17 @@ def test_search_as_you_type_then_open_a_result_with_the_keyboard(
     box.press_sequentially("churn-exec-3-train-aws-t", delay=20)
     options = page.get_by_role("option")
     expect(options.first).to_contain_text(DEMO_TRIAL_COMPONENT)
+    searches = [url for url in recorded_page.requests if "/api/v1/search?" in url]
+    assert 1 <= len(searches) <= 6, searches  # debounced: not one a keystroke (24 typed, 20 ms apart)
     box.press("ArrowDown")
     expect(options.first).to_have_attribute("aria-selected", "true")
-    expect(box).to_have_attribute("aria-activedescendant", re.compile(".+"))
+    if options.count() > 1:  # down to the second, up to the first again
+        box.press("ArrowDown")
+        expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+        expect(options.first).to_have_attribute("aria-selected", "false")
+        box.press("ArrowUp")
+        expect(options.first).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", options.first.get_attribute("id") or "")
     box.press("Enter")
     expect(page).to_have_url(re.compile(r"/entity\?ref="))
     main = page.locator("main")
@@ -309,6 +318,32 @@ def test_search_as_you_type_then_open_a_result_with_the_keyboard(
     lineage = "/lineage?" + urlencode({"ref": TRAINING})
     expect(main.get_by_role("link", name="Lineage")).to_have_attribute("href", lineage)
     assert recorded_page.foreign(server.url) == []
+
+
+def test_only_the_latest_answer_is_drawn(server: ServeProcess, recorded_page: RecordedPage) -> None:
+    page = recorded_page.page
+    held: list[Route] = []  # the first question's answer, let through only after the second's is drawn
+
+    def hold_the_first(route: Route) -> None:
+        if "q=churn" in route.request.url and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/search?*", hold_the_first)
+    page.goto(server.url + "/")
+    box = page.get_by_role("combobox", name="Search")
+    with page.expect_request(lambda request: "q=churn" in request.url):
+        box.fill("churn")
+    box.fill("fraud")
+    options = page.get_by_role("option")
+    expect(options.first).to_contain_text("fraud")
+    with page.expect_response(lambda response: "q=churn" in response.url):
+        held[0].continue_()
+    page.wait_for_timeout(200)  # time for the late answer to be drawn, were it drawn
+    names = options.all_inner_texts()
+    assert names and all("fraud" in name for name in names), names
+    assert box.input_value() == "fraud"
 
 
 def test_values_that_look_like_html_render_as_text(server: ServeProcess, recorded_page: RecordedPage) -> None:
@@ -354,7 +389,7 @@ def operators(driver: Driver, name: str, **params: Any) -> tuple[list[str], int]
 
 @pytest.mark.parametrize("query", [TRAINING, "churn-exec", "s3://acme-ml-raw/", RAW_CUSTOMERS, "acme-emr/", "6f1b"])
 def test_search_seeks_an_index_in_every_branch(server: ServeProcess, synced_driver: Driver, query: str) -> None:
-    plan, hits = operators(synced_driver, "search", query=query, limit=20, kinds=KIND_LABELS)
+    plan, hits = operators(synced_driver, "search", query=query, limit=20)
     assert not [op for op in plan if op.startswith(WHOLE_GRAPH_SCANS)], plan
     branches = cypher_files.read("search").count("MATCH (n:")
     assert sum(op in INDEX_SEEKS for op in plan) == branches, plan
@@ -362,7 +397,7 @@ def test_search_seeks_an_index_in_every_branch(server: ServeProcess, synced_driv
 
 
 def test_search_by_words_asks_the_full_text_index(server: ServeProcess, synced_driver: Driver) -> None:
-    plan, _ = operators(synced_driver, "search_words", words=words_query("churn train"), limit=20, kinds=KIND_LABELS)
+    plan, _ = operators(synced_driver, "search_words", words=words_query("churn train"), limit=20)
     assert "ProcedureCall" in plan
     assert not [op for op in plan if op.startswith(WHOLE_GRAPH_SCANS)], plan
 
@@ -375,7 +410,39 @@ def test_the_entity_page_seeks_its_entity_and_reads_only_its_relationships(
     )
     hub, degree = records[0]["arn"], records[0]["degree"]
     params = parse_ref(hub).params()
-    plan, hits = operators(synced_driver, "entity", **params, kinds=KIND_LABELS, same_object=SAME_OBJECT, sample=5)
+    plan, hits = operators(synced_driver, "entity", **params, same_object=SAME_OBJECT, sample=5)
     assert not [op for op in plan if op.startswith(WHOLE_GRAPH_SCANS)], plan
     assert sum(op in INDEX_SEEKS for op in plan) == 4, plan  # one per kind of key a ref may hold
     assert hits <= 20 * degree + 500, (hits, degree)  # a neighbour costs its relationship, labels and type
+
+
+def test_the_views_an_entity_page_links_are_those_that_answer_for_it(
+    server: ServeProcess, recorded_page: RecordedPage
+) -> None:
+    endpoint = f"{ARN}:context/churn-prod-aws-endpoint"
+    page = recorded_page.page
+    page.goto(f"{server.url}/entity?" + urlencode({"ref": endpoint}))
+    links = page.get_by_role("navigation", name="Views of this entity")
+    expect(links.get_by_role("link", name="Audit")).to_have_attribute("href", "/audit?" + urlencode({"ref": endpoint}))
+    expect(page.locator("main .what")).to_contain_text("Endpoint")
+    page.goto(f"{server.url}/entity?" + urlencode({"ref": TRAINING}))
+    expect(links.get_by_role("link", name="Lineage")).to_be_visible()
+    expect(links.get_by_role("link", name="Audit")).to_have_count(0)
+    expect(links.get_by_role("link", name="Impact")).to_have_count(0)  # impact starts from data
+    dataset = f"openlineage:dataset:{HOSTILE_DATASET}"
+    page.goto(f"{server.url}/entity?" + urlencode({"ref": dataset}))
+    expect(links.get_by_role("link", name="Impact")).to_have_attribute("href", "/impact?" + urlencode({"ref": dataset}))
+    assert recorded_page.foreign(server.url) == []
+
+
+# -- last: a full sync stamps what it listed (the other tests read the graph as the first sync left it) ------
+
+
+def test_a_full_sync_is_when_the_page_says_an_entity_was_last_seen(
+    server: ServeProcess, synced_driver: Driver, sync_env: dict[str, str]
+) -> None:
+    sync_json(sync_env, "--full")
+    records, _, _ = synced_driver.execute_query("MATCH (n {arn: $arn}) RETURN n.seen_at AS seen", arn=TRAINING)
+    seen = records[0]["seen"]
+    assert seen is not None
+    assert entity(server, TRAINING).json()["last_seen"] == seen.iso_format()

@@ -32,11 +32,11 @@ def _flat(node: ProvenanceNode) -> dict[str, Any]:
     return row
 
 
-def _provenance_text(found: Provenance, fmt: str) -> str:
+def _provenance_text(found: Provenance, fmt: str, asked: str) -> str:
     if fmt in GRAPH_FORMATS:
         edges = [dataclasses.asdict(e) for e in found.edges]
         nodes = [_flat(n) for n in found.nodes]
-        return render_crossing(nodes, edges, found.start, fmt, f"Provenance of {found.start}")
+        return render_crossing(nodes, edges, found.start, fmt, f"Provenance of {asked}")
     rows = [dataclasses.asdict(node) for node in found.nodes]
     if fmt == "json":
         return to_json({"start": found.start, "nodes": rows, "edges": [dataclasses.asdict(e) for e in found.edges]})
@@ -119,7 +119,7 @@ def provenance_command(
             text = _audit_text(audit, fmt)
         else:
             found = ProvenanceQueries(driver, neo4j.database).provenance(start, max_depth)
-            text = _provenance_text(found, fmt)
+            text = _provenance_text(found, fmt, start)
     with click.open_file(output or "-", "w", encoding="utf-8") as out:
         click.echo(text, file=out)
     if at is not None and not audit.live:

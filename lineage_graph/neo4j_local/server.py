@@ -38,6 +38,7 @@ from lineage_graph.neo4j_local.jars import (
     validate_version,
 )
 from lineage_graph.processes import command_line, reap, terminate
+from lineage_graph.settings import data_home
 
 HOST = "127.0.0.1"
 USERNAME = "neo4j"
@@ -71,8 +72,7 @@ JVM_FLAGS = (
 
 def default_data_dir() -> Path:
     """``${XDG_DATA_HOME:-~/.local/share}/lineage-graph/neo4j``: data that survives reboots and cache purges."""
-    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(xdg).expanduser() / "lineage-graph" / "neo4j"
+    return data_home("neo4j")
 
 
 @dataclass(frozen=True)

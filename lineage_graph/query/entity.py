@@ -14,7 +14,7 @@ from lineage_graph.graph.model import SAME_OBJECT
 from lineage_graph.openlineage.transform import FACET_PREFIX, FACET_VERSION_PREFIX
 from lineage_graph.query.lookups import LineageQueries
 from lineage_graph.query.provenance import significant, split_values
-from lineage_graph.query.refs import KIND_LABELS, EntitySummary, parse_ref, summary
+from lineage_graph.query.refs import EntitySummary, kind_and_type, parse_ref, summary
 
 SAMPLE = 5  # neighbours named in each group; the count says how many there are
 TAG_PREFIX = "tag."
@@ -32,9 +32,10 @@ def json_value(value: Any) -> Any:
     return iso_format() if callable(iso_format) else value
 
 
-@dataclass(frozen=True)
+@dataclass
 class NeighbourGroup:
-    """The neighbours one way that share a relationship type, a kind and a type: how many, and a few."""
+    """The neighbours one way that share a relationship type and labels (a kind, and a type where the type
+    is a label: graph.model's well-known types), how many, and a few."""
 
     relationship: str
     kind: str | None
@@ -93,32 +94,40 @@ def grouped(properties: Mapping[str, Any]) -> dict[str, Any]:
     return {"properties": rest, "parameters": parameters, "metrics": metrics, "tags": tags, "facets": facets}
 
 
+GroupKey = tuple[str, str, str | None, str | None]  # direction, relationship, kind, type
+
+
+def _largest_first(item: tuple[GroupKey, NeighbourGroup]) -> tuple[int, str, str, str]:
+    (_, relationship, kind, entity_type), group = item
+    return -group.count, relationship, kind or "", entity_type or ""
+
+
 class EntityQueries(LineageQueries):
     def entity(self, ref: str, sample: int = SAMPLE) -> EntityPage:
         """The page of the entity ``ref`` names; BadRefError for a ref of no known form, NotFoundError
         when the graph has no such entity."""
         params = parse_ref(ref).params()
-        rows = self.run("entity", **params, kinds=KIND_LABELS, same_object=SAME_OBJECT, sample=sample)
+        rows = self.run("entity", **params, same_object=SAME_OBJECT, sample=sample)
         if not rows:
             raise NotFoundError(f"the graph has no entity {ref!r}: no sync or OpenLineage event has written it")
         row = rows[0]
         properties = row["properties"]
-        neighbours: dict[str, list[NeighbourGroup]] = {"upstream": [], "downstream": [], "joined": []}
+        # Labels that differ in more than kind and type (a placeholder's) make one group of the page.
+        groups: dict[GroupKey, NeighbourGroup] = {}
         for group in row["neighbours"]:
-            neighbours[group["direction"]].append(
-                NeighbourGroup(
-                    relationship=group["relationship"],
-                    kind=group["kinds"][0] if group["kinds"] else None,
-                    type=group["type"],
-                    count=group["count"],
-                    sample=[summary(m["node"], m["kinds"]) for m in group["sample"]],
-                )
-            )
+            kind, entity_type = kind_and_type(group["labels"])
+            key = (group["direction"], group["relationship"], kind.label if kind else None, entity_type)
+            found = groups.setdefault(key, NeighbourGroup(*key[1:], count=0, sample=[]))
+            found.count += group["count"]
+            found.sample.extend(summary(m["node"], m["labels"]) for m in group["sample"][: sample - len(found.sample)])
+        neighbours: dict[str, list[NeighbourGroup]] = {"upstream": [], "downstream": [], "joined": []}
+        for (direction, *_), group in sorted(groups.items(), key=_largest_first):
+            neighbours[direction].append(group)
         seen = next((properties[key] for key in LAST_SEEN if properties.get(key) is not None), None)
         events = [group["latest"] for group in row["neighbours"] if group["latest"] is not None]
         seen = seen if seen is not None or not events else max(events)
         return EntityPage(
-            entity=summary(properties, row["kinds"]),
+            entity=summary(properties, row["labels"]),
             **grouped(properties),
             neighbours=neighbours,
             last_seen=json_value(seen),

@@ -16,8 +16,11 @@ found (upstream first at equal distance) and is walked on both ways: the join tw
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
+
+from neo4j import READ_ACCESS, Driver, ManagedTransaction
 
 from lineage_graph import cypher_files
 from lineage_graph.errors import NotFoundError
@@ -34,6 +37,7 @@ from lineage_graph.query.refs import (
 )
 from lineage_graph.query.view import Direction, Hub, View, ViewEdge, ViewNode, edge_label, hub_ref
 
+T = TypeVar("T")
 Ways = Literal["both", "upstream", "downstream"]
 WAYS: tuple[Direction, ...] = ("upstream", "downstream")
 HUB_LIMIT = 25  # a node with more neighbours one way than this is a hub that way
@@ -55,7 +59,8 @@ def view_node(node: dict[str, Any], depth: int, hidden: dict[str, int]) -> ViewN
     ref = ref_of(node)
     if node.get("arn") is not None:
         arn = str(node["arn"])
-        name = node["name"] or arn.rsplit("/", 1)[-1]
+        # An artifact SageMaker made for a job often has no name: where it is says more than its ARN's id.
+        name = node["name"] or node["source_uri"] or arn.rsplit("/", 1)[-1]
         uri = node["source_uri"] or node["source_arn"] or arn
         return ViewNode(ref, kind, node["type"], name, uri, SAGEMAKER_SOURCE, depth, hidden)
     uri = str(node["run_id"] if kind == openlineage_kinds.RUN.label else node["uri"])
@@ -88,7 +93,37 @@ def _sign(direction: Direction) -> int:
 
 
 class LineageViews(LineageQueries):
-    """Views of the graph for the explorer, read with the view queries of ``cypher/`` (``view_*.cypher``)."""
+    """Views of the graph for the explorer, read with the view queries of ``cypher/`` (``view_*.cypher``).
+
+    A view's queries run in one read transaction: one snapshot of the graph, and one round trip a query
+    (``execute_query`` commits each query on a second one: a third of a small view's time)."""
+
+    _tx: ManagedTransaction | None = None
+
+    def __init__(self, driver: Driver, database: str, hub_limit: int = HUB_LIMIT, max_nodes: int = MAX_NODES) -> None:
+        super().__init__(driver, database)
+        self.hub_limit = hub_limit  # the API's are the defaults; a bench fills a view to its cap with more
+        self.max_nodes = max_nodes
+
+    def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        if self._tx is None:
+            return super().run(name, **params)
+        result = self._tx.run(cypher_files.read(name), params)
+        keys = result.keys()
+        return [dict(zip(keys, record.values(), strict=True)) for record in result]
+
+    def _in_one_read(self, work: Callable[[], T]) -> T:
+        """``work``, its queries in one read transaction (retried whole, as a managed transaction is)."""
+
+        def transaction(tx: ManagedTransaction) -> T:
+            self._tx = tx
+            try:
+                return work()
+            finally:
+                self._tx = None
+
+        with self.db.driver.session(database=self.db.name, default_access_mode=READ_ACCESS) as session:
+            return session.execute_read(transaction)
 
     def start(self, ref: str) -> dict[str, Any]:
         """The node ``ref`` names, as a view query's map; NotFoundError when the graph has none."""
@@ -100,6 +135,9 @@ class LineageViews(LineageQueries):
     def lineage(self, ref: str, ways: Ways = "both", depth: int = 1, kinds: frozenset[str] | None = None) -> View:
         """The view of ``ref``'s lineage ``depth`` hops ``ways``; only nodes of ``kinds`` (None: any) are
         drawn and walked on, but the start is always drawn."""
+        return self._in_one_read(lambda: self._lineage(ref, ways, depth, kinds))
+
+    def _lineage(self, ref: str, ways: Ways, depth: int, kinds: frozenset[str] | None) -> View:
         start = self.start(ref)
         drawn = {start["id"]: _Drawn(start, 0)}
         directions = WAYS if ways == "both" else (ways,)
@@ -111,16 +149,16 @@ class LineageViews(LineageQueries):
             if not frontier:
                 break
             following: list[dict[str, str]] = []
-            for row in self.run("view_step", frontier=frontier, hub_limit=HUB_LIMIT):
+            for row in self.run("view_step", frontier=frontier, hub_limit=self.hub_limit)[0]["rows"]:
                 direction: Direction = row["direction"]
-                if row["degree"] > HUB_LIMIT:
+                if row["degree"] > self.hub_limit:
                     hubs.append({"id": row["id"], "direction": direction})
                     continue
                 for neighbour in sorted(row["neighbours"], key=ref_of):
                     if kinds is not None and kind_of(neighbour) not in kinds:
                         continue
                     if neighbour["id"] not in drawn:
-                        if len(drawn) >= MAX_NODES:
+                        if len(drawn) >= self.max_nodes:
                             truncated = True
                             continue
                         drawn[neighbour["id"]] = _Drawn(neighbour, _sign(direction) * level)
@@ -134,6 +172,9 @@ class LineageViews(LineageQueries):
     def neighbours(self, ref: str, direction: Direction, offset: int = 0, limit: int = 50) -> View:
         """One page of ``ref``'s neighbours ``direction``, in a stable order, as a view to merge into the one
         drawn (the parent at depth 0, the page at ±1); a hub holds those after the page, if any."""
+        return self._in_one_read(lambda: self._neighbours(ref, direction, offset, limit))
+
+    def _neighbours(self, ref: str, direction: Direction, offset: int, limit: int) -> View:
         start = self.start(ref)
         row = self.run(
             "view_neighbours", id=start["id"], direction=direction, offset=offset, limit=limit, sample=KIND_SAMPLE
@@ -162,7 +203,7 @@ class LineageViews(LineageQueries):
     def _view(self, start: str, drawn: dict[str, _Drawn], found: list[_HubFound], truncated: bool) -> View:
         """The view of the nodes chosen: the relationships among them, drawn as the data flows, each node's
         hidden neighbours, the hubs' edges, and the Cypher that shows the same nodes in Neo4j Browser."""
-        rows = self.run("view_edges", ids=list(drawn), scan_limit=EDGE_SCAN_LIMIT)
+        rows = self.run("view_edges", ids=list(drawn), scan_limit=EDGE_SCAN_LIMIT)[0]["rows"]
         refs = {node_id: ref_of(d.node) for node_id, d in drawn.items()}
         relationships = {r["id"]: r for row in rows for r in (*row["outgoing"], *row["incoming"])}
         edges: list[ViewEdge] = []

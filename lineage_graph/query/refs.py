@@ -34,7 +34,6 @@ OPENLINEAGE_KINDS = {
     openlineage_kinds.JOB.label: "Job",
     openlineage_kinds.RUN.label: "Run",
 }
-KIND_LABELS: list[str] = [kind.label for kind in NODE_KINDS]
 _KINDS: dict[str, NodeKind] = {kind.label: kind for kind in NODE_KINDS}
 _PARAMS = ("arn", *(param for _, param in _OPENLINEAGE_REFS.values()))
 
@@ -74,10 +73,10 @@ def kind_of(node: Mapping[str, Any]) -> str:
     """A node's kind label, from its properties (``lineage_type``) or labels (OpenLineage's have no arn)."""
     if node.get("arn") is not None and node.get("lineage_type"):
         return str(node["lineage_type"])
-    for label in node["labels"]:
-        if label in _KINDS:
-            return str(label)
-    raise ValueError(f"a node of no declared kind: {node['labels']}")
+    kind, _ = kind_and_type(node["labels"])
+    if kind is None:
+        raise ValueError(f"a node of no declared kind: {node['labels']}")
+    return kind.label
 
 
 def ref_of(node: Mapping[str, Any]) -> str:
@@ -101,12 +100,19 @@ class EntitySummary:
     source_uri: str | None  # a SageMaker artifact's, context's or action's source URI (an S3 URI, ...)
 
 
-def summary(node: Mapping[str, Any], kinds: Sequence[str]) -> EntitySummary:
+def kind_and_type(labels: Sequence[str]) -> tuple[NodeKind | None, str | None]:
+    """A node's kind (the one of its labels a kind declares) and its type where a label says it (the kind's
+    well-known types: TrainingJob, DataSet, Endpoint, ...)."""
+    kind = next((_KINDS[label] for label in labels if label in _KINDS), None)
+    type_labels = kind.type_labels if kind else frozenset()
+    return kind, next((label for label in labels if label in type_labels), None)
+
+
+def summary(node: Mapping[str, Any], labels: Sequence[str]) -> EntitySummary:
     """An entity's summary from its properties (of them it reads arn, name, type, uri, run_id, job_name and
-    source_uri: the queries project ``n {.arn, .name, ...}``) and its kind labels (the node's labels that
-    are a declared kind's: one; a node of none is summed up as a SageMaker entity, the only source whose
-    nodes a listing can leave without a kind)."""
-    kind = _KINDS.get(kinds[0]) if kinds else None
+    source_uri: the queries project ``n {.arn, .name, ...}``) and its labels (a node of no declared kind is
+    summed up as a SageMaker entity, the only source whose nodes a listing can leave without a kind)."""
+    kind, _ = kind_and_type(labels)
     prefix = _PREFIX_OF.get(kind.label) if kind else None
     if prefix is None:
         uri = ref = str(node.get("arn"))

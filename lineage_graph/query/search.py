@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from lineage_graph.query.lookups import LineageQueries
-from lineage_graph.query.refs import KIND_LABELS, EntitySummary, summary
+from lineage_graph.query.refs import EntitySummary, summary
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -49,14 +49,14 @@ class SearchQueries(LineageQueries):
     def search(self, text: str, limit: int = DEFAULT_LIMIT) -> list[SearchResult]:
         """At most ``limit`` entities for ``text``: exact matches, then prefixes (nearest completion first),
         then entities with its words (best scored first), each entity once."""
-        rows = self.run("search", query=text, limit=limit, kinds=KIND_LABELS)
+        rows = self.run("search", query=text, limit=limit)
         words = words_query(text)
         if len(rows) < limit and words is not None:
             # As many more as the first read found: those may come again, and are listed once.
-            rows += self.run("search_words", words=words, limit=limit + len(rows), kinds=KIND_LABELS)
+            rows += self.run("search_words", words=words, limit=limit + len(rows))
         results: dict[str, SearchResult] = {}
         for row in rows:
-            found = SearchResult(**asdict(summary(row["node"], row["kinds"])), match=row["match"])
+            found = SearchResult(**asdict(summary(row["node"], row["labels"])), match=row["match"])
             results.setdefault(found.ref, found)
         return list(results.values())[:limit]
 

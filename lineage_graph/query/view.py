@@ -132,7 +132,9 @@ def crossing_view(vertices: Sequence[Mapping[str, Any]], edges: Sequence[Mapping
     for v in vertices:
         openlineage = v.get("lineage_type") == "OpenLineage"
         kind = _OPENLINEAGE_KINDS.get(str(v.get("type")), "OpenLineage") if openlineage else str(v.get("lineage_type"))
-        by_uri[str(v["uri"])] = _node(str(v["uri"]), kind, v.get("type"), v.get("name") or v.get("source_uri"), styles)
+        node = _node(str(v["uri"]), kind, v.get("type"), v.get("name") or v.get("source_uri"), styles)
+        # Where it is, as the lineage API says: a source URI, a trial component's job, else the ARN.
+        by_uri[str(v["uri"])] = replace(node, uri=str(v.get("source_uri") or v.get("job_arn") or v["uri"]))
     for uri in [start, *(str(e[end]) for e in edges for end in ("source", "destination"))]:
         if uri not in by_uri:
             kind = _kind_of_end(uri, edges)

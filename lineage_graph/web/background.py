@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from lineage_graph.errors import ConfigurationError, LineageGraphError
 from lineage_graph.processes import command_line, reap, terminate
-from lineage_graph.settings import Neo4jSettings
+from lineage_graph.settings import Neo4jSettings, data_home
 from lineage_graph.web.security import TOKEN_ENVVAR
 
 DEFAULT_HOST = "127.0.0.1"
@@ -42,8 +42,7 @@ _LOG_TAIL_LINES = 12
 
 def default_state_dir() -> Path:
     """``${XDG_DATA_HOME:-~/.local/share}/lineage-graph/serve``, beside the local Neo4j's data dir."""
-    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(xdg).expanduser() / "lineage-graph" / "serve"
+    return data_home("serve")
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,10 @@ OL_DATA = "s3://acme-ml-features/churn/train.csv"
 OL_JOB = "etl/features"
 
 
-def vertex(uri: str, lineage_type: str, type_: str | None, name: str | None = None) -> dict[str, object]:
-    return {"uri": uri, "lineage_type": lineage_type, "type": type_, "name": name, "source_uri": None}
+def vertex(
+    uri: str, lineage_type: str, type_: str | None, name: str | None = None, source_uri: str | None = None
+) -> dict[str, object]:
+    return {"uri": uri, "lineage_type": lineage_type, "type": type_, "name": name, "source_uri": source_uri}
 
 
 def edge(source: str, destination: str, relationship: str, rule: str | None = None) -> dict[str, object]:
@@ -22,7 +24,7 @@ def edge(source: str, destination: str, relationship: str, rule: str | None = No
 
 def test_refs_kinds_depths_and_labels() -> None:
     vertices = [
-        vertex(DATA, "Artifact", "DataSet", "train"),
+        vertex(DATA, "Artifact", "DataSet", None, "s3://acme/train/"),
         vertex(MODEL, "Artifact", "Model", "churn-model"),
         vertex(ENDPOINT, "Context", "Endpoint", "churn-prod-aws-endpoint"),
         vertex(OL_DATA, "OpenLineage", "Dataset", "churn/train.csv"),
@@ -41,6 +43,9 @@ def test_refs_kinds_depths_and_labels() -> None:
     assert view.start == TC
     # The start is not among the answer's entities: its kind comes from its ARN.
     assert (nodes[TC].kind, nodes[TC].name, nodes[TC].source) == ("TrialComponent", "train", "SageMaker")
+    # An unnamed artifact is called by its source URI, which is where it is; an endpoint's is its ARN.
+    assert (nodes[DATA].name, nodes[DATA].uri) == ("s3://acme/train/", "s3://acme/train/")
+    assert nodes[ENDPOINT].uri == ENDPOINT
     ol_data, ol_job = f"openlineage:dataset:{OL_DATA}", f"openlineage:job:{OL_JOB}"
     assert (nodes[ol_data].kind, nodes[ol_data].name, nodes[ol_data].uri) == ("OpenLineageDataset", OL_DATA, OL_DATA)
     assert (nodes[ol_job].kind, nodes[ol_job].source) == ("OpenLineageJob", "OpenLineage")

@@ -6,6 +6,11 @@ import { element, getJSON } from "./app.js";
 // The contexts the audit view answers for (an endpoint, a model package group).
 const AUDITED = { Context: ["Endpoint", "ModelGroup"] };
 
+// Impact starts from data: an artifact's source URI, or an OpenLineage dataset in S3 (query/impact_view.py).
+function hasImpact(page) {
+  return (page.kind === "Artifact" && Boolean(page.source_uri)) || (page.kind === "OpenLineageDataset" && page.uri.startsWith("s3://"));
+}
+
 function text(value) {
   if (value === null || value === undefined) return "";
   return typeof value === "object" ? JSON.stringify(value) : String(value);
@@ -74,7 +79,7 @@ export async function render(main, params) {
   const ref = new URLSearchParams({ ref: page.ref });
   const links = [
     element("a", { href: `/lineage?${ref}` }, "Lineage"),
-    element("a", { href: `/impact?${ref}` }, "Impact"),
+    hasImpact(page) ? element("a", { href: `/impact?${ref}` }, "Impact") : null,
     (AUDITED[page.kind] || []).includes(page.type) ? element("a", { href: `/audit?${ref}` }, "Audit") : null,
   ];
   const facets = Object.entries(page.facets).map(([facet, fields]) => pairs(`Facet: ${facet}`, fields));
@@ -83,7 +88,9 @@ export async function render(main, params) {
     element("p", { class: "what" }, `${page.source} · ${kindName(kinds, page.kind, page.type)}`),
     element("p", { class: "uri" }, element("code", {}, page.uri)),
     element("p", { class: "quiet last-seen" },
-      page.last_seen ? `Last seen: ${page.last_seen}` : "Last seen: not recorded (no full sync has listed it, or no event time)"),
+      page.last_seen ? `Last seen: ${page.last_seen}`
+        : page.source === "SageMaker" ? "Last seen: not yet recorded (no full sync, lineage-graph sync --full, has listed it)"
+        : "Last seen: no event time recorded"),
     element("nav", { class: "links", "aria-label": "Views of this entity" }, links),
     pairs("Parameters", page.parameters),
     metricsTable(page.metrics),

@@ -4,6 +4,8 @@ import { element, getJSON, go } from "./app.js";
 
 const TITLES = { jobs: "Jobs", models: "Models", endpoints: "Endpoints", datasets: "Datasets", other: "Other" };
 const COLUMNS = ["Name", "Kind", "Type", "Depth", "Source URI"];
+// Rows drawn a group: a prefix high in a bucket reaches thousands; the CSV has them all.
+const MAX_ROWS = 500;
 
 function ask(ref) {
   const input = element("input", {
@@ -20,7 +22,7 @@ function ask(ref) {
 }
 
 function table(group) {
-  const rows = group.entities.map((entity) =>
+  const rows = group.entities.slice(0, MAX_ROWS).map((entity) =>
     element(
       "tr",
       {},
@@ -54,6 +56,7 @@ export async function render(main, params) {
       { class: "impact-group", "data-group": group.group },
       element("h2", {}, `${TITLES[group.group] || group.group} (${group.count})`),
       table(group),
+      group.count > MAX_ROWS ? element("p", { class: "quiet" }, `The first ${MAX_ROWS}, nearest first; the CSV has all ${group.count}.`) : null,
     ),
   );
   main.replaceChildren(

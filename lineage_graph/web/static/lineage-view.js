@@ -44,6 +44,15 @@
   };
   let instances = 0;
   let measurer = null;
+  // One ELK worker a page and worker script, shared by every view drawn there: a view drawn again (another
+  // depth, the page opened anew by the router) finds it started and its code already optimised.
+  const workers = new Map();
+
+  function elkFor(workerUrl) {
+    if (!workerUrl || !globalThis.ELK) return null;
+    if (!workers.has(workerUrl)) workers.set(workerUrl, new globalThis.ELK({ workerUrl }));
+    return workers.get(workerUrl);
+  }
 
   function textWidth(text, font) {
     measurer = measurer || document.createElement("canvas").getContext("2d");
@@ -106,7 +115,7 @@
       this.focused = null;
       this.transform = { k: 1, x: 0, y: 0 };
       this.generation = 0;
-      this.elk = options.workerUrl && globalThis.ELK ? new globalThis.ELK({ workerUrl: options.workerUrl }) : null;
+      this.elk = elkFor(options.workerUrl);
       this.build();
     }
 

@@ -123,7 +123,9 @@ export async function render(main, params) {
       onsubmit: (event) => {
         event.preventDefault();
         const chosen = kindBoxes.map((label) => label.querySelector("input")).filter((box) => box.checked).map((box) => box.value);
-        redraw({ depth: depthInput.value, direction: directionSelect.value, kinds: chosen.join(","), hide: null });
+        // Kinds hidden in the legend stay hidden at another depth or direction, not when the walk's kinds change.
+        const hide = chosen.join(",") === setting.kinds ? setting.hide : null;
+        redraw({ depth: depthInput.value, direction: directionSelect.value, kinds: chosen.join(","), hide });
       },
     },
     element("label", { for: "lineage-depth" }, "Depth "),
