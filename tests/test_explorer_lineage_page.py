@@ -74,6 +74,18 @@ def artifacts_shown(page: Page) -> list[bool]:
     return list(page.eval_on_selector_all(".lv-node[data-kind='Artifact']", script))
 
 
+# Each node box: its ref, its name's lines joined, and whether its name and kind lines lie inside the box.
+NAMES_JS = """[...document.querySelectorAll('.lv-node:not(.lv-hub)')].map(g => {
+  const b = g.querySelector('.lv-box').getBBox();
+  const inside = t => (t = t.getBBox(), t.x >= b.x && t.y >= b.y && t.x + t.width <= b.x + b.width
+                                       && t.y + t.height <= b.y + b.height);
+  return [g.dataset.ref, g.querySelector('.lv-name').textContent,
+          inside(g.querySelector('.lv-name')) && inside(g.querySelector('.lv-kind'))];
+})"""
+# The drawing's zoom.
+ZOOM_JS = "document.querySelector('.lv-world').transform.baseVal.consolidate().matrix.a"
+
+
 def query(page: Page) -> dict[str, str]:
     return {name: values[0] for name, values in parse_qs(urlparse(page.url).query).items()}
 
@@ -89,6 +101,12 @@ def test_draws_the_view_expands_in_place_and_exports_every_edge(
     assert page.locator(".lv-list-node").count() == len(first["nodes"])
     assert page.locator(".lv-list-edge").count() == len(first["edges"])
     assert page.locator(f".lv-node.lv-start[data-ref='{endpoint}']").count() == 1
+    # Readable: drawn at three quarters of its size or more, every name whole (wrapped, not shortened) in its box.
+    assert page.evaluate(ZOOM_JS) >= 0.75
+    names = {n["ref"]: n["name"] for n in first["nodes"]}
+    assert {ref: (shown, inside) for ref, shown, inside in page.evaluate(NAMES_JS)} == {
+        ref: (name, True) for ref, name in names.items()
+    }
 
     # Expand upstream from a node that hides some: the new nodes are drawn, the old ones stay put.
     node = next(n for n in first["nodes"] if n["hidden"]["upstream"] > 0 and n["ref"] != endpoint)
@@ -151,7 +169,9 @@ def test_depth_filter_and_focus_live_in_the_url(
     assert artifacts_shown(page) and not any(artifacts_shown(page))
     # Focus a node: the rest off its paths is dimmed, and the URL says which.
     focus = next(n["ref"] for n in deeper["nodes"] if n["kind"] == "TrialComponent")
-    page.locator(f".lv-node[data-ref='{focus}']").click()
+    # By keyboard (Space): at a readable zoom the node may be panned out of the frame.
+    page.locator(f".lv-node[data-ref='{focus}']").focus()
+    page.keyboard.press(" ")
     assert query(page)["focus"] == focus
     dimmed = page.locator(".lv-node.lv-dim").count()
     assert dimmed > 0

@@ -28,6 +28,14 @@ MODEL_JS = """(() => {
     arrows: document.querySelectorAll('.lv-edge path[marker-end]').length,
     nodes: document.querySelectorAll('.lv-node').length,
     listed: [document.querySelectorAll('.lv-list-node').length, document.querySelectorAll('.lv-list-edge').length],
+    // Nodes whose name or kind line spills out of their box, at natural size (zoomed far out, Chromium
+    // measures text at its minimum font size, which is larger than the drawing's scaled font).
+    spilling: (view.transform = {k: 1, x: 0, y: 0}, view.applyTransform(),
+               [...document.querySelectorAll('.lv-node:not(.lv-hub)')].filter(g => {
+      const b = g.querySelector('.lv-box').getBBox();
+      return [...g.querySelectorAll('.lv-name, .lv-kind')].some(t => (t = t.getBBox(),
+        t.x < b.x || t.y < b.y || t.x + t.width > b.x + b.width || t.y + t.height > b.y + b.height));
+    }).map(g => g.dataset.ref)),
   };
 })()"""
 
@@ -57,6 +65,7 @@ def test_a_big_view_is_drawn_whole_without_overlaps(recorded_page: RecordedPage,
     assert drawn["nodes"] == len(view.nodes) and drawn["edges"] == drawn["arrows"] == len(view.edges)
     assert drawn["listed"] == [len(view.nodes), len(view.edges)]
     assert overlapping(drawn["boxes"]) == []
+    assert drawn["spilling"] == []
     assert overlapping(drawn["boxes"] + drawn["labels"]) == []
     if size <= 1000:
         assert len(drawn["labels"]) > len(view.edges) / 2  # most labels found a free place

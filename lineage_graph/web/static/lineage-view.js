@@ -15,7 +15,9 @@
   const NAME_FONT = `600 12px ${FONT_FAMILY}`;
   const KIND_FONT = `11px ${FONT_FAMILY}`;
   const LABEL_FONT = `10.5px ${FONT_FAMILY}`;
-  const NODE = { minWidth: 150, maxWidth: 270, height: 44, padding: 10, badge: 22 };
+  // A box is as wide as its name needs, up to maxWidth; a longer name wraps onto up to `lines` lines of
+  // `line` px each (the box grows that much taller), and only a name longer still is shortened in the middle.
+  const NODE = { minWidth: 150, maxWidth: 380, height: 44, padding: 10, badge: 22, line: 15, lines: 3 };
   const HUB = { width: 170, height: 32 };
   const LABEL = { height: 15, padding: 4 };
   const CHEAP_PAST = 1000; // OpenMetadata's answer to big graphs too: past this, columns by depth
@@ -23,6 +25,11 @@
   // crossing minimisation several times slower); past it ELK sweeps once, and labels go where they are free.
   const LABELS_IN_LAYOUT_UP_TO = 150;
   const PAINT_WITHIN_MS = 300; // ELK later than this: the cheap layout is drawn meanwhile
+  // "Fit" zooms out no further than this for views up to READABLE_UP_TO nodes: a wide lineage is panned,
+  // not shrunk until its names cannot be read. The frame is as tall as the drawing needs, within FRAME.
+  const READABLE_ZOOM = 0.75;
+  const READABLE_UP_TO = 60;
+  const FRAME = { min: 360, share: 0.75 };
   const COLUMN_GAP = 110; // between columns of the cheap layout and of merged nodes: room for a label
   const ROW_GAP = 18;
   const OTHER = { colour: "#bab0ac", border: "#8c8480", text: "#ffffff", noun: "other", source: "" };
@@ -75,6 +82,46 @@
     }
     const head = Math.ceil(low * 0.45);
     return `${text.slice(0, head)}…${text.slice(text.length - (low - head))}`;
+  }
+
+  // Where a name may break: after a separator of paths and URIs, or a space.
+  const BREAK_AFTER = /[^/:._\- ]*[/:._\- ]+|[^/:._\- ]+$/g;
+
+  // `text` as lines no wider than `width`, broken after a separator where one is, else between characters;
+  // null if that takes more than `most` lines.
+  function wrap(text, font, width, most) {
+    const lines = [];
+    let line = "";
+    const push = (piece) => {
+      if (textWidth(line + piece, font) <= width) {
+        line += piece;
+        return;
+      }
+      if (line) lines.push(line);
+      line = "";
+      for (const char of piece) {
+        if (line && textWidth(line + char, font) > width) {
+          lines.push(line);
+          line = "";
+        }
+        line += char;
+      }
+    };
+    for (const piece of text.match(BREAK_AFTER) || [text]) push(piece);
+    if (line) lines.push(line);
+    return lines.length <= most ? lines : null;
+  }
+
+  // `text` in up to `most` lines of `width`: wrapped whole if it fits, else its first and last lines whole
+  // and the middle shortened in the middle (both ends of a name say the most).
+  function lines(text, font, width, most) {
+    const whole = wrap(text, font, width, most);
+    if (whole) return whole;
+    const all = wrap(text, font, width, Infinity);
+    if (most < 3) return [fit(text, font, width)];
+    const head = all.slice(0, most - 2).join("");
+    const tail = all[all.length - 1];
+    return [...all.slice(0, most - 2), fit(text.slice(head.length, text.length - tail.length), font, width), tail];
   }
 
   function svgElement(tag, attributes, parent) {
@@ -334,28 +381,43 @@
       });
     }
 
-    // The figure no taller than the drawing fitted to its width: a wide, flat lineage fills its frame
-    // instead of a fifth of it. Then fit. `area` is the figure's size read before drawing: read after, it
-    // would make the browser lay out hundreds of boxes and list items there and then.
+    // The figure as tall as the drawing needs at the zoom "fit" will choose, between FRAME.min and
+    // FRAME.share of the window (and never taller than the stylesheet's frame); then fit. `area` is the
+    // figure's size read before drawing: read after, it would make the browser lay out hundreds of boxes
+    // and list items there and then.
     fitHeight(area) {
       const box = this.bounds(false);
       if (!box.width || !area.width) return;
-      const k = Math.min(1, (area.width - 40) / box.width);
-      const wanted = Math.ceil(Math.max(240, box.height * k + 40));
-      const height = Math.min(area.height, wanted);
-      this.figure.style.height = height < area.height ? `${height}px` : "";
+      const k = Math.max(this.minZoom(), Math.min(1, (area.width - 40) / box.width));
+      const tallest = Math.max(FRAME.min, Math.min(area.height, window.innerHeight * FRAME.share));
+      const height = Math.ceil(Math.min(tallest, Math.max(FRAME.min, box.height * k + 40)));
+      this.figure.style.height = `${height}px`;
       this.fit({ width: area.width, height });
     }
 
-    /** Fits the drawing into the view (never larger than its natural size). */
+    // The least zoom "fit" chooses: READABLE_ZOOM for a view a person reads box by box, none past that.
+    minZoom() {
+      return this.nodes.size <= READABLE_UP_TO ? READABLE_ZOOM : 0;
+    }
+
+    /** Fits the drawing into the view (never larger than its natural size, never smaller than a readable
+     * zoom up to READABLE_UP_TO nodes): a drawing larger than the frame then starts at its start node,
+     * the rest a drag (or wheel) away. */
     fit(area = this.svg.getBoundingClientRect()) {
       const box = this.bounds(false);
       if (!box.width || !area.width) return;
-      const k = Math.min(1, (area.width - 40) / box.width, (area.height - 40) / box.height);
+      const k = Math.max(this.minZoom(), Math.min(1, (area.width - 40) / box.width, (area.height - 40) / box.height));
+      const start = this.nodes.get(this.start);
+      // Along each axis: centred if it fits, else the start node centred but no blank beyond an edge.
+      const place = (size, from, length, centre) => {
+        if (length * k <= size - 40 || centre === null) return (size - length * k) / 2 - from * k;
+        const at = size / 2 - centre * k;
+        return Math.min(20 - from * k, Math.max(size - 20 - (from + length) * k, at));
+      };
       this.transform = {
         k,
-        x: (area.width - box.width * k) / 2 - box.x * k,
-        y: (area.height - box.height * k) / 2 - box.y * k,
+        x: place(area.width, box.x, box.width, start ? start.x + start.width / 2 : null),
+        y: place(area.height, box.y, box.height, start ? start.y + start.height / 2 : null),
       };
       this.applyTransform();
     }
@@ -364,9 +426,13 @@
 
     entries(view) {
       const nodes = (view.nodes || []).map((data) => {
-        const text = Math.max(textWidth(data.name || data.uri || data.ref, NAME_FONT) + NODE.badge, textWidth(this.what(data), KIND_FONT));
-        const width = Math.ceil(Math.min(NODE.maxWidth, Math.max(NODE.minWidth, text + 2 * NODE.padding + 1)));
-        return { ref: data.ref, data, hub: false, x: 0, y: 0, width, height: NODE.height, shown: null };
+        const name = data.name || data.uri || data.ref;
+        const room = NODE.maxWidth - 2 * NODE.padding - NODE.badge;
+        const shown = lines(name, NAME_FONT, room, NODE.lines);
+        const widest = Math.max(...shown.map((line) => textWidth(line, NAME_FONT) + NODE.badge), textWidth(this.what(data), KIND_FONT));
+        const width = Math.ceil(Math.min(NODE.maxWidth, Math.max(NODE.minWidth, widest + 2 * NODE.padding + 1)));
+        const height = NODE.height + (shown.length - 1) * NODE.line;
+        return { ref: data.ref, data, hub: false, x: 0, y: 0, width, height, shown };
       });
       const hubs = (view.hubs || []).map((data) => ({ ref: data.ref, data, hub: true, x: 0, y: 0, width: HUB.width, height: HUB.height }));
       return [...nodes, ...hubs];
@@ -391,18 +457,19 @@
       return data.type && data.type.toLowerCase() !== String(noun).toLowerCase() ? `${noun} · ${data.type}` : noun;
     }
 
-    // Each box's name, shortened to fit; names that would read the same once shortened (two part-0000.csv
-    // under one prefix) drop their common prefix instead, so what tells them apart stays.
+    // Each box's lines (sized in `entries`, before layout); names too long for them that would read the
+    // same once shortened (two part-0000.csv under one deep prefix) drop their common prefix instead, so
+    // what tells them apart stays.
     shorten(nodes) {
       const byShort = new Map();
       for (const node of nodes) {
         if (node.hub) continue;
         const name = node.data.name || node.data.uri || node.ref;
         node.room = node.width - 2 * NODE.padding - NODE.badge;
-        node.shown = fit(name, NAME_FONT, node.room);
-        if (node.shown === name) continue;
-        if (!byShort.has(node.shown)) byShort.set(node.shown, []);
-        byShort.get(node.shown).push({ node, name });
+        const read = node.shown.join("");
+        if (read === name) continue;
+        if (!byShort.has(read)) byShort.set(read, []);
+        byShort.get(read).push({ node, name });
       }
       for (const same of byShort.values()) {
         const names = new Set(same.map((entry) => entry.name));
@@ -411,7 +478,7 @@
         let common = 0;
         while (common < first.length && rest.every((name) => name[common] === first[common])) common++;
         const cut = first.lastIndexOf("/", common - 1) + 1;
-        for (const { node, name } of same) node.shown = fit(`…${name.slice(cut > 0 ? cut - 1 : common)}`, NAME_FONT, node.room);
+        for (const { node, name } of same) node.shown = lines(`…${name.slice(cut > 0 ? cut - 1 : common)}`, NAME_FONT, node.room, node.shown.length);
       }
     }
 
@@ -507,11 +574,16 @@
         if (!columns.has(depth)) columns.set(depth, []);
         columns.get(depth).push(node);
       }
-      for (const [depth, column] of columns) {
-        column.forEach((node, row) => {
-          node.x = depth * (NODE.maxWidth + COLUMN_GAP);
-          node.y = row * (NODE.height + ROW_GAP);
-        });
+      let x = 0;
+      for (const depth of [...columns.keys()].sort((a, b) => a - b)) {
+        const column = columns.get(depth);
+        let y = 0;
+        for (const node of column) {
+          node.x = x;
+          node.y = y;
+          y += node.height + ROW_GAP;
+        }
+        x += Math.max(...column.map((node) => node.width)) + COLUMN_GAP;
       }
       return edges.map((edge) => this.curve(edge, null));
     }
@@ -561,7 +633,7 @@
     }
 
     freeY(x, y, node, boxes) {
-      const step = NODE.height / 2 + ROW_GAP / 2;
+      const step = node.height / 2 + ROW_GAP / 2;
       for (let i = 0; ; i++) {
         const offset = (i % 2 ? 1 : -1) * Math.ceil(i / 2) * step;
         const box = { x, y: y + offset, width: node.width, height: node.height };
@@ -693,10 +765,12 @@
         "stroke-width": 1.5,
         "stroke-dasharray": openlineage ? "5 3" : null,
       }, group);
-      const shown = node.shown || fit(name, NAME_FONT, node.width - 2 * NODE.padding - NODE.badge);
       const label = svgElement("text", { class: "lv-name", x: NODE.padding, y: 18, fill: ink, "font-size": 12, "font-weight": 600, "font-family": FONT_FAMILY }, group);
-      label.textContent = shown;
-      const sub = svgElement("text", { class: "lv-kind", x: NODE.padding, y: 34, fill: ink, "font-size": 11, "font-family": FONT_FAMILY, "fill-opacity": 0.9 }, group);
+      node.shown.forEach((line, i) => {
+        svgElement("tspan", { x: NODE.padding, dy: i ? NODE.line : null }, label).textContent = line;
+      });
+      const below = 34 + (node.shown.length - 1) * NODE.line;
+      const sub = svgElement("text", { class: "lv-kind", x: NODE.padding, y: below, fill: ink, "font-size": 11, "font-family": FONT_FAMILY, "fill-opacity": 0.9 }, group);
       sub.textContent = fit(what, KIND_FONT, node.width - 2 * NODE.padding);
       const badge = SOURCE_BADGES[data.source] || "?";
       svgElement("rect", { class: "lv-badge", x: node.width - NODE.badge - 5, y: 5, width: NODE.badge, height: 13, rx: 3, fill: "#ffffff", "fill-opacity": 0.85 }, group);
