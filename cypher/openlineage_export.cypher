@@ -19,7 +19,10 @@
 //   :param after_arn => ''
 //   :param until => datetime('9999-12-31T23:59:59Z')
 //   :param page_size => 500
+// The hint keeps the seek on modified_at, in its order: with the arn index beside it the planner may
+// otherwise seek both (NOT (a AND b) is an OR), take the union and sort every trial component.
 MATCH (tc:TrialComponent)
+USING INDEX tc:TrialComponent(modified_at)
 WHERE tc.modified_at >= $after_time AND tc.modified_at <= $until
   AND NOT (tc.modified_at = $after_time AND tc.arn <= $after_arn)
   AND NOT tc:Placeholder
