@@ -33,6 +33,25 @@ def reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
+def recorded_pid(pid_file: Path) -> int | None:
+    """The pid a server's pid file holds, or None when there is no readable one."""
+    try:
+        return int(pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def is_running_as(pid: int, child: subprocess.Popen[bytes] | None, matches: Callable[[str], bool]) -> bool:
+    """Whether ``pid`` is alive and its command line ``matches`` ours (pids get reused). It is reaped first if
+    it is our exited child (``child``, a test session's server) or lingers as a zombie."""
+    if child is not None and child.pid == pid:
+        child.poll()
+    else:
+        reap(pid)
+    arguments = command_line(pid)
+    return arguments is not None and matches(arguments)
+
+
 def terminate(pid: int, is_running: Callable[[int], bool], timeout: float, name: str) -> bool:
     """SIGTERM (the server's clean shutdown), SIGKILL after ``timeout`` seconds; True if SIGKILL was needed.
 

@@ -37,7 +37,7 @@ from lineage_graph.neo4j_local.jars import (
     to_stderr,
     validate_version,
 )
-from lineage_graph.processes import command_line, reap, terminate
+from lineage_graph.processes import is_running_as, recorded_pid, terminate
 from lineage_graph.settings import data_home
 
 HOST = "127.0.0.1"
@@ -188,20 +188,12 @@ class LocalNeo4j:
 
     def _running_pid(self) -> int | None:
         """The pid in server.pid if that process is alive *and* is our Neo4j on this data dir (pids get reused)."""
-        try:
-            pid = int(self.pid_file.read_text().strip())
-        except (OSError, ValueError):
-            return None
-        return pid if self._is_our_server(pid) else None
+        pid = recorded_pid(self.pid_file)
+        return pid if pid is not None and self._is_our_server(pid) else None
 
     def _is_our_server(self, pid: int) -> bool:
-        # Reap it if it is our exited child (a test session's server), or it lingers as a zombie.
-        if self._process is not None and self._process.pid == pid:
-            self._process.poll()
-        else:
-            reap(pid)
-        cmdline = command_line(pid)
-        return cmdline is not None and ENTRY_POINT in cmdline and f"--home-dir={self.data_dir}" in cmdline
+        home = f"--home-dir={self.data_dir}"
+        return is_running_as(pid, self._process, lambda args: ENTRY_POINT in args and home in args)
 
     def _read_state(self) -> dict[str, Any]:
         try:

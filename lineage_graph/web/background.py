@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lineage_graph.errors import ConfigurationError, LineageGraphError
-from lineage_graph.processes import command_line, reap, terminate
+from lineage_graph.processes import is_running_as, recorded_pid, terminate
 from lineage_graph.settings import Neo4jSettings, data_home
 from lineage_graph.web.security import TOKEN_ENVVAR
 
@@ -113,19 +113,11 @@ class BackgroundServe:
         )
 
     def _running_pid(self) -> int | None:
-        try:
-            pid = int(self.pid_file.read_text().strip())
-        except (OSError, ValueError):
-            return None
-        return pid if self._is_ours(pid) else None
+        pid = recorded_pid(self.pid_file)
+        return pid if pid is not None and self._is_ours(pid) else None
 
     def _is_ours(self, pid: int) -> bool:
-        if self._process is not None and self._process.pid == pid:
-            self._process.poll()
-        else:
-            reap(pid)
-        arguments = command_line(pid)
-        return arguments is not None and " serve " in f" {arguments} " and self.marker in arguments
+        return is_running_as(pid, self._process, lambda args: " serve " in f" {args} " and self.marker in args)
 
     def _read_state(self) -> dict[str, Any]:
         try:
