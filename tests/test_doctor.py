@@ -138,7 +138,7 @@ def test_print_policy_lists_every_operation() -> None:
     assert policy["Version"] == "2012-10-17"
     assert statement["Effect"] == "Allow" and statement["Resource"] == "*"
     assert statement["Action"] == [f"sagemaker:{op}" for op in OPERATIONS]
-    assert len(set(statement["Action"])) == len(OPERATIONS) == 16
+    assert len(set(statement["Action"])) == len(OPERATIONS) == 13
 
 
 def test_the_readme_shows_the_policy_doctor_prints() -> None:
