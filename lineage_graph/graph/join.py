@@ -88,13 +88,31 @@ _DATASETS = f"""
     {_join_locations(_ARTIFACT, "location_namespace", "location_name")}
 """
 
-# The other name of a symlinked pair may not have arrived as a dataset of its own: it is one (the facet
-# names a dataset), so it is made here, and joined to artifacts like any other.
+# A dataset's symlinks are its newest ``symlinks`` facet's (the loader wrote its version just before): only
+# the batch that carries that version pairs and unpairs, so an older event replayed later changes nothing.
+# The dataset keeps their uris (``symlink_uris``); a pair stays joined while either side's newest facet
+# names the other. A name any version gives is a dataset (the facet names one), made here when it has not
+# arrived as one of its own, whichever version is newest, so that arrival order does not decide which
+# datasets exist; the caller joins them to artifacts like any other.
 _SYMLINKS = f"""
     UNWIND $rows AS row
     MATCH (x:{_DATASET} {{namespace: row.namespace, name: row.name}})
-    MERGE (y:{_DATASET} {{namespace: row.other_namespace, name: row.other_name}})
-    ON CREATE SET y:{model.OPENLINEAGE_LABEL}, y.uri = row.other_uri
+    CALL (row) {{
+        UNWIND row.others AS other
+        MERGE (y:{_DATASET} {{namespace: other.namespace, name: other.name}})
+        ON CREATE SET y:{model.OPENLINEAGE_LABEL}, y.uri = other.uri
+    }}
+    WITH x, row
+    WHERE x.`{model.FACET_VERSION_PREFIX}symlinks` = row.version
+    SET x.{model.SYMLINK_URIS} = row.other_uris
+    WITH x, row
+    CALL (x, row) {{
+        MATCH (x)-[old:{_SAME} {{rule: 'symlink'}}]-(y)
+        WHERE NOT y.uri IN row.other_uris AND NOT x.uri IN coalesce(y.{model.SYMLINK_URIS}, [])
+        DELETE old
+    }}
+    UNWIND row.others AS other
+    MATCH (y:{_DATASET} {{namespace: other.namespace, name: other.name}})
     WITH x, y, 'symlink' AS rule, 'symlink' AS back
     WHERE x <> y
     {_MERGE_BOTH}
@@ -158,23 +176,25 @@ def join_datasets(run: Run, datasets: Iterable[tuple[str, str]]) -> int:
     return _write(run, _DATASETS, rows)
 
 
-def join_symlinks(run: Run, pairs: Iterable[tuple[Location, Location]]) -> int:
-    """After a dataset is written with a ``symlinks`` facet: ``(dataset, other name)`` pairs. The other name
-    becomes a dataset when it is not one yet, joined to the artifacts at its location. Returns relationships
-    created."""
+def join_symlinks(run: Run, datasets: Iterable[tuple[Location, str, Iterable[Location]]]) -> int:
+    """After datasets are written with a ``symlinks`` facet: ``(dataset, facet version, other names)``, the
+    names of that version of the facet. Where that version is the dataset's newest, its pairs become those
+    names: each other name becomes a dataset when it is not one yet, joined to the artifacts at its location,
+    and a pair neither side's newest facet names any more is unjoined. Returns relationships created."""
     rows: list[dict[str, Any]] = []
     others: dict[Location, None] = {}
-    for dataset, other in pairs:
+    for dataset, version, names in datasets:
+        named = sorted(set(names))
         rows.append(
             {
                 "namespace": dataset.namespace,
                 "name": dataset.name,
-                "other_namespace": other.namespace,
-                "other_name": other.name,
-                "other_uri": other.uri,
+                "version": version,
+                "others": [{"namespace": o.namespace, "name": o.name, "uri": o.uri} for o in named],
+                "other_uris": [o.uri for o in named],
             }
         )
-        others[other] = None
+        others.update(dict.fromkeys(named))
     created = _write(run, _SYMLINKS, rows)
     return created + join_datasets(run, ((o.namespace, o.name) for o in others))
 

@@ -280,3 +280,7 @@ SAME_OBJECT = "SAME_OBJECT"
 OPENLINEAGE_LABEL = "OpenLineage"
 OPENLINEAGE_JOB = "OpenLineageJob"
 OPENLINEAGE_DATASET = "OpenLineageDataset"
+# An OpenLineage node keeps each facet's version beside it (``facet_version.<facet>``, the newest wins); the
+# join reads a dataset's ``symlinks`` version, and keeps the uris that version names (``symlink_uris``).
+FACET_VERSION_PREFIX = "facet_version."
+SYMLINK_URIS = "symlink_uris"
