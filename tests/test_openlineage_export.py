@@ -433,6 +433,22 @@ def test_a_trial_component_is_sent_again_when_an_artifact_is_associated_with_it_
     assert (since["runs"], since["reassociated"]) == (1, 1)
 
 
+def test_an_export_on_a_graph_synced_before_its_indexes_makes_them_and_waits_for_them(
+    synced_demo: Account, sync_env: dict[str, str], synced_driver: Driver, tmp_path: Path
+) -> None:
+    """The pages' hints name the indexes: an export creates the ones missing and reads once they are online."""
+    dropped = ("pipeline_execution_start_time_arn", "contributed_to_created_at")
+    for name in dropped:
+        synced_driver.execute_query(f"DROP INDEX {name}")
+    result = run_export(sync_env, "--full", "--file", str(tmp_path / "events.ndjson"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["pipeline_executions"] == len(sandbox_executions(synced_demo))
+    states = synced_driver.execute_query(
+        "SHOW INDEXES YIELD name, state WHERE name IN $names RETURN collect(state) AS states", names=list(dropped)
+    ).records[0]["states"]
+    assert states == ["ONLINE", "ONLINE"]
+
+
 def test_the_watermark_sends_only_what_changed_since_the_last_export(
     synced_demo: Account,
     sync_env: dict[str, str],
