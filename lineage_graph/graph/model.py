@@ -206,6 +206,13 @@ PIPELINE_EXECUTION = NodeKind(
     "pipeline execution",
     "arn, name, pipeline_name, status, start_time",
     Style("#ff9da7", "#d0606d", text="#000000"),
+    indexed=(
+        Indexed(
+            ("start_time", "arn"),
+            "`openlineage export` pages through pipeline executions in the order they started.",
+            composite=True,
+        ),
+    ),
     searched=("name", "pipeline_name"),
 )
 
