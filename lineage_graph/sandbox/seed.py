@@ -10,7 +10,8 @@ trial components, artifacts, associations and pipeline steps as SageMaker would.
 Shared on purpose: raw datasets (customers, transactions, clickstream) read by several pipelines and every
 execution (hub artifacts), one training image for all pipelines, per-pipeline code. On top: three
 endpoints deployed from approved packages (``churn-prod`` later rolled out to a newer version, approved after
-its registration: two deployments at different times, for the audit view), two ad-hoc training jobs outside
+its registration: two deployments at different times, for the audit view; both churn versions are approved
+by a reviewer from Studio, so their packages name an approver), two ad-hoc training jobs outside
 any pipeline, a batch transform fed by a processing job's output (a dataset chain), and one trial component
 logged by hand.
 Training and evaluation jobs report metrics through SageMaker Metrics (``BatchPutMetrics``), as the
