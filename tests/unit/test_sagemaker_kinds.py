@@ -50,6 +50,10 @@ def test_doctor_grants_exactly_the_operations_the_kinds_declare() -> None:
     declared = {op.name for kind in kinds.KINDS for op in kind.operations}
     assert declared == set(granted)
     assert {"Search", "DescribeContext", "DescribeArtifact", "ListPipelineExecutionSteps"} <= declared
+    assert (
+        kinds.DESCRIBE_MODEL_PACKAGE in kinds.ARTIFACT.operations
+        and kinds.DESCRIBE_MODEL_PACKAGE in kinds.ACTION.operations
+    )
 
 
 def test_a_search_listing_without_a_time_field_is_refused() -> None:
