@@ -113,11 +113,14 @@ class _Shape:
     def cypher(self) -> str:
         if self.rel_type not in kinds.RELATIONSHIP_TYPES:
             raise ValueError(f"relationship type outside the OpenLineage model: {self.rel_type}")
+        # A read or a write keeps the facets of that input or output on its relationship (kinds.IO_FACETS).
+        facets = _FACETS if self.rel_type in kinds.IO_FACETS else ""
         return f"""
             UNWIND ${self.param} AS row
             MATCH {_match("s", self.source, "row.s")}
             MATCH {_match("d", self.target, "row.d")}
-            MERGE (s)-[:`{self.rel_type}`]->(d)
+            MERGE (s)-[n:`{self.rel_type}`]->(d)
+            {facets}
         """
 
 
@@ -160,11 +163,16 @@ def _facets(facets: dict[str, Facet]) -> list[dict[str, Any]]:
     return [{"name": n, "version": f.version, "props": f.props} for n, f in sorted(facets.items())]
 
 
-def _pairs(edges: set[tuple[Any, Any]]) -> list[dict[str, list[str]]]:
-    def key(end: Any) -> list[str]:
-        return list(end) if isinstance(end, tuple) else [end]
+def _key(end: Any) -> list[str]:
+    return list(end) if isinstance(end, tuple) else [end]
 
-    return [{"s": key(s), "d": key(d)} for s, d in sorted(edges)]
+
+def _pairs(edges: set[tuple[Any, Any]]) -> list[dict[str, list[str]]]:
+    return [{"s": _key(s), "d": _key(d)} for s, d in sorted(edges)]
+
+
+def _reads_or_writes(edges: dict[tuple[Any, Any], dict[str, Facet]]) -> list[dict[str, Any]]:
+    return [{"s": _key(s), "d": _key(d), "facets": _facets(facets)} for (s, d), facets in sorted(edges.items())]
 
 
 def parameters(rows: Rows) -> dict[str, Any]:
@@ -207,10 +215,10 @@ def parameters(rows: Rows) -> dict[str, Any]:
         ],
         "run_of": _pairs(rows.run_of),
         "child_of": _pairs(rows.child_of),
-        "run_reads": _pairs(rows.run_reads),
-        "run_writes": _pairs(rows.run_writes),
-        "job_reads": _pairs(rows.job_reads),
-        "job_writes": _pairs(rows.job_writes),
+        "run_reads": _reads_or_writes(rows.run_reads),
+        "run_writes": _reads_or_writes(rows.run_writes),
+        "job_reads": _reads_or_writes(rows.job_reads),
+        "job_writes": _reads_or_writes(rows.job_writes),
     }
 
 
