@@ -1,7 +1,8 @@
 // One page of the pipeline executions `lineage-graph openlineage export` sends as OpenLineage runs of their
 // pipelines' jobs, in the order they started, then by ARN: the composite index on (start_time, arn) gives
 // exactly that order, so a page costs its own rows whatever the graph's size, and the hint keeps the plan
-// on that index whatever the statistics say. A page starts after the cursor ($after_time, $after_arn): the
+// on that index whatever the statistics say (the keyset condition is a CASE, not an OR a planner could split
+// into a union of seeks, as openlineage_export.cypher's once was). A page starts after the cursor ($after_time, $after_arn): the
 // export's window starts at the last export's `until` (executions started since) or at --since. Each row
 // has what the run's events need: status, start time and the end times of its steps (`step_ends`: SageMaker
 // lists no end time for an execution; its last step's is the nearest). A placeholder has no start_time.
@@ -18,7 +19,7 @@
 MATCH (pe:PipelineExecution)
 USING INDEX pe:PipelineExecution(start_time, arn)
 WHERE pe.start_time >= $after_time AND pe.start_time <= $until AND pe.arn IS NOT NULL
-  AND NOT (pe.start_time = $after_time AND pe.arn <= $after_arn)
+  AND CASE WHEN pe.start_time = $after_time THEN pe.arn > $after_arn ELSE true END
 WITH pe
 ORDER BY pe.start_time, pe.arn
 LIMIT $page_size

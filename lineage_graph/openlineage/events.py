@@ -72,6 +72,7 @@ EXECUTION_FINISHED: dict[str, RunState] = {
     "Failed": RunState.FAIL,
     "Stopped": RunState.ABORT,
 }
+EXECUTION_RUNNING = frozenset({"Executing", "Stopping"})
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # An image reference: registry host (with a dot or a port, as Docker tells it from a Docker Hub path), then
@@ -278,8 +279,9 @@ class PipelineExecutionRun:
 
     @property
     def running(self) -> bool:
-        """Still running: its end is to be sent by a later export."""
-        return self.status not in EXECUTION_FINISHED
+        """Still running: its end is for a later export to send. (No status, an execution not from a listing,
+        is not waited for.)"""
+        return self.status in EXECUTION_RUNNING
 
     def events(self) -> list[RunEvent]:
         """START at its start time, then COMPLETE, FAIL or ABORT once it finished (at its last step's end)."""

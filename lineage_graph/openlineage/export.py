@@ -329,7 +329,7 @@ def export(
     """Send, up to the graph's ``settled`` time, each as its run's events: the pipeline executions started
     since the target's last export (since ``since``; all with ``full``) and those it was sent while they
     ran; every trial component changed after the target's watermark; and those before it with an association
-    created since. Then move the target's state (never back)."""
+    created since. Then write the target's new state (its watermark never moves back)."""
     started = time.monotonic()
     now = datetime.now(UTC)
     apply_bookkeeping_schema(driver, database)
