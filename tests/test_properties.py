@@ -235,7 +235,7 @@ def test_a_denied_describe_is_reported_and_the_other_kind_still_read(
 
 
 def test_a_model_package_s_approval_and_approver_are_stored_on_its_artifact_and_approval_action(
-    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver, neo4j_settings: Any
 ) -> None:
     """DescribeModelPackage is where SageMaker keeps the approval and who made it; the approver here calls
     from Studio (a session naming their user profile), the registration came from a plain IAM caller."""
