@@ -209,6 +209,13 @@ PIPELINE_EXECUTION = NodeKind(
     "pipeline execution",
     "arn, name, pipeline_name, status, start_time",
     Style("#ff9da7", "#d0606d", text="#000000"),
+    indexed=(
+        Indexed(
+            ("start_time", "arn"),
+            "`openlineage export` pages through pipeline executions in the order they started.",
+            composite=True,
+        ),
+    ),
     searched=("name", "pipeline_name"),
 )
 
@@ -283,3 +290,7 @@ SAME_OBJECT = "SAME_OBJECT"
 OPENLINEAGE_LABEL = "OpenLineage"
 OPENLINEAGE_JOB = "OpenLineageJob"
 OPENLINEAGE_DATASET = "OpenLineageDataset"
+# An OpenLineage node keeps each facet's version beside it (``facet_version.<facet>``, the newest wins); the
+# join reads a dataset's ``symlinks`` version, and keeps the uris that version names (``symlink_uris``).
+FACET_VERSION_PREFIX = "facet_version."
+SYMLINK_URIS = "symlink_uris"

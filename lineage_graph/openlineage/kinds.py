@@ -44,7 +44,8 @@ DATASET = NodeKind(
     ("namespace", "name"),
     "dataset",
     "namespace, name (as `graph.naming.normalised` spells them), uri, `facet.<facet>.<field>` (dataset facets: "
-    "`facet.symlinks.identifiers.name`, `facet.schema.fields.name`, ...), `facet_version.<facet>`",
+    "`facet.symlinks.identifiers.name`, `facet.schema.fields.name`, ...), `facet_version.<facet>`, symlink_uris "
+    "(the uris its newest `symlinks` facet names, for the join)",
     Style("#8cd17d", "#59a14f", text="#000000", caption="{uri}"),
     indexed=(
         Indexed(("uri",), "Lookups name an OpenLineage dataset by its URI (s3://bucket/key)."),

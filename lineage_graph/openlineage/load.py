@@ -20,12 +20,11 @@ from neo4j import Driver
 
 from lineage_graph.graph import join, schema
 from lineage_graph.graph.database import Database
-from lineage_graph.graph.model import NodeKind
+from lineage_graph.graph.model import FACET_VERSION_PREFIX, NodeKind
 from lineage_graph.graph.naming import Location
 from lineage_graph.openlineage import kinds
 from lineage_graph.openlineage.transform import (
     FACET_PREFIX,
-    FACET_VERSION_PREFIX,
     STATE_RANK,
     TERMINAL_RANK,
     Facet,
@@ -241,7 +240,8 @@ class OpenLineageWriter:
         datasets = sorted(rows.datasets.values(), key=lambda d: (d.namespace, d.name))
         join.join_datasets(self.db.write, [(d.namespace, d.name) for d in datasets])
         join.join_symlinks(
-            self.db.write, [(Location(d.namespace, d.name), other) for d in datasets for other in sorted(d.symlinks)]
+            self.db.write,
+            [(Location(d.namespace, d.name), d.symlinks_version, d.symlinks) for d in datasets if d.symlinks_version],
         )
         join.join_jobs(self.db.write, [(j.namespace, j.name) for _, j in sorted(rows.jobs.items())])
         return WriteCounts(rows.events, counters.nodes_created, counters.relationships_created)

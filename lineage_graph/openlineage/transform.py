@@ -36,7 +36,6 @@ from lineage_graph.graph.naming import Location, normalised
 from lineage_graph.openlineage.intake import Event, run_id
 
 FACET_PREFIX = "facet."
-FACET_VERSION_PREFIX = "facet_version."
 # Precedence of run states: higher wins; terminal states tie and are ordered by time (see module doc).
 STATE_RANK: dict[str, int] = {"OTHER": 0, "START": 1, "RUNNING": 2, "COMPLETE": 3, "FAIL": 3, "ABORT": 3}
 TERMINAL_RANK = 3
@@ -189,9 +188,16 @@ class DatasetRow:
     namespace: str
     name: str
     facets: dict[str, Facet] = field(default_factory=dict)
-    # The other names a ``symlinks`` facet gives this dataset (a Glue table for an S3 path), spelt as
-    # datasets are: what the join with the other name pairs (docs/openlineage.md, rule ``symlink``).
+    # The other names the newest ``symlinks`` facet gives this dataset (a Glue table for an S3 path), spelt
+    # as datasets are: what the join with the other name pairs (docs/openlineage.md, rule ``symlink``). Of
+    # the newest version only, as the facet itself: a later facet that drops a name unpairs it.
     symlinks: set[Location] = field(default_factory=set)
+
+    @property
+    def symlinks_version(self) -> str | None:
+        """The version of the ``symlinks`` facet ``symlinks`` comes from (None: no event of the batch had one)."""
+        facet = self.facets.get("symlinks")
+        return facet.version if facet else None
 
 
 @dataclass
@@ -266,11 +272,12 @@ class Rows:
         if row is None:
             row = self.datasets[key] = DatasetRow(*key)
         facets = dataset.get("facets") or {}
-        _merge_facets(row.facets, facets_of(facets, moment))
-        symlinks = facets.get("symlinks") or {}
-        if symlinks.get("_deleted") is not True:
-            row.symlinks.update(normalised(i["namespace"], i["name"]) for i in symlinks.get("identifiers") or ())
-        row.symlinks.discard(location)
+        versions = facets_of(facets, moment)
+        _merge_facets(row.facets, versions)
+        if "symlinks" in versions and row.facets["symlinks"] is versions["symlinks"]:  # this event's is newest
+            symlinks = facets["symlinks"]
+            identifiers = () if symlinks.get("_deleted") is True else symlinks.get("identifiers") or ()
+            row.symlinks = {normalised(i["namespace"], i["name"]) for i in identifiers} - {location}
         return key
 
 

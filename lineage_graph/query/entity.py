@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from lineage_graph.errors import NotFoundError
-from lineage_graph.graph.model import SAME_OBJECT
-from lineage_graph.openlineage.transform import FACET_PREFIX, FACET_VERSION_PREFIX
+from lineage_graph.graph.model import FACET_VERSION_PREFIX, SAME_OBJECT
+from lineage_graph.openlineage.transform import FACET_PREFIX
 from lineage_graph.query.lookups import LineageQueries
 from lineage_graph.query.provenance import significant, split_values
 from lineage_graph.query.refs import EntitySummary, kind_and_type, parse_ref, summary

@@ -23,7 +23,7 @@ from lineage_graph.query.lookups import (
     what_they_are,
     with_article,
 )
-from lineage_graph.query.reach import depths_from, with_depths
+from lineage_graph.query.reach import reached_depths, with_depths
 
 # CONTRIBUTED_TO -> ContributedTo; an untyped association (ASSOCIATED) has no SageMaker type.
 _ASSOCIATION_BY_RELATIONSHIP = {rel: api for api, rel in ASSOCIATION_TYPES.items()}
@@ -621,22 +621,22 @@ def impacted(rows: list[dict[str, Any]]) -> list[ImpactedEntity]:
     for row in rows:
         by_role.setdefault(row["role"], []).append(row)
     walked = by_role.get("start", []) + by_role.get("reached", [])
-    nearest = depths_from((row["id"] for row in by_role.get("start", [])), walked)
-    depth: dict[str, int] = {}  # by id
-    for row in walked:  # one hop further than the nearest start or reached entity that feeds it
-        further = nearest.get(row["id"])
-        if further is not None:
-            further += 1
-            for fed in row["away_from_start"]:
-                if depth.get(fed, further) >= further:
-                    depth[fed] = further
+    # One hop further than the nearest start or reached entity that feeds it; what the query walked to up a
+    # prefix and back down (reach's module doc) is not reached, nor what only it ran.
+    depth = reached_depths((row["id"] for row in by_role.get("start", [])), walked)  # by id
     best: dict[str, tuple[int, dict[str, Any]]] = {}  # by uri: the first row at its fewest hops
     for role in ("reached", "pipeline_execution", "pipeline"):
         for row in by_role.get(role, []):
             if role != "reached":  # also reached itself (an association to an execution): the nearer
                 ran = [depth[entity] for entity in row["ran"] if entity in depth]
-                depth[row["id"]] = min([*ran, *([depth[row["id"]]] if row["id"] in depth else [])])
-            found = depth[row["id"]]
+                if row["id"] in depth:
+                    ran.append(depth[row["id"]])
+                if not ran:
+                    continue
+                depth[row["id"]] = min(ran)
+            found = depth.get(row["id"])
+            if found is None:
+                continue
             if row["uri"] not in best or found < best[row["uri"]][0]:
                 best[row["uri"]] = (found, row)
     # An entity a few thousand times per answer: fields by one C-level getter, built once per uri.
