@@ -14,8 +14,10 @@
 // Every entity has a `uri` people can read: a SageMaker entity's ARN, an OpenLineage dataset's
 // s3://bucket/key (or namespace/name), a job's namespace/name, a run's id. OpenLineage entities have
 // lineage_type 'OpenLineage' and type 'Dataset', 'Job' or 'Run'; a run names its job (`job`, by RUN_OF).
-// Filters combine with AND; an OpenLineage entity has no times or properties, so time and property
-// filters leave it out.
+// Filters combine with AND. An OpenLineage run was created when it started (or ended, if no start was
+// told) and modified at its latest event; a job at its first and latest event; a dataset has no times (a
+// time filter leaves it out). OpenLineage entities have no SageMaker properties: a property filter leaves
+// them out.
 // Parameters:
 //   $start            ARN, name or source URI of a SageMaker entity, or an OpenLineage run id
 //   $openlineage_keys list of {namespace, name}: the OpenLineage datasets or jobs $start may name
@@ -89,13 +91,18 @@ CALL (s, found) {
        CASE WHEN x:OpenLineageDataset THEN 'Dataset' WHEN x:OpenLineageRun THEN 'Run'
             WHEN x:OpenLineageJob THEN 'Job' ELSE x.type END AS type
   WITH x, way, away_from_start, joins, lineage_type, type,
+       CASE WHEN x:OpenLineageRun THEN coalesce(x.started_at, x.ended_at) WHEN x:OpenLineageJob THEN x.first_event_at
+            ELSE x.created_at END AS created,
+       CASE WHEN x:OpenLineageRun THEN x.event_time WHEN x:OpenLineageJob THEN x.last_event_at
+            ELSE x.modified_at END AS modified
+  WITH x, way, away_from_start, joins, lineage_type, type,
        x <> s
        AND ($lineage_types IS NULL OR lineage_type IN $lineage_types)
        AND ($types IS NULL OR type IN $types)
-       AND ($created_after IS NULL OR x.created_at >= datetime($created_after))
-       AND ($created_before IS NULL OR x.created_at <= datetime($created_before))
-       AND ($modified_after IS NULL OR x.modified_at >= datetime($modified_after))
-       AND ($modified_before IS NULL OR x.modified_at <= datetime($modified_before))
+       AND ($created_after IS NULL OR created >= datetime($created_after))
+       AND ($created_before IS NULL OR created <= datetime($created_before))
+       AND ($modified_after IS NULL OR modified >= datetime($modified_after))
+       AND ($modified_before IS NULL OR modified <= datetime($modified_before))
        AND ($properties IS NULL OR any(k IN keys($properties) WHERE toString(x['property.' + k]) = $properties[k]))
        AS matches
   RETURN collect(

@@ -172,6 +172,56 @@ def test_an_openlineage_job_named_by_a_sagemaker_job_arn_is_that_jobs_trial_comp
     ) | both_ways(tcs["other-train-aws-training-job"], "job_arn", f"sagemaker/{ACCOUNT_ARN}:training-job/other-train")
 
 
+def deploy(client: Any, name: str) -> str:
+    """An endpoint serving one model; the sandbox records its context and deployment action, both with the
+    endpoint's ARN as their source URI. Returns the endpoint's ARN."""
+    client.create_model(
+        ModelName=f"{name}-model",
+        ExecutionRoleArn="arn:aws:iam::123456789012:role/sagemaker",
+        PrimaryContainer={
+            "Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/xgb:1",
+            "ModelDataUrl": f"s3://models/{name}/model.tar.gz",
+        },
+    )
+    client.create_endpoint_config(
+        EndpointConfigName=f"{name}-config",
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": f"{name}-model",
+                "InstanceType": "ml.m5.large",
+                "InitialInstanceCount": 1,
+            }
+        ],
+    )
+    return str(client.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")["EndpointArn"])
+
+
+def test_an_openlineage_job_named_by_an_endpoint_arn_is_that_endpoints_context_not_its_deployment(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    # SageMaker AI reports endpoints as jobs: one event before the sync, one after, in two split forms.
+    ol_run(sync_env, run_id(9), (ACCOUNT_ARN, "endpoint/scoring"))
+    scoring = deploy(sagemaker_client, "scoring")
+    ranking = deploy(sagemaker_client, "ranking")
+    sync_json(sync_env)
+    ol_run(sync_env, run_id(10), ("sagemaker", f"{ACCOUNT_ARN}:endpoint/ranking"))
+    ol_run(sync_env, run_id(11), (ACCOUNT_ARN, "endpoint/never-synced"))
+    contexts = {
+        r["uri"]: r["arn"]
+        for r in clean_neo4j.execute_query(
+            "MATCH (c:Context {type: 'Endpoint'}) RETURN c.source_uri AS uri, c.arn AS arn", database_="neo4j"
+        ).records
+    }
+    actions = clean_neo4j.execute_query(
+        "MATCH (a:Action) WHERE a.source_uri IN $uris RETURN count(a) AS n", uris=[scoring, ranking], database_="neo4j"
+    ).records[0]["n"]
+    assert actions == 2  # a deployment action each, with the same source URI as the context: not joined
+    assert set(joins(clean_neo4j)) == both_ways(
+        contexts[scoring], "endpoint_arn", f"{ACCOUNT_ARN}/endpoint/scoring"
+    ) | both_ways(contexts[ranking], "endpoint_arn", f"sagemaker/{ACCOUNT_ARN}:endpoint/ranking")
+
+
 def test_the_sweep_keeps_openlineage_and_takes_a_swept_artifacts_join_with_it(
     sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
 ) -> None:

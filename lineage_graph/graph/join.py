@@ -9,7 +9,10 @@ crosses it whichever source the data came from (docs/openlineage.md). The rules,
   ``b within a``), between an OpenLineage dataset and an artifact, never from a bucket root;
 - ``symlink``: two OpenLineage datasets a ``symlinks`` facet pairs (an S3 path and its Glue table);
 - ``job_arn``: an OpenLineage job whose name is a SageMaker job's ARN (``naming.arn_of_job``) and the trial
-  component whose ``source_arn`` is that ARN.
+  component whose ``source_arn`` is that ARN;
+- ``endpoint_arn``: an OpenLineage job whose name is a SageMaker endpoint's ARN (SageMaker AI reports its
+  endpoints as jobs) and the endpoint's context, whose ``source_uri`` is that ARN (not the deployment
+  actions, which carry the same source URI).
 
 Each side's load calls the function for what it just wrote, and each function looks for the other side
 already in the graph: whichever arrives first, the later load makes the edge, and rerunning changes
@@ -24,7 +27,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from lineage_graph.graph import model
-from lineage_graph.graph.naming import Location, arn_of_job, location_of_uri, normalised
+from lineage_graph.graph.naming import Location, arn_of_job, is_endpoint_arn, location_of_uri, normalised
 
 # A write statement as GraphWriter runs it: ``run(query, **params)`` -> the driver's EagerResult.
 Run = Callable[..., Any]
@@ -32,6 +35,8 @@ BATCH = 1000
 
 _SAME = f"`{model.SAME_OBJECT}`"
 _ARTIFACT = model.ARTIFACT.label
+_CONTEXT = model.CONTEXT.label
+_ENDPOINT_TYPE = "Endpoint"
 _DATASET = model.OPENLINEAGE_DATASET
 _BUCKET_ROOT = "/"
 
@@ -123,8 +128,26 @@ _JOBS = f"""
     MATCH (x:{model.OPENLINEAGE_JOB} {{namespace: row.namespace, name: row.name}})
     SET x.sagemaker_job_arn = row.arn
     WITH x, row
-    MATCH (y:{model.TRIAL_COMPONENT.label} {{source_arn: row.arn}})
-    WITH x, y, 'job_arn' AS rule, 'job_arn' AS back
+    CALL (row) {{
+        MATCH (y:{model.TRIAL_COMPONENT.label} {{source_arn: row.arn}})
+        RETURN y, 'job_arn' AS rule
+        UNION
+        WITH row
+        WHERE row.endpoint
+        MATCH (y:{_CONTEXT} {{source_uri: row.arn}})
+        WHERE y.type = '{_ENDPOINT_TYPE}'
+        RETURN y, 'endpoint_arn' AS rule
+    }}
+    WITH x, y, rule, rule AS back
+    {_MERGE_BOTH}
+"""
+
+_ENDPOINTS = f"""
+    UNWIND $rows AS row
+    MATCH (x:{model.OPENLINEAGE_JOB} {{sagemaker_job_arn: row.source_uri}})
+    MATCH (y:{model.ENTITY_LABEL} {{arn: row.arn}})
+    WHERE y:{_CONTEXT} AND y.type = '{_ENDPOINT_TYPE}' AND y.source_uri = row.source_uri
+    WITH x, y, 'endpoint_arn' AS rule, 'endpoint_arn' AS back
     {_MERGE_BOTH}
 """
 
@@ -201,8 +224,13 @@ def join_symlinks(run: Run, datasets: Iterable[tuple[Location, str, Iterable[Loc
 
 def join_jobs(run: Run, jobs: Iterable[tuple[str, str]]) -> int:
     """After OpenLineage jobs ``(namespace, name)`` are written: a job that names a SageMaker job's ARN keeps
-    it (``sagemaker_job_arn``, indexed) and joins that job's trial component. Returns relationships created."""
-    rows = [{"namespace": ns, "name": name, "arn": arn} for ns, name in jobs if (arn := arn_of_job(ns, name))]
+    it (``sagemaker_job_arn``, indexed) and joins that job's trial component, or the endpoint's context.
+    Returns relationships created."""
+    rows = [
+        {"namespace": ns, "name": name, "arn": arn, "endpoint": is_endpoint_arn(arn)}
+        for ns, name in jobs
+        if (arn := arn_of_job(ns, name))
+    ]
     return _write(run, _JOBS, rows)
 
 
@@ -217,3 +245,10 @@ def join_trial_components(run: Run, trial_components: Iterable[tuple[str, str | 
     its job's ARN. Returns relationships created."""
     rows = [{"arn": arn, "source_arn": source} for arn, source in trial_components if source]
     return _write(run, _TRIAL_COMPONENTS, rows)
+
+
+def join_endpoints(run: Run, contexts: Iterable[tuple[str, str | None]]) -> int:
+    """After contexts ``(arn, source_uri)`` are written: join each endpoint's context to the OpenLineage job
+    that names the endpoint's ARN. Returns relationships created."""
+    rows = [{"arn": arn, "source_uri": uri} for arn, uri in contexts if uri and is_endpoint_arn(uri)]
+    return _write(run, _ENDPOINTS, rows)
