@@ -82,11 +82,6 @@ def sync_properties(
     started = time.monotonic()
     report = PropertiesReport(enabled=enabled)
 
-    def denied(err: AccessDeniedError) -> object:
-        log.warning("%s; artifacts' and actions' properties are not read", err)
-        report.denied[err.operation] = err.permission
-        return _DENIED
-
     def read(node: Needing) -> _Described | object | None:
         describe = kinds.BY_NAME[node.kind].properties
         package = transform.is_model_package(node.source_uri)
@@ -102,7 +97,9 @@ def sync_properties(
                 return _Described(Read(props), None)
             found = crawler.model_package(node.source_uri)
         except AccessDeniedError as err:
-            return denied(err)
+            log.warning("%s; the artifacts and actions that need it are left unread", err)
+            report.denied[err.operation] = err.permission
+            return _DENIED
         if found is None:
             return _Described(Read(props, _PACKAGE_GONE_OWNS), "gone")
         return _Described(Read(props | transform.model_package(found)), "read")

@@ -235,7 +235,7 @@ def test_a_denied_describe_is_reported_and_the_other_kind_still_read(
 
 
 def test_a_model_package_s_approval_and_approver_are_stored_on_its_artifact_and_approval_action(
-    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver, neo4j_settings: Any
 ) -> None:
     """DescribeModelPackage is where SageMaker keeps the approval and who made it; the approver here calls
     from Studio (a session naming their user profile), the registration came from a plain IAM caller."""
@@ -336,6 +336,25 @@ def test_a_model_package_gone_or_denied_is_counted_not_fatal(
     )
 
 
+def test_nodes_an_older_pass_read_are_read_once_more_for_what_it_did_not(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    """A graph whose marks an older pass wrote (the bare content hash: properties only) is read again once, so
+    an upgrade fills in who created each entity and its model package's approval without a rebuild."""
+    package = model_package(sagemaker_client, "churn-models", "Approved")
+    sync_json(sync_env)
+    clean_neo4j.execute_query(  # as the pass before READS left the graph
+        "MATCH (n:LineageEntity) WHERE n.properties_synced IS NOT NULL "
+        "SET n.properties_synced = n.content_hash "
+        "WITH n UNWIND [k IN keys(n) WHERE k STARTS WITH 'model_package.'] AS k SET n[k] = null",
+        database_="neo4j",
+    )
+    upgraded = sync_json(sync_env)
+    assert upgraded["api_calls"]["DescribeModelPackage"] == 2 and upgraded["properties"]["missing"] == 0
+    assert all(stored(clean_neo4j, arn, "model_package.") for arn in arns_with_source(sagemaker_client, package))
+    assert describes(sync_json(sync_env)) == 0  # once
+
+
 def test_sync_table_says_how_many_still_lack_properties(
     sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
 ) -> None:
@@ -353,7 +372,14 @@ def test_the_selection_walks_the_arn_index_in_order(clean_neo4j: Driver) -> None
     GraphWriter(clean_neo4j, "neo4j").apply_schema()
     plan = clean_neo4j.execute_query(
         "EXPLAIN " + graph_properties._NEEDING,
-        {"kinds": list(PROPERTY_KINDS), "account": ACCOUNT, "region": "us-east-1", "after": "", "limit": 10},
+        {
+            "kinds": list(PROPERTY_KINDS),
+            "account": ACCOUNT,
+            "region": "us-east-1",
+            "after": "",
+            "limit": 10,
+            "reads": graph_properties.READS,
+        },
         database_="neo4j",
     ).summary.plan
 

@@ -15,6 +15,7 @@ from typing import Any
 from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import ASSOCIATION_TYPES
 from lineage_graph.graph.naming import location_of_uri, locations_named
+from lineage_graph.query.facets import split_facets
 from lineage_graph.query.lookups import (
     Direction,
     LineageEntitySummary,
@@ -173,6 +174,20 @@ class CrossingEdge:
     destination: str
     relationship: str | None
     rule: str | None
+    # A read's or a write's facets (READ_BY, WROTE: inputFacets, outputFacets), ``{facet: {field: value}}``.
+    facets: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], uris: dict[str, str]) -> CrossingEdge:
+        """An edges_across.cypher row, its ends' ids named by ``uris``."""
+        facets, _ = split_facets(row["properties"] or {})
+        return cls(
+            uris[row["source_id"]],
+            uris[row["destination_id"]],
+            relationship_name(row["relationship"]),
+            row["rule"],
+            facets,
+        )
 
 
 @dataclass(frozen=True)
@@ -366,15 +381,7 @@ class GraphQueries(LineageQueries):
         edges = None
         if include_edges:
             uris = {found["id"]: found["uri"], **{row["id"]: row["uri"] for row in reached}}
-            edges = [
-                CrossingEdge(
-                    uris[row["source_id"]],
-                    uris[row["destination_id"]],
-                    relationship_name(row["relationship"]),
-                    row["rule"],
-                )
-                for row in self.run("edges_across", ids=list(uris))
-            ]
+            edges = [CrossingEdge.from_row(row, uris) for row in self.run("edges_across", ids=list(uris))]
         return CrossingResult(found["uri"], vertices, edges)
 
     def edges(self, arns: list[str]) -> list[Edge]:

@@ -63,10 +63,10 @@ def reached_depths(start_ids: Iterable[str], rows: list[dict[str, Any]]) -> dict
             rule = rules.get(next_entity)
             if rule == DOWN and climbed:
                 continue
+            depths.setdefault(next_entity, depth + 1)  # the first hop to reach it is the nearest: a start too
             state = climbs(climbed, rule)
             if (next_entity, state) not in seen:
                 seen.add((next_entity, state))
-                depths.setdefault(next_entity, depth + 1)
                 queue.append((next_entity, state, depth + 1))
     return depths
 
