@@ -3,6 +3,7 @@ stored verbatim as ``property.<key>``, returned by the Python API, and resumed b
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -279,6 +280,9 @@ def test_a_model_package_s_approval_and_approver_are_stored_on_its_artifact_and_
             "DomainId": "d-acme0demo01",
         }
     )
+    found = CliRunner().invoke(cli, ["find", "--created-by", "amara.okafor", "--format", "json"], env=sync_env)
+    assert found.exit_code == 0, found.output
+    assert [(f["arn"], f["created_by"]) for f in json.loads(found.stdout)] == [(manual, "amara.okafor")]
     again = sync_json(sync_env, "--full")
     assert describes(again) == 0 and "DescribeModelPackage" not in again["api_calls"]  # nothing changed
 
