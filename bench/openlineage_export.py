@@ -1,4 +1,5 @@
-"""How `lineage-graph openlineage export` scales: wall time and peak memory for N trial components.
+"""How `lineage-graph openlineage export` scales: wall time and peak memory for N trial components (and the
+N/4 pipeline executions that ran them, each a run of its own too).
 
 Builds N trial components straight into a fresh local Neo4j (UNWIND, no sync: the export reads only the
 graph), each a training or processing job in one of N/4 pipeline executions, reading one of 200 shared raw
@@ -34,6 +35,7 @@ PASSWORD = "bench-openlineage-export"
 BATCH = 5000
 START = datetime(2026, 9, 1, tzinfo=UTC)
 IMAGE = f"{ACCOUNT}:artifact/image"
+REASSOCIATED = 100  # trial components an incremental export finds by their new association
 
 _BUILD = """
 UNWIND $rows AS row
@@ -47,7 +49,7 @@ WITH tc, row
 MATCH (raw:LineageEntity {arn: row.raw}), (image:LineageEntity {arn: $image})
 CREATE (raw)-[:CONTRIBUTED_TO]->(tc), (image)-[:CONTRIBUTED_TO]->(tc)
 MERGE (pe:LineageEntity:PipelineExecution {arn: row.execution})
-  ON CREATE SET pe.start_time = row.start
+  ON CREATE SET pe.start_time = row.start, pe.status = 'Succeeded'
 CREATE (pe)-[:EXECUTED {step_name: 'Train', cache_hit: false}]->(tc)
 """
 
@@ -77,7 +79,7 @@ def _row(i: int) -> dict[str, Any]:
         "in_uri": f"s3://features/run-{i}/train/",
         "out_uri": f"s3://models/run-{i}/model.tar.gz",
         "raw": f"{ACCOUNT}:artifact/raw-{i % 200}",
-        "execution": f"{ACCOUNT}:pipeline/p-{i % 50}/execution/e-{i // 4}",
+        "execution": f"{ACCOUNT}:pipeline/p-{i // 4 % 50}/execution/e-{i // 4}",
     }
 
 
@@ -119,11 +121,27 @@ class _Receiver(BaseHTTPRequestHandler):
         pass
 
 
-def measure(settings: Neo4jSettings, out: Path, url: str | None = None) -> dict[str, Any]:
-    """The export to /dev/null, or with ``url`` to that receiver through the client's HTTP transport."""
+def reassociate(settings: Neo4jSettings, n: int, count: int) -> None:
+    """A new dataset associated now with ``count`` of the first ``n`` trial components, long exported: what an
+    incremental export must find (by the associations' created_at) without paging through the rest."""
+    with GraphDatabase.driver(settings.uri, auth=(settings.username, settings.password)) as driver:
+        driver.execute_query(
+            "CREATE (late:LineageEntity:Artifact {arn: $account + ':artifact/late-' + $n, type: 'DataSet', "
+            "source_uri: 's3://late/labels-' + $n + '/'}) WITH late UNWIND range(0, $count - 1) AS i "
+            "MATCH (tc:LineageEntity {arn: $account + ':experiment-trial-component/tc-' + (i * ($n / $count))}) "
+            "CREATE (late)-[:CONTRIBUTED_TO {created_at: datetime()}]->(tc)",
+            account=ACCOUNT,
+            n=n,
+            count=count,
+        )
+
+
+def measure(settings: Neo4jSettings, out: Path, url: str | None = None, *, full: bool = True) -> dict[str, Any]:
+    """The export to /dev/null, or with ``url`` to that receiver through the client's HTTP transport; all of
+    it, or (``full`` false) what changed since the last export to the same target."""
     peak = Path(__file__).with_name("peak_rss.py")
     cli = Path(sys.executable).with_name("lineage-graph")
-    argv = [str(cli), "openlineage", "export", "--full", "--format", "json"]
+    argv = [str(cli), "openlineage", "export", "--format", "json", *(["--full"] if full else [])]
     env = {**settings.environment(), "PATH": "/usr/bin:/bin"}
     if url is None:
         argv += ["--file", "/dev/null"]
@@ -132,13 +150,15 @@ def measure(settings: Neo4jSettings, out: Path, url: str | None = None) -> dict[
     done = subprocess.run(
         [sys.executable, "-S", str(peak), str(out), *argv], env=env, check=True, stdout=subprocess.PIPE
     )
-    return {**json.loads(out.read_text()), "events": json.loads(done.stdout)["events"]}
+    report = json.loads(done.stdout)
+    return {**json.loads(out.read_text()), "events": report["events"], "runs": report["runs"]}
 
 
 def _report(n: int, how: str, measured: dict[str, Any]) -> None:
     print(
-        f"{n:>7} trial components, {how}: {measured['events']:,} events in {measured['seconds']:.1f} s "
-        f"({n / measured['seconds']:,.0f} runs/s), peak RSS {measured['peak_rss_kb'] / 1024:.0f} MB",
+        f"{n:>7} trial components, {how}: {measured['runs']:,} runs, "
+        f"{measured['events']:,} events in {measured['seconds']:.1f} s ({measured['runs'] / measured['seconds']:,.0f} "
+        f"runs/s), peak RSS {measured['peak_rss_kb'] / 1024:.0f} MB",
         flush=True,
     )
 
@@ -160,6 +180,13 @@ def main() -> None:
                 build(settings, built, n)
                 built = n
                 _report(n, "NDJSON to /dev/null", measure(settings, Path(tmp) / f"{n}.json"))
+                reassociate(settings, n, REASSOCIATED)
+                _report(
+                    n,
+                    f"incremental, {REASSOCIATED} associated since",
+                    measure(settings, Path(tmp) / f"{n}-again.json", full=False),
+                )
+                _report(n, "incremental, nothing new", measure(settings, Path(tmp) / f"{n}-none.json", full=False))
                 if http:
                     before = next(_Receiver.received)
                     measured = measure(settings, Path(tmp) / f"{n}-http.json", url)

@@ -1,7 +1,9 @@
 // Lineage entities by name, type, source URI prefix, status and creation window; every filter optional
 // (null), all given filters must hold. Names match as a case-insensitive substring. OpenLineage's entities
 // too (lineage_type 'OpenLineage', type 'Dataset', 'Job' or 'Run'; a run by its job's name and its state as
-// status; they have no creation time or creator): a dataset is under an S3 prefix as impact.cypher says.
+// status; a run was created when it started (or ended, if no start was told), a job at its first event,
+// datasets have no creation time and none has a creator): a dataset is under an S3 prefix as impact.cypher
+// says.
 // Every row has a `uri`: the ARN, or an OpenLineage dataset's s3://bucket/key, job's namespace/name, run's id.
 // Parameters:
 //   $name_contains               a substring of the name, or null
@@ -68,7 +70,9 @@ WITH n, arn, openlineage,
      CASE WHEN openlineage = 'Run' THEN n.job_name ELSE n.name END AS name,
      CASE WHEN openlineage IS NULL THEN n.lineage_type ELSE 'OpenLineage' END AS lineage_type,
      coalesce(openlineage, n.type) AS type,
-     CASE WHEN openlineage = 'Dataset' THEN n.uri ELSE coalesce(n.source_uri, n.source_arn) END AS source_uri
+     CASE WHEN openlineage = 'Dataset' THEN n.uri ELSE coalesce(n.source_uri, n.source_arn) END AS source_uri,
+     CASE openlineage WHEN 'Run' THEN coalesce(n.started_at, n.ended_at) WHEN 'Job' THEN n.first_event_at ELSE n.created_at END
+       AS created_at
 WHERE lineage_type IN ['Artifact', 'Context', 'Action', 'TrialComponent', 'OpenLineage']
   AND ($name_contains IS NULL OR toLower(name) CONTAINS toLower($name_contains))
   AND ($lineage_type IS NULL OR lineage_type = $lineage_type)
@@ -78,11 +82,11 @@ WHERE lineage_type IN ['Artifact', 'Context', 'Action', 'TrialComponent', 'OpenL
                ELSE openlineage = 'Dataset' AND n.namespace = $openlineage_namespace
                     AND (n.name = $openlineage_name OR n.name STARTS WITH $openlineage_name_prefix) END)
   AND ($status IS NULL OR CASE WHEN openlineage = 'Run' THEN n.state ELSE n.status END = $status)
-  AND ($created_after IS NULL OR n.created_at >= datetime($created_after))
-  AND ($created_before IS NULL OR n.created_at <= datetime($created_before))
+  AND ($created_after IS NULL OR created_at >= datetime($created_after))
+  AND ($created_before IS NULL OR created_at <= datetime($created_before))
   AND ($created_by IS NULL OR any(k IN keys(n) WHERE k STARTS WITH 'created_by.' AND n[k] = $created_by))
 RETURN coalesce(arn, n.uri, n.run_id) AS uri, arn, name, lineage_type, type, source_uri,
-       CASE WHEN openlineage = 'Run' THEN n.state ELSE n.status END AS status, n.created_at AS created_at,
+       CASE WHEN openlineage = 'Run' THEN n.state ELSE n.status END AS status, created_at,
        coalesce(n.`created_by.UserProfileName`, n.`created_by.IamIdentity.Arn`, n.`created_by.UserProfileArn`)
          AS created_by,
        n.account AS account, n.region AS region, coalesce(n.placeholder, false) AS placeholder

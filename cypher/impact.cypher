@@ -17,7 +17,9 @@
 // Every map has `id`, the entity's elementId, and `uri`, its id people read: the ARN, or an OpenLineage
 // dataset's s3://bucket/key (namespace/name), job's namespace/name, run's id (they have no ARN). Starts
 // and reached entities come with `away_from_start`: the ids of the entities each feeds (the edges the walk
-// took).
+// took), and `joins`: their SAME_OBJECT neighbours ({id, rule}), by which the caller keeps a walk from going
+// up a prefix and back down into a sibling (lineage_graph.query.reach): the walk here reaches those, the
+// answer leaves them out.
 // Depths, the fewest hops from any matching artifact, are a breadth-first search from all the starts at
 // once over those lists, done by the caller (lineage_graph.query.reach says why not with a shortest path
 // per entity in Cypher); an execution and its pipeline get the depth of the nearest thing they ran.
@@ -65,22 +67,24 @@ CALL (reached) {
 }
 CALL (starts, reached, executions) {
   UNWIND starts AS node
-  RETURN node, 'start' AS role, [] AS ran, [(node)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->(n) | elementId(n)] AS away_from_start
+  RETURN node, 'start' AS role, [] AS ran, [(node)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->(n) | elementId(n)] AS away_from_start,
+         [(node)-[r:SAME_OBJECT]->(n) | {id: elementId(n), rule: r.rule}] AS joins
   UNION ALL
   UNWIND reached AS node
-  RETURN node, 'reached' AS role, [] AS ran, [(node)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->(n) | elementId(n)] AS away_from_start
+  RETURN node, 'reached' AS role, [] AS ran, [(node)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->(n) | elementId(n)] AS away_from_start,
+         [(node)-[r:SAME_OBJECT]->(n) | {id: elementId(n), rule: r.rule}] AS joins
   UNION ALL
   UNWIND executions AS e
-  RETURN e.execution AS node, 'pipeline_execution' AS role, e.ran AS ran, [] AS away_from_start
+  RETURN e.execution AS node, 'pipeline_execution' AS role, e.ran AS ran, [] AS away_from_start, [] AS joins
   UNION ALL
   UNWIND executions AS e
   WITH e.execution AS pe
   MATCH (pipeline:Pipeline)-[:HAS_EXECUTION]->(pe)
-  RETURN pipeline AS node, 'pipeline' AS role, collect(elementId(pe)) AS ran, [] AS away_from_start
+  RETURN pipeline AS node, 'pipeline' AS role, collect(elementId(pe)) AS ran, [] AS away_from_start, [] AS joins
 }
 // OpenLineage's entities have no ARN: only they pay for the label checks that tell their kind.
-WITH node, role, ran, away_from_start, role = 'start' AS start, node.arn AS arn
-WITH node, role, ran, away_from_start, start, arn,
+WITH node, role, ran, away_from_start, joins, role = 'start' AS start, node.arn AS arn
+WITH node, role, ran, away_from_start, joins, start, arn,
      CASE
        WHEN arn IS NOT NULL OR start THEN null
        WHEN node:OpenLineageDataset THEN 'Dataset'
@@ -89,7 +93,7 @@ WITH node, role, ran, away_from_start, start, arn,
      END AS openlineage
 RETURN collect({
   role: role, uri: coalesce(arn, node.uri, node.run_id), arn: arn, id: elementId(node), ran: ran,
-  away_from_start: away_from_start,
+  away_from_start: away_from_start, joins: joins,
   kind: CASE
           WHEN start THEN null
           WHEN openlineage IS NOT NULL THEN 'openlineage_' + toLower(openlineage)

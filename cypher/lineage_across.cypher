@@ -8,12 +8,16 @@
 // is a row (none: not in the graph; several: ambiguous, and `reached` is empty).
 // For exactly one, `reached` lists the start and each reached entity once per direction (`way`), with `id`
 // (its elementId) and `away_from_start` (the ids one hop further from the start: the edges the walk took),
-// for the caller's breadth-first depths (lineage_graph.query.reach), as in lineage_query.cypher.
+// for the caller's breadth-first depths (lineage_graph.query.reach), as in lineage_query.cypher, and `joins`
+// (its SAME_OBJECT neighbours, {id, rule}): the caller's search never goes up a prefix and back down into a
+// sibling (reach's module doc), so an entity only such a walk reaches here is not in the answer.
 // Every entity has a `uri` people can read: a SageMaker entity's ARN, an OpenLineage dataset's
 // s3://bucket/key (or namespace/name), a job's namespace/name, a run's id. OpenLineage entities have
 // lineage_type 'OpenLineage' and type 'Dataset', 'Job' or 'Run'; a run names its job (`job`, by RUN_OF).
-// Filters combine with AND; an OpenLineage entity has no times or properties, so time and property
-// filters leave it out.
+// Filters combine with AND. An OpenLineage run was created when it started (or ended, if no start was
+// told) and modified at its latest event; a job at its first and latest event; a dataset has no times (a
+// time filter leaves it out). OpenLineage entities have no SageMaker properties: a property filter leaves
+// them out.
 // Parameters:
 //   $start            ARN, name or source URI of a SageMaker entity, or an OpenLineage run id
 //   $openlineage_keys list of {namespace, name}: the OpenLineage datasets or jobs $start may name
@@ -82,18 +86,23 @@ CALL (s, found) {
     RETURN x, 'descendants' AS way,
            [(x)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->(n) | elementId(n)] AS away_from_start
   }
-  WITH x, way, away_from_start,
+  WITH x, way, away_from_start, [(x)-[r:SAME_OBJECT]->(n) | {id: elementId(n), rule: r.rule}] AS joins,
        CASE WHEN x:OpenLineage THEN 'OpenLineage' ELSE x.lineage_type END AS lineage_type,
        CASE WHEN x:OpenLineageDataset THEN 'Dataset' WHEN x:OpenLineageRun THEN 'Run'
             WHEN x:OpenLineageJob THEN 'Job' ELSE x.type END AS type
-  WITH x, way, away_from_start, lineage_type, type,
+  WITH x, way, away_from_start, joins, lineage_type, type,
+       CASE WHEN x:OpenLineageRun THEN coalesce(x.started_at, x.ended_at) WHEN x:OpenLineageJob THEN x.first_event_at
+            ELSE x.created_at END AS created,
+       CASE WHEN x:OpenLineageRun THEN x.event_time WHEN x:OpenLineageJob THEN x.last_event_at
+            ELSE x.modified_at END AS modified
+  WITH x, way, away_from_start, joins, lineage_type, type,
        x <> s
        AND ($lineage_types IS NULL OR lineage_type IN $lineage_types)
        AND ($types IS NULL OR type IN $types)
-       AND ($created_after IS NULL OR x.created_at >= datetime($created_after))
-       AND ($created_before IS NULL OR x.created_at <= datetime($created_before))
-       AND ($modified_after IS NULL OR x.modified_at >= datetime($modified_after))
-       AND ($modified_before IS NULL OR x.modified_at <= datetime($modified_before))
+       AND ($created_after IS NULL OR created >= datetime($created_after))
+       AND ($created_before IS NULL OR created <= datetime($created_before))
+       AND ($modified_after IS NULL OR modified >= datetime($modified_after))
+       AND ($modified_before IS NULL OR modified <= datetime($modified_before))
        AND ($properties IS NULL OR any(k IN keys($properties) WHERE toString(x['property.' + k]) = $properties[k]))
        AS matches
   RETURN collect(
@@ -105,8 +114,8 @@ CALL (s, found) {
                          job_arn: x.source_arn,
                          job: CASE WHEN x:OpenLineageRun THEN [(x)-[:RUN_OF]->(j) | coalesce(j.uri, j.namespace + '/' + j.name)][0] END,
                          status: CASE WHEN x:OpenLineageRun THEN x.state ELSE x.status END, placeholder: x:Placeholder, last_seen: x.seen_at,
-                         matches: true, way: way, away_from_start: away_from_start}
-      ELSE {id: elementId(x), matches: false, way: way, away_from_start: away_from_start}
+                         matches: true, way: way, away_from_start: away_from_start, joins: joins}
+      ELSE {id: elementId(x), matches: false, way: way, away_from_start: away_from_start, joins: joins}
     END) AS reached
 }
 RETURN coalesce(s.arn, s.uri, s.run_id) AS uri, s.arn AS arn, elementId(s) AS id,

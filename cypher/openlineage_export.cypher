@@ -19,12 +19,13 @@
 //   :param after_arn => ''
 //   :param until => datetime('9999-12-31T23:59:59Z')
 //   :param page_size => 500
-// The hint keeps the seek on modified_at, in its order: with the arn index beside it the planner may
-// otherwise seek both (NOT (a AND b) is an OR), take the union and sort every trial component.
+// The keyset condition is a CASE, not NOT (a AND b): that is an OR, and with stale index samples (an
+// empty modified_at index, many arns) the planner sought both indexes, took their union and sorted every
+// trial component, hint or not. The hint keeps the seek on modified_at, in its order.
 MATCH (tc:TrialComponent)
 USING INDEX tc:TrialComponent(modified_at)
 WHERE tc.modified_at >= $after_time AND tc.modified_at <= $until
-  AND NOT (tc.modified_at = $after_time AND tc.arn <= $after_arn)
+  AND CASE WHEN tc.modified_at = $after_time THEN tc.arn > $after_arn ELSE true END
   AND NOT tc:Placeholder
 WITH tc
 ORDER BY tc.modified_at, tc.arn

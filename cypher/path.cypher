@@ -1,6 +1,9 @@
 // How one entity reached another: paths from the entity $from_id to the entity $to_id (elementIds, as
 // find_node.cypher finds them), edges in their direction, across both sources: SageMaker's associations,
 // OpenLineage's READ_BY and WROTE, and the join (SAME_OBJECT, stored both ways; `rule` says why).
+// A path never goes up an S3 prefix and back down into a sibling (lineage_graph.query.reach's module doc):
+// no `contains` join after a `within` one with only joins between (the reduce: 1 once up, -1 once down
+// after that, 0 after data flow); the shortest paths are those that keep to it.
 // Without $all: one shortest path, of any length. With $all: simple paths (no entity twice) of at most $max_length
 // hops, shortest first, at most 100 of them and never longer than 30 hops (Cypher takes no parameter in
 // a path quantifier, so those caps are literals). Each row is a path: its hops, in order, each end with its
@@ -18,12 +21,26 @@
 MATCH (a) WHERE elementId(a) = $from_id
 MATCH (b) WHERE elementId(b) = $to_id
 CALL (a, b) {
-  MATCH p = ANY SHORTEST (a)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->+(b)
-  WHERE NOT $all
+  MATCH p = ANY SHORTEST ((a)-[hops:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->+(b)
+                          WHERE NOT $all AND reduce(state = 0, r IN hops | CASE
+                                   WHEN state = -1 THEN -1
+                                   WHEN NOT r:SAME_OBJECT THEN 0
+                                   WHEN r.rule = 'within' THEN 1
+                                   WHEN r.rule = 'contains' AND state = 1 THEN -1
+                                   WHEN r.rule = 'contains' THEN 0
+                                   ELSE state
+                                 END) >= 0)
   RETURN p
   UNION
-  MATCH p = SHORTEST 100 (a)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->{1,30}(b)
-  WHERE $all
+  MATCH p = SHORTEST 100 ((a)-[hops:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->{1,30}(b)
+                          WHERE $all AND reduce(state = 0, r IN hops | CASE
+                                   WHEN state = -1 THEN -1
+                                   WHEN NOT r:SAME_OBJECT THEN 0
+                                   WHEN r.rule = 'within' THEN 1
+                                   WHEN r.rule = 'contains' AND state = 1 THEN -1
+                                   WHEN r.rule = 'contains' THEN 0
+                                   ELSE state
+                                 END) >= 0)
   RETURN p
 }
 WITH p

@@ -11,7 +11,8 @@
 // For exactly one, one pruning breadth-first expansion walks the edges backwards (typed, directed) from
 // the start, each entity once, so the planner never starts from the data end instead. The start and each
 // reached entity come with `id` (its elementId) and `away_from_start`: the ids of the entities that fed
-// it, one hop further from the start (the edges the walk took). Depths, the fewest hops from the start, are a breadth-first search over those
+// it, one hop further from the start (the edges the walk took), and `joins`, its SAME_OBJECT neighbours
+// ({id, rule}): the caller's search never goes up a prefix and back down into a sibling (reach's module doc). Depths, the fewest hops from the start, are a breadth-first search over those
 // lists, done by the caller (lineage_graph.query.reach says why not with a shortest path per entity in
 // Cypher), which also applies $max_depth; the start itself is at depth 0. Trial components' parameters
 // and metrics come from compare, the associations among the answer from lineage_edges.
@@ -80,4 +81,5 @@ RETURN coalesce(x.arn, x.uri, x.run_id) AS uri, x.arn AS arn, elementId(x) AS id
        CASE WHEN x:OpenLineageRun THEN [(x)-[:RUN_OF]->(j) | coalesce(j.uri, j.namespace + '/' + j.name)][0] END AS job,
        CASE WHEN x:OpenLineageRun THEN x.state ELSE x.status END AS status, x.account AS account,
        x.region AS region, coalesce(x.placeholder, false) AS placeholder, x.seen_at AS last_seen, role,
-       CASE WHEN size(found) = 1 THEN [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->(x) | elementId(n)] ELSE [] END AS away_from_start
+       CASE WHEN size(found) = 1 THEN [(n)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->(x) | elementId(n)] ELSE [] END AS away_from_start,
+       CASE WHEN size(found) = 1 THEN [(x)-[r:SAME_OBJECT]->(n) | {id: elementId(n), rule: r.rule}] ELSE [] END AS joins

@@ -26,6 +26,8 @@ CREATE INDEX artifact_location_namespace_location_name IF NOT EXISTS FOR (n:Arti
 CREATE INDEX context_source_uri IF NOT EXISTS FOR (n:Context) ON (n.source_uri);
 // An approval action's source URI is its model package's ARN.
 CREATE INDEX action_source_uri IF NOT EXISTS FOR (n:Action) ON (n.source_uri);
+// `openlineage export` pages through pipeline executions in the order they started.
+CREATE INDEX pipeline_execution_start_time_arn IF NOT EXISTS FOR (n:PipelineExecution) ON (n.start_time, n.arn);
 // The join (graph.join): a trial component finds the OpenLineage job that names its job's ARN.
 CREATE INDEX open_lineage_job_sagemaker_job_arn IF NOT EXISTS FOR (n:OpenLineageJob) ON (n.sagemaker_job_arn);
 // The explorer names a job by its uri (namespace/name), and finds it by name.
@@ -59,3 +61,12 @@ CREATE INDEX in_trial_shard IF NOT EXISTS FOR ()-[r:IN_TRIAL]-() ON (r.shard);
 CREATE INDEX in_experiment_shard IF NOT EXISTS FOR ()-[r:IN_EXPERIMENT]-() ON (r.shard);
 CREATE INDEX has_execution_shard IF NOT EXISTS FOR ()-[r:HAS_EXECUTION]-() ON (r.shard);
 CREATE INDEX executed_shard IF NOT EXISTS FOR ()-[r:EXECUTED]-() ON (r.shard);
+
+// `openlineage export` sends a trial component again when an association with an artifact was created after
+// its last export (SageMaker's CreationTime of the association): it seeks them by that time, type by type.
+CREATE INDEX contributed_to_created_at IF NOT EXISTS FOR ()-[r:CONTRIBUTED_TO]-() ON (r.created_at);
+CREATE INDEX associated_with_created_at IF NOT EXISTS FOR ()-[r:ASSOCIATED_WITH]-() ON (r.created_at);
+CREATE INDEX derived_from_created_at IF NOT EXISTS FOR ()-[r:DERIVED_FROM]-() ON (r.created_at);
+CREATE INDEX produced_created_at IF NOT EXISTS FOR ()-[r:PRODUCED]-() ON (r.created_at);
+CREATE INDEX same_as_created_at IF NOT EXISTS FOR ()-[r:SAME_AS]-() ON (r.created_at);
+CREATE INDEX associated_created_at IF NOT EXISTS FOR ()-[r:ASSOCIATED]-() ON (r.created_at);

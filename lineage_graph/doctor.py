@@ -32,7 +32,7 @@ from lineage_graph.redact import redact
 from lineage_graph.sagemaker import kinds
 from lineage_graph.sagemaker.client import AccessDeniedError, SageMakerApi
 from lineage_graph.sagemaker.identity import caller_account
-from lineage_graph.sagemaker.kinds import PROBE_NAME, Operation
+from lineage_graph.sagemaker.kinds import Operation
 from lineage_graph.settings import AwsSettings, Neo4jSettings
 
 MIN_NEO4J_MAJOR = 5
@@ -43,20 +43,8 @@ EXIT_NEO4J = Neo4jUnavailableError.exit_code
 EXIT_AWS = AwsError.exit_code
 CREDENTIALS_FIX = "configure credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a role)"
 
-# Granted since doctor's first policy though the sync no longer calls them (Search replaced the trial
-# component listing and its Describe, and its records carry the tags): a policy deployed from
-# ``--print-policy`` keeps working unchanged.
-GRANTED_NOT_CALLED: tuple[Operation, ...] = (
-    Operation("ListTrialComponents", "list trial components"),
-    Operation("DescribeTrialComponent", "describe a trial component", lambda r, a: {"TrialComponentName": PROBE_NAME}),
-    Operation(
-        "ListTags",
-        "read tags",
-        lambda r, a: {"ResourceArn": f"arn:aws:sagemaker:{r}:{a}:artifact/{PROBE_NAME}", "MaxResults": 50},
-    ),
-)
 # What the sync needs, from the kinds' declarations: the checks probe it and ``iam_policy()`` grants exactly it.
-SAGEMAKER_OPERATIONS: tuple[Operation, ...] = (*kinds.operations(), *GRANTED_NOT_CALLED)
+SAGEMAKER_OPERATIONS: tuple[Operation, ...] = kinds.operations()
 
 
 def iam_policy() -> dict[str, Any]:

@@ -1,6 +1,8 @@
 """The properties pass of a sync: artifacts' and actions' Properties, read after the lineage is in.
 
-ListArtifacts and ListActions leave Properties out, so each entity needs a Describe of its own: on a
+ListArtifacts and ListActions leave Properties (and CreatedBy, LastModifiedBy) out, so each entity needs a
+Describe of its own; one whose source URI is a model package version's ARN (the package's artifact, its
+approval action) also needs a DescribeModelPackage, where SageMaker keeps the approval and who made it. On a
 first sync of a large account that is hours of calls, and the lineage should not wait for them. The pass
 runs once the lineage is committed, reads only the entities the graph marks as new or changed since their
 properties were last read (``graph.properties``), several at a time within ``--max-rps``, and writes a
@@ -19,8 +21,8 @@ from typing import Any
 
 from lineage_graph.graph import properties
 from lineage_graph.graph.load import GraphWriter
-from lineage_graph.graph.properties import Needing
-from lineage_graph.sagemaker import kinds
+from lineage_graph.graph.properties import PREFIXES, Needing, Read
+from lineage_graph.sagemaker import kinds, transform
 from lineage_graph.sagemaker.client import AccessDeniedError
 from lineage_graph.sagemaker.crawl import Crawler
 
@@ -31,6 +33,16 @@ PAGE = 200  # entities selected, described and written at a time: what a killed 
 _DENIED = object()
 # The kinds whose properties come in this pass: those declared with a properties Describe.
 PROPERTY_KINDS = tuple(kind.name for kind in kinds.KINDS if kind.properties is not None)
+_DESCRIBES = {kind.properties.operation.name for kind in kinds.KINDS if kind.properties is not None}
+_PACKAGE = kinds.DESCRIBE_MODEL_PACKAGE.name
+# A model package that is gone leaves what was read of it while it existed (its approval stays history).
+_PACKAGE_GONE_OWNS = tuple(p for p in PREFIXES if p != transform.MODEL_PACKAGE_PREFIX)
+
+
+@dataclass(frozen=True)
+class _Described:
+    read: Read
+    package: str | None  # "read" or "gone" when the node's source URI is a model package's ARN
 
 
 @dataclass
@@ -40,6 +52,8 @@ class PropertiesReport:
     vanished: int = 0  # deleted in SageMaker between their listing and their Describe
     missing: int = 0  # the shard's artifacts and actions still without their current properties
     denied: dict[str, str] = field(default_factory=dict)  # Describe operation -> the IAM permission it lacks
+    packages_read: int = 0  # model package versions described for the nodes written (their approval)
+    packages_gone: int = 0  # ... that no longer exist (or never did in this account): no approval read
     seconds: float = 0.0  # the pass's own time, its count of what is missing included
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,6 +63,7 @@ class PropertiesReport:
             "vanished": self.vanished,
             "missing": self.missing,
             "denied": dict(sorted(self.denied.items())),
+            "model_packages": {"read": self.packages_read, "gone": self.packages_gone},
             "seconds": round(self.seconds, 3),
         }
 
@@ -67,29 +82,42 @@ def sync_properties(
     started = time.monotonic()
     report = PropertiesReport(enabled=enabled)
 
-    def read(node: Needing) -> dict[str, str] | object | None:
+    def read(node: Needing) -> _Described | object | None:
         describe = kinds.BY_NAME[node.kind].properties
-        if describe is not None and describe.operation.name in report.denied:
-            return _DENIED
+        package = transform.is_model_package(node.source_uri)
+        needs = [op for op in (describe.operation.name if describe else None, _PACKAGE if package else None) if op]
+        if any(op in report.denied for op in needs):
+            return _DENIED  # left unwritten: counted missing, and read by a later run that is allowed
         try:
-            return crawler.properties(node.kind, node.arn, node.name)
+            record = crawler.properties(node.kind, node.arn, node.name)
+            if record is None:
+                return None
+            props = transform.described(record)
+            if not package or node.source_uri is None:
+                return _Described(Read(props), None)
+            found = crawler.model_package(node.source_uri)
         except AccessDeniedError as err:
-            log.warning("%s; artifacts' and actions' properties are not read", err)
+            log.warning("%s; the artifacts and actions that need it are left unread", err)
             report.denied[err.operation] = err.permission
             return _DENIED
+        if found is None:
+            return _Described(Read(props, _PACKAGE_GONE_OWNS), "gone")
+        return _Described(Read(props | transform.model_package(found)), "read")
 
     if enabled:
         after = ""
         with ThreadPoolExecutor(PROPERTY_READERS, thread_name_prefix="properties") as pool:
-            while len(report.denied) < len(PROPERTY_KINDS) and (
+            while not report.denied.keys() >= _DESCRIBES and (
                 page := properties.needing(writer, PROPERTY_KINDS, account, region, after, page_size)
             ):
                 after = page[-1].arn
                 described = list(pool.map(read, page))
                 report.vanished += sum(1 for found in described if found is None)
-                found = [(node, props) for node, props in zip(page, described, strict=True) if isinstance(props, dict)]
-                written = properties.write(writer, found)
+                found = [(node, d) for node, d in zip(page, described, strict=True) if isinstance(d, _Described)]
+                written = properties.write(writer, [(node, d.read) for node, d in found])
                 report.read += written
+                report.packages_read += sum(1 for _, d in found if d.package == "read")
+                report.packages_gone += sum(1 for _, d in found if d.package == "gone")
                 on_page("Properties", written)
     report.missing = properties.missing(writer, PROPERTY_KINDS, account, region)
     report.seconds = time.monotonic() - started

@@ -193,3 +193,39 @@ def _artifact_arn(driver: Driver, uri: str) -> str:
     ).records
     assert len(records) == 1, uri
     return str(records[0]["arn"])
+
+
+def test_time_filters_take_openlineage_runs_and_jobs_by_their_events(spark: Driver, sync_env: dict[str, str]) -> None:
+    """A run was created when it started (these runs told only their end, 08:05), a job at its first event."""
+
+    def found(*args: str) -> set[str]:
+        rows = json.loads(run_cli(sync_env, "find", "--lineage-type", "OpenLineage", *args, "--format", "json").stdout)
+        return {r["uri"] for r in rows}
+
+    assert found("--type", "Run", "--created-after", "2026-12-07T08:00:00") == {RUN_LAND, RUN_BUILD}
+    assert found("--type", "Run", "--created-after", "2026-12-07T09:00:00") == set()
+    assert found("--type", "Job", "--created-before", "2026-12-07T08:10:00") == {
+        "spark/etl.land_events",
+        "spark/etl.build_customers",
+    }
+    assert found("--type", "Dataset", "--created-after", "2000-01-01T00:00:00") == set()  # datasets have no times
+
+    def upstream_runs(*args: str) -> set[str]:
+        rows = json.loads(
+            run_cli(
+                sync_env,
+                "lineage",
+                ENDPOINT_CONTEXT,
+                "--direction",
+                "ascendants",
+                "--type",
+                "Run",
+                *args,
+                "--format",
+                "json",
+            ).stdout
+        )
+        return {r["uri"] for r in rows}
+
+    assert upstream_runs("--created-before", "2026-12-07T09:00:00") == {RUN_LAND, RUN_BUILD}
+    assert upstream_runs("--modified-after", "2026-12-07T09:00:00") == set()

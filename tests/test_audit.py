@@ -1,8 +1,10 @@
 """The audit view through time, against a real sync of the demo account plus its ETL's OpenLineage events.
 
 The demo deploys churn v3 to ``churn-prod``, approves v4 a second later and rolls ``churn-prod`` out to it
-(``UpdateEndpoint``: a second ModelDeployment action, docs/audit.md). Between the two deployments the
-endpoint served v3 and its training job; after the second, v4; before the first, nothing. The same answer
+(``UpdateEndpoint``: a second ModelDeployment action, docs/audit.md). A reviewer approved both versions
+from Studio, so SageMaker names them as each package's LastModifiedBy (read by the sync's properties
+pass). Between the two deployments the endpoint served v3 and its training job; after the second, v4;
+before the first, nothing. The same answer
 is checked from the query layer, the CLI (``provenance --at``), the API and the page in Chromium, and the
 HTML report is printed to PDF.
 """
@@ -36,6 +38,8 @@ CHURN_ENDPOINT = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:context/churn-prod-aws-e
 PACKAGE = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/churn-models/{{}}"
 TRAINING = "churn-exec-{}-train-aws-training-job"
 LANDING_CUSTOMERS = "s3://acme-landing/crm/customers"
+APPROVER = "amara.okafor"  # the demo's reviewer (sandbox.seed.DEMO_APPROVER)
+ROLLOUT_APPROVAL = "Evaluation AUC above the production model's; approved for production"
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +94,11 @@ def test_deployments_in_order_with_their_packages_and_approvals(queries: AuditQu
     assert approval.model_package_arn == PACKAGE.format(4) and approval.approval_status == "Approved"
     assert approval.approved_at is not None and first.deployed_at is not None and second.deployed_at is not None
     assert first.deployed_at < approval.approved_at <= second.deployed_at  # approved after v3 went live
-    assert approval.approved_by is None  # not in the lineage (docs/audit.md)
+    assert (approval.approved_by, approval.approved_by_note) == (APPROVER, None)
+    assert approval.description == ROLLOUT_APPROVAL
+    (earlier,) = first.approvals  # v3: registered pending, approved before it went live
+    assert earlier.approved_by == APPROVER and earlier.approved_at is not None
+    assert earlier.approved_at <= first.deployed_at and earlier.description
 
 
 def test_between_the_deployments_the_older_model_and_its_training_job(
@@ -132,6 +140,9 @@ def test_a_model_package_group_lists_the_deployments_of_its_versions(
     assert live_package(audit) == PACKAGE.format(4)
     (fraud,) = queries.audit("fraud-models").deployments
     assert (fraud.endpoint_arn or "").endswith(":endpoint/fraud-prod")
+    # Registered approved by the pipeline's IAM caller, not from Studio: its IAM identity is the approver.
+    (pipeline_approval,) = fraud.approvals
+    assert pipeline_approval.approved_by == f"arn:aws:sts::{ACCOUNT}:user/moto"
 
 
 def test_an_unknown_or_wrong_subject_is_not_found(queries: AuditQueries) -> None:
@@ -154,6 +165,8 @@ def test_cli_at_a_time_gives_that_deployment(sync_env: dict[str, str], times: di
     assert table.exit_code == 0, table.output
     assert "churn-models v4" in table.output and TRAINING.format(4) in table.output
     assert re.search(r"^Live at .* on churn-prod: deployed ", table.output, re.M)
+    assert APPROVER in table.output and "Evaluation AUC above" in table.output
+    assert "not recorded by SageMaker" not in table.output and "not read" not in table.output  # approvals
 
 
 def test_cli_before_the_first_deployment_exits_13(sync_env: dict[str, str], times: dict[str, datetime]) -> None:
@@ -194,6 +207,7 @@ def test_cli_html_report_is_self_contained(
     assert not re.search(r"<link|<img|<iframe|<script[^>]*\bsrc=|@import", html)
     assert 'Content-Security-Policy" content="default-src &#x27;none&#x27;' in html
     assert "churn-models" in html and TRAINING.format(3) in html and LANDING_CUSTOMERS in html
+    assert APPROVER in html
 
 
 # -- the API -----------------------------------------------------------------------------------------------
@@ -202,6 +216,8 @@ def test_api_answers_and_refuses(serve: ServeProcess, times: dict[str, datetime]
     between = requests.get(api, params={"ref": "churn-prod", "at": times["between"].isoformat()}, timeout=30)
     assert between.status_code == 200
     assert [p["version"] for p in between.json()["live"][0]["deployment"]["model_packages"]] == [3]
+    (approval,) = between.json()["live"][0]["deployment"]["approvals"]
+    assert approval["approved_by"] == APPROVER and approval["approval_status"] == "Approved"
     assert requests.get(api, params={"ref": "churn-prod", "at": "soon"}, timeout=30).status_code == 400
     assert "'at' is not an ISO 8601" in requests.get(api, params={"ref": "churn-prod", "at": "soon"}, timeout=30).text
     assert requests.get(api, timeout=30).status_code == 400
@@ -251,6 +267,8 @@ def test_the_page_at_two_times_shows_two_versions(
     )
     expect(live.locator("table").first).to_contain_text(PACKAGE.format(4))
     expect(live).to_contain_text(TRAINING.format(4))
+    expect(live.get_by_role("table", name="Approval")).to_contain_text(APPROVER)
+    expect(live.get_by_role("table", name="Approval")).to_contain_text(ROLLOUT_APPROVAL)
     page.go_back()
     expect(live.locator("table").first).to_contain_text(PACKAGE.format(3))
     assert recorded_page.foreign(serve.url) == []

@@ -125,10 +125,10 @@ def test_race_on_an_expired_lease_has_exactly_one_winner(db: tuple[Driver, str],
 
 def test_expiry_lets_a_second_holder_in(db: tuple[Driver, str]) -> None:
     driver, database = db
-    first = acquire_lease(driver, database, SHARD, holder="first", ttl_seconds=0.5)
+    first = acquire_lease(driver, database, SHARD, holder="first", ttl_seconds=3)
     with pytest.raises(LeaseHeldError):
         acquire_lease(driver, database, SHARD, holder="second")
-    time.sleep(0.8)
+    time.sleep(3.5)
     (row,) = all_leases(driver, database)
     assert row["expired"] and row["expires_in_s"] < 0
     second = acquire_lease(driver, database, SHARD, holder="second", ttl_seconds=60)
@@ -167,15 +167,22 @@ def test_renew_extends_expiry(db: tuple[Driver, str]) -> None:
 
 def test_heartbeat_keeps_the_lease_and_reports_a_loss(db: tuple[Driver, str]) -> None:
     driver, database = db
-    with acquire_lease(driver, database, SHARD, holder="beating", ttl_seconds=0.6) as lease:
-        lease.start_heartbeat(every_seconds=0.15)
-        time.sleep(1.5)  # more than twice the ttl: only the heartbeat keeps it
+    # Times are in seconds, not tenths: under a load of 8 and more a beat came later than a 0.6 s ttl.
+    with acquire_lease(driver, database, SHARD, holder="beating", ttl_seconds=2) as lease:
+        lease.start_heartbeat(every_seconds=0.25)
+        time.sleep(4.5)  # more than twice the ttl: only the heartbeat keeps it
         with pytest.raises(LeaseHeldError, match="beating"):
             acquire_lease(driver, database, SHARD, holder="other")
         lease.check()
         # Someone deletes it (an operator): the next beat notices and check() raises in this thread.
         driver.execute_query("MATCH (l:SyncLease) DELETE l", database_=database)
-        time.sleep(0.5)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                lease.check()
+            except LeaseLostError:
+                break
+            time.sleep(0.1)
         with pytest.raises(LeaseLostError):
             lease.check()
     assert lease._heartbeat is None
@@ -183,10 +190,10 @@ def test_heartbeat_keeps_the_lease_and_reports_a_loss(db: tuple[Driver, str]) ->
 
 def test_wait_mode(db: tuple[Driver, str]) -> None:
     driver, database = db
-    acquire_lease(driver, database, SHARD, holder="busy", ttl_seconds=1)
+    acquire_lease(driver, database, SHARD, holder="busy", ttl_seconds=3)
     started = time.monotonic()
-    lease = acquire_lease(driver, database, SHARD, holder="patient", wait=True, wait_timeout=10, poll_seconds=0.1)
-    assert lease.holder == "patient" and 0.5 < time.monotonic() - started < 5
+    lease = acquire_lease(driver, database, SHARD, holder="patient", wait=True, wait_timeout=20, poll_seconds=0.1)
+    assert lease.holder == "patient" and 1.5 < time.monotonic() - started < 15
     started = time.monotonic()
     with pytest.raises(LeaseHeldError, match="gave up after waiting"):
         acquire_lease(driver, database, SHARD, holder="late", wait=True, wait_timeout=0.5, poll_seconds=0.1)

@@ -138,7 +138,8 @@ def test_print_policy_lists_every_operation() -> None:
     assert policy["Version"] == "2012-10-17"
     assert statement["Effect"] == "Allow" and statement["Resource"] == "*"
     assert statement["Action"] == [f"sagemaker:{op}" for op in OPERATIONS]
-    assert len(set(statement["Action"])) == len(OPERATIONS) == 16
+    assert len(set(statement["Action"])) == len(OPERATIONS) == 14
+    assert "sagemaker:DescribeModelPackage" in statement["Action"]  # who approved a model package version
 
 
 def test_the_readme_shows_the_policy_doctor_prints() -> None:
@@ -153,7 +154,14 @@ def test_every_operation_a_sync_calls_is_checked(env: dict[str, str], sagemaker_
     seed_demo(sagemaker_client)
     report = sync_json(env, "--full")
     called = set(report["api_calls"])
-    assert {"Search", "ListAssociations", "DescribeContext", "DescribeArtifact", "ListPipelineExecutionSteps"} <= called
+    assert {
+        "Search",
+        "ListAssociations",
+        "DescribeContext",
+        "DescribeArtifact",
+        "ListPipelineExecutionSteps",
+        "DescribeModelPackage",
+    } <= called
     assert called <= set(OPERATIONS), called - set(OPERATIONS)
     assert report["denied"] == {}
 

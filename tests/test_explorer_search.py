@@ -272,6 +272,18 @@ def test_an_openlineage_jobs_page_says_when_it_was_last_seen(server: ServeProces
     assert page["facets"]["documentation"]["description"] == HOSTILE_SCRIPT
 
 
+@pytest.mark.parametrize(
+    "spelling", [f"{RAW_CUSTOMERS}/", "s3a://acme-ml-raw/crm/customers", "s3n://acme-ml-raw//crm/customers/"]
+)
+def test_a_dataset_ref_is_spelt_as_the_join_spells_locations(server: ServeProcess, spelling: str) -> None:
+    (found,) = [r for r in search(server, RAW_CUSTOMERS) if r["uri"] == RAW_CUSTOMERS]
+    page = entity(server, f"openlineage:dataset:{spelling}")
+    assert page.status_code == 200, page.text
+    assert page.json()["ref"] == found["ref"]
+    view = requests.get(f"{server.url}/api/v1/lineage", params={"ref": f"openlineage:dataset:{spelling}"}, timeout=30)
+    assert view.status_code == 200, view.text
+
+
 def test_a_ref_that_names_nothing_is_404(server: ServeProcess) -> None:
     answer = entity(server, f"{ARN}:artifact/no-such-artifact")
     assert answer.status_code == 404

@@ -3,15 +3,29 @@ place in the graph, by OpenLineage's naming rules, whichever side arrives first;
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+import json
+from typing import Any, cast
 
+from fixtures.openlineage_events import PRODUCER, openlineage_snapshot
 from fixtures.openlineage_nodes import ol_run, run_id
 from fixtures.snapshots import lineage_snapshot
 from fixtures.sync_cli import sync_json
 from neo4j import Driver
+from openlineage.client.event_v2 import DatasetEvent, StaticDataset
+from openlineage.client.generated import symlinks_dataset
+from openlineage.client.serde import Serde
 from test_incremental import train
 
 from lineage_graph.graph.naming import glue_table
+from lineage_graph.openlineage.intake import validate
+from lineage_graph.openlineage.load import OpenLineageWriter
+from lineage_graph.openlineage.transform import Rows
+from lineage_graph.query import Direction
+from lineage_graph.query.explore import InvestigationQueries
+from lineage_graph.query.lineage_view import LineageViews
+from lineage_graph.query.provenance import ProvenanceQueries
+from lineage_graph.settings import Neo4jSettings
 
 SPARK = ("spark", "etl.build_events")
 GLUE = ("glue", "crm.load_customers")
@@ -158,6 +172,56 @@ def test_an_openlineage_job_named_by_a_sagemaker_job_arn_is_that_jobs_trial_comp
     ) | both_ways(tcs["other-train-aws-training-job"], "job_arn", f"sagemaker/{ACCOUNT_ARN}:training-job/other-train")
 
 
+def deploy(client: Any, name: str) -> str:
+    """An endpoint serving one model; the sandbox records its context and deployment action, both with the
+    endpoint's ARN as their source URI. Returns the endpoint's ARN."""
+    client.create_model(
+        ModelName=f"{name}-model",
+        ExecutionRoleArn="arn:aws:iam::123456789012:role/sagemaker",
+        PrimaryContainer={
+            "Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/xgb:1",
+            "ModelDataUrl": f"s3://models/{name}/model.tar.gz",
+        },
+    )
+    client.create_endpoint_config(
+        EndpointConfigName=f"{name}-config",
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": f"{name}-model",
+                "InstanceType": "ml.m5.large",
+                "InitialInstanceCount": 1,
+            }
+        ],
+    )
+    return str(client.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")["EndpointArn"])
+
+
+def test_an_openlineage_job_named_by_an_endpoint_arn_is_that_endpoints_context_not_its_deployment(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    # SageMaker AI reports endpoints as jobs: one event before the sync, one after, in two split forms.
+    ol_run(sync_env, run_id(9), (ACCOUNT_ARN, "endpoint/scoring"))
+    scoring = deploy(sagemaker_client, "scoring")
+    ranking = deploy(sagemaker_client, "ranking")
+    sync_json(sync_env)
+    ol_run(sync_env, run_id(10), ("sagemaker", f"{ACCOUNT_ARN}:endpoint/ranking"))
+    ol_run(sync_env, run_id(11), (ACCOUNT_ARN, "endpoint/never-synced"))
+    contexts = {
+        r["uri"]: r["arn"]
+        for r in clean_neo4j.execute_query(
+            "MATCH (c:Context {type: 'Endpoint'}) RETURN c.source_uri AS uri, c.arn AS arn", database_="neo4j"
+        ).records
+    }
+    actions = clean_neo4j.execute_query(
+        "MATCH (a:Action) WHERE a.source_uri IN $uris RETURN count(a) AS n", uris=[scoring, ranking], database_="neo4j"
+    ).records[0]["n"]
+    assert actions == 2  # a deployment action each, with the same source URI as the context: not joined
+    assert set(joins(clean_neo4j)) == both_ways(
+        contexts[scoring], "endpoint_arn", f"{ACCOUNT_ARN}/endpoint/scoring"
+    ) | both_ways(contexts[ranking], "endpoint_arn", f"sagemaker/{ACCOUNT_ARN}:endpoint/ranking")
+
+
 def test_the_sweep_keeps_openlineage_and_takes_a_swept_artifacts_join_with_it(
     sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
 ) -> None:
@@ -194,3 +258,98 @@ def test_a_dry_run_joins_nothing(sagemaker_client: Any, sync_env: dict[str, str]
     sync_json(sync_env, "--dry-run")
     assert not joins(clean_neo4j)
     assert not clean_neo4j.execute_query("MATCH (a:Artifact) RETURN a", database_="neo4j").records
+
+
+def _symlinked(at: str, dataset: tuple[str, str], *others: tuple[str, str]) -> dict[str, Any]:
+    """A dataset event at ``at`` whose ``symlinks`` facet names ``others`` (none: a facet naming nothing)."""
+    identifiers = [symlinks_dataset.Identifier(namespace=ns, name=name, type="TABLE") for ns, name in others]
+    event = DatasetEvent(
+        eventTime=at,
+        producer=PRODUCER,
+        dataset=StaticDataset(
+            namespace=dataset[0],
+            name=dataset[1],
+            facets={"symlinks": symlinks_dataset.SymlinksDatasetFacet(identifiers=identifiers)},
+        ),
+    )
+    return cast(dict[str, Any], json.loads(Serde.to_json(event)))
+
+
+def _rows(events: list[dict[str, Any]]) -> Rows:
+    rows = Rows()
+    for event in events:
+        rows.add(validate(event))
+    return rows
+
+
+def test_a_symlink_pair_follows_the_newest_symlinks_facet_whatever_the_order_events_arrive_in(
+    clean_neo4j: Driver, neo4j_settings: Neo4jSettings
+) -> None:
+    writer = OpenLineageWriter(clean_neo4j, neo4j_settings.database)
+    writer.apply_schema()
+    path = ("s3a://lake", "/crm/customers/")
+    old, new, other = (glue_table("us-east-1", "123456789012", "crm", t) for t in ("customers_v1", "customers", "c2"))
+    events = [
+        _symlinked("2026-12-07T09:00:00Z", path, (old.namespace, old.name)),
+        _symlinked("2026-12-07T10:00:00Z", path, (new.namespace, new.name)),  # the table renamed: v1 unpaired
+        # Another table names the path from its own side: paired, whatever the path's facet says.
+        _symlinked("2026-12-07T08:00:00Z", (other.namespace, other.name), path),
+    ]
+    expected = both_ways("s3://lake/crm/customers", "symlink", new.uri) | both_ways(
+        "s3://lake/crm/customers", "symlink", other.uri
+    )
+    snapshots = set()
+    for order in [*itertools.permutations(events), [events[1], events[0], events[2], events[0]]]:
+        clean_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
+        for event in order:  # a batch each: the older facet replayed after the newer changes nothing
+            writer.write(_rows([event]))
+        assert set(joins(clean_neo4j)) == expected, order
+        snapshots.add(repr(openlineage_snapshot(clean_neo4j)))
+    writer.write(_rows(events))  # all in one batch: the same again
+    assert set(joins(clean_neo4j)) == expected
+    assert len(snapshots | {repr(openlineage_snapshot(clean_neo4j))}) == 1
+
+    # A newer facet naming nothing unpairs the path's own table; the other table still names the path.
+    writer.write(_rows([_symlinked("2026-12-07T11:00:00Z", path)]))
+    assert set(joins(clean_neo4j)) == both_ways("s3://lake/crm/customers", "symlink", other.uri)
+
+
+def test_a_walk_never_goes_up_a_prefix_and_back_down_into_a_sibling(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    # A training job reads the whole prefix; Spark writes its 2024 part, another run reads the 2023 part and a
+    # third the whole prefix. 2024's writer feeds the training job and the whole-prefix reader, not 2023's.
+    train(sagemaker_client, "events-train", "s3://b/events/")
+    sync_json(sync_env)
+    write_2024, read_2023, read_all = run_id(11), run_id(12), run_id(13)
+    ol_run(
+        sync_env,
+        write_2024,
+        ("spark", "write_2024"),
+        inputs=[("s3://raw", "clicks")],
+        outputs=[("s3://b", "events/2024/")],
+    )
+    ol_run(
+        sync_env, read_2023, ("spark", "read_2023"), inputs=[("s3://b", "events/2023")], outputs=[("s3://b", "report")]
+    )
+    ol_run(sync_env, read_all, ("spark", "read_all"), inputs=[("s3://b", "events")])
+    training = clean_neo4j.execute_query("MATCH (tc:TrainingJob) RETURN tc.arn AS arn", database_="neo4j").records[0][
+        "arn"
+    ]
+    sibling = {read_2023, "s3://b/events/2023", "s3://b/report"}
+    queries = InvestigationQueries(clean_neo4j, "neo4j")
+
+    impacted = {e.uri for e in queries.impact("s3://b/events/2024/")}
+    assert {training, read_all} <= impacted and not impacted & sibling
+    down = {v.uri for v in queries.lineage_across(write_2024, Direction.DESCENDANTS).vertices}
+    assert {training, read_all} <= down and not down & sibling
+    up = {v.uri for v in queries.lineage_across(read_2023, Direction.ASCENDANTS).vertices}
+    assert "s3://b/events/2023" in up and not up & {write_2024, "s3://b/events/2024", "s3://raw/clicks"}
+    tree = {n.uri for n in ProvenanceQueries(clean_neo4j, "neo4j").provenance(read_2023).nodes}
+    assert tree == up | {read_2023}
+    assert queries.path(write_2024, read_2023) == []
+    assert queries.path(write_2024, read_all)[0].hops[-1].destination == read_all
+    view = LineageViews(clean_neo4j, "neo4j").lineage(f"openlineage:run:{write_2024}", "downstream", depth=8)
+    drawn = {node.ref for node in view.nodes}
+    assert {training, f"openlineage:run:{read_all}"} <= drawn
+    assert not drawn & {f"openlineage:run:{read_2023}", "openlineage:dataset:s3://b/events/2023"}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import random
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fixtures.openlineage_events import (
@@ -20,12 +21,17 @@ from fixtures.openlineage_events import (
     scenario,
 )
 from neo4j import Driver
+from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
+from openlineage.client.generated.input_statistics_input_dataset import InputStatisticsInputDatasetFacet
+from openlineage.client.generated.output_statistics_output_dataset import OutputStatisticsOutputDatasetFacet
+from openlineage.client.serde import Serde
 
 from lineage_graph.graph.naming import Location
 from lineage_graph.openlineage import kinds
 from lineage_graph.openlineage.intake import validate
 from lineage_graph.openlineage.load import OpenLineageWriter, WriteCounts
 from lineage_graph.openlineage.transform import Rows
+from lineage_graph.query.explore import GraphQueries
 from lineage_graph.settings import Neo4jSettings
 
 
@@ -142,3 +148,54 @@ def test_each_kind_has_a_uniqueness_constraint_on_its_declared_key(writer: OpenL
     constraints = {r["label"]: tuple(r["properties"]) for r in records}
     for kind in kinds.NODE_KINDS:
         assert constraints[kind.label] == kind.key
+
+
+def _read_and_wrote(at: str, rows_read: int, rows_written: int, size: int) -> dict[str, Any]:
+    """A run event whose input and output carry the statistics of that read and that write."""
+    event = RunEvent(
+        eventType=RunState.COMPLETE if rows_read > 1 else RunState.RUNNING,
+        eventTime=at,
+        run=Run(runId=SPARK_RUN),
+        job=Job(namespace="spark", name="clean_events"),
+        producer=PRODUCER,
+        inputs=[
+            InputDataset(
+                namespace="s3://landing",
+                name="raw/events",
+                inputFacets={"inputStatistics": InputStatisticsInputDatasetFacet(rowCount=rows_read)},
+            )
+        ],
+        outputs=[
+            OutputDataset(
+                namespace="s3://landing",
+                name="events",
+                outputFacets={"outputStatistics": OutputStatisticsOutputDatasetFacet(rowCount=rows_written, size=size)},
+            )
+        ],
+    )
+    return cast(dict[str, Any], json.loads(Serde.to_json(event)))
+
+
+def test_a_reads_and_a_writes_facets_are_kept_on_its_relationship_newest_version_each(
+    writer: OpenLineageWriter,
+) -> None:
+    def statistics() -> dict[str, dict[str, Any]]:
+        records = writer.driver.execute_query(
+            "MATCH ()-[r:READ_BY|WROTE]->() RETURN type(r) AS type, properties(r) AS p"
+        ).records
+        return {r["type"]: r["p"] for r in records}
+
+    newest = _read_and_wrote("2026-12-07T08:05:00Z", 1000, 990, 52_000)
+    _write(writer, [newest])
+    _write(writer, [_read_and_wrote("2026-12-07T08:01:00Z", 1, 0, 0)])  # an older one, arriving later
+    read, wrote = statistics()["READ_BY"], statistics()["WROTE"]
+    assert read["facet.inputStatistics.rowCount"] == 1000
+    assert (wrote["facet.outputStatistics.rowCount"], wrote["facet.outputStatistics.size"]) == (990, 52_000)
+    assert wrote["facet_version.outputStatistics"].startswith("2026-12-07T08:05:00")
+    assert not any(k.endswith(("_producer", "_schemaURL")) for k in {**read, **wrote})
+
+    # lineage's edges give each read and write its facets, grouped by facet.
+    edges = GraphQueries(writer.driver, writer.database).lineage_across(SPARK_RUN, include_edges=True).edges or []
+    by_type = {e.relationship: e.facets for e in edges}
+    assert by_type["READ_BY"] == {"inputStatistics": {"rowCount": 1000}}
+    assert by_type["WROTE"] == {"outputStatistics": {"rowCount": 990, "size": 52_000}}

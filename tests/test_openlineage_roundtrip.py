@@ -48,22 +48,25 @@ def test_exported_runs_come_back_through_serve_as_the_same_runs(
     final = {e["run"]["runId"]: e for e in sent}  # each run's last event: its end, or its START while running
     exported = {run_id: (e["eventType"], e["job"]["namespace"], e["job"]["name"]) for run_id, e in final.items()}
     received = {r["run_id"]: (r["state"], r["namespace"], r["name"]) for r in runs}
-    assert {k: v for k, v in received.items() if v[0] is not None} == exported
-    # The pipeline executions are known from the parent facets alone: runs of their pipelines' jobs, no state.
-    facets = [e["run"]["facets"]["parent"] for e in sent if "parent" in e["run"]["facets"]]
-    assert {k: v for k, v in received.items() if v[0] is None} == {
-        f["run"]["runId"]: (None, f["job"]["namespace"], f["job"]["name"]) for f in facets
-    }
+    # Every run came with its events, the pipeline executions' too: none is known from a parent facet alone.
+    assert received == exported
 
+    # A child's CHILD_OF lands on its pipeline execution's exported run: the run of the job its parent facet
+    # names, with the state that execution's own events gave it.
     children = synced_driver.execute_query(
-        "MATCH (r:OpenLineageRun)-[:CHILD_OF]->(p:OpenLineageRun) RETURN r.run_id AS run_id, p.run_id AS parent"
+        "MATCH (r:OpenLineageRun)-[:CHILD_OF]->(p:OpenLineageRun)-[:RUN_OF]->(j:OpenLineageJob) "
+        "RETURN r.run_id AS run_id, p.run_id AS parent, p.state AS state, j.namespace AS namespace, j.name AS name"
     ).records
-    parents = {
-        run_id: e["run"]["facets"]["parent"]["run"]["runId"]
-        for run_id, e in final.items()
-        if "parent" in e["run"]["facets"]
+    parents = {run_id: e["run"]["facets"]["parent"] for run_id, e in final.items() if "parent" in e["run"]["facets"]}
+    assert parents and {r["run_id"]: r["parent"] for r in children} == {
+        k: f["run"]["runId"] for k, f in parents.items()
     }
-    assert parents and {r["run_id"]: r["parent"] for r in children} == parents
+    for r in children:
+        facet = parents[r["run_id"]]
+        assert (r["namespace"], r["name"]) == (facet["job"]["namespace"], facet["job"]["name"])
+        execution = final[r["parent"]]  # the execution's own last event, as exported
+        assert execution["job"]["name"].startswith("pipeline/")
+        assert r["state"] == execution["eventType"] == "COMPLETE"
 
     datasets = synced_driver.execute_query(
         "MATCH (d:OpenLineageDataset) RETURN d.namespace AS namespace, d.name AS name"

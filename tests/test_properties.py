@@ -18,6 +18,7 @@ from lineage_graph.graph.load import GraphWriter
 from lineage_graph.sagemaker.client import SageMakerApi
 from lineage_graph.sagemaker.crawl import Crawler
 from lineage_graph.sandbox.faults import clear_faults, set_faults
+from lineage_graph.sandbox.seed import studio_client
 from lineage_graph.settings import AwsSettings
 from lineage_graph.sync_properties import PROPERTY_KINDS, PROPERTY_READERS, sync_properties
 
@@ -31,6 +32,7 @@ ODD = {
     "empty": "",
 }
 MANY = {f"k{i:03}": f"v{i}" for i in range(300)}
+PROFILE = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:user-profile/d-acme0demo01/{{}}"
 
 
 def artifact(client: Any, name: str, properties: dict[str, str] | None = None) -> str:
@@ -42,12 +44,36 @@ def artifact(client: Any, name: str, properties: dict[str, str] | None = None) -
     )
 
 
-def stored(driver: Driver, arn: str) -> dict[str, Any]:
-    """The node's ``property.*`` keys, prefix dropped."""
+def stored(driver: Driver, arn: str, prefix: str = "property.") -> dict[str, Any]:
+    """The node's keys under ``prefix``, prefix dropped."""
     record = driver.execute_query(
         "MATCH (n:LineageEntity {arn: $arn}) RETURN properties(n) AS p", {"arn": arn}, database_="neo4j"
     ).records[0]
-    return {k.removeprefix("property."): v for k, v in record["p"].items() if k.startswith("property.")}
+    return {k.removeprefix(prefix): v for k, v in record["p"].items() if k.startswith(prefix)}
+
+
+def model_package(client: Any, group: str, status: str) -> str:
+    """A model package version (the sandbox makes its artifact and its approval action, as SageMaker does)."""
+    if not client.list_model_package_groups(NameContains=group)["ModelPackageGroupSummaryList"]:
+        client.create_model_package_group(ModelPackageGroupName=group)
+    return str(
+        client.create_model_package(
+            ModelPackageGroupName=group,
+            ModelApprovalStatus=status,
+            InferenceSpecification={
+                "Containers": [{"Image": "1.dkr.ecr.us-east-1.amazonaws.com/xgb:1", "ModelDataUrl": "s3://m/a.tar.gz"}],
+                "SupportedContentTypes": ["text/csv"],
+                "SupportedResponseMIMETypes": ["text/csv"],
+            },
+        )["ModelPackageArn"]
+    )
+
+
+def arns_with_source(client: Any, uri: str) -> tuple[str, str]:
+    """The package's artifact and its approval action (both have the package's ARN as source URI)."""
+    (artifact_summary,) = client.list_artifacts(SourceUri=uri)["ArtifactSummaries"]
+    (action_summary,) = client.list_actions(SourceUri=uri)["ActionSummaries"]
+    return artifact_summary["ArtifactArn"], action_summary["ActionArn"]
 
 
 @pytest.fixture
@@ -81,7 +107,14 @@ def test_properties_are_stored_verbatim_and_returned_by_the_api(
     report = sync_json(sync_env)
 
     assert report["properties"].pop("seconds") > 0
-    assert report["properties"] == {"enabled": True, "read": 4, "vanished": 0, "missing": 0, "denied": {}}
+    assert report["properties"] == {
+        "enabled": True,
+        "read": 4,
+        "vanished": 0,
+        "missing": 0,
+        "denied": {},
+        "model_packages": {"read": 0, "gone": 0},
+    }
     assert report["api_calls"]["DescribeArtifact"] == 3 and report["api_calls"]["DescribeAction"] == 1
     assert stored(clean_neo4j, odd) == ODD
     assert stored(clean_neo4j, many) == MANY
@@ -129,6 +162,7 @@ def test_no_properties_skips_the_pass_and_the_next_run_catches_up(
         "vanished": 0,
         "missing": 3,
         "denied": {},
+        "model_packages": {"read": 0, "gone": 0},
         "seconds": 0,
     }
     assert all(stored(clean_neo4j, arn) == {} for arn in arns)
@@ -200,6 +234,127 @@ def test_a_denied_describe_is_reported_and_the_other_kind_still_read(
     assert report["outcome"] == "success"  # the lineage is whole; only properties are missing
 
 
+def test_a_model_package_s_approval_and_approver_are_stored_on_its_artifact_and_approval_action(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver, neo4j_settings: Any
+) -> None:
+    """DescribeModelPackage is where SageMaker keeps the approval and who made it; the approver here calls
+    from Studio (a session naming their user profile), the registration came from a plain IAM caller."""
+    package = model_package(sagemaker_client, "churn-models", "PendingManualApproval")
+    reviewer = studio_client(sagemaker_client, ACCOUNT, "amara.okafor")
+    reviewer.update_model_package(
+        ModelPackageArn=package, ModelApprovalStatus="Approved", ApprovalDescription="AUC 0.91"
+    )
+    reviewer.create_action(ActionName="manual-deploy", Source={"SourceUri": "s3://x"}, ActionType="ModelDeployment")
+    described = sagemaker_client.describe_model_package(ModelPackageName=package)
+
+    report = sync_json(sync_env)
+
+    assert report["properties"]["model_packages"] == {"read": 2, "gone": 0}
+    assert report["api_calls"]["DescribeModelPackage"] == 2 and report["properties"]["missing"] == 0
+    for arn in arns_with_source(sagemaker_client, package):
+        stored_package = stored(clean_neo4j, arn, "model_package.")
+        assert stored_package.pop("modified_at").to_native() == described["LastModifiedTime"]
+        assert stored_package.pop("created_at").to_native() == described["CreationTime"]
+        assert stored_package.pop("last_modified_by.IamIdentity.PrincipalId").endswith(":SageMaker")
+        assert stored_package == {
+            "arn": package,
+            "approval_status": "Approved",
+            "approval_description": "AUC 0.91",
+            "created_by.IamIdentity.Arn": "arn:aws:sts::123456789012:user/moto",
+            "created_by.IamIdentity.PrincipalId": "AKIAIOSFODNN7EXAMPLE",
+            "last_modified_by.UserProfileName": "amara.okafor",
+            "last_modified_by.UserProfileArn": PROFILE.format("amara.okafor"),
+            "last_modified_by.DomainId": "d-acme0demo01",
+            "last_modified_by.IamIdentity.Arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/SageMakerExecutionRole/SageMaker",
+            "last_modified_by.IamIdentity.SourceIdentity": "amara.okafor",
+        }
+    # An action's own CreatedBy/LastModifiedBy (DescribeAction; ListActions has neither), no IamIdentity.
+    manual = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:action/manual-deploy"
+    assert (
+        stored(clean_neo4j, manual, "created_by.")
+        == stored(clean_neo4j, manual, "last_modified_by.")
+        == {
+            "UserProfileName": "amara.okafor",
+            "UserProfileArn": PROFILE.format("amara.okafor"),
+            "DomainId": "d-acme0demo01",
+        }
+    )
+    again = sync_json(sync_env, "--full")
+    assert describes(again) == 0 and "DescribeModelPackage" not in again["api_calls"]  # nothing changed
+
+
+def test_a_later_approval_is_read_again_from_the_approval_action(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    package = model_package(sagemaker_client, "fraud-models", "PendingManualApproval")
+    sync_json(sync_env)
+    _, approval = arns_with_source(sagemaker_client, package)
+    assert stored(clean_neo4j, approval, "model_package.")["approval_status"] == "PendingManualApproval"
+    assert "last_modified_by.UserProfileName" not in stored(clean_neo4j, approval, "model_package.")
+
+    time.sleep(0.01)
+    studio_client(sagemaker_client, ACCOUNT, "wei.chen").update_model_package(
+        ModelPackageArn=package, ModelApprovalStatus="Rejected", ApprovalDescription="drift"
+    )
+    full = sync_json(sync_env, "--full")  # the approval action's summary changed (its status and time moved)
+
+    assert full["api_calls"]["DescribeAction"] == 1 and full["api_calls"]["DescribeModelPackage"] == 1
+    now = stored(clean_neo4j, approval, "model_package.")
+    assert (now["approval_status"], now["approval_description"]) == ("Rejected", "drift")
+    assert now["last_modified_by.UserProfileName"] == "wei.chen"
+
+
+def test_a_model_package_gone_or_denied_is_counted_not_fatal(
+    sagemaker_client: Any, sync_env: dict[str, str], sandbox_url: str, clean_neo4j: Driver
+) -> None:
+    """Lineage entities outlive what they describe: an artifact of a deleted package is read without it. A
+    denied DescribeModelPackage leaves the package's nodes unread (missing, for a run that is allowed)."""
+    gone_uri = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:model-package/retired-models/7"
+    gone = sagemaker_client.create_artifact(
+        ArtifactName="retired", Source={"SourceUri": gone_uri}, ArtifactType="Model", Properties={"a": "1"}
+    )["ArtifactArn"]
+    report = sync_json(sync_env)
+    assert report["properties"]["model_packages"] == {"read": 0, "gone": 1} and report["properties"]["missing"] == 0
+    assert stored(clean_neo4j, gone) == {"a": "1"} and stored(clean_neo4j, gone, "model_package.") == {}
+
+    package = model_package(sagemaker_client, "churn-models", "Approved")
+    plain = artifact(sagemaker_client, "plain", {"b": "2"})
+    set_faults(sandbox_url, deny_operations=["DescribeModelPackage"])
+    try:
+        denied = sync_json(sync_env)
+    finally:
+        clear_faults(sandbox_url)
+    assert denied["properties"]["denied"] == {"DescribeModelPackage": "sagemaker:DescribeModelPackage"}
+    assert denied["properties"]["missing"] == 2  # the package's artifact and approval action
+    assert stored(clean_neo4j, plain) == {"b": "2"} and denied["outcome"] == "success"
+
+    allowed = sync_json(sync_env)
+    assert allowed["properties"]["model_packages"] == {"read": 2, "gone": 0} and allowed["properties"]["missing"] == 0
+    assert all(
+        stored(clean_neo4j, arn, "model_package.")["approval_status"] == "Approved"
+        for arn in arns_with_source(sagemaker_client, package)
+    )
+
+
+def test_nodes_an_older_pass_read_are_read_once_more_for_what_it_did_not(
+    sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
+) -> None:
+    """A graph whose marks an older pass wrote (the bare content hash: properties only) is read again once, so
+    an upgrade fills in who created each entity and its model package's approval without a rebuild."""
+    package = model_package(sagemaker_client, "churn-models", "Approved")
+    sync_json(sync_env)
+    clean_neo4j.execute_query(  # as the pass before READS left the graph
+        "MATCH (n:LineageEntity) WHERE n.properties_synced IS NOT NULL "
+        "SET n.properties_synced = n.content_hash "
+        "WITH n UNWIND [k IN keys(n) WHERE k STARTS WITH 'model_package.'] AS k SET n[k] = null",
+        database_="neo4j",
+    )
+    upgraded = sync_json(sync_env)
+    assert upgraded["api_calls"]["DescribeModelPackage"] == 2 and upgraded["properties"]["missing"] == 0
+    assert all(stored(clean_neo4j, arn, "model_package.") for arn in arns_with_source(sagemaker_client, package))
+    assert describes(sync_json(sync_env)) == 0  # once
+
+
 def test_sync_table_says_how_many_still_lack_properties(
     sagemaker_client: Any, sync_env: dict[str, str], clean_neo4j: Driver
 ) -> None:
@@ -217,7 +372,14 @@ def test_the_selection_walks_the_arn_index_in_order(clean_neo4j: Driver) -> None
     GraphWriter(clean_neo4j, "neo4j").apply_schema()
     plan = clean_neo4j.execute_query(
         "EXPLAIN " + graph_properties._NEEDING,
-        {"kinds": list(PROPERTY_KINDS), "account": ACCOUNT, "region": "us-east-1", "after": "", "limit": 10},
+        {
+            "kinds": list(PROPERTY_KINDS),
+            "account": ACCOUNT,
+            "region": "us-east-1",
+            "after": "",
+            "limit": 10,
+            "reads": graph_properties.READS,
+        },
         database_="neo4j",
     ).summary.plan
 

@@ -123,6 +123,19 @@ def prefixed(node: dict[str, Any], prefix: str) -> dict[str, Any]:
     return {key[len(start) :]: native(value) for key, value in node.items() if key.startswith(start)}
 
 
+def user_context(node: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    """``created_by.<member>`` and ``created_by.IamIdentity.<member>`` back as the UserContext dict (None when
+    SageMaker named nobody, or the sync has not read it)."""
+    user: dict[str, Any] = {}
+    for key, value in prefixed(node, prefix).items():
+        member, _, inner = key.partition(".")
+        if inner:
+            user.setdefault(member, {})[inner] = value
+        else:
+            user[member] = value
+    return user or None
+
+
 def time(node: dict[str, Any], key: str) -> datetime | None:
     value = native(node.get(key))
     return value if isinstance(value, datetime) else None

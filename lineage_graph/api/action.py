@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from lineage_graph.api._base import LineageEntity, common, prefixed, time
+from lineage_graph.api._base import LineageEntity, common, prefixed, time, user_context
 from lineage_graph.api.graph import LineageGraph
 from lineage_graph.api.query import LineageQueryDirectionEnum, direction_of
 
@@ -34,6 +34,9 @@ class Action(LineageEntity):
     properties: dict[str, Any] = field(default_factory=dict)
     creation_time: datetime | None = None
     last_modified_time: datetime | None = None
+    # Who created and last changed it (a UserContext dict, as for trial components), from its Describe.
+    created_by: dict[str, Any] | None = None
+    last_modified_by: dict[str, Any] | None = None
 
     _lineage_type = "Action"
     _entity_types: ClassVar[tuple[str | None, ...]] = (None,)
@@ -55,6 +58,8 @@ class Action(LineageEntity):
             properties=prefixed(node, "property"),
             creation_time=time(node, "created_at"),
             last_modified_time=time(node, "modified_at"),
+            created_by=user_context(node, "created_by"),
+            last_modified_by=user_context(node, "last_modified_by"),
             **common(node),
         )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from lineage_graph.api._base import LineageEntity, common, native, prefixed, time
+from lineage_graph.api._base import LineageEntity, common, native, prefixed, time, user_context
 from lineage_graph.api.graph import LineageGraph
 from lineage_graph.api.query import LineageQueryDirectionEnum, direction_of
 
@@ -83,8 +83,8 @@ class LineageTrialComponent(LineageEntity):
             input_artifacts=_artifacts(node, "input"),
             output_artifacts=_artifacts(node, "output"),
             metrics=list(metrics.values()),
-            created_by=_user_context(node, "created_by"),
-            last_modified_by=_user_context(node, "last_modified_by"),
+            created_by=user_context(node, "created_by"),
+            last_modified_by=user_context(node, "last_modified_by"),
             tags=[{"Key": key, "Value": str(value)} for key, value in sorted(prefixed(node, "tag").items())],
             **common(node),
         )
@@ -127,15 +127,3 @@ def _artifacts(node: dict[str, Any], prefix: str) -> dict[str, dict[str, Any]]:
         name: {"Value": uri} | ({"MediaType": media_types[name]} if name in media_types else {})
         for name, uri in prefixed(node, prefix).items()
     }
-
-
-def _user_context(node: dict[str, Any], prefix: str) -> dict[str, Any] | None:
-    """``created_by.<member>`` and ``created_by.IamIdentity.<member>`` back as the UserContext dict."""
-    user: dict[str, Any] = {}
-    for key, value in prefixed(node, prefix).items():
-        member, _, inner = key.partition(".")
-        if inner:
-            user.setdefault(member, {})[inner] = value
-        else:
-            user[member] = value
-    return user or None

@@ -106,7 +106,8 @@ def _client(file: str | None) -> Iterator[OpenLineageClient]:
     type=TIMESTAMP,
     metavar="ISO",
     default=None,
-    help="Export the trial components changed at or after this time, whatever the watermark.",
+    help="Export what changed at or after this time (trial components, associations, pipeline executions "
+    "started), whatever the watermark.",
 )
 @click.option("--full", is_flag=True, help="Export every trial component, ignoring the watermark.")
 @click.option(
@@ -137,9 +138,11 @@ def export_command(
 
     Each trial component is a run of its job (training, processing, transform) with START and its end
     (COMPLETE, FAIL, ABORT) at their real times, the datasets it read and wrote, and its pipeline execution
-    as parent run. Run IDs are the same at every export. The transport is the OpenLineage client's own
-    configuration: OPENLINEAGE_URL, OPENLINEAGE_CONFIG or openlineage.yml (HTTP, amazon_datazone_api, kafka,
-    file...). Incremental: each target keeps a watermark in Neo4j, moved once the transport took every event.
+    as parent run; each pipeline execution a run of its pipeline. Run IDs are the same at every export. The
+    transport is the OpenLineage client's own configuration: OPENLINEAGE_URL, OPENLINEAGE_CONFIG or
+    openlineage.yml (HTTP, amazon_datazone_api, kafka, file...). Incremental: each target keeps a watermark
+    in Neo4j, moved once the transport took every event; a trial component is sent again when an association
+    with an artifact was created since, a pipeline execution sent while running until it has ended.
 
     \b
     Example:
@@ -181,7 +184,13 @@ def _summary(report: ExportReport) -> str:
         if data["held_back"]
         else ""
     )
+    again = (
+        f" {data['reassociated']} of the trial components were sent again for an association created since."
+        if data["reassociated"]
+        else ""
+    )
     return (
-        f"Exported {data['runs']} runs ({data['events']} events, {data['datasets']} datasets) to {data['target']} "
-        f"in {data['seconds']:.1f} s; watermark {moved}: {where}.{held}"
+        f"Exported {data['runs']} runs ({data['pipeline_executions']} pipeline executions; {data['events']} events, "
+        f"{data['datasets']} datasets) to {data['target']} in {data['seconds']:.1f} s; watermark {moved}: "
+        f"{where}.{again}{held}"
     )

@@ -37,7 +37,8 @@ JOB_COLUMNS = [f.name for f in dataclasses.fields(JobSummary)]
 JOB_TABLE = ["name", "type", "depth", "job_arn", "arn"]
 CROSSING_COLUMNS = [f.name for f in dataclasses.fields(CrossingEntity)]
 CROSSING_TABLE = ["name", "type", "lineage_type", "source_uri", "depth", "uri"]
-CROSSING_EDGE_COLUMNS = [f.name for f in dataclasses.fields(CrossingEdge)]
+# A table or CSV row has no room for a read's or write's facets: JSON has them.
+CROSSING_EDGE_COLUMNS = [f.name for f in dataclasses.fields(CrossingEdge) if f.name != "facets"]
 
 
 def _key_values(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:

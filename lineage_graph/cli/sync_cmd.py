@@ -206,6 +206,10 @@ def _format_properties(props: dict[str, Any]) -> str:
     line = f"artifact and action properties: {read}; still missing for {props['missing']}"
     if props["vanished"]:
         line += f"; {props['vanished']} deleted before they could be read"
+    packages = props["model_packages"]
+    if packages["read"] or packages["gone"]:
+        line += f"; model package approvals read for {packages['read']}"
+        line += f" ({packages['gone']} packages gone)" if packages["gone"] else ""
     if props["denied"]:
         line += "; denied (missing IAM permission): " + ", ".join(props["denied"].values())
     return line

@@ -9,7 +9,10 @@ crosses it whichever source the data came from (docs/openlineage.md). The rules,
   ``b within a``), between an OpenLineage dataset and an artifact, never from a bucket root;
 - ``symlink``: two OpenLineage datasets a ``symlinks`` facet pairs (an S3 path and its Glue table);
 - ``job_arn``: an OpenLineage job whose name is a SageMaker job's ARN (``naming.arn_of_job``) and the trial
-  component whose ``source_arn`` is that ARN.
+  component whose ``source_arn`` is that ARN;
+- ``endpoint_arn``: an OpenLineage job whose name is a SageMaker endpoint's ARN (SageMaker AI reports its
+  endpoints as jobs) and the endpoint's context, whose ``source_uri`` is that ARN (not the deployment
+  actions, which carry the same source URI).
 
 Each side's load calls the function for what it just wrote, and each function looks for the other side
 already in the graph: whichever arrives first, the later load makes the edge, and rerunning changes
@@ -24,7 +27,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from lineage_graph.graph import model
-from lineage_graph.graph.naming import Location, arn_of_job, location_of_uri, normalised
+from lineage_graph.graph.naming import Location, arn_of_job, is_endpoint_arn, location_of_uri, normalised
 
 # A write statement as GraphWriter runs it: ``run(query, **params)`` -> the driver's EagerResult.
 Run = Callable[..., Any]
@@ -32,6 +35,8 @@ BATCH = 1000
 
 _SAME = f"`{model.SAME_OBJECT}`"
 _ARTIFACT = model.ARTIFACT.label
+_CONTEXT = model.CONTEXT.label
+_ENDPOINT_TYPE = "Endpoint"
 _DATASET = model.OPENLINEAGE_DATASET
 _BUCKET_ROOT = "/"
 
@@ -88,13 +93,31 @@ _DATASETS = f"""
     {_join_locations(_ARTIFACT, "location_namespace", "location_name")}
 """
 
-# The other name of a symlinked pair may not have arrived as a dataset of its own: it is one (the facet
-# names a dataset), so it is made here, and joined to artifacts like any other.
+# A dataset's symlinks are its newest ``symlinks`` facet's (the loader wrote its version just before): only
+# the batch that carries that version pairs and unpairs, so an older event replayed later changes nothing.
+# The dataset keeps their uris (``symlink_uris``); a pair stays joined while either side's newest facet
+# names the other. A name any version gives is a dataset (the facet names one), made here when it has not
+# arrived as one of its own, whichever version is newest, so that arrival order does not decide which
+# datasets exist; the caller joins them to artifacts like any other.
 _SYMLINKS = f"""
     UNWIND $rows AS row
     MATCH (x:{_DATASET} {{namespace: row.namespace, name: row.name}})
-    MERGE (y:{_DATASET} {{namespace: row.other_namespace, name: row.other_name}})
-    ON CREATE SET y:{model.OPENLINEAGE_LABEL}, y.uri = row.other_uri
+    CALL (row) {{
+        UNWIND row.others AS other
+        MERGE (y:{_DATASET} {{namespace: other.namespace, name: other.name}})
+        ON CREATE SET y:{model.OPENLINEAGE_LABEL}, y.uri = other.uri
+    }}
+    WITH x, row
+    WHERE x.`{model.FACET_VERSION_PREFIX}symlinks` = row.version
+    SET x.{model.SYMLINK_URIS} = row.other_uris
+    WITH x, row
+    CALL (x, row) {{
+        MATCH (x)-[old:{_SAME} {{rule: 'symlink'}}]-(y)
+        WHERE NOT y.uri IN row.other_uris AND NOT x.uri IN coalesce(y.{model.SYMLINK_URIS}, [])
+        DELETE old
+    }}
+    UNWIND row.others AS other
+    MATCH (y:{_DATASET} {{namespace: other.namespace, name: other.name}})
     WITH x, y, 'symlink' AS rule, 'symlink' AS back
     WHERE x <> y
     {_MERGE_BOTH}
@@ -105,8 +128,26 @@ _JOBS = f"""
     MATCH (x:{model.OPENLINEAGE_JOB} {{namespace: row.namespace, name: row.name}})
     SET x.sagemaker_job_arn = row.arn
     WITH x, row
-    MATCH (y:{model.TRIAL_COMPONENT.label} {{source_arn: row.arn}})
-    WITH x, y, 'job_arn' AS rule, 'job_arn' AS back
+    CALL (row) {{
+        MATCH (y:{model.TRIAL_COMPONENT.label} {{source_arn: row.arn}})
+        RETURN y, 'job_arn' AS rule
+        UNION
+        WITH row
+        WHERE row.endpoint
+        MATCH (y:{_CONTEXT} {{source_uri: row.arn}})
+        WHERE y.type = '{_ENDPOINT_TYPE}'
+        RETURN y, 'endpoint_arn' AS rule
+    }}
+    WITH x, y, rule, rule AS back
+    {_MERGE_BOTH}
+"""
+
+_ENDPOINTS = f"""
+    UNWIND $rows AS row
+    MATCH (x:{model.OPENLINEAGE_JOB} {{sagemaker_job_arn: row.source_uri}})
+    MATCH (y:{model.ENTITY_LABEL} {{arn: row.arn}})
+    WHERE y:{_CONTEXT} AND y.type = '{_ENDPOINT_TYPE}' AND y.source_uri = row.source_uri
+    WITH x, y, 'endpoint_arn' AS rule, 'endpoint_arn' AS back
     {_MERGE_BOTH}
 """
 
@@ -158,31 +199,38 @@ def join_datasets(run: Run, datasets: Iterable[tuple[str, str]]) -> int:
     return _write(run, _DATASETS, rows)
 
 
-def join_symlinks(run: Run, pairs: Iterable[tuple[Location, Location]]) -> int:
-    """After a dataset is written with a ``symlinks`` facet: ``(dataset, other name)`` pairs. The other name
-    becomes a dataset when it is not one yet, joined to the artifacts at its location. Returns relationships
-    created."""
+def join_symlinks(run: Run, datasets: Iterable[tuple[Location, str, Iterable[Location]]]) -> int:
+    """After datasets are written with a ``symlinks`` facet: ``(dataset, facet version, other names)``, the
+    names of that version of the facet. Where that version is the dataset's newest, its pairs become those
+    names: each other name becomes a dataset when it is not one yet, joined to the artifacts at its location,
+    and a pair neither side's newest facet names any more is unjoined. Returns relationships created."""
     rows: list[dict[str, Any]] = []
     others: dict[Location, None] = {}
-    for dataset, other in pairs:
+    for dataset, version, names in datasets:
+        named = sorted(set(names))
         rows.append(
             {
                 "namespace": dataset.namespace,
                 "name": dataset.name,
-                "other_namespace": other.namespace,
-                "other_name": other.name,
-                "other_uri": other.uri,
+                "version": version,
+                "others": [{"namespace": o.namespace, "name": o.name, "uri": o.uri} for o in named],
+                "other_uris": [o.uri for o in named],
             }
         )
-        others[other] = None
+        others.update(dict.fromkeys(named))
     created = _write(run, _SYMLINKS, rows)
     return created + join_datasets(run, ((o.namespace, o.name) for o in others))
 
 
 def join_jobs(run: Run, jobs: Iterable[tuple[str, str]]) -> int:
     """After OpenLineage jobs ``(namespace, name)`` are written: a job that names a SageMaker job's ARN keeps
-    it (``sagemaker_job_arn``, indexed) and joins that job's trial component. Returns relationships created."""
-    rows = [{"namespace": ns, "name": name, "arn": arn} for ns, name in jobs if (arn := arn_of_job(ns, name))]
+    it (``sagemaker_job_arn``, indexed) and joins that job's trial component, or the endpoint's context.
+    Returns relationships created."""
+    rows = [
+        {"namespace": ns, "name": name, "arn": arn, "endpoint": is_endpoint_arn(arn)}
+        for ns, name in jobs
+        if (arn := arn_of_job(ns, name))
+    ]
     return _write(run, _JOBS, rows)
 
 
@@ -197,3 +245,10 @@ def join_trial_components(run: Run, trial_components: Iterable[tuple[str, str | 
     its job's ARN. Returns relationships created."""
     rows = [{"arn": arn, "source_arn": source} for arn, source in trial_components if source]
     return _write(run, _TRIAL_COMPONENTS, rows)
+
+
+def join_endpoints(run: Run, contexts: Iterable[tuple[str, str | None]]) -> int:
+    """After contexts ``(arn, source_uri)`` are written: join each endpoint's context to the OpenLineage job
+    that names the endpoint's ARN. Returns relationships created."""
+    rows = [{"arn": arn, "source_uri": uri} for arn, uri in contexts if uri and is_endpoint_arn(uri)]
+    return _write(run, _ENDPOINTS, rows)

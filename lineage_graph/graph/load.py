@@ -264,6 +264,8 @@ class GraphWriter:
             join.join_artifacts(self.db.write, ((p["arn"], p.get("source_uri")) for p in props))
         elif model.TRIAL_COMPONENT.label in labels:
             join.join_trial_components(self.db.write, ((p["arn"], p.get("source_arn")) for p in props))
+        elif model.CONTEXT.label in labels:
+            join.join_endpoints(self.db.write, ((p["arn"], p.get("source_uri")) for p in props))
 
     def write_placeholders(self, rows: Iterable[NodeRow]) -> int:
         """Create nodes for association ends not yet in the graph; existing nodes are left alone."""

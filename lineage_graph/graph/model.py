@@ -134,8 +134,10 @@ ARTIFACT = NodeKind(
     SAGEMAKER,
     ("arn",),
     "artifact",
-    "arn, name, type, source_uri, `property.*` (read by `DescribeArtifact` in the sync's properties pass: "
-    "`ListArtifacts` does not return them)",
+    "arn, name, type, source_uri, `property.*`, `created_by.*`, `last_modified_by.*` (read by `DescribeArtifact` "
+    "in the sync's properties pass: `ListArtifacts` does not return them), `model_package.*` (a model package "
+    "version's: approval_status, approval_description, created_at, modified_at, `created_by.*`, "
+    "`last_modified_by.*`, read by `DescribeModelPackage` when source_uri is its ARN)",
     Style("#59a14f", "#3e7536"),
     (
         TypeLabel("DataSet", Style(diameter=65, caption="{source_uri}")),
@@ -172,7 +174,8 @@ ACTION = NodeKind(
     SAGEMAKER,
     ("arn",),
     "action",
-    "arn, name, type, status, source_uri, `property.*` (read by `DescribeAction`, as for artifacts)",
+    "arn, name, type, status, source_uri, `property.*`, `created_by.*`, `last_modified_by.*` (read by "
+    "`DescribeAction`), `model_package.*` (as for artifacts: an `Approval` action's source_uri is its package)",
     Style("#e15759", "#a8373a"),
     (TypeLabel("ModelDeployment"), TypeLabel("Approval")),
     (Indexed(("source_uri",), "An approval action's source URI is its model package's ARN."),),
@@ -206,6 +209,13 @@ PIPELINE_EXECUTION = NodeKind(
     "pipeline execution",
     "arn, name, pipeline_name, status, start_time",
     Style("#ff9da7", "#d0606d", text="#000000"),
+    indexed=(
+        Indexed(
+            ("start_time", "arn"),
+            "`openlineage export` pages through pipeline executions in the order they started.",
+            composite=True,
+        ),
+    ),
     searched=("name", "pipeline_name"),
 )
 
@@ -280,3 +290,7 @@ SAME_OBJECT = "SAME_OBJECT"
 OPENLINEAGE_LABEL = "OpenLineage"
 OPENLINEAGE_JOB = "OpenLineageJob"
 OPENLINEAGE_DATASET = "OpenLineageDataset"
+# An OpenLineage node keeps each facet's version beside it (``facet_version.<facet>``, the newest wins); the
+# join reads a dataset's ``symlinks`` version, and keeps the uris that version names (``symlink_uris``).
+FACET_VERSION_PREFIX = "facet_version."
+SYMLINK_URIS = "symlink_uris"

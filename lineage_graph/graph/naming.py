@@ -116,6 +116,12 @@ def job_of_arn(arn: str) -> JobName:
     return JobName(prefix, resource)
 
 
+def is_endpoint_arn(arn: str) -> bool:
+    """A SageMaker endpoint's ARN (``arn:aws:sagemaker:{region}:{account}:endpoint/{name}``)."""
+    fields = arn.split(":")
+    return len(fields) == 6 and fields[0] == "arn" and fields[2] == "sagemaker" and fields[5].startswith("endpoint/")
+
+
 def arn_of_job(namespace: str, name: str) -> str | None:
     """The SageMaker resource ARN an OpenLineage job names, however the producer split it, else None.
 

@@ -17,6 +17,13 @@ Each trial component is one run of one job:
   (``input.*``, ``output.*``), all a trial component logged by hand has; each dataset once;
 - events follow the status: START at the start time, then COMPLETE, FAIL or ABORT at the end time for a
   Completed, Failed or Stopped one; a trial component still running (InProgress, Stopping) gets its START.
+
+Each pipeline execution is a run of its own, of its pipeline's job (``job_of_arn`` of the pipeline's ARN,
+``pipeline/{name}``), with the run ID its children's ``parent`` facet names (``ParentExecution``: the same
+code makes both), so a receiver sees the children's parent as a run with a state and a job type, not only
+an ID: ``jobType`` DAG (the spec's name for a run of a graph of tasks, as Airflow's DAG runs say), START at
+its start time, then COMPLETE, FAIL or ABORT (Succeeded, Failed, Stopped) when its last step ended: the graph
+has no end time for an execution (ListPipelineExecutions gives none), its steps' end times are the nearest.
 """
 
 from __future__ import annotations
@@ -51,12 +58,21 @@ JOB_TYPES = {
 }
 # A trial component without a job behind it: logged by hand (the Experiments SDK's run).
 NO_JOB_TYPE = "TRIAL_COMPONENT"
+# A pipeline: the spec's jobType facet names a run of a graph of tasks a DAG (QUERY|COMMAND|DAG|TASK|JOB|MODEL).
+PIPELINE_JOB_TYPE = "DAG"
 
 FINISHED: dict[str, RunState] = {
     "Completed": RunState.COMPLETE,
     "Failed": RunState.FAIL,
     "Stopped": RunState.ABORT,
 }
+# SageMaker's PipelineExecutionStatus: Executing and Stopping are still running (START only).
+EXECUTION_FINISHED: dict[str, RunState] = {
+    "Succeeded": RunState.COMPLETE,
+    "Failed": RunState.FAIL,
+    "Stopped": RunState.ABORT,
+}
+EXECUTION_RUNNING = frozenset({"Executing", "Stopping"})
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # An image reference: registry host (with a dot or a port, as Docker tells it from a Docker Hub path), then
@@ -204,34 +220,20 @@ class TrialComponentRun:
         return job_of(self.source_arn, self.arn)
 
     def events(self) -> list[RunEvent]:
-        """START, then the end the status says (none while it runs), each at its real time. The events of a
-        run share their facet objects (the client adds its own facets to each event's map, never to ours)."""
+        """START, then the end the status says (none while it runs), each at its real time."""
         started = self.start_time or self.created_at or self.modified_at or _EPOCH
-        states = [(RunState.START, started)]
         end = FINISHED.get(self.status or "")
-        if end is not None:
-            states.append((end, self.end_time or self.modified_at or started))
+        ended = self.end_time or self.modified_at or started
         parent = self._parent_facet()
-        job_type = _job_type_facet(JOB_TYPES.get(self.source_type or "") or _job_type(self.source_type))
-        job = self.job
-        run_id = str(self.run_id)
-        inputs = [InputDataset(namespace=d.namespace, name=d.name) for d in self.inputs]
-        outputs = [OutputDataset(namespace=d.namespace, name=d.name) for d in self.outputs]
-        return [
-            RunEvent(
-                eventType=state,
-                eventTime=_iso(when),
-                run=Run(
-                    runId=run_id,
-                    facets={"processing_engine": _engine_facet()} | ({"parent": parent} if parent else {}),
-                ),
-                job=Job(namespace=job.namespace, name=job.name, facets={"jobType": job_type}),
-                inputs=inputs,
-                outputs=outputs,
-                producer=PRODUCER,
-            )
-            for state, when in states
-        ]
+        return _run_events(
+            str(self.run_id),
+            self.job,
+            JOB_TYPES.get(self.source_type or "") or _job_type(self.source_type),
+            [(RunState.START, started), *([(end, ended)] if end is not None else [])],
+            {"processing_engine": _engine_facet()} | ({"parent": parent} if parent else {}),
+            inputs=[InputDataset(namespace=d.namespace, name=d.name) for d in self.inputs],
+            outputs=[OutputDataset(namespace=d.namespace, name=d.name) for d in self.outputs],
+        )
 
     def _parent_facet(self) -> parent_run.ParentRunFacet | None:
         if self.parent is None:
@@ -248,6 +250,77 @@ class TrialComponentRun:
             ),
             producer=PRODUCER,
         )
+
+
+@dataclass(frozen=True)
+class PipelineExecutionRun:
+    """One row of ``cypher/openlineage_export_executions.cypher``: a pipeline execution, a run of its own."""
+
+    arn: str
+    status: str | None
+    start_time: datetime | None
+    # The latest end time of its steps the graph has (EXECUTED relationships): its end, as near as we know.
+    steps_ended: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> PipelineExecutionRun:
+        ends = [_native(t) for t in row["step_ends"] if t is not None]
+        return cls(
+            arn=row["arn"],
+            status=row["status"],
+            start_time=_native(row["start_time"]),
+            steps_ended=max(ends, default=None),
+        )
+
+    @property
+    def identity(self) -> ParentExecution:
+        """What its children's ``parent`` facet names: the same run ID and job, made by the same code."""
+        return ParentExecution(self.arn, self.start_time)
+
+    @property
+    def running(self) -> bool:
+        """Still running: its end is for a later export to send. (No status, an execution not from a listing,
+        is not waited for.)"""
+        return self.status in EXECUTION_RUNNING
+
+    def events(self) -> list[RunEvent]:
+        """START at its start time, then COMPLETE, FAIL or ABORT once it finished (at its last step's end)."""
+        started = self.start_time or _EPOCH
+        end = EXECUTION_FINISHED.get(self.status or "")
+        ended = max(self.steps_ended or started, started)
+        return _run_events(
+            str(self.identity.run_id),
+            self.identity.job,
+            PIPELINE_JOB_TYPE,
+            [(RunState.START, started), *([(end, ended)] if end is not None else [])],
+            {"processing_engine": _engine_facet()},
+        )
+
+
+def _run_events(
+    run_id: str,
+    job: JobName,
+    job_type: str,
+    states: list[tuple[RunState, datetime]],
+    run_facets: dict[str, Any],
+    *,
+    inputs: list[InputDataset] | None = None,
+    outputs: list[OutputDataset] | None = None,
+) -> list[RunEvent]:
+    """A run's events, one per state at its time. The events of a run share their facet objects, each in a
+    map of its own (the client adds its own facets to an event's map)."""
+    return [
+        RunEvent(
+            eventType=state,
+            eventTime=_iso(when),
+            run=Run(runId=run_id, facets=dict(run_facets)),
+            job=Job(namespace=job.namespace, name=job.name, facets={"jobType": _job_type_facet(job_type)}),
+            inputs=inputs or [],
+            outputs=outputs or [],
+            producer=PRODUCER,
+        )
+        for state, when in states
+    ]
 
 
 @cache

@@ -5,25 +5,38 @@ order trial components last changed, so memory stays flat at any size; each tria
 run's events (``events.py``) and goes out through the official client's ``emit``, so every transport the
 client has (HTTP to Marquez or OpenMetadata, Amazon DataZone, Kafka, a file) works as configured for it.
 
-Incremental: each target (a receiver's URL, a DataZone domain, a file) has a watermark in Neo4j, the last
-trial component sent, as ``(:OpenLineageExport {target, watermark, watermark_arn})`` beside the sync
-bookkeeping. The next export starts after it. It moves only after the transport took every event of the
-export (``emit`` returned and ``close`` confirmed what was queued); an export that stops on the way leaves it
-alone, and the next one sends the same events again: the run IDs do not change, so a receiver sees the
-same runs and states, not new ones. Exporting changed trial components again is the point: a run that was
-in progress at one export is exported again with its end once SageMaker records it (its LastModifiedTime moves).
+Pipeline executions go first, each a run of its pipeline's job and the parent run of its steps' trial
+components (``cypher/openlineage_export_executions.cypher``, in the order they started).
+
+Incremental: each target (a receiver's URL, a DataZone domain, a file) has its state in Neo4j beside the sync
+bookkeeping, ``(:OpenLineageExport {target, watermark, watermark_arn, until, running_executions})`` (``State``):
+
+- the watermark, the last trial component sent: the next export starts after it. Exporting changed trial
+  components again is the point: a run that was in progress at one export is exported again with its end
+  once SageMaker records it (its LastModifiedTime moves);
+- ``until``, the time the syncs had brought everything in for at the last export: associations created and
+  executions started after it are new to the target. A trial component the watermark has passed is sent again
+  when an association between it and an artifact was created since (its LastModifiedTime does not move then;
+  ``cypher/openlineage_export_associated.cypher``), an execution when it started since;
+- ``running_executions``, those sent while still running: each export sends them again, so their end
+  reaches the target (an execution has no LastModifiedTime in the graph to page by).
+
+The state moves only after the transport took every event of the export (``emit`` returned and ``close``
+confirmed what was queued); an export that stops on the way leaves it alone, and the next one sends the same
+events again: the run IDs do not change, so a receiver sees the same runs and states, not new ones.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
-from neo4j import Driver
+from neo4j import Driver, Record
 from openlineage.client import OpenLineageClient
 from openlineage.client.serde import Serde
 from openlineage.client.transport import Transport
@@ -33,10 +46,13 @@ from lineage_graph.errors import ConfigurationError, OpenLineageTransportError
 from lineage_graph.graph import model, schema
 from lineage_graph.graph.bookkeeping import apply_bookkeeping_schema
 from lineage_graph.graph.database import Database
-from lineage_graph.openlineage.events import TrialComponentRun
+from lineage_graph.openlineage.events import PipelineExecutionRun, TrialComponentRun
 
 QUERY = "openlineage_export"
+EXECUTIONS_QUERY = "openlineage_export_executions"
+ASSOCIATED_QUERY = "openlineage_export_associated"
 DEFAULT_PAGE_SIZE = 500
+INDEX_WAIT_SECONDS = 600
 _STATE = model.OPENLINEAGE_EXPORT_LABEL
 # The sync's watermarks (``SyncState.kind``) of what a trial component's events are made of beside the
 # trial component itself: its associations (``lineage_graph.sync.ASSOCIATIONS``) and pipeline executions.
@@ -62,6 +78,16 @@ class Cursor:
 BEGINNING = Cursor(datetime(1, 1, 1, tzinfo=UTC), "")
 
 
+@dataclass(frozen=True)
+class State:
+    """What a target has been sent (see the module's docstring): the trial components' watermark, the time
+    associations and executions were exported up to, and the executions whose end is still to send."""
+
+    watermark: Cursor | None
+    until: datetime | None = None
+    running_executions: tuple[str, ...] = ()
+
+
 @dataclass
 class ExportReport:
     target: str
@@ -72,7 +98,9 @@ class ExportReport:
     # The sync-complete time: trial components changed after it wait for a later export (see ``settled``).
     until: datetime | None = None
     held_back: int = 0
-    runs: int = 0
+    runs: int = 0  # trial components and pipeline executions
+    pipeline_executions: int = 0  # of the runs
+    reassociated: int = 0  # of the runs: trial components sent again for an association created since
     events: int = 0
     # Distinct datasets named as inputs or outputs, by the hash of their name: the one state that grows
     # with an export, by about 40 bytes a dataset (the names themselves took 250: 50 MB at 200,000).
@@ -85,6 +113,8 @@ class ExportReport:
             "since": self.since.isoformat() if self.since else None,
             "full": self.full,
             "runs": self.runs,
+            "pipeline_executions": self.pipeline_executions,
+            "reassociated": self.reassociated,
             "events": self.events,
             "datasets": len(self.datasets),
             "watermark_before": self.watermark_before.to_dict() if self.watermark_before else None,
@@ -166,23 +196,31 @@ def target_of(transport: Transport) -> str:
     return kind
 
 
-def read_watermark(db: Database, target: str) -> Cursor | None:
+def read_state(db: Database, target: str) -> State:
     records = db.read(
-        f"MATCH (e:{_STATE} {{target: $target}}) RETURN e.watermark AS time, e.watermark_arn AS arn", target=target
+        f"MATCH (e:{_STATE} {{target: $target}}) RETURN e.watermark AS time, e.watermark_arn AS arn, "
+        "e.until AS until, e.running_executions AS running",
+        target=target,
     ).records
-    if not records or records[0]["time"] is None:
-        return None
-    return Cursor(records[0]["time"].to_native(), records[0]["arn"] or "")
+    if not records:
+        return State(None)
+    r = records[0]
+    watermark = None if r["time"] is None else Cursor(r["time"].to_native(), r["arn"] or "")
+    until = None if r["until"] is None else r["until"].to_native()
+    return State(watermark, until, tuple(r["running"] or ()))
 
 
-def write_watermark(db: Database, target: str, cursor: Cursor) -> None:
-    """Called only once the transport took every event up to ``cursor``."""
+def write_state(db: Database, target: str, state: State) -> None:
+    """Called only once the transport took every event the new state counts as sent."""
     db.write(
         f"MERGE (e:{_STATE} {{target: $target}}) "
-        "SET e.watermark = $time, e.watermark_arn = $arn, e.exported_at = datetime()",
+        "SET e.watermark = $time, e.watermark_arn = $arn, e.until = $until, e.running_executions = $running, "
+        "e.exported_at = datetime()",
         target=target,
-        time=cursor.time,
-        arn=cursor.arn,
+        time=state.watermark.time if state.watermark else None,
+        arn=state.watermark.arn if state.watermark else None,
+        until=state.until,
+        running=list(state.running_executions),
     )
 
 
@@ -219,7 +257,7 @@ def _held_back(db: Database, start: Cursor, until: datetime) -> int:
     return int(records[0]["held_back"])
 
 
-def _pages(db: Database, start: Cursor, until: datetime, page_size: int) -> Any:
+def _pages(db: Database, start: Cursor, until: datetime, page_size: int) -> Iterator[tuple[list[Record], Cursor]]:
     """Pages of rows after ``start`` until none is left; each page its own short read transaction."""
     query = cypher_files.read(QUERY)
     cursor = start
@@ -230,6 +268,51 @@ def _pages(db: Database, start: Cursor, until: datetime, page_size: int) -> Any:
         last = records[-1]
         cursor = Cursor(last["modified_at"].to_native(), last["arn"])
         yield records, cursor
+
+
+def _execution_pages(db: Database, after: datetime, until: datetime, page_size: int) -> Iterator[list[Record]]:
+    """Pages of the executions started in [after, until], in the order they started."""
+    query = cypher_files.read(EXECUTIONS_QUERY)
+    cursor = Cursor(after, "")
+    while True:
+        records = db.read(query, after_time=cursor.time, after_arn=cursor.arn, until=until, page_size=page_size).records
+        if not records:
+            return
+        cursor = Cursor(records[-1]["start_time"].to_native(), records[-1]["arn"])
+        yield records
+
+
+def _executions(db: Database, arns: list[str]) -> list[Record]:
+    """The rows of these executions (those a target was sent while they ran), as the executions query's."""
+    return db.read(
+        f"MATCH (pe:{model.ENTITY_LABEL}:{model.PIPELINE_EXECUTION.label}) WHERE pe.arn IN $arns "
+        f"RETURN pe.arn AS arn, pe.status AS status, pe.start_time AS start_time, "
+        f"[(pe)-[step:{model.EXECUTED[0]}]->() | step.end_time] AS step_ends",
+        arns=arns,
+    ).records
+
+
+def _associated_pages(
+    db: Database, created_after: datetime, until: datetime, sent: Cursor, page_size: int
+) -> Iterator[list[Record]]:
+    """Pages of the trial components at or before ``sent`` with an association to or from an artifact
+    created in [created_after, until], by ARN."""
+    query = cypher_files.read(ASSOCIATED_QUERY)
+    after_arn = ""
+    while True:
+        records = db.read(
+            query,
+            created_after=created_after,
+            until=until,
+            sent_time=sent.time,
+            sent_arn=sent.arn,
+            after_arn=after_arn,
+            page_size=page_size,
+        ).records
+        if not records:
+            return
+        after_arn = records[-1]["arn"]
+        yield records
 
 
 def export(
@@ -243,39 +326,74 @@ def export(
     page_size: int = DEFAULT_PAGE_SIZE,
     progress: Progress | None = None,
 ) -> ExportReport:
-    """Send every trial component changed after the target's watermark (after ``since``; all with ``full``)
-    and before the graph's ``settled`` time as its run's events, then move the watermark to the last one
-    sent (never back)."""
+    """Send, up to the graph's ``settled`` time, each as its run's events: the pipeline executions started
+    since the target's last export (since ``since``; all with ``full``) and those it was sent while they
+    ran; every trial component changed after the target's watermark; and those before it with an association
+    created since. Then write the target's new state (its watermark never moves back)."""
     started = time.monotonic()
+    now = datetime.now(UTC)
     apply_bookkeeping_schema(driver, database)
-    schema.apply(driver, database, "schema")  # the modified_at index pages are read by, on a graph synced before it
     db = Database(driver, database)
-    before = read_watermark(db, target)
-    report = ExportReport(target, since, full, before, watermark_after=before)
-    start = Cursor(since, "") if since is not None else before if before and not full else BEGINNING
+    # The indexes the pages are read by, on a graph synced before them: online before a query's hint needs them.
+    if schema.apply(driver, database, "schema"):
+        db.read("CALL db.awaitIndexes($seconds)", seconds=INDEX_WAIT_SECONDS)
+    before = read_state(db, target)
+    report = ExportReport(target, since, full, before.watermark, watermark_after=before.watermark)
+    start = Cursor(since, "") if since is not None else before.watermark if before.watermark and not full else BEGINNING
     report.until = settled(db)
     until = report.until or _END_OF_TIME
     report.held_back = _held_back(db, start, until)
+    # Associations created and executions started at or after this time are new to the target. A state
+    # written before it kept `until` has its watermark's time, the nearest it knows.
+    changed_after = since if since is not None else BEGINNING.time if full else before.until or start.time
+
+    def send(run: TrialComponentRun | PipelineExecutionRun) -> None:
+        for event in run.events():
+            try:
+                client.emit(event)
+            except Exception as err:  # whatever the transport raises: requests, boto3, kafka errors
+                raise _refused(target, report, err) from None
+            report.events += 1
+        report.runs += 1
+        if isinstance(run, TrialComponentRun):
+            report.datasets.update(hash(d) for d in (*run.inputs, *run.outputs))
+        if progress is not None:
+            progress(target, "runs", report.runs)
+
+    running: list[str] = []
+    pages = (
+        PipelineExecutionRun.from_row(r)
+        for records in _execution_pages(db, changed_after, until, page_size)
+        for r in records
+    )
+    # Those sent while they ran, unless the window sends them anyway.
+    again = (
+        e
+        for e in map(PipelineExecutionRun.from_row, _executions(db, list(before.running_executions)))
+        if e.start_time is None or not changed_after <= e.start_time <= until
+    )
+    for execution in itertools.chain(pages, again):
+        send(execution)
+        report.pipeline_executions += 1
+        if execution.running:
+            running.append(execution.arn)
     last: Cursor | None = None
     for records, cursor in _pages(db, start, until, page_size):
         for record in records:
-            run = TrialComponentRun.from_row(record)
-            for event in run.events():
-                try:
-                    client.emit(event)
-                except Exception as err:  # whatever the transport raises: requests, boto3, kafka errors
-                    raise _refused(target, report, err) from None
-                report.events += 1
-            report.runs += 1
-            report.datasets.update(hash(d) for d in (*run.inputs, *run.outputs))
+            send(TrialComponentRun.from_row(record))
         last = cursor
-        if progress is not None:
-            progress(target, "trial components", report.runs)
+    if start != BEGINNING:  # else every trial component up to `until` was just sent
+        for records in _associated_pages(db, changed_after, until, start, page_size):
+            for record in records:
+                send(TrialComponentRun.from_row(record))
+                report.reassociated += 1
     if not client.close():
         raise _refused(target, report, None)
-    if last is not None and (before is None or last > before):
-        write_watermark(db, target, last)
-        report.watermark_after = last
+    watermark = last if last is not None and (before.watermark is None or last > before.watermark) else before.watermark
+    # `until` moves on over a window that began where the last one ended: a --since after it leaves a gap.
+    covered = since is None or (before.until is not None and since <= before.until)
+    write_state(db, target, State(watermark, (report.until or now) if covered else before.until, tuple(running)))
+    report.watermark_after = watermark
     report.seconds = time.monotonic() - started
     return report
 

@@ -44,7 +44,8 @@ DATASET = NodeKind(
     ("namespace", "name"),
     "dataset",
     "namespace, name (as `graph.naming.normalised` spells them), uri, `facet.<facet>.<field>` (dataset facets: "
-    "`facet.symlinks.identifiers.name`, `facet.schema.fields.name`, ...), `facet_version.<facet>`",
+    "`facet.symlinks.identifiers.name`, `facet.schema.fields.name`, ...), `facet_version.<facet>`, symlink_uris "
+    "(the uris its newest `symlinks` facet names, for the join)",
     Style("#8cd17d", "#59a14f", text="#000000", caption="{uri}"),
     indexed=(
         Indexed(("uri",), "Lookups name an OpenLineage dataset by its URI (s3://bucket/key)."),
@@ -60,6 +61,10 @@ READ_BY = "READ_BY"  # (dataset)-[:READ_BY]->(run | job): an input
 WROTE = "WROTE"  # (run | job)-[:WROTE]->(dataset): an output
 CHILD_OF = "CHILD_OF"  # (run)-[:CHILD_OF]->(run): the parent run facet
 RELATIONSHIP_TYPES: tuple[str, ...] = (RUN_OF, READ_BY, WROTE, CHILD_OF)
+# The facets of one read or write (statistics of that input or output: rowCount, size, ...), which an event
+# gives a dataset beside its own facets: kept on the READ_BY or WROTE relationship, flattened as a run's
+# facets are (``facet.<facet>.<field>``, ``facet_version.<facet>``, the newest version of each).
+IO_FACETS: dict[str, str] = {READ_BY: "inputFacets", WROTE: "outputFacets"}
 # Structure beside the data flow is drawn faint, as SageMaker's trials and experiments are.
 RELATIONSHIP_STYLES: dict[str, Style] = {RUN_OF: Style("#d9d4c7"), CHILD_OF: Style("#d9d4c7")}
 

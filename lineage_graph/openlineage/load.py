@@ -21,12 +21,11 @@ from neo4j import Driver
 
 from lineage_graph.graph import join, schema
 from lineage_graph.graph.database import Database, Run
-from lineage_graph.graph.model import NodeKind
+from lineage_graph.graph.model import FACET_VERSION_PREFIX, NodeKind
 from lineage_graph.graph.naming import Location
 from lineage_graph.openlineage import kinds
 from lineage_graph.openlineage.transform import (
     FACET_PREFIX,
-    FACET_VERSION_PREFIX,
     STATE_RANK,
     TERMINAL_RANK,
     Facet,
@@ -115,11 +114,14 @@ class _Shape:
     def cypher(self) -> str:
         if self.rel_type not in kinds.RELATIONSHIP_TYPES:
             raise ValueError(f"relationship type outside the OpenLineage model: {self.rel_type}")
+        # A read or a write keeps the facets of that input or output on its relationship (kinds.IO_FACETS).
+        facets = _FACETS if self.rel_type in kinds.IO_FACETS else ""
         return f"""
             UNWIND ${self.param} AS row
             MATCH {_match("s", self.source, "row.s")}
             MATCH {_match("d", self.target, "row.d")}
-            MERGE (s)-[:`{self.rel_type}`]->(d)
+            MERGE (s)-[n:`{self.rel_type}`]->(d)
+            {facets}
         """
 
 
@@ -162,11 +164,16 @@ def _facets(facets: dict[str, Facet]) -> list[dict[str, Any]]:
     return [{"name": n, "version": f.version, "props": f.props} for n, f in sorted(facets.items())]
 
 
-def _pairs(edges: set[tuple[Any, Any]]) -> list[dict[str, list[str]]]:
-    def key(end: Any) -> list[str]:
-        return list(end) if isinstance(end, tuple) else [end]
+def _key(end: Any) -> list[str]:
+    return list(end) if isinstance(end, tuple) else [end]
 
-    return [{"s": key(s), "d": key(d)} for s, d in sorted(edges)]
+
+def _pairs(edges: set[tuple[Any, Any]]) -> list[dict[str, list[str]]]:
+    return [{"s": _key(s), "d": _key(d)} for s, d in sorted(edges)]
+
+
+def _reads_or_writes(edges: dict[tuple[Any, Any], dict[str, Facet]]) -> list[dict[str, Any]]:
+    return [{"s": _key(s), "d": _key(d), "facets": _facets(facets)} for (s, d), facets in sorted(edges.items())]
 
 
 def parameters(rows: Rows) -> dict[str, Any]:
@@ -209,10 +216,10 @@ def parameters(rows: Rows) -> dict[str, Any]:
         ],
         "run_of": _pairs(rows.run_of),
         "child_of": _pairs(rows.child_of),
-        "run_reads": _pairs(rows.run_reads),
-        "run_writes": _pairs(rows.run_writes),
-        "job_reads": _pairs(rows.job_reads),
-        "job_writes": _pairs(rows.job_writes),
+        "run_reads": _reads_or_writes(rows.run_reads),
+        "run_writes": _reads_or_writes(rows.run_writes),
+        "job_reads": _reads_or_writes(rows.job_reads),
+        "job_writes": _reads_or_writes(rows.job_writes),
     }
 
 
@@ -242,7 +249,9 @@ class OpenLineageWriter:
         params = parameters(rows)
         datasets = sorted(rows.datasets.values(), key=lambda d: (d.namespace, d.name))
         keys = [(d.namespace, d.name) for d in datasets]
-        symlinks = [(Location(d.namespace, d.name), other) for d in datasets for other in sorted(d.symlinks)]
+        symlinks = [
+            (Location(d.namespace, d.name), d.symlinks_version, d.symlinks) for d in datasets if d.symlinks_version
+        ]
         jobs = [(j.namespace, j.name) for _, j in sorted(rows.jobs.items())]
 
         def write_and_join(run: Run) -> WriteCounts:

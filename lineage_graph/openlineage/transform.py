@@ -20,7 +20,7 @@ keys joined with ``.``); a list of objects becomes one list per field that every
 of one type (``facet.symlinks.identifiers.name``); anything else (nulls, mixed lists, integers beyond 64
 bits) is left out, as are the base fields ``_producer``, ``_schemaURL`` and ``_deleted``, and the fields of
 a facet beyond the first MAX_FACET_FIELDS in key order. Input and output facets (statistics of one read or
-write) are not kept.
+write: ``kinds.IO_FACETS``) go the same way onto that read's ``READ_BY`` or that write's ``WROTE``.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ import orjson
 
 from lineage_graph.graph.naming import Location, normalised
 from lineage_graph.openlineage.intake import Event, run_id
+from lineage_graph.openlineage.kinds import IO_FACETS, READ_BY, WROTE
 
 FACET_PREFIX = "facet."
-FACET_VERSION_PREFIX = "facet_version."
 # Precedence of run states: higher wins; terminal states tie and are ordered by time (see module doc).
 STATE_RANK: dict[str, int] = {"OTHER": 0, "START": 1, "RUNNING": 2, "COMPLETE": 3, "FAIL": 3, "ABORT": 3}
 TERMINAL_RANK = 3
@@ -189,9 +189,16 @@ class DatasetRow:
     namespace: str
     name: str
     facets: dict[str, Facet] = field(default_factory=dict)
-    # The other names a ``symlinks`` facet gives this dataset (a Glue table for an S3 path), spelt as
-    # datasets are: what the join with the other name pairs (docs/openlineage.md, rule ``symlink``).
+    # The other names the newest ``symlinks`` facet gives this dataset (a Glue table for an S3 path), spelt
+    # as datasets are: what the join with the other name pairs (docs/openlineage.md, rule ``symlink``). Of
+    # the newest version only, as the facet itself: a later facet that drops a name unpairs it.
     symlinks: set[Location] = field(default_factory=set)
+
+    @property
+    def symlinks_version(self) -> str | None:
+        """The version of the ``symlinks`` facet ``symlinks`` comes from (None: no event of the batch had one)."""
+        facet = self.facets.get("symlinks")
+        return facet.version if facet else None
 
 
 @dataclass
@@ -203,10 +210,11 @@ class Rows:
     datasets: dict[DatasetKey, DatasetRow] = field(default_factory=dict)
     run_of: set[tuple[str, JobKey]] = field(default_factory=set)
     child_of: set[tuple[str, str]] = field(default_factory=set)
-    run_reads: set[tuple[DatasetKey, str]] = field(default_factory=set)
-    run_writes: set[tuple[str, DatasetKey]] = field(default_factory=set)
-    job_reads: set[tuple[DatasetKey, JobKey]] = field(default_factory=set)
-    job_writes: set[tuple[JobKey, DatasetKey]] = field(default_factory=set)
+    # Reads and writes, each with the facets of that input or output (kinds.IO_FACETS), newest version each.
+    run_reads: dict[tuple[DatasetKey, str], dict[str, Facet]] = field(default_factory=dict)
+    run_writes: dict[tuple[str, DatasetKey], dict[str, Facet]] = field(default_factory=dict)
+    job_reads: dict[tuple[DatasetKey, JobKey], dict[str, Facet]] = field(default_factory=dict)
+    job_writes: dict[tuple[JobKey, DatasetKey], dict[str, Facet]] = field(default_factory=dict)
     events: int = 0
 
     def add(self, event: Event) -> None:
@@ -217,24 +225,38 @@ class Rows:
             self._dataset(body["dataset"], event.time)
             return
         job = self._job(body["job"], event.time)
-        inputs = [self._dataset(d, event.time) for d in body.get("inputs") or ()]
-        outputs = [self._dataset(d, event.time) for d in body.get("outputs") or ()]
+        inputs = [
+            (self._dataset(d, event.time), self._io_facets(d, READ_BY, event.time)) for d in body.get("inputs") or ()
+        ]
+        outputs = [
+            (self._dataset(d, event.time), self._io_facets(d, WROTE, event.time)) for d in body.get("outputs") or ()
+        ]
+        reader: JobKey | str = job
+        if event.kind == "run":
+            run = self._run(body["run"]["runId"], job)
+            run.observe(body.get("eventType") or "OTHER", event.time)
+            reader = run.run_id
+        reads: dict[Any, dict[str, Facet]] = self.job_reads if event.kind == "job" else self.run_reads
+        writes: dict[Any, dict[str, Facet]] = self.job_writes if event.kind == "job" else self.run_writes
+        for dataset, facets in inputs:
+            _merge_facets(reads.setdefault((dataset, reader), {}), facets)
+        for dataset, facets in outputs:
+            _merge_facets(writes.setdefault((reader, dataset), {}), facets)
         if event.kind == "job":
-            self.job_reads.update((d, job) for d in inputs)
-            self.job_writes.update((job, d) for d in outputs)
             return
-        run = self._run(body["run"]["runId"], job)
-        run.observe(body.get("eventType") or "OTHER", event.time)
         raw_facets = body["run"].get("facets") or {}
         _merge_facets(run.facets, facets_of(raw_facets, event.time))
-        self.run_reads.update((d, run.run_id) for d in inputs)
-        self.run_writes.update((run.run_id, d) for d in outputs)
         parent = raw_facets.get("parent")
         if parent is not None:
             parent_job = self._job_key(parent["job"])
             parent_run = self._run(parent["run"]["runId"], parent_job)
             if parent_run.run_id != run.run_id:
                 self.child_of.add((run.run_id, parent_run.run_id))
+
+    @staticmethod
+    def _io_facets(dataset: dict[str, Any], relationship: str, moment: datetime) -> dict[str, Facet]:
+        """The facets of one read (``READ_BY``) or write (``WROTE``) of ``dataset``, as the event gives them."""
+        return facets_of(dataset.get(IO_FACETS[relationship]), moment)
 
     def _job_key(self, job: dict[str, Any]) -> JobKey:
         key = (job["namespace"], job["name"])
@@ -266,11 +288,12 @@ class Rows:
         if row is None:
             row = self.datasets[key] = DatasetRow(*key)
         facets = dataset.get("facets") or {}
-        _merge_facets(row.facets, facets_of(facets, moment))
-        symlinks = facets.get("symlinks") or {}
-        if symlinks.get("_deleted") is not True:
-            row.symlinks.update(normalised(i["namespace"], i["name"]) for i in symlinks.get("identifiers") or ())
-        row.symlinks.discard(location)
+        versions = facets_of(facets, moment)
+        _merge_facets(row.facets, versions)
+        if "symlinks" in versions and row.facets["symlinks"] is versions["symlinks"]:  # this event's is newest
+            symlinks = facets["symlinks"]
+            identifiers = () if symlinks.get("_deleted") is True else symlinks.get("identifiers") or ()
+            row.symlinks = {normalised(i["namespace"], i["name"]) for i in identifiers} - {location}
         return key
 
 

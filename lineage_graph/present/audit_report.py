@@ -103,7 +103,8 @@ def _approval_rows(live: Live) -> list[dict[str, Any]]:
             "model_package": a.model_package_arn,
             "approval_status": a.approval_status or a.status,
             "approved_at": _time(a.approved_at),
-            "approved_by": a.approved_by or "not recorded in the graph",
+            "approved_by": a.approved_by or a.approved_by_note,
+            "description": a.description,
             "action": a.name,
         }
         for a in live.deployment.approvals
@@ -131,7 +132,7 @@ def _data_rows(live: Live) -> list[dict[str, Any]]:
     return [{"depth": n.depth, "source": n.lineage_type, "dataset": n.source_uri or n.name or n.uri} for n in live.data]
 
 
-_APPROVAL_COLUMNS = ["model_package", "approval_status", "approved_at", "approved_by"]
+_APPROVAL_COLUMNS = ["model_package", "approval_status", "approved_at", "approved_by", "description"]
 _EXECUTION_COLUMNS = ["pipeline_execution", "pipeline", "step", "training_job"]
 
 
@@ -275,7 +276,7 @@ def _live_html(audit: Audit, live: Live) -> str:
             "<h3>Approval</h3>",
             _html_table(
                 _approval_rows(live),
-                ["model_package", "approval_status", "approved_at", "approved_by", "action"],
+                [*_APPROVAL_COLUMNS, "action"],
                 "No approval action is associated with this deployment.",
             ),
             "<h3>Training job</h3>",

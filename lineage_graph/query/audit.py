@@ -47,12 +47,30 @@ class ModelPackageVersion:
         return cls(arn, artifact_arn, group or None, int(version) if version.isdigit() else None)
 
 
+_PACKAGE_KEY = "model_package."  # the properties pass's keys from DescribeModelPackage (sagemaker.transform)
+NOT_RECORDED = "not recorded by SageMaker"
+NOT_READ = "not read: the sync has not described this model package (its properties pass)"
+
+
+def _package_fields(pairs: list[list[Any]] | None) -> dict[str, Any]:
+    """The ``model_package.*`` [key, value] pairs the audit query returns, as a map without the prefix."""
+    return {key.removeprefix(_PACKAGE_KEY): value for key, value in pairs or []}
+
+
+def _who(package: dict[str, Any], role: str) -> str | None:
+    """A UserContext as one name: the Studio user profile's, else the IAM identity's ARN."""
+    return package.get(f"{role}.UserProfileName") or package.get(f"{role}.IamIdentity.Arn")
+
+
 @dataclass(frozen=True)
 class Approval:
-    """The package version's approval action. ``approval_status`` is its ModelApprovalStatus where the action
-    records it; ``approved_at`` is when the action last changed (its status moves with the approval);
-    ``approved_by`` is None: SageMaker keeps the approver in DescribeModelPackage's LastModifiedBy, which
-    the sync does not read (docs/audit.md)."""
+    """The package version's approval action, with what SageMaker keeps on the model package itself
+    (DescribeModelPackage, read by the sync's properties pass onto the approval action and the package's
+    artifact). ``approval_status`` is the package's ModelApprovalStatus (else the one the action records);
+    ``approved_by`` who last changed the package, else who created it (a version registered approved): the
+    Studio user profile's name, else the IAM identity's ARN; ``approved_at`` when (else when the action last
+    changed); ``approved_by_note`` says why ``approved_by`` is None: SageMaker recorded nobody, or the sync
+    has not read the package."""
 
     arn: str
     name: str | None
@@ -61,7 +79,26 @@ class Approval:
     model_package_arn: str | None
     created_at: datetime | None
     approved_at: datetime | None
-    approved_by: str | None = None
+    approved_by: str | None
+    approved_by_note: str | None
+    description: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], package: dict[str, Any]) -> Approval:
+        """From the audit query's approval map and the package's fields (the action's, else the artifact's)."""
+        approved_by = _who(package, "last_modified_by") or _who(package, "created_by")
+        return cls(
+            arn=row["arn"],
+            name=row["name"],
+            status=row["status"],
+            approval_status=package.get("approval_status") or row["approval_status"],
+            model_package_arn=row["package_arn"],
+            created_at=native(row["created_at"]),
+            approved_at=native(package.get("modified_at") or package.get("created_at") or row["modified_at"]),
+            approved_by=approved_by,
+            approved_by_note=None if approved_by else NOT_RECORDED if package else NOT_READ,
+            description=package.get("approval_description"),
+        )
 
 
 @dataclass(frozen=True)
@@ -73,7 +110,9 @@ class Deployment:
     type: str | None
     status: str | None
     deployed_at: datetime | None
-    deployed_by: str | None  # the CreatedBy of its association to the endpoint, where SageMaker records one
+    # The CreatedBy of its association to the endpoint, else of the action (DescribeAction), where SageMaker
+    # records one: the Studio user profile's name, else the IAM identity's ARN.
+    deployed_by: str | None
     endpoint_arn: str | None
     endpoint_context_arn: str | None
     model_packages: list[ModelPackageVersion]
@@ -125,6 +164,8 @@ def live_at(deployments: list[Deployment], at: datetime) -> list[Deployment]:
 
 def _deployment(row: dict[str, Any]) -> Deployment:
     inputs = sorted(row["inputs"], key=lambda a: (a["source_uri"] or "", a["arn"]))
+    # The package artifact's copy of the package, for an approval action the properties pass has not read.
+    packages = {a["source_uri"]: _package_fields(a["package"]) for a in inputs if a["package"]}
     return Deployment(
         arn=row["arn"],
         name=row["name"],
@@ -146,15 +187,7 @@ def _deployment(row: dict[str, Any]) -> Deployment:
         ],
         images=[a["source_uri"] for a in inputs if a["type"] == "Image" and a["source_uri"]],
         approvals=[
-            Approval(
-                arn=a["arn"],
-                name=a["name"],
-                status=a["status"],
-                approval_status=a["approval_status"],
-                model_package_arn=a["package_arn"],
-                created_at=native(a["created_at"]),
-                approved_at=native(a["modified_at"]),
-            )
+            Approval.from_row(a, _package_fields(a["package"]) or packages.get(a["package_arn"], {}))
             for a in sorted(row["approvals"], key=lambda a: a["arn"])
         ],
     )

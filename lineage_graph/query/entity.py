@@ -11,7 +11,7 @@ from typing import Any
 
 from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import SAME_OBJECT
-from lineage_graph.openlineage.transform import FACET_PREFIX, FACET_VERSION_PREFIX
+from lineage_graph.query.facets import split_facets
 from lineage_graph.query.lookups import LineageQueries
 from lineage_graph.query.provenance import significant, split_values
 from lineage_graph.query.refs import EntitySummary, kind_and_type, parse_ref, summary
@@ -65,29 +65,17 @@ def grouped(properties: Mapping[str, Any]) -> dict[str, Any]:
     ``compare`` read them), tags, facets (a field goes to the longest facet name that prefixes it: facet
     names may hold dots, and ``facet_version.<facet>`` names every facet the node has), and the rest."""
     values = {key: json_value(value) for key, value in sorted(properties.items())}
-    facet_names = sorted(
-        (key.removeprefix(FACET_VERSION_PREFIX) for key in values if key.startswith(FACET_VERSION_PREFIX)),
-        key=len,
-        reverse=True,
-    )
+    facets, others = split_facets(values)
     job_values: list[dict[str, Any]] = []
     tags: dict[str, Any] = {}
-    facets: dict[str, dict[str, Any]] = {}
     rest: dict[str, Any] = {}
-    for key, value in values.items():
+    for key, value in others.items():
         if key.startswith("param."):
             job_values.append({"key": key, "value": value})
         elif key.startswith("metric."):  # an average's arithmetic noise cut, as compare and provenance do
             job_values.append({"key": key, "value": significant(value)})
         elif key.startswith(TAG_PREFIX):
             tags[key.removeprefix(TAG_PREFIX)] = value
-        elif key.startswith(FACET_PREFIX):
-            field = key.removeprefix(FACET_PREFIX)
-            facet = next((name for name in facet_names if field.startswith(name + ".")), None)
-            if facet is None:  # a field of no facet the node names a version of: shown as it is
-                rest[key] = value
-            else:
-                facets.setdefault(facet, {})[field.removeprefix(facet + ".")] = value
         else:
             rest[key] = value
     parameters, metrics = split_values(job_values)

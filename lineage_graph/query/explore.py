@@ -15,6 +15,7 @@ from typing import Any
 from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import ASSOCIATION_TYPES
 from lineage_graph.graph.naming import location_of_uri, locations_named
+from lineage_graph.query.facets import split_facets
 from lineage_graph.query.lookups import (
     Direction,
     LineageEntitySummary,
@@ -23,7 +24,7 @@ from lineage_graph.query.lookups import (
     what_they_are,
     with_article,
 )
-from lineage_graph.query.reach import depths_from, with_depths
+from lineage_graph.query.reach import reached_depths, with_depths
 
 # CONTRIBUTED_TO -> ContributedTo; an untyped association (ASSOCIATED) has no SageMaker type.
 _ASSOCIATION_BY_RELATIONSHIP = {rel: api for api, rel in ASSOCIATION_TYPES.items()}
@@ -173,6 +174,20 @@ class CrossingEdge:
     destination: str
     relationship: str | None
     rule: str | None
+    # A read's or a write's facets (READ_BY, WROTE: inputFacets, outputFacets), ``{facet: {field: value}}``.
+    facets: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], uris: dict[str, str]) -> CrossingEdge:
+        """An edges_across.cypher row, its ends' ids named by ``uris``."""
+        facets, _ = split_facets(row["properties"] or {})
+        return cls(
+            uris[row["source_id"]],
+            uris[row["destination_id"]],
+            relationship_name(row["relationship"]),
+            row["rule"],
+            facets,
+        )
 
 
 @dataclass(frozen=True)
@@ -366,15 +381,7 @@ class GraphQueries(LineageQueries):
         edges = None
         if include_edges:
             uris = {found["id"]: found["uri"], **{row["id"]: row["uri"] for row in reached}}
-            edges = [
-                CrossingEdge(
-                    uris[row["source_id"]],
-                    uris[row["destination_id"]],
-                    relationship_name(row["relationship"]),
-                    row["rule"],
-                )
-                for row in self.run("edges_across", ids=list(uris))
-            ]
+            edges = [CrossingEdge.from_row(row, uris) for row in self.run("edges_across", ids=list(uris))]
         return CrossingResult(found["uri"], vertices, edges)
 
     def edges(self, arns: list[str]) -> list[Edge]:
@@ -621,22 +628,22 @@ def impacted(rows: list[dict[str, Any]]) -> list[ImpactedEntity]:
     for row in rows:
         by_role.setdefault(row["role"], []).append(row)
     walked = by_role.get("start", []) + by_role.get("reached", [])
-    nearest = depths_from((row["id"] for row in by_role.get("start", [])), walked)
-    depth: dict[str, int] = {}  # by id
-    for row in walked:  # one hop further than the nearest start or reached entity that feeds it
-        further = nearest.get(row["id"])
-        if further is not None:
-            further += 1
-            for fed in row["away_from_start"]:
-                if depth.get(fed, further) >= further:
-                    depth[fed] = further
+    # One hop further than the nearest start or reached entity that feeds it; what the query walked to up a
+    # prefix and back down (reach's module doc) is not reached, nor what only it ran.
+    depth = reached_depths((row["id"] for row in by_role.get("start", [])), walked)  # by id
     best: dict[str, tuple[int, dict[str, Any]]] = {}  # by uri: the first row at its fewest hops
     for role in ("reached", "pipeline_execution", "pipeline"):
         for row in by_role.get(role, []):
             if role != "reached":  # also reached itself (an association to an execution): the nearer
                 ran = [depth[entity] for entity in row["ran"] if entity in depth]
-                depth[row["id"]] = min([*ran, *([depth[row["id"]]] if row["id"] in depth else [])])
-            found = depth[row["id"]]
+                if row["id"] in depth:
+                    ran.append(depth[row["id"]])
+                if not ran:
+                    continue
+                depth[row["id"]] = min(ran)
+            found = depth.get(row["id"])
+            if found is None:
+                continue
             if row["uri"] not in best or found < best[row["uri"]][0]:
                 best[row["uri"]] = (found, row)
     # An entity a few thousand times per answer: fields by one C-level getter, built once per uri.

@@ -27,6 +27,7 @@ from lineage_graph.errors import NotFoundError
 from lineage_graph.graph.model import SAME_OBJECT
 from lineage_graph.openlineage import kinds as openlineage_kinds
 from lineage_graph.query.lookups import LineageQueries
+from lineage_graph.query.reach import climbs
 from lineage_graph.query.refs import (
     OPENLINEAGE_KINDS,
     OPENLINEAGE_SOURCE,
@@ -141,20 +142,22 @@ class LineageViews(LineageQueries):
         start = self.start(ref)
         drawn = {start["id"]: _Drawn(start, 0)}
         directions = WAYS if ways == "both" else (ways,)
-        frontier = [{"id": start["id"], "direction": d} for d in directions]
-        walked = {(start["id"], d) for d in directions}
+        frontier: list[dict[str, Any]] = [{"id": start["id"], "direction": d, "climbed": False} for d in directions]
+        walked = {(start["id"], d, False) for d in directions}
         hubs: list[dict[str, str]] = []
         truncated = False
         for level in range(1, depth + 1):
             if not frontier:
                 break
-            following: list[dict[str, str]] = []
+            following: list[dict[str, Any]] = []
+            climbed_to = {(row["id"], row["direction"]): row["climbed"] for row in frontier}
             for row in self.run("view_step", frontier=frontier, hub_limit=self.hub_limit)[0]["rows"]:
                 direction: Direction = row["direction"]
                 if row["degree"] > self.hub_limit:
                     hubs.append({"id": row["id"], "direction": direction})
                     continue
                 for neighbour in sorted(row["neighbours"], key=ref_of):
+                    rule = neighbour.pop("rule")
                     if kinds is not None and kind_of(neighbour) not in kinds:
                         continue
                     if neighbour["id"] not in drawn:
@@ -162,9 +165,10 @@ class LineageViews(LineageQueries):
                             truncated = True
                             continue
                         drawn[neighbour["id"]] = _Drawn(neighbour, _sign(direction) * level)
-                    if (neighbour["id"], direction) not in walked:
-                        walked.add((neighbour["id"], direction))
-                        following.append({"id": neighbour["id"], "direction": direction})
+                    climbed = climbs(climbed_to[(row["id"], direction)], rule)
+                    if (neighbour["id"], direction, climbed) not in walked:
+                        walked.add((neighbour["id"], direction, climbed))
+                        following.append({"id": neighbour["id"], "direction": direction, "climbed": climbed})
             frontier = following
         hidden_hubs = self._hubs(drawn, hubs)
         return self._view(ref_of(start), drawn, hidden_hubs, truncated)

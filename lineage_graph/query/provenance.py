@@ -20,7 +20,6 @@ from lineage_graph.query.explore import (
     crossing_fields,
     one_named,
     openlineage_keys,
-    relationship_name,
 )
 from lineage_graph.query.reach import depths_from
 
@@ -167,12 +166,7 @@ class ProvenanceQueries(GraphQueries):
             key=lambda row: (row["depth"], row["uri"]),
         )
         uris = {row["id"]: row["uri"] for row in rows}
-        edges = [
-            CrossingEdge(
-                uris[e["source_id"]], uris[e["destination_id"]], relationship_name(e["relationship"]), e["rule"]
-            )
-            for e in self.run("edges_across", ids=list(uris))
-        ]
+        edges = [CrossingEdge.from_row(e, uris) for e in self.run("edges_across", ids=list(uris))]
         jobs = self.job_values([row["arn"] for row in rows if row["lineage_type"] == "TrialComponent"])
         depth = {row["uri"]: row["depth"] for row in rows}
         downstream: dict[str, set[str]] = {}

@@ -12,6 +12,7 @@ from typing import Any
 
 from lineage_graph.errors import LineageGraphError
 from lineage_graph.graph.model import NodeKind
+from lineage_graph.graph.naming import location_of_uri
 from lineage_graph.kinds import NODE_KINDS
 from lineage_graph.openlineage import kinds as openlineage_kinds
 
@@ -62,11 +63,20 @@ def parse_ref(text: str) -> Ref:
         return Ref("arn", text)
     for prefix, (_, param) in _OPENLINEAGE_REFS.items():
         if text.startswith(prefix) and len(text) > len(prefix):
-            return Ref(param, text[len(prefix) :])
+            key = text[len(prefix) :]
+            return Ref(param, dataset_uri(key) if prefix == DATASET else key)
     raise BadRefError(
         f"{text!r} is not a ref: a ref is a SageMaker ARN (arn:...), openlineage:dataset:<uri>, "
         "openlineage:job:<namespace/name> or openlineage:run:<run id>"
     )
+
+
+def dataset_uri(uri: str) -> str:
+    """A dataset's uri as the graph keeps it: an S3 URI spelt as the join spells locations (``s3a://``,
+    ``s3n://``, leading, doubled and trailing slashes: ``graph.naming``), so that a ref with a trailing slash
+    names the dataset search finds; any other uri (``namespace/name``) as given."""
+    location = location_of_uri(uri)
+    return uri if location is None else location.uri
 
 
 def kind_of(node: Mapping[str, Any]) -> str:

@@ -78,23 +78,30 @@ class Crawler:
                 return None
             raise
 
-    def properties(self, kind: str, arn: str, name: str | None) -> dict[str, str] | None:
-        """An artifact's or an action's Properties (its listing has none), or None when it was deleted since
-        it was listed. Not counted in ``skipped``: the crawl has the entity, only its properties are missing.
-        Access denied is raised (``AccessDeniedError``) for the caller to stop asking."""
+    def properties(self, kind: str, arn: str, name: str | None) -> Record | None:
+        """An artifact's or an action's Describe record (its listing lacks Properties, CreatedBy and
+        LastModifiedBy), or None when it was deleted since it was listed. Not counted in ``skipped``: the
+        crawl has the entity, only its properties are missing. Access denied is raised (``AccessDeniedError``)
+        for the caller to stop asking."""
         describe = kinds.BY_NAME[kind].properties
         if describe is None:
             raise ValueError(f"{kind} has no properties to describe")
-        operation = describe.operation.name
         entity = arn if describe.param.endswith("Arn") else name or arn  # DescribeAction takes the name
+        return self._described_or_gone(describe.operation.name, kind, arn, **{describe.param: entity})
+
+    def model_package(self, arn: str) -> Record | None:
+        """A model package version's DescribeModelPackage record, or None when it is gone (deleted, or never
+        in this account: lineage entities outlive what they describe). Access denied is raised."""
+        return self._described_or_gone(kinds.DESCRIBE_MODEL_PACKAGE.name, "model package", arn, ModelPackageName=arn)
+
+    def _described_or_gone(self, operation: str, what: str, arn: str, **params: Any) -> Record | None:
         try:
-            described = self.api.call(operation, **{describe.param: entity})
+            return self.api.call(operation, **params)
         except botocore.exceptions.ClientError as err:
             if err.response.get("Error", {}).get("Code") in _VANISHED_CODES:
-                log.info("%s vanished before its properties could be read: %s", kind, arn)
+                log.info("%s vanished before %s could read it: %s", what, operation, arn)
                 return None
             raise
-        return dict(described.get("Properties") or {})
 
     @_reported
     def records(self, kind: SageMakerKind, since: datetime | None = None) -> Iterator[Record]:

@@ -148,6 +148,15 @@ TRIAL_COMPONENT = SageMakerKind(
     "experiment-trial-component",
     edges=transform.trial_memberships,
 )
+# An artifact or action whose source URI is a model package version's ARN (the package's own artifact, its
+# approval action) also gets the package's approval, its description and who last changed it: SageMaker
+# keeps those on the model package (DescribeModelPackage's ModelApprovalStatus, ApprovalDescription,
+# CreatedBy, LastModifiedBy), not in the lineage. Takes a name or an ARN.
+DESCRIBE_MODEL_PACKAGE = Operation(
+    "DescribeModelPackage",
+    "read a model package version's approval and who approved it",
+    lambda r, a: {"ModelPackageName": PROBE_NAME},
+)
 ARTIFACT = SageMakerKind(
     model.ARTIFACT.label,
     model.ARTIFACT,
@@ -164,6 +173,7 @@ ARTIFACT = SageMakerKind(
         ),
         "ArtifactArn",
     ),
+    more=(DESCRIBE_MODEL_PACKAGE,),
 )
 # Described, because a model group's pipeline execution lives in its Properties.
 CONTEXT = SageMakerKind(
@@ -189,6 +199,7 @@ ACTION = SageMakerKind(
         Operation("DescribeAction", "read an action's properties", lambda r, a: {"ActionName": PROBE_NAME}),
         "ActionName",
     ),
+    more=(DESCRIBE_MODEL_PACKAGE,),
 )
 PIPELINE = SageMakerKind(
     model.PIPELINE.label, model.PIPELINE, Listing(LIST_PIPELINES, "PipelineSummaries"), transform.pipeline

@@ -6,7 +6,9 @@ of min, max, avg, last, count, std_dev), ``input.<name>`` / ``output.<name>`` (a
 S3 URIs, with ``input_media_type.<name>`` / ``output_media_type.<name>``), ``created_by.<member>`` /
 ``last_modified_by.<member>`` (a UserContext: ``UserProfileName``, ``IamIdentity.Arn``, ...), ``tag.<key>``
 (a trial component's tags, which its Search record carries) and ``property.<key>`` (artifact, context and
-action properties). In Cypher write them with
+action properties, with their Describe's ``created_by.<member>`` / ``last_modified_by.<member>``) and
+``model_package.<field>`` (the model package version an artifact's or action's source URI names: see
+``model_package``). In Cypher write them with
 backticks: ``tc.`param.learning_rate```.
 """
 
@@ -127,6 +129,50 @@ def context(rec: Record) -> NodeRow:
 
 def action(rec: Record) -> NodeRow:
     return _lineage_record(model.ACTION, rec, status=rec.get("Status"))
+
+
+def described(rec: Record) -> dict[str, Any]:
+    """What the properties pass keeps of an artifact's or action's Describe (its listing has none of it): its
+    Properties as ``property.<key>`` (verbatim) and who created and last changed it, flattened as for trial
+    components."""
+    flat = {
+        **_prefixed("property", rec.get("Properties")),
+        **_user_context("created_by", rec.get("CreatedBy")),
+        **_user_context("last_modified_by", rec.get("LastModifiedBy")),
+    }
+    return {key: value for key, value in flat.items() if value is not None}
+
+
+MODEL_PACKAGE_PREFIX = "model_package."
+
+
+def model_package(rec: Record) -> dict[str, Any]:
+    """A DescribeModelPackage record as ``model_package.<field>`` properties of the node whose source URI
+    names the package: its ARN, approval status and description, when it was created and last changed, and
+    by whom (``model_package.created_by.<member>``, ``model_package.last_modified_by.<member>``). The
+    approval is a change of the package, so unless something changed it since, its LastModifiedBy (or its
+    CreatedBy, for a version registered already approved) is who approved it."""
+    fields = {
+        "arn": rec.get("ModelPackageArn"),
+        "approval_status": rec.get("ModelApprovalStatus"),
+        "approval_description": rec.get("ApprovalDescription"),
+        "created_at": rec.get("CreationTime"),
+        "modified_at": rec.get("LastModifiedTime"),
+    }
+    flat = {
+        **{MODEL_PACKAGE_PREFIX + key: value for key, value in fields.items()},
+        **_user_context(MODEL_PACKAGE_PREFIX + "created_by", rec.get("CreatedBy")),
+        **_user_context(MODEL_PACKAGE_PREFIX + "last_modified_by", rec.get("LastModifiedBy")),
+    }
+    return {key: value for key, value in flat.items() if value is not None}
+
+
+def is_model_package(uri: str | None) -> bool:
+    """Whether a source URI is a model package's ARN (``arn:aws:sagemaker:...:model-package/<group>/<n>``)."""
+    try:
+        return uri is not None and Arn.parse(uri).resource_type == "model-package"
+    except MalformedArnError:
+        return False
 
 
 def experiment(rec: Record) -> NodeRow:

@@ -6,7 +6,8 @@ An optional extra (``pip install lineage-graph[sandbox]``); the crawler never im
 
 def install() -> None:
     """Teach moto's SageMaker the lineage APIs and SageMaker's automatic lineage. Idempotent."""
-    from lineage_graph.sandbox import api, auto_lineage
+    from lineage_graph.sandbox import api, auto_lineage, identity
 
     api.install()
     auto_lineage.install()
+    identity.install()

@@ -34,6 +34,7 @@ from moto.core.utils import utcnow
 from moto.sagemaker.exceptions import ConflictException, ResourceNotFound, ValidationError
 
 from lineage_graph.sandbox.auto_lineage import after_endpoint_update
+from lineage_graph.sandbox.identity import studio_caller
 from lineage_graph.sandbox.lineage_store import (
     ASSOCIATION_TYPES,
     Association,
@@ -402,6 +403,7 @@ def _create_named(response: Any, kind: EntityKind, operation: str) -> Response:
         )
         if entity.source is not None and source.get("SourceId"):
             entity.source["SourceId"] = source["SourceId"]
+        entity.created_by = studio_caller(response)
         entity.metadata_properties = params.get("MetadataProperties")
         if params.get("Tags"):
             store.tags[entity.arn] = _tags_of(params)
@@ -474,6 +476,7 @@ def create_artifact(self: Any) -> Response:
             source_types=source.get("SourceTypes"),
             arn=store.arn("artifact", uuid.uuid4().hex),
         )
+        entity.created_by = studio_caller(self)
         entity.metadata_properties = params.get("MetadataProperties")
         if params.get("Tags"):
             store.tags[entity.arn] = _tags_of(params)
@@ -610,7 +613,7 @@ def add_association(self: Any) -> Response:
             raise ValidationError("Associations between two experiment entities are not supported.")
         if (source, destination) in store.associations:
             raise ValidationError(f"Association between '{source}' and '{destination}' already exists.")
-        store.associate(source, destination, params.get("AssociationType"))
+        store.associate(source, destination, params.get("AssociationType")).created_by = studio_caller(self)
     return _result({"SourceArn": source, "DestinationArn": destination})
 
 

@@ -10,7 +10,8 @@ trial components, artifacts, associations and pipeline steps as SageMaker would.
 Shared on purpose: raw datasets (customers, transactions, clickstream) read by several pipelines and every
 execution (hub artifacts), one training image for all pipelines, per-pipeline code. On top: three
 endpoints deployed from approved packages (``churn-prod`` later rolled out to a newer version, approved after
-its registration: two deployments at different times, for the audit view), two ad-hoc training jobs outside
+its registration: two deployments at different times, for the audit view; both churn versions are approved
+by a reviewer from Studio, so their packages name an approver), two ad-hoc training jobs outside
 any pipeline, a batch transform fed by a processing job's output (a dataset chain), and one trial component
 logged by hand.
 Training and evaluation jobs report metrics through SageMaker Metrics (``BatchPutMetrics``), as the
@@ -47,6 +48,9 @@ RAW_CLICKSTREAM = f"{RAW_BUCKET}/web/clickstream/events.parquet"
 # The ad-hoc notebook runs are launched from these Studio user profiles (the jobs' creators).
 DEMO_DOMAIN_ID = "d-acme0demo01"
 DEMO_STUDIO_USERS = ("maria.garcia", "wei.chen")
+# The reviewer who approves the versions that go to production, from Studio (the packages' LastModifiedBy).
+DEMO_APPROVER = "amara.okafor"
+STUDIO_ROLE = "SageMakerExecutionRole"  # the domain's execution role, which Studio's apps call SageMaker as
 
 PIPELINE_EXECUTION_TAG = "sagemaker:pipeline-execution-arn"
 PIPELINE_STEP_TAG = "sagemaker:pipeline-step-name"
@@ -84,6 +88,9 @@ class _PipelineSpec:
     hyperparameters: tuple[tuple[str, str], ...]
     deploy_execution: int  # 1-based execution whose package the ``<name>-prod`` endpoint serves first
     rollout_execution: int | None = None  # one approved later and deployed to ``<name>-prod`` by UpdateEndpoint
+    # Registered pending and approved by DEMO_APPROVER before ``<name>-prod`` first serves it (the rollout's
+    # version is approved by the same reviewer, later).
+    reviewed: tuple[int, ...] = ()
 
 
 PIPELINES: tuple[_PipelineSpec, ...] = (
@@ -96,6 +103,7 @@ PIPELINES: tuple[_PipelineSpec, ...] = (
         hyperparameters=(("objective", "binary:logistic"), ("max_depth", "5"), ("eta", "0.2")),
         deploy_execution=3,
         rollout_execution=4,
+        reviewed=(3,),
     ),
     _PipelineSpec(
         name="fraud",
@@ -122,6 +130,40 @@ PIPELINES: tuple[_PipelineSpec, ...] = (
 )
 
 
+def studio_tags(region: str, account: str, name: str) -> list[dict[str, str]]:
+    """The tags naming the demo domain's Studio user profile ``name``: on a job, SageMaker records it as the
+    job's creator; as the session tags of the caller's credentials, as whoever made the call
+    (``lineage_graph.sandbox.identity``)."""
+    domain = f"arn:aws:sagemaker:{region}:{account}:domain/{DEMO_DOMAIN_ID}"
+    profile = f"arn:aws:sagemaker:{region}:{account}:user-profile/{DEMO_DOMAIN_ID}/{name}"
+    return [{"Key": "sagemaker:domain-arn", "Value": domain}, {"Key": "sagemaker:user-profile-arn", "Value": profile}]
+
+
+def studio_client(client: Any, account: str, name: str) -> Any:
+    """A SageMaker client of the sandbox ``client`` reaches, calling as Studio user ``name`` would: a session
+    of the domain's execution role whose session tags name the user profile and whose source identity is its
+    name (the sandbox has no Studio; ``lineage_graph.sandbox.identity`` reads these)."""
+    region = client.meta.region_name
+    settings = {"region_name": region, "endpoint_url": client.meta.endpoint_url}
+    credentials = client._request_signer._credentials.get_frozen_credentials()
+    sts = boto3.client(
+        "sts", aws_access_key_id=credentials.access_key, aws_secret_access_key=credentials.secret_key, **settings
+    )
+    session = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/{STUDIO_ROLE}",
+        RoleSessionName="SageMaker",
+        SourceIdentity=name,
+        Tags=studio_tags(region, account, name),
+    )["Credentials"]
+    return boto3.client(
+        "sagemaker",
+        aws_access_key_id=session["AccessKeyId"],
+        aws_secret_access_key=session["SecretAccessKey"],
+        aws_session_token=session["SessionToken"],
+        **settings,
+    )
+
+
 class _Seeder:
     def __init__(self, client: Any) -> None:
         self.client = client
@@ -129,6 +171,7 @@ class _Seeder:
         self.account = ""
         self.role = ""
         self.counts: dict[str, int] = dict.fromkeys(SeedSummary.__dataclass_fields__, 0)
+        self.approver: Any = None  # DEMO_APPROVER's client, made at the first approval
         # SageMaker Metrics is its own service; the sandbox serves it at the same URL.
         credentials = client._request_signer._credentials.get_frozen_credentials()
         self.metrics = boto3.client(
@@ -292,6 +335,9 @@ class _Seeder:
         for spec in PIPELINES:
             packages.update(self.pipeline(spec))
         for spec in PIPELINES:
+            for number in spec.reviewed:
+                self.approve(packages[(spec.name, number)], "Evaluation metrics reviewed; approved for production")
+        for spec in PIPELINES:
             self.endpoint(f"{spec.name}-prod", packages[(spec.name, spec.deploy_execution)])
         for spec in PIPELINES:
             if spec.rollout_execution is not None:
@@ -410,7 +456,7 @@ class _Seeder:
         package_arn: str = self.client.create_model_package(
             ModelPackageGroupName=group,
             ModelPackageDescription=f"{p} model trained on {month}",
-            ModelApprovalStatus=approval,
+            ModelApprovalStatus="PendingManualApproval" if number in spec.reviewed else approval,
             InferenceSpecification={
                 "Containers": [{"Image": self.training_image, "ModelDataUrl": model_data}],
                 "SupportedContentTypes": ["text/csv"],
@@ -444,14 +490,18 @@ class _Seeder:
         pause keeps the approval and the new deployment a second after the first deployment, so the audit
         view's times tell them apart."""
         time.sleep(ROLLOUT_PAUSE_S)
-        self.client.update_model_package(
-            ModelPackageArn=package_arn,
-            ModelApprovalStatus="Approved",
-            ApprovalDescription="Evaluation AUC above the production model's; approved for production",
-        )
+        self.approve(package_arn, "Evaluation AUC above the production model's; approved for production")
         self.endpoint_config(f"{name}-model-2", f"{name}-config-2", package_arn)
         self.client.update_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config-2")
         self.count("endpoint_updates")
+
+    def approve(self, package_arn: str, description: str) -> None:
+        """DEMO_APPROVER approves a version from Studio: SageMaker records them as its LastModifiedBy."""
+        if self.approver is None:
+            self.approver = studio_client(self.client, self.account, DEMO_APPROVER)
+        self.approver.update_model_package(
+            ModelPackageArn=package_arn, ModelApprovalStatus="Approved", ApprovalDescription=description
+        )
 
     def endpoint_config(self, model: str, config: str, package_arn: str) -> None:
         self.model_from_package(model, package_arn)
@@ -468,13 +518,7 @@ class _Seeder:
         )
 
     def studio_user(self, name: str) -> list[dict[str, str]]:
-        """The tags of a job launched from a Studio user profile, from which SageMaker records its creator."""
-        domain = f"arn:aws:sagemaker:{self.region}:{self.account}:domain/{DEMO_DOMAIN_ID}"
-        profile = f"arn:aws:sagemaker:{self.region}:{self.account}:user-profile/{DEMO_DOMAIN_ID}/{name}"
-        return [
-            {"Key": "sagemaker:domain-arn", "Value": domain},
-            {"Key": "sagemaker:user-profile-arn", "Value": profile},
-        ]
+        return studio_tags(self.region, self.account, name)
 
     def adhoc(self) -> None:
         """Two notebook training runs outside any pipeline, reusing pipeline features and a raw hub, launched

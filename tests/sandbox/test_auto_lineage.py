@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto.sagemaker.models import sagemaker_backends
 
 from lineage_graph.sandbox import auto_lineage, install
 from lineage_graph.sandbox.lineage_store import LineageStore, store_for
+from lineage_graph.sandbox.seed import DEMO_DOMAIN_ID, studio_client
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -328,6 +330,69 @@ def test_model_package_lineage(sm: Any) -> None:
     sm.update_model_package(ModelPackageArn=v2, ModelApprovalStatus="Approved")
     assert approvals["churn-models-2-aws-model-package"].status == "Completed"
     assert approvals["churn-models-2-aws-model-package"].properties["ModelApprovalStatus"] == "Approved"
+
+
+def test_a_model_package_names_who_registered_and_who_approved_it(sm: Any) -> None:
+    """CreatedBy and LastModifiedBy are the caller's, as SageMaker records them for model packages: the IAM
+    identity always, the Studio user profile when the session names one; not moto's made-up profile."""
+    package = register(sm, "churn-models", "s3://models/m.tar.gz", "PendingManualApproval")
+    registered = sm.describe_model_package(ModelPackageName=package)
+    assert registered["CreatedBy"] == {
+        "IamIdentity": {"Arn": f"arn:aws:sts::{ACCOUNT}:user/moto", "PrincipalId": "AKIAIOSFODNN7EXAMPLE"}
+    }
+    assert "LastModifiedBy" not in registered and "fake-user-profile-name" not in str(registered)
+
+    studio_client(sm, ACCOUNT, "maria").update_model_package(ModelPackageArn=package, ModelApprovalStatus="Approved")
+    approved = sm.describe_model_package(ModelPackageName=package)
+    iam = approved["LastModifiedBy"].pop("IamIdentity")
+    assert approved["LastModifiedBy"] == {
+        "UserProfileArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:user-profile/{DEMO_DOMAIN_ID}/maria",
+        "UserProfileName": "maria",
+        "DomainId": DEMO_DOMAIN_ID,
+    }
+    assert iam["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/SageMakerExecutionRole/SageMaker"
+    assert iam["SourceIdentity"] == "maria" and iam["PrincipalId"].endswith(":SageMaker")
+    assert approved["CreatedBy"] == registered["CreatedBy"]  # the update does not change who registered it
+
+    # A session that names no user profile (a CI role, say) is recorded by its IAM identity alone.
+    sts = boto3.client(
+        "sts",
+        endpoint_url=sm.meta.endpoint_url,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    ci = sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/Deployer", RoleSessionName="ci-42")["Credentials"]
+    boto3.client(
+        "sagemaker",
+        endpoint_url=sm.meta.endpoint_url,
+        region_name=REGION,
+        aws_access_key_id=ci["AccessKeyId"],
+        aws_secret_access_key=ci["SecretAccessKey"],
+        aws_session_token=ci["SessionToken"],
+    ).update_model_package(ModelPackageArn=package, ModelApprovalStatus="Rejected")
+    rejected = sm.describe_model_package(ModelPackageName=package)["LastModifiedBy"]
+    assert list(rejected) == ["IamIdentity"]
+    assert rejected["IamIdentity"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/Deployer/ci-42"
+
+
+def test_lineage_entities_made_from_studio_name_their_creator(sm: Any) -> None:
+    """CreateAction, CreateArtifact and AddAssociation from a Studio session: CreatedBy is the user profile
+    (no IamIdentity: that is for model packages, groups and projects only); from an IAM caller, none."""
+    maria = studio_client(sm, ACCOUNT, "maria")
+    action = maria.create_action(ActionName="deploy", Source={"SourceUri": "s3://x"}, ActionType="ModelDeployment")
+    artifact = sm.create_artifact(Source={"SourceUri": "s3://d"}, ArtifactType="DataSet")["ArtifactArn"]
+    maria.add_association(SourceArn=artifact, DestinationArn=action["ActionArn"], AssociationType="ContributedTo")
+    user = {
+        "UserProfileArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:user-profile/{DEMO_DOMAIN_ID}/maria",
+        "UserProfileName": "maria",
+        "DomainId": DEMO_DOMAIN_ID,
+    }
+    described = sm.describe_action(ActionName="deploy")
+    assert (described["CreatedBy"], described["LastModifiedBy"]) == (user, user)
+    assert "CreatedBy" not in sm.describe_artifact(ArtifactArn=artifact)
+    (association,) = sm.list_associations(SourceArn=artifact)["AssociationSummaries"]
+    assert association["CreatedBy"] == user
 
 
 def test_endpoint_lineage_from_a_model_package(sm: Any) -> None:

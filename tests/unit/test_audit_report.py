@@ -6,7 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from lineage_graph.present.audit_report import audit_html, nothing_deployed
-from lineage_graph.query.audit import Audit, Deployment, Live, ModelPackageVersion, live_at
+from lineage_graph.query.audit import (
+    NOT_READ,
+    NOT_RECORDED,
+    Approval,
+    Audit,
+    Deployment,
+    Live,
+    ModelPackageVersion,
+    live_at,
+)
 from lineage_graph.query.explore import UpstreamPipelineExecution
 from lineage_graph.query.provenance import Provenance, ProvenanceNode
 
@@ -47,6 +56,47 @@ def test_the_latest_deployment_at_or_before_t_on_each_endpoint() -> None:
 def test_a_package_version_from_its_arn() -> None:
     version = ModelPackageVersion.from_arn(PACKAGE, "artifact")
     assert (version.group, version.version) == ("churn-models", 4)
+
+
+APPROVAL_ROW = {
+    "arn": "arn:aws:sagemaker:us-east-1:123456789012:action/churn-models-4-aws-model-package",
+    "name": "churn-models-4-aws-model-package",
+    "status": "Completed",
+    "approval_status": "PendingManualApproval",  # the action's property, older than the package's status
+    "package_arn": PACKAGE,
+    "created_at": T0,
+    "modified_at": T0 + timedelta(minutes=1),
+}
+
+
+def test_the_approver_is_who_last_changed_the_package_else_who_created_it() -> None:
+    """LastModifiedBy first (an approval is a change), then CreatedBy (a version registered approved); a
+    Studio user by profile name, an IAM caller by ARN; the package's status and time over the action's."""
+    role = "arn:aws:sts::123456789012:assumed-role/Reviewer/jane"
+    studio = {
+        "approval_status": "Approved",
+        "approval_description": "AUC 0.91",
+        "modified_at": T0 + timedelta(hours=2),
+        "created_by.IamIdentity.Arn": "arn:aws:sts::123456789012:assumed-role/Pipeline/run",
+        "last_modified_by.UserProfileName": "amara.okafor",
+        "last_modified_by.IamIdentity.Arn": role,
+    }
+    approval = Approval.from_row(APPROVAL_ROW, studio)
+    assert (approval.approved_by, approval.approved_by_note, approval.description) == ("amara.okafor", None, "AUC 0.91")
+    assert (approval.approval_status, approval.approved_at) == ("Approved", T0 + timedelta(hours=2))
+    iam_only = {k: v for k, v in studio.items() if k != "last_modified_by.UserProfileName"}
+    assert Approval.from_row(APPROVAL_ROW, iam_only).approved_by == role
+    registered_approved = {"approval_status": "Approved", "created_at": T0, "created_by.UserProfileName": "wei.chen"}
+    at_creation = Approval.from_row(APPROVAL_ROW, registered_approved)
+    assert (at_creation.approved_by, at_creation.approved_at) == ("wei.chen", T0)
+
+
+def test_no_approver_says_whether_sagemaker_recorded_none_or_the_package_was_not_read() -> None:
+    nobody = Approval.from_row(APPROVAL_ROW, {"approval_status": "Approved", "modified_at": T0})
+    assert (nobody.approved_by, nobody.approved_by_note) == (None, NOT_RECORDED)
+    unread = Approval.from_row(APPROVAL_ROW, {})
+    assert (unread.approved_by, unread.approved_by_note) == (None, NOT_READ)
+    assert (unread.approval_status, unread.approved_at) == ("PendingManualApproval", T0 + timedelta(minutes=1))
 
 
 def test_markup_in_values_is_text_in_the_report() -> None:

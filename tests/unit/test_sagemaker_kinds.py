@@ -44,12 +44,16 @@ def test_an_association_end_has_the_kind_its_arn_says(arn: str, label: str) -> N
     assert kinds.KIND_BY_ARN_RESOURCE[Arn.parse(arn).resource_type].label == label
 
 
-def test_doctor_grants_every_operation_the_kinds_declare_and_the_old_ones() -> None:
+def test_doctor_grants_exactly_the_operations_the_kinds_declare() -> None:
     granted = [op.name for op in doctor.SAGEMAKER_OPERATIONS]
     assert len(granted) == len(set(granted))
     declared = {op.name for kind in kinds.KINDS for op in kind.operations}
-    assert declared | {op.name for op in doctor.GRANTED_NOT_CALLED} == set(granted)
+    assert declared == set(granted)
     assert {"Search", "DescribeContext", "DescribeArtifact", "ListPipelineExecutionSteps"} <= declared
+    assert (
+        kinds.DESCRIBE_MODEL_PACKAGE in kinds.ARTIFACT.operations
+        and kinds.DESCRIBE_MODEL_PACKAGE in kinds.ACTION.operations
+    )
 
 
 def test_a_search_listing_without_a_time_field_is_refused() -> None:

@@ -176,11 +176,17 @@ function liveSection(data, live) {
     element("h3", {}, "Approval"),
     table(
       "Approval",
-      [["model_package_arn", "Model package"], ["approval_status", "Status"], ["approved_at", "When"], ["approved_by", "By"]],
+      [
+        ["model_package_arn", "Model package"],
+        ["approval_status", "Status"],
+        ["approved_at", "When"],
+        ["approved_by", "By"],
+        ["description", "Description"],
+      ],
       d.approvals.map((a) => ({
         ...a,
         approval_status: a.approval_status || a.status,
-        approved_by: a.approved_by || "not recorded in the graph",
+        approved_by: a.approved_by || a.approved_by_note,
       })),
       "No approval action is associated with this deployment.",
     ),
