@@ -21,9 +21,11 @@
 //   :param page_size => 500
 // The keyset condition is a CASE, not NOT (a AND b): that is an OR, and with stale index samples (an
 // empty modified_at index, many arns) the planner sought both indexes, took their union and sorted every
-// trial component, hint or not. The hint keeps the seek on modified_at, in its order.
+// trial component, hint or not. The hint keeps a seek on modified_at, in its order: a plain USING INDEX
+// also let it scan the whole index and filter (seen once the samples said the index was empty), which would
+// make an incremental export read every trial component before its cursor.
 MATCH (tc:TrialComponent)
-USING INDEX tc:TrialComponent(modified_at)
+USING INDEX SEEK tc:TrialComponent(modified_at)
 WHERE tc.modified_at >= $after_time AND tc.modified_at <= $until
   AND CASE WHEN tc.modified_at = $after_time THEN tc.arn > $after_arn ELSE true END
   AND NOT tc:Placeholder

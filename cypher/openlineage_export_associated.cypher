@@ -25,32 +25,32 @@
 //   :param page_size => 500
 CALL () {
   MATCH (:Artifact)-[r:CONTRIBUTED_TO]-(tc:TrialComponent)
-  USING INDEX r:CONTRIBUTED_TO(created_at)
+  USING INDEX SEEK r:CONTRIBUTED_TO(created_at)
   WHERE r.created_at >= $created_after AND r.created_at <= $until
   RETURN tc
   UNION
   MATCH (:Artifact)-[r:ASSOCIATED_WITH]-(tc:TrialComponent)
-  USING INDEX r:ASSOCIATED_WITH(created_at)
+  USING INDEX SEEK r:ASSOCIATED_WITH(created_at)
   WHERE r.created_at >= $created_after AND r.created_at <= $until
   RETURN tc
   UNION
   MATCH (:Artifact)-[r:DERIVED_FROM]-(tc:TrialComponent)
-  USING INDEX r:DERIVED_FROM(created_at)
+  USING INDEX SEEK r:DERIVED_FROM(created_at)
   WHERE r.created_at >= $created_after AND r.created_at <= $until
   RETURN tc
   UNION
   MATCH (:Artifact)-[r:PRODUCED]-(tc:TrialComponent)
-  USING INDEX r:PRODUCED(created_at)
+  USING INDEX SEEK r:PRODUCED(created_at)
   WHERE r.created_at >= $created_after AND r.created_at <= $until
   RETURN tc
   UNION
   MATCH (:Artifact)-[r:SAME_AS]-(tc:TrialComponent)
-  USING INDEX r:SAME_AS(created_at)
+  USING INDEX SEEK r:SAME_AS(created_at)
   WHERE r.created_at >= $created_after AND r.created_at <= $until
   RETURN tc
   UNION
   MATCH (:Artifact)-[r:ASSOCIATED]-(tc:TrialComponent)
-  USING INDEX r:ASSOCIATED(created_at)
+  USING INDEX SEEK r:ASSOCIATED(created_at)
   WHERE r.created_at >= $created_after AND r.created_at <= $until
   RETURN tc
 }

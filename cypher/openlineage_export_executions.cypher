@@ -17,7 +17,7 @@
 //   :param until => datetime('9999-12-31T23:59:59Z')
 //   :param page_size => 500
 MATCH (pe:PipelineExecution)
-USING INDEX pe:PipelineExecution(start_time, arn)
+USING INDEX SEEK pe:PipelineExecution(start_time, arn)
 WHERE pe.start_time >= $after_time AND pe.start_time <= $until AND pe.arn IS NOT NULL
   AND CASE WHEN pe.start_time = $after_time THEN pe.arn > $after_arn ELSE true END
 WITH pe

@@ -553,7 +553,7 @@ def test_a_page_is_read_in_index_order_without_scanning_every_trial_component(
         operators.append(plan["operatorType"].split("@")[0])
         plans.extend(plan.get("children", []))
     assert len(profile.records) == 3
-    assert "NodeIndexSeekByRange" in operators, operators
+    assert "NodeIndexSeekByRange" in operators, str(operators)
     assert not {"NodeByLabelScan", "AllNodesScan", "Sort", "Top", "Union", "Distinct"} & set(operators), operators
 
 
