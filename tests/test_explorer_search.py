@@ -50,6 +50,10 @@ def hostile_event() -> dict[str, Any]:
     job_documentation = (
         "https://openlineage.io/spec/facets/1-0-1/DocumentationJobFacet.json#/$defs/DocumentationJobFacet"
     )
+    statistics = (
+        "https://openlineage.io/spec/facets/1-0-2/OutputStatisticsOutputDatasetFacet.json"
+        "#/$defs/OutputStatisticsOutputDatasetFacet"
+    )
     return {
         "eventTime": "2026-12-07T08:00:00Z",
         "producer": PRODUCER,
@@ -67,6 +71,10 @@ def hostile_event() -> dict[str, Any]:
                 "name": "exports",
                 "facets": {
                     "documentation": {"_producer": PRODUCER, "_schemaURL": documentation, "description": HOSTILE_IMG}
+                },
+                # The statistics of this write: kept on the WROTE, shown beside the writer on the dataset's page.
+                "outputFacets": {
+                    "outputStatistics": {"_producer": PRODUCER, "_schemaURL": statistics, "rowCount": 7, "size": 2048}
                 },
             }
         ],
@@ -264,6 +272,7 @@ def test_an_openlineage_datasets_page_groups_its_facets(server: ServeProcess) ->
     writer = page["neighbours"]["upstream"]
     assert [(g["relationship"], g["kind"], g["count"]) for g in writer] == [("WROTE", "OpenLineageJob", 1)]
     assert writer[0]["sample"][0]["ref"] == "openlineage:job:hostile/exporter"
+    assert writer[0]["sample"][0]["facets"] == {"outputStatistics": {"rowCount": 7, "size": 2048}}
 
 
 def test_an_openlineage_jobs_page_says_when_it_was_last_seen(server: ServeProcess) -> None:

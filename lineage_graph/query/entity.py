@@ -6,7 +6,7 @@ neighbours each way by kind, and when the graph last heard of it. The Cypher is 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from lineage_graph.errors import NotFoundError
@@ -41,7 +41,15 @@ class NeighbourGroup:
     kind: str | None
     type: str | None
     count: int
-    sample: list[EntitySummary]
+    sample: list[Neighbour]
+
+
+@dataclass(frozen=True)
+class Neighbour(EntitySummary):
+    """A named neighbour; across a READ_BY or WROTE, with that read's or write's facets (an OpenLineage
+    input's or output's: ``inputStatistics``, ``outputStatistics``, ...), ``{facet: {field: value}}``."""
+
+    facets: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -107,7 +115,12 @@ class EntityQueries(LineageQueries):
             key = (group["direction"], group["relationship"], kind.label if kind else None, entity_type)
             found = groups.setdefault(key, NeighbourGroup(*key[1:], count=0, sample=[]))
             found.count += group["count"]
-            found.sample.extend(summary(m["node"], m["labels"]) for m in group["sample"][: sample - len(found.sample)])
+            found.sample.extend(
+                Neighbour(**asdict(summary(m["node"], m["labels"])), facets=split_facets(read_or_write or {})[0])
+                for m, read_or_write in list(zip(group["sample"], group["read_or_write"], strict=True))[
+                    : sample - len(found.sample)
+                ]
+            )
         neighbours: dict[str, list[NeighbourGroup]] = {"upstream": [], "downstream": [], "joined": []}
         for (direction, *_), group in sorted(groups.items(), key=_largest_first):
             neighbours[direction].append(group)

@@ -73,7 +73,7 @@ def parse_ref(text: str) -> Ref:
 
 def dataset_uri(uri: str) -> str:
     """A dataset's uri as the graph keeps it: an S3 URI spelt as the join spells locations (``s3a://``,
-    ``s3n://``, leading, doubled and trailing slashes: ``graph.naming``), so that a ref with a trailing slash
+    ``s3n://``, slashes leading or trailing the key: ``graph.naming``), so that a ref with a trailing slash
     names the dataset search finds; any other uri (``namespace/name``) as given."""
     location = location_of_uri(uri)
     return uri if location is None else location.uri

@@ -19,6 +19,9 @@ ARN = "arn:aws:sagemaker:us-east-1:123456789012:artifact/abc"
     [
         (ARN, "arn", ARN),
         ("openlineage:dataset:s3://bucket/key/part", "dataset_uri", "s3://bucket/key/part"),
+        # S3 spelt as the join spells locations (graph.naming): the scheme, slashes leading or trailing the key.
+        ("openlineage:dataset:s3a://bucket//key/part/", "dataset_uri", "s3://bucket/key/part"),
+        ("openlineage:dataset:s3n://bucket/", "dataset_uri", "s3://bucket"),
         ("openlineage:dataset:postgres://db:5432/public.orders", "dataset_uri", "postgres://db:5432/public.orders"),
         ("openlineage:job:acme-emr/nightly.crm", "job_uri", "acme-emr/nightly.crm"),
         ("openlineage:run:6f1b0a52-4b7e-4c55-9d8e-6a1f3b2c9e01", "run_id", "6f1b0a52-4b7e-4c55-9d8e-6a1f3b2c9e01"),

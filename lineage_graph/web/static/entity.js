@@ -49,6 +49,14 @@ function kindName(kinds, kind, type) {
   return [noun, type].filter(Boolean).join(" ");
 }
 
+// A read's or a write's facets beside the run or dataset it links ("inputStatistics: rowCount 1000").
+function readOrWrite(facets) {
+  const parts = Object.entries(facets || {}).map(
+    ([name, fields]) => `${name}: ${Object.entries(fields).map(([k, v]) => `${k} ${v}`).join(", ")}`,
+  );
+  return parts.length ? element("span", { class: "quiet" }, ` ${parts.join("; ")}`) : null;
+}
+
 function neighbourSection(title, groups, kinds) {
   if (!groups.length) return null;
   const total = groups.reduce((sum, g) => sum + g.count, 0);
@@ -62,7 +70,7 @@ function neighbourSection(title, groups, kinds) {
         "li",
         {},
         element("span", { class: "group" }, `${g.relationship} · ${kindName(kinds, g.kind, g.type)} · ${g.count}`),
-        element("ul", { class: "sample" }, g.sample.map((s) => element("li", {}, link(s.ref, s.name)))),
+        element("ul", { class: "sample" }, g.sample.map((s) => element("li", {}, link(s.ref, s.name), readOrWrite(s.facets)))),
         shown ? element("span", { class: "quiet" }, shown) : null,
       );
     })),
