@@ -39,9 +39,13 @@ def _labels(kind: NodeKind) -> str:
 
 
 def _match(variable: str, kind: NodeKind, values: str) -> str:
-    """``(variable:Kind {key: values[0], ...})``: a node by its declared key, from a list in the row."""
+    """``(variable:Kind {key: values[0], ...}) USING INDEX ...``: a node by its declared key, from a list in
+    the row, sought in its uniqueness constraint's index. The hint is needed: planned on an empty graph (at
+    ``serve``'s start, then kept by ``replan=skip``) Neo4j sought datasets and jobs by the range index on
+    ``name`` alone and filtered on ``namespace``, which returns every dataset of that name in any namespace."""
     key = ", ".join(f"`{k}`: {values}[{i}]" for i, k in enumerate(kind.key))
-    return f"({variable}:`{kind.label}` {{{key}}})"
+    index = ", ".join(f"`{k}`" for k in kind.key)
+    return f"({variable}:`{kind.label}` {{{key}}}) USING INDEX {variable}:`{kind.label}`({index})"
 
 
 def _merge(kind: NodeKind, param: str) -> str:
