@@ -250,9 +250,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         runs = max(1, args.events // (2 * processes * threads))
         total = 2 * runs * processes * threads
         # A warm-up: the write's plan, the client's imports, and the JVMs' compilation of their hot paths (the
-        # Java client's, and Neo4j's). A fresh Neo4j spends 2-6 times the CPU per event of a warm one on its
-        # first few thousand events (0.73-2.4 against 0.37 ms at 26 events a transaction), so 40 events left
-        # it inside the figure.
+        # Java client's, and Neo4j's). A fresh Neo4j spends 2-5 times the CPU per event of a warm one on its
+        # first tens of thousands of events: `OpenLineageWriter` alone at 30 events a transaction, the 10,000
+        # after a 30,000-event warm-up still cost Neo4j 0.71-0.86 ms an event, the next 10,000 0.31-0.36 ms
+        # (its JIT, and the join's statements replanned as a young graph's counts move). A long-running serve
+        # lives in the warm state, so the measured run starts there: 40,000 events by default.
         clients: _PythonClients | _JavaClients
         if args.client == "java":
             warm_runs = max(1, args.warm_up // (2 * processes * threads))
@@ -329,7 +331,7 @@ def main() -> None:
         "--jvm-option", action="append", default=[], help="java: an option for each client JVM (repeatable)"
     )
     parser.add_argument("--events", type=int, default=20_000)
-    parser.add_argument("--warm-up", type=int, default=10_000, help="events posted before the measured run")
+    parser.add_argument("--warm-up", type=int, default=40_000, help="events posted before the measured run")
     parser.add_argument("--processes", type=int, default=2, help="client processes")
     parser.add_argument("--threads", type=int, default=32, help="client threads per process")
     parser.add_argument("--neo4j-uri", help="use this Neo4j (NEO4J_PASSWORD) instead of starting one")

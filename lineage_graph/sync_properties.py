@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from lineage_graph.arn import Arn
 from lineage_graph.graph import properties
 from lineage_graph.graph.load import GraphWriter
 from lineage_graph.graph.properties import PREFIXES, Needing, Read
@@ -42,7 +43,7 @@ _PACKAGE_GONE_OWNS = tuple(p for p in PREFIXES if p != transform.MODEL_PACKAGE_P
 @dataclass(frozen=True)
 class _Described:
     read: Read
-    package: str | None  # "read" or "gone" when the node's source URI is a model package's ARN
+    package: str | None  # "read", "gone" or "denied" when the node's source URI is a model package's ARN
 
 
 @dataclass
@@ -54,6 +55,7 @@ class PropertiesReport:
     denied: dict[str, str] = field(default_factory=dict)  # Describe operation -> the IAM permission it lacks
     packages_read: int = 0  # model package versions described for the nodes written (their approval)
     packages_gone: int = 0  # ... that no longer exist (or never did in this account): no approval read
+    packages_denied: int = 0  # ... of another account that the credentials may not describe (a shared registry)
     seconds: float = 0.0  # the pass's own time, its count of what is missing included
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,7 +65,7 @@ class PropertiesReport:
             "vanished": self.vanished,
             "missing": self.missing,
             "denied": dict(sorted(self.denied.items())),
-            "model_packages": {"read": self.packages_read, "gone": self.packages_gone},
+            "model_packages": {"read": self.packages_read, "gone": self.packages_gone, "denied": self.packages_denied},
             "seconds": round(self.seconds, 3),
         }
 
@@ -84,19 +86,24 @@ def sync_properties(
 
     def read(node: Needing) -> _Described | object | None:
         describe = kinds.BY_NAME[node.kind].properties
-        package = transform.is_model_package(node.source_uri)
+        package = node.source_uri if transform.is_model_package(node.source_uri) else None
+        # Another account's package (a shared registry) may be denied on its own: that denial is the node's.
+        elsewhere = package is not None and Arn.parse(package).account != account
         needs = [op for op in (describe.operation.name if describe else None, _PACKAGE if package else None) if op]
-        if any(op in report.denied for op in needs):
+        if any(op in report.denied for op in needs if not (elsewhere and op == _PACKAGE)):
             return _DENIED  # left unwritten: counted missing, and read by a later run that is allowed
         try:
             record = crawler.properties(node.kind, node.arn, node.name)
             if record is None:
                 return None
             props = transform.described(record)
-            if not package or node.source_uri is None:
+            if package is None:
                 return _Described(Read(props), None)
-            found = crawler.model_package(node.source_uri)
+            found = crawler.model_package(package)
         except AccessDeniedError as err:
+            if elsewhere and err.operation == _PACKAGE:
+                log.info("%s for %s, another account's model package: its approval is not read", err, package)
+                return _Described(Read(props, _PACKAGE_GONE_OWNS), "denied")
             log.warning("%s; the artifacts and actions that need it are left unread", err)
             report.denied[err.operation] = err.permission
             return _DENIED
@@ -118,6 +125,7 @@ def sync_properties(
                 report.read += written
                 report.packages_read += sum(1 for _, d in found if d.package == "read")
                 report.packages_gone += sum(1 for _, d in found if d.package == "gone")
+                report.packages_denied += sum(1 for _, d in found if d.package == "denied")
                 on_page("Properties", written)
     report.missing = properties.missing(writer, PROPERTY_KINDS, account, region)
     report.seconds = time.monotonic() - started

@@ -3,6 +3,7 @@ stored verbatim as ``property.<key>``, returned by the Python API, and resumed b
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -113,7 +114,7 @@ def test_properties_are_stored_verbatim_and_returned_by_the_api(
         "vanished": 0,
         "missing": 0,
         "denied": {},
-        "model_packages": {"read": 0, "gone": 0},
+        "model_packages": {"read": 0, "gone": 0, "denied": 0},
     }
     assert report["api_calls"]["DescribeArtifact"] == 3 and report["api_calls"]["DescribeAction"] == 1
     assert stored(clean_neo4j, odd) == ODD
@@ -162,7 +163,7 @@ def test_no_properties_skips_the_pass_and_the_next_run_catches_up(
         "vanished": 0,
         "missing": 3,
         "denied": {},
-        "model_packages": {"read": 0, "gone": 0},
+        "model_packages": {"read": 0, "gone": 0, "denied": 0},
         "seconds": 0,
     }
     assert all(stored(clean_neo4j, arn) == {} for arn in arns)
@@ -249,7 +250,7 @@ def test_a_model_package_s_approval_and_approver_are_stored_on_its_artifact_and_
 
     report = sync_json(sync_env)
 
-    assert report["properties"]["model_packages"] == {"read": 2, "gone": 0}
+    assert report["properties"]["model_packages"] == {"read": 2, "gone": 0, "denied": 0}
     assert report["api_calls"]["DescribeModelPackage"] == 2 and report["properties"]["missing"] == 0
     for arn in arns_with_source(sagemaker_client, package):
         stored_package = stored(clean_neo4j, arn, "model_package.")
@@ -279,6 +280,9 @@ def test_a_model_package_s_approval_and_approver_are_stored_on_its_artifact_and_
             "DomainId": "d-acme0demo01",
         }
     )
+    found = CliRunner().invoke(cli, ["find", "--created-by", "amara.okafor", "--format", "json"], env=sync_env)
+    assert found.exit_code == 0, found.output
+    assert [(f["arn"], f["created_by"]) for f in json.loads(found.stdout)] == [(manual, "amara.okafor")]
     again = sync_json(sync_env, "--full")
     assert describes(again) == 0 and "DescribeModelPackage" not in again["api_calls"]  # nothing changed
 
@@ -314,11 +318,19 @@ def test_a_model_package_gone_or_denied_is_counted_not_fatal(
         ArtifactName="retired", Source={"SourceUri": gone_uri}, ArtifactType="Model", Properties={"a": "1"}
     )["ArtifactArn"]
     report = sync_json(sync_env)
-    assert report["properties"]["model_packages"] == {"read": 0, "gone": 1} and report["properties"]["missing"] == 0
+    assert report["properties"]["model_packages"] == {"read": 0, "gone": 1, "denied": 0}
+    assert report["properties"]["missing"] == 0
     assert stored(clean_neo4j, gone) == {"a": "1"} and stored(clean_neo4j, gone, "model_package.") == {}
 
     package = model_package(sagemaker_client, "churn-models", "Approved")
     plain = artifact(sagemaker_client, "plain", {"b": "2"})
+    # Another account's package (a shared registry): its denial is its own, the pass goes on asking for others.
+    shared = sagemaker_client.create_artifact(
+        ArtifactName="shared",
+        Source={"SourceUri": "arn:aws:sagemaker:us-east-1:210987654321:model-package/shared-models/2"},
+        ArtifactType="Model",
+        Properties={"c": "3"},
+    )["ArtifactArn"]
     set_faults(sandbox_url, deny_operations=["DescribeModelPackage"])
     try:
         denied = sync_json(sync_env)
@@ -326,10 +338,13 @@ def test_a_model_package_gone_or_denied_is_counted_not_fatal(
         clear_faults(sandbox_url)
     assert denied["properties"]["denied"] == {"DescribeModelPackage": "sagemaker:DescribeModelPackage"}
     assert denied["properties"]["missing"] == 2  # the package's artifact and approval action
-    assert stored(clean_neo4j, plain) == {"b": "2"} and denied["outcome"] == "success"
+    assert denied["properties"]["model_packages"] == {"read": 0, "gone": 0, "denied": 1}
+    assert stored(clean_neo4j, plain) == {"b": "2"} and stored(clean_neo4j, shared) == {"c": "3"}
+    assert denied["outcome"] == "success"
 
     allowed = sync_json(sync_env)
-    assert allowed["properties"]["model_packages"] == {"read": 2, "gone": 0} and allowed["properties"]["missing"] == 0
+    assert allowed["properties"]["model_packages"] == {"read": 2, "gone": 0, "denied": 0}
+    assert allowed["properties"]["missing"] == 0
     assert all(
         stored(clean_neo4j, arn, "model_package.")["approval_status"] == "Approved"
         for arn in arns_with_source(sagemaker_client, package)

@@ -207,9 +207,11 @@ def _format_properties(props: dict[str, Any]) -> str:
     if props["vanished"]:
         line += f"; {props['vanished']} deleted before they could be read"
     packages = props["model_packages"]
-    if packages["read"] or packages["gone"]:
+    if any(packages.values()):
         line += f"; model package approvals read for {packages['read']}"
-        line += f" ({packages['gone']} packages gone)" if packages["gone"] else ""
+        unread = [f"{packages['gone']} gone"] if packages["gone"] else []
+        unread += [f"{packages['denied']} of other accounts denied"] if packages["denied"] else []
+        line += f" (packages unread: {', '.join(unread)})" if unread else ""
     if props["denied"]:
         line += "; denied (missing IAM permission): " + ", ".join(props["denied"].values())
     return line
