@@ -372,6 +372,8 @@ def test_values_that_look_like_html_render_as_text(server: ServeProcess, recorde
     page.goto(f"{server.url}/entity?ref=openlineage:dataset:{HOSTILE_DATASET}")
     main = page.locator("main")
     expect(main).to_contain_text(HOSTILE_IMG)
+    # The write's statistics beside the job that wrote it.
+    expect(main.locator("ul.sample li", has_text="exporter")).to_contain_text("outputStatistics: rowCount 7, size 2048")
     page.goto(f"{server.url}/entity?ref=openlineage:job:hostile/exporter")
     expect(main).to_contain_text(HOSTILE_SCRIPT)
     assert page.locator("main img, main script").count() == 0

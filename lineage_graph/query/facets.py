@@ -22,7 +22,7 @@ def split_facets(values: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], 
     )
     facets: dict[str, dict[str, Any]] = {}
     rest: dict[str, Any] = {}
-    for key, value in values.items():
+    for key, value in sorted(values.items()):  # fields in key order, whatever order Neo4j gave them in
         field = key.removeprefix(FACET_PREFIX)
         facet = next((name for name in names if field.startswith(name + ".")), None) if key != field else None
         if facet is None:
