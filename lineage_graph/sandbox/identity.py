@@ -81,30 +81,23 @@ def _package(response: Any, arn: str) -> Any | None:
     return backend.model_packages.get(backend.model_package_name_mapping.get(arn, arn))
 
 
-def _record_creator(original: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(original)
-    def create_model_package(self: Any) -> Any:
-        result = original(self)
-        package = _package(self, result.result["ModelPackageArn"])
-        if package is not None:
-            package.created_by = caller(self)
-        return result
+def _recording(field: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Wrap a model package handler so that the package it answers for records its caller as ``field``
+    (``created_by`` on CreateModelPackage, ``last_modified_by`` on UpdateModelPackage)."""
 
-    setattr(create_model_package, _HOOK, True)
-    return create_model_package
+    def wrap(original: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(original)
+        def recorded(self: Any) -> Any:
+            result = original(self)
+            package = _package(self, result.result["ModelPackageArn"])
+            if package is not None:
+                setattr(package, field, caller(self))
+            return result
 
+        setattr(recorded, _HOOK, True)
+        return recorded
 
-def _record_modifier(original: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(original)
-    def update_model_package(self: Any) -> Any:
-        result = original(self)
-        package = _package(self, result.result["ModelPackageArn"])
-        if package is not None:
-            package.last_modified_by = caller(self)
-        return result
-
-    setattr(update_model_package, _HOOK, True)
-    return update_model_package
+    return wrap
 
 
 def _patch(cls: Any, name: str, wrap: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
@@ -119,5 +112,5 @@ def install() -> None:
     from moto.sts.responses import TokenResponse
 
     _patch(TokenResponse, "assume_role", _keep_session)
-    _patch(SageMakerResponse, "create_model_package", _record_creator)
-    _patch(SageMakerResponse, "update_model_package", _record_modifier)
+    _patch(SageMakerResponse, "create_model_package", _recording("created_by"))
+    _patch(SageMakerResponse, "update_model_package", _recording("last_modified_by"))
