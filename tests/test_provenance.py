@@ -262,7 +262,7 @@ def test_provenance_command_formats(synced_demo: Account, sync_env: dict[str, st
         "uri", "arn", "name", "lineage_type", "type", "source_uri", "account", "region", "depth", "placeholder",
         "last_seen", "job_arn", "job", "status", "parent", "downstream", "parameters", "metrics",
     }  # fmt: skip
-    assert set(answer["edges"][0]) == {"source", "destination", "relationship", "rule"}
+    assert set(answer["edges"][0]) == {"source", "destination", "relationship", "rule", "facets"}
     ctx = endpoint_context(synced_demo, "churn-prod")
     assert answer["start"] == ctx
     assert {n["arn"]: n["depth"] for n in answer["nodes"]} == {ctx: 0} | synced_demo.bfs(ctx, "ascendants")
