@@ -538,21 +538,14 @@ def test_a_page_is_read_in_index_order_without_scanning_every_trial_component(
         "MATCH (tc:TrialComponent:Placeholder) WHERE tc.arn STARTS WITH $prefix DETACH DELETE tc",
         {"prefix": placeholders},
     )
-    synced_driver.execute_query("CALL db.clearQueryCaches()")
     params = {
         "after_time": datetime(1, 1, 1, tzinfo=UTC),
         "after_arn": "",
         "until": datetime(9999, 1, 1, tzinfo=UTC),
         "page_size": 3,
     }
-    profile = synced_driver.execute_query("PROFILE " + cypher_files.read("openlineage_export"), params)
-    operators: list[str] = []
-    plans = [profile.summary.profile]
-    while plans:
-        plan = plans.pop()
-        operators.append(plan["operatorType"].split("@")[0])
-        plans.extend(plan.get("children", []))
-    assert len(profile.records) == 3
+    operators, rows = operators_of(synced_driver, cypher_files.read("openlineage_export"), params)
+    assert rows == 3
     assert "NodeIndexSeekByRange" in operators, str(operators)
     assert not {"NodeByLabelScan", "AllNodesScan", "Sort", "Top", "Union", "Distinct"} & set(operators), operators
 
