@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lineage_graph.arn import Arn, MalformedArnError
+
 _S3_SCHEMES = ("s3://", "s3a://", "s3n://")
 _BUCKET_ROOT = "/"
 
@@ -118,8 +120,10 @@ def job_of_arn(arn: str) -> JobName:
 
 def is_endpoint_arn(arn: str) -> bool:
     """A SageMaker endpoint's ARN (``arn:aws:sagemaker:{region}:{account}:endpoint/{name}``)."""
-    fields = arn.split(":")
-    return len(fields) == 6 and fields[0] == "arn" and fields[2] == "sagemaker" and fields[5].startswith("endpoint/")
+    try:
+        return Arn.parse(arn).resource_type == "endpoint"
+    except MalformedArnError:
+        return False
 
 
 def arn_of_job(namespace: str, name: str) -> str | None:
