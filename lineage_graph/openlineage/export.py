@@ -257,29 +257,39 @@ def _held_back(db: Database, start: Cursor, until: datetime) -> int:
     return int(records[0]["held_back"])
 
 
-def _pages(db: Database, start: Cursor, until: datetime, page_size: int) -> Iterator[tuple[list[Record], Cursor]]:
-    """Pages of rows after ``start`` until none is left; each page its own short read transaction."""
-    query = cypher_files.read(QUERY)
-    cursor = start
+def _keyset_pages(
+    db: Database, query_name: str, after: dict[str, Any], next_after: Callable[[Record], dict[str, Any]], **params: Any
+) -> Iterator[list[Record]]:
+    """Pages of a keyset query until none is left, each its own short read transaction: ``after`` holds the
+    cursor's parameters for the first page, ``next_after`` makes them from a page's last row."""
+    query = cypher_files.read(query_name)
     while True:
-        records = db.read(query, after_time=cursor.time, after_arn=cursor.arn, until=until, page_size=page_size).records
+        records = db.read(query, **after, **params).records
         if not records:
             return
-        last = records[-1]
-        cursor = Cursor(last["modified_at"].to_native(), last["arn"])
-        yield records, cursor
+        after = next_after(records[-1])
+        yield records
+
+
+def _cursor_after(row: Record, time_field: str) -> dict[str, Any]:
+    return {"after_time": row[time_field].to_native(), "after_arn": row["arn"]}
+
+
+def _pages(db: Database, start: Cursor, until: datetime, page_size: int) -> Iterator[tuple[list[Record], Cursor]]:
+    """Pages of trial components changed after ``start``, each with the cursor of its last row."""
+    first = {"after_time": start.time, "after_arn": start.arn}
+    for records in _keyset_pages(
+        db, QUERY, first, lambda row: _cursor_after(row, "modified_at"), until=until, page_size=page_size
+    ):
+        yield records, Cursor(records[-1]["modified_at"].to_native(), records[-1]["arn"])
 
 
 def _execution_pages(db: Database, after: datetime, until: datetime, page_size: int) -> Iterator[list[Record]]:
     """Pages of the executions started in [after, until], in the order they started."""
-    query = cypher_files.read(EXECUTIONS_QUERY)
-    cursor = Cursor(after, "")
-    while True:
-        records = db.read(query, after_time=cursor.time, after_arn=cursor.arn, until=until, page_size=page_size).records
-        if not records:
-            return
-        cursor = Cursor(records[-1]["start_time"].to_native(), records[-1]["arn"])
-        yield records
+    first = {"after_time": after, "after_arn": ""}
+    return _keyset_pages(
+        db, EXECUTIONS_QUERY, first, lambda row: _cursor_after(row, "start_time"), until=until, page_size=page_size
+    )
 
 
 def _executions(db: Database, arns: list[str]) -> list[Record]:
@@ -297,22 +307,17 @@ def _associated_pages(
 ) -> Iterator[list[Record]]:
     """Pages of the trial components at or before ``sent`` with an association to or from an artifact
     created in [created_after, until], by ARN."""
-    query = cypher_files.read(ASSOCIATED_QUERY)
-    after_arn = ""
-    while True:
-        records = db.read(
-            query,
-            created_after=created_after,
-            until=until,
-            sent_time=sent.time,
-            sent_arn=sent.arn,
-            after_arn=after_arn,
-            page_size=page_size,
-        ).records
-        if not records:
-            return
-        after_arn = records[-1]["arn"]
-        yield records
+    return _keyset_pages(
+        db,
+        ASSOCIATED_QUERY,
+        {"after_arn": ""},
+        lambda row: {"after_arn": row["arn"]},
+        created_after=created_after,
+        until=until,
+        sent_time=sent.time,
+        sent_arn=sent.arn,
+        page_size=page_size,
+    )
 
 
 def export(
