@@ -27,7 +27,7 @@ from openlineage.client.generated.output_statistics_output_dataset import Output
 from openlineage.client.serde import Serde
 
 from lineage_graph.graph.naming import Location
-from lineage_graph.openlineage import kinds
+from lineage_graph.openlineage import kinds, load
 from lineage_graph.openlineage.intake import validate
 from lineage_graph.openlineage.load import OpenLineageWriter, WriteCounts
 from lineage_graph.openlineage.transform import Rows
@@ -148,6 +148,42 @@ def test_each_kind_has_a_uniqueness_constraint_on_its_declared_key(writer: OpenL
     constraints = {r["label"]: tuple(r["properties"]) for r in records}
     for kind in kinds.NODE_KINDS:
         assert constraints[kind.label] == kind.key
+
+
+SCANS = ("NodeIndexScan", "NodeByLabelScan", "AllNodesScan", "UndirectedRelationshipTypeScan")
+
+
+def _write_plan(writer: OpenLineageWriter, rows: Rows) -> list[str]:
+    """The write's operators, planned afresh for this batch under the graph's present statistics (``replan=skip``
+    would otherwise keep the plan an earlier batch made)."""
+    query = load.WRITE.replace("CYPHER replan=skip", "CYPHER replan=force", 1)
+    plan = writer.driver.execute_query("EXPLAIN " + query, load.parameters(rows)).summary.plan
+    operators, plans = [], [plan]
+    while plans:
+        node = plans.pop()
+        operators.append(str(node["operatorType"]).partition("@")[0])
+        plans.extend(node.get("children", []))
+    return operators
+
+
+def test_the_write_seeks_every_node_by_its_key_whatever_the_statistics(writer: OpenLineageWriter) -> None:
+    """Each MERGE and MATCH of the batch seeks its kind's uniqueness constraint, on an empty graph and on one of
+    thousands of datasets sharing names across namespaces with the indexes sampled again: a scan (even of the
+    right index, which a plain USING INDEX allows) reads every node of the kind once a row."""
+    batch = _rows(as_dicts(scenario()))
+    empty = _write_plan(writer, batch)
+    writer.driver.execute_query(
+        "UNWIND range(1, 3000) AS i "
+        "MERGE (d:OpenLineage:OpenLineageDataset {namespace: 's3://ns' + (i % 30), name: 'shared/' + (i % 100)}) "
+        "MERGE (j:OpenLineage:OpenLineageJob {namespace: 'plans', name: 'job-' + (i % 7)}) "
+        "MERGE (r:OpenLineage:OpenLineageRun {run_id: 'run-' + i}) MERGE (d)-[:READ_BY]->(r)-[:RUN_OF]->(j)"
+    )
+    writer.driver.execute_query("CALL db.resampleOutdatedIndexes()")
+    grown = _write_plan(writer, batch)
+    for operators in (empty, grown):
+        assert not [op for op in operators if op.startswith(SCANS)], operators
+        # 3 MERGEs of nodes, and 2 MATCHes for each of the 6 relationship shapes
+        assert sum(op.startswith("NodeUniqueIndexSeek") for op in operators) == 3 + 2 * 6, operators
 
 
 def _read_and_wrote(at: str, rows_read: int, rows_written: int, size: int) -> dict[str, Any]:

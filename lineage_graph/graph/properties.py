@@ -33,7 +33,7 @@ PREFIXES = (PREFIX, "created_by.", "last_modified_by.", "model_package.")
 # whole pass reads every node once, however many pages.
 _NEEDING = f"""
     MATCH (n:{model.ENTITY_LABEL})
-    USING INDEX n:{model.ENTITY_LABEL}(arn)
+    USING INDEX SEEK n:{model.ENTITY_LABEL}(arn)
     WHERE n.arn > $after AND n.account = $account AND n.region = $region
       AND n.lineage_type IN $kinds AND NOT n:{model.PLACEHOLDER_LABEL}
       AND (n.properties_synced IS NULL OR n.properties_synced <> n.content_hash + $reads)

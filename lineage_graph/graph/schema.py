@@ -15,6 +15,9 @@ from neo4j.exceptions import ClientError
 from lineage_graph import cypher_files
 from lineage_graph.graph.database import Database
 
+# How long a new index may take to come online before the first query plans without it.
+INDEX_ONLINE_TIMEOUT_S = 300
+
 _NAMED = re.compile(r"CREATE\s+(?:FULLTEXT\s+)?(?:CONSTRAINT|INDEX)\s+(\w+)\s+IF\s+NOT\s+EXISTS", re.IGNORECASE)
 
 
@@ -48,4 +51,8 @@ def apply(driver: Driver, database: str, file: str) -> list[str]:
             # Two processes creating the same constraint at the same moment: the other one won, fine.
             if "AlreadyExists" not in (err.code or ""):
                 raise
+    if missing:
+        # A query planned while an index is still populating plans without it (a scan, under a filter), and a
+        # plan is cached: the MERGEs that follow would read every node of their kind once a row.
+        db.write("CALL db.awaitIndexes($seconds)", seconds=INDEX_ONLINE_TIMEOUT_S)
     return missing
