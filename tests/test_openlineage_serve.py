@@ -279,3 +279,18 @@ def test_a_body_bigger_than_the_limit_is_refused(server: ServeProcess) -> None:
     response = requests.post(server.url + LINEAGE, data=bomb, headers=headers, timeout=60)
     assert response.status_code == 413
     assert json.loads(response.text)["error"].startswith("the body is over")
+    plain = b"[" + b" " * (MAX_BODY_BYTES + 10) + b"]"
+    response = requests.post(server.url + LINEAGE, data=plain, headers={**_auth()}, timeout=60)
+    assert response.status_code == 413
+
+
+def test_the_receiver_names_what_it_takes(server: ServeProcess) -> None:
+    """The receiver's path answers outside Starlette's router: its 405 and its refusal of an encoding it cannot
+    read are its own, and still carry the guard's headers."""
+    response = requests.get(server.url + LINEAGE, headers=_auth(), timeout=30)
+    assert response.status_code == 405 and response.headers["allow"] == "POST", response.text
+    assert response.headers["x-frame-options"] == "DENY"
+    headers = {**_auth(), "Content-Encoding": "br", "Content-Type": "application/json"}
+    response = requests.post(server.url + LINEAGE, data=b"{}", headers=headers, timeout=30)
+    assert response.status_code == 400
+    assert response.json()["error"].endswith("unsupported Content-Encoding 'br' (gzip or none)"), response.text

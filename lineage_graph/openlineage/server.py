@@ -23,11 +23,13 @@ from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+import orjson
 from neo4j import READ_ACCESS, Driver
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from lineage_graph.graph.connection import neo4j_failure, open_driver
 from lineage_graph.openlineage.commit import BusyError, GroupCommit
@@ -56,7 +58,14 @@ def _neo4j_reason(err: BaseException, settings: Neo4jSettings) -> str | None:
 
 
 class _TooLarge(Exception):
-    pass
+    """A body over MAX_BODY_BYTES."""
+
+
+class _Disconnected(Exception):
+    """The client went away before its body arrived."""
+
+
+Headers = list[tuple[bytes, bytes]]
 
 
 @dataclass
@@ -69,10 +78,8 @@ class Receiver:
     committer: GroupCommit | None = None
 
     def routes(self) -> list[Route]:
-        return [
-            Route(LINEAGE_PATH, self.lineage, methods=["POST"]),
-            Route(HEALTH_PATH, self.health, methods=["GET"]),
-        ]
+        """The routes the app's router serves; ``lineage`` is mounted before the router (``web.app``)."""
+        return [Route(HEALTH_PATH, self.health, methods=["GET"])]
 
     @contextlib.asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
@@ -94,11 +101,29 @@ class Receiver:
             self.driver.close()
             self.health_driver.close()
 
-    async def lineage(self, request: Request) -> Response:
+    async def lineage(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """``POST /api/v1/lineage`` as a plain ASGI app: it is the one path producers hit once an event, so it
+        skips the router, request and response objects the explorer's reads go through (profiled under 256
+        clients: a fifth of the event loop's time)."""
+        if scope["method"] != "POST":
+            await _respond(send, 405, {"error": f"{LINEAGE_PATH} takes POST"}, [(b"allow", b"POST")])
+            return
         try:
-            documents = parse_body(await _body(request))
-        except _TooLarge:
-            return JSONResponse({"error": f"the body is over {MAX_BODY_BYTES:,} bytes"}, status_code=413)
+            body = await _body(scope, receive)
+        except _Disconnected:
+            return
+        status, answer, headers = await self._ingest(body)
+        await _respond(send, status, answer, headers)
+
+    async def _ingest(self, body: bytes | InvalidEventError | _TooLarge) -> tuple[int, dict[str, Any], Headers]:
+        """The answer to a body: 201 once written, 400 and every problem when invalid (nothing written), 413
+        beyond MAX_BODY_BYTES, 503 when Neo4j cannot take it now."""
+        if isinstance(body, _TooLarge):
+            return 413, {"error": f"the body is over {MAX_BODY_BYTES:,} bytes"}, []
+        if isinstance(body, InvalidEventError):
+            return _refused([(None, body.problem)])
+        try:
+            documents = parse_body(body)
         except InvalidEventError as err:
             return _refused([(None, err.problem)])
         events: list[Event] = []
@@ -115,14 +140,14 @@ class Receiver:
         try:
             written = await asyncio.wrap_future(self.committer.submit(events))
         except BusyError as err:
-            return JSONResponse({"error": f"busy: {err}; retry later"}, status_code=503, headers={"Retry-After": "1"})
+            return 503, {"error": f"busy: {err}; retry later"}, [(b"retry-after", b"1")]
         except Exception as err:
             reason = _neo4j_reason(err, self.neo4j)
             if reason is None:
                 log.exception("writing %d OpenLineage events failed", len(events))
-                return JSONResponse({"error": f"writing the events failed: {type(err).__name__}"}, status_code=500)
-            return JSONResponse({"error": reason}, status_code=503, headers={"Retry-After": "5"})
-        return JSONResponse({"written": written}, status_code=201)
+                return 500, {"error": f"writing the events failed: {type(err).__name__}"}, []
+            return 503, {"error": reason}, [(b"retry-after", b"5")]
+        return 201, {"written": written}, []
 
     async def _ask_neo4j(self) -> dict[str, Any]:
         assert self.health_driver is not None
@@ -149,41 +174,59 @@ class Receiver:
         return JSONResponse({"status": "ok", "neo4j": answer, "written": written})
 
 
-async def _body(request: Request) -> bytes:
-    """The request's body, gunzipped if it says so, refused beyond MAX_BODY_BYTES either way."""
+async def _body(scope: Scope, receive: Receive) -> bytes | InvalidEventError | _TooLarge:
+    """The request's body, gunzipped if it says so; what is wrong with it instead when it cannot be read (the
+    rest of a body over MAX_BODY_BYTES is not read: the answer closes the request). Raises _Disconnected when
+    the client went away."""
     chunks, size = [], 0
-    async for chunk in request.stream():
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _Disconnected
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY_BYTES:
-            raise _TooLarge
+            return _TooLarge()
         chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
     body = b"".join(chunks)
-    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    encoding = dict(scope["headers"]).get(b"content-encoding", b"identity").decode("latin-1").strip().lower()
     if encoding == "identity":
         return body
     if encoding != "gzip":
-        raise InvalidEventError(Problem("", f"unsupported Content-Encoding {encoding!r} (gzip or none)"))
+        return InvalidEventError(Problem("", f"unsupported Content-Encoding {encoding!r} (gzip or none)"))
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         plain = inflater.decompress(body, MAX_BODY_BYTES + 1)
     except zlib.error as err:
-        raise InvalidEventError(Problem("", f"the gzip body does not decompress: {err}")) from None
+        return InvalidEventError(Problem("", f"the gzip body does not decompress: {err}"))
     if len(plain) > MAX_BODY_BYTES:
-        raise _TooLarge
+        return _TooLarge()
     return plain
 
 
-def _refused(problems: list[tuple[int | None, Problem]]) -> Response:
+async def _respond(send: Send, status: int, answer: dict[str, Any], headers: Headers) -> None:
+    body = orjson.dumps(answer)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body)), *headers],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _refused(problems: list[tuple[int | None, Problem]]) -> tuple[int, dict[str, Any], Headers]:
     """400: the first problem in a sentence, and every problem with its event's index in a batch."""
     index, first = problems[0]
     where = "" if index is None else f"event {index}: "
-    return JSONResponse(
-        {
-            "error": f"invalid OpenLineage event, nothing written: {where}{first}",
-            "problems": [
-                {**({} if i is None else {"index": i}), "pointer": p.pointer or "/", "message": p.message}
-                for i, p in problems
-            ],
-        },
-        status_code=400,
-    )
+    answer = {
+        "error": f"invalid OpenLineage event, nothing written: {where}{first}",
+        "problems": [
+            {**({} if i is None else {"index": i}), "pointer": p.pointer or "/", "message": p.message}
+            for i, p in problems
+        ],
+    }
+    return 400, answer, []

@@ -1,5 +1,6 @@
-"""The one Starlette app ``serve`` runs: the OpenLineage receiver's routes, the explorer's API and pages,
-and the guard (token, security headers) around all of them."""
+"""The one ASGI app ``serve`` runs: the guard (token, security headers) around the OpenLineage receiver's
+``POST /api/v1/lineage`` and a Starlette app with everything else (the receiver's health, the explorer's
+API and pages)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,30 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from lineage_graph.openlineage.server import Receiver
+from lineage_graph.openlineage.server import LINEAGE_PATH, Receiver
 from lineage_graph.settings import Neo4jSettings
 from lineage_graph.web.explorer import Explorer
 from lineage_graph.web.security import Guard
 
 
-def build_app(neo4j: Neo4jSettings, token: str | None) -> Starlette:
+class _IngestFirst:
+    """Sends the receiver's path straight to its ASGI handler, and every other request to the router: the
+    producers' posts are nearly all of a busy server's requests."""
+
+    def __init__(self, receiver: Receiver, app: ASGIApp) -> None:
+        self.receiver = receiver
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == LINEAGE_PATH:
+            await self.receiver.lineage(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+def build_app(neo4j: Neo4jSettings, token: str | None) -> ASGIApp:
     receiver = Receiver(neo4j)
     explorer = Explorer(neo4j)
 
@@ -24,8 +40,5 @@ def build_app(neo4j: Neo4jSettings, token: str | None) -> Starlette:
         async with receiver.lifespan(), explorer.lifespan():
             yield
 
-    return Starlette(
-        routes=[*receiver.routes(), *explorer.routes()],
-        lifespan=lifespan,
-        middleware=[Middleware(Guard, token=token)],
-    )
+    routed = Starlette(routes=[*receiver.routes(), *explorer.routes()], lifespan=lifespan)
+    return Guard(_IngestFirst(receiver, routed), token=token)
