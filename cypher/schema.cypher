@@ -43,7 +43,7 @@ CREATE INDEX lineage_entity_type IF NOT EXISTS FOR (n:LineageEntity) ON (n.type)
 // Syncs and clean-ups are scoped to one account.
 CREATE INDEX lineage_entity_account IF NOT EXISTS FOR (n:LineageEntity) ON (n.account);
 // The explorer's search finds words inside names and URIs (search_words.cypher).
-CREATE FULLTEXT INDEX search_words IF NOT EXISTS FOR (n:TrialComponent|Artifact|Context|Action|Experiment|Trial|Pipeline|PipelineExecution|OpenLineageJob|OpenLineageDataset) ON EACH [n.name, n.source_uri, n.pipeline_name, n.uri] OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}};
+CREATE FULLTEXT INDEX search_words IF NOT EXISTS FOR (n:TrialComponent|Artifact|Context|Action|Experiment|Trial|Pipeline|PipelineExecution|OpenLineageJob|OpenLineageDataset) ON EACH [n.name, n.source_uri, n.pipeline_name, n.uri] OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', `fulltext.eventually_consistent`: true}};
 // End of the generated keys and indexes.
 
 // Sync bookkeeping (no arn, no LineageEntity label): one watermark per (shard, entity kind), where a

@@ -7,6 +7,9 @@
 // In Neo4j Browser:
 //   :param words => '+churn +train*'
 //   :param limit => 20
+// The index is eventually consistent (a write's commit queues its update): first wait for what is queued, so
+// the search finds everything committed before it.
+CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()
 CALL db.index.fulltext.queryNodes('search_words', $words, {limit: $limit}) YIELD node AS n, score
 RETURN n {.arn, .name, .type, .uri, .run_id, .job_name, .source_uri} AS node,
        labels(n) AS labels,

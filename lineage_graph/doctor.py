@@ -138,7 +138,8 @@ def neo4j_checks(settings: Neo4jSettings) -> list[Check]:
                         "neo4j",
                         "graph schema",
                         "fail",
-                        f"{len(missing)} of {len(expected)} constraints/indexes missing: {', '.join(missing)}",
+                        f"{len(missing)} of {len(expected)} constraints/indexes missing or from an older version: "
+                        f"{', '.join(missing)}",
                         "run `lineage-graph sync` (it applies cypher/schema.cypher) or run that file in Neo4j Browser",
                     )
                 )

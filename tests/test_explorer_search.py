@@ -185,6 +185,23 @@ def test_words_inside_names_find_entities_of_either_source(server: ServeProcess)
     assert "Artifact" in kinds  # s3://acme-ml-raw/web/clickstream/... as a SageMaker artifact's source URI
 
 
+def test_words_of_a_dataset_are_found_as_soon_as_its_post_is_answered(server: ServeProcess) -> None:
+    """The words index is eventually consistent (a commit queues its update): the search waits for the queue,
+    so what a 201 answered is found at once, every time."""
+    for attempt in range(30):
+        word = f"zebra{attempt}x{uuid.uuid4().hex[:8]}"
+        event = {
+            "eventTime": "2026-12-07T09:00:00Z",
+            "producer": PRODUCER,
+            "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
+            "dataset": {"namespace": "s3://acme-words", "name": f"landing/{word}-part"},
+        }
+        answer = requests.post(f"{server.url}/api/v1/lineage", json=event, timeout=30)
+        assert answer.status_code == 201, answer.text
+        found = search(server, word)
+        assert [r["match"] for r in found] == ["text"], (attempt, found)
+
+
 def test_limit_bounds_the_results(server: ServeProcess) -> None:
     assert len(search(server, "churn")) == 20  # the default; the demo has more
     assert len(search(server, "churn", limit=3)) == 3

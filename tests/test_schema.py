@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from neo4j import Driver
 
-from lineage_graph.graph import schema
+from lineage_graph.graph import derived, schema
 from lineage_graph.graph.bookkeeping import apply_bookkeeping_schema
 from lineage_graph.graph.load import GraphWriter
 from lineage_graph.settings import Neo4jSettings
@@ -40,3 +40,31 @@ def test_a_schema_file_with_an_unnamed_statement_is_refused(monkeypatch: pytest.
     monkeypatch.setattr(cypher_files, "statements", lambda name: ["CREATE INDEX FOR (n:X) ON (n.y)"])
     with pytest.raises(ValueError, match="not a named CREATE"):
         schema.statements("schema")
+
+
+def test_the_words_index_of_an_older_version_is_made_again_with_the_declared_settings(
+    clean_neo4j: Driver, neo4j_settings: Neo4jSettings
+) -> None:
+    """Before it was eventually consistent, the words index updated Lucene inside each commit: a graph from
+    then gets the declared index, and a search that works, on its next schema apply."""
+    database = neo4j_settings.database
+    GraphWriter(clean_neo4j, database).apply_schema()
+    clean_neo4j.execute_query(f"DROP INDEX {derived.WORDS_INDEX}", database_=database)
+    clean_neo4j.execute_query(
+        f"CREATE FULLTEXT INDEX {derived.WORDS_INDEX} FOR (n:Artifact) ON EACH [n.name] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}}",
+        database_=database,
+    )
+    clean_neo4j.execute_query("CALL db.awaitIndexes(60)", database_=database)
+    assert derived.WORDS_INDEX not in schema.existing(clean_neo4j, database)
+
+    assert schema.apply(clean_neo4j, database, "schema") == [derived.WORDS_INDEX]
+    record = clean_neo4j.execute_query(
+        "SHOW FULLTEXT INDEXES YIELD name, state, options, labelsOrTypes WHERE name = $name RETURN *",
+        name=derived.WORDS_INDEX,
+        database_=database,
+    ).records[0]
+    assert record["state"] == "ONLINE"  # apply waited for it
+    assert record["options"]["indexConfig"]["fulltext.eventually_consistent"] is True
+    assert "OpenLineageDataset" in record["labelsOrTypes"]
+    assert schema.apply(clean_neo4j, database, "schema") == []

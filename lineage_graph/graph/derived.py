@@ -141,8 +141,21 @@ def node_schema(kinds: Iterable[NodeKind]) -> str:
 
 # The one full-text index of the explorer's search, and how it splits text into words: at spaces and
 # punctuation (s3://bucket/churn-train -> s3, bucket, churn, train), lowercased, no word left out as a stop word.
+# Eventually consistent: a commit leaves the index's update to a background thread instead of updating Lucene
+# itself (half of an OpenLineage batch's commit, profiled); a search waits for what is queued
+# (search_words.cypher), so it still finds what was written before it.
 WORDS_INDEX = "search_words"
-WORDS_ANALYZER = "standard-no-stop-words"
+WORDS_CONFIG: dict[str, str | bool] = {
+    "fulltext.analyzer": "standard-no-stop-words",
+    "fulltext.eventually_consistent": True,
+}
+# The indexes declared with settings: schema.apply makes one again when the database has other settings.
+INDEX_CONFIGS = {WORDS_INDEX: WORDS_CONFIG}
+
+
+def _config(config: Mapping[str, str | bool]) -> str:
+    """An index's settings as a Cypher map literal (they come from the declarations above, never input)."""
+    return ", ".join(f"`{k}`: {str(v).lower() if isinstance(v, bool) else repr(v)}" for k, v in config.items())
 
 
 def words_index(kinds: Iterable[NodeKind]) -> list[str]:
@@ -156,5 +169,5 @@ def words_index(kinds: Iterable[NodeKind]) -> list[str]:
     return [
         "// The explorer's search finds words inside names and URIs (search_words.cypher).",
         f"CREATE FULLTEXT INDEX {WORDS_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [{properties}] "
-        f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{WORDS_ANALYZER}'}}}};",
+        f"OPTIONS {{indexConfig: {{{_config(WORDS_CONFIG)}}}}};",
     ]

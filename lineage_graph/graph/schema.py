@@ -13,6 +13,7 @@ from neo4j import Driver
 from neo4j.exceptions import ClientError
 
 from lineage_graph import cypher_files
+from lineage_graph.graph import derived
 from lineage_graph.graph.database import Database
 
 # How long a new index may take to come online before the first query plans without it.
@@ -32,19 +33,33 @@ def statements(file: str) -> dict[str, str]:
     return named
 
 
+def _present(db: Database) -> dict[str, bool]:
+    """Every index in the database (constraints' own included) by name: whether its settings are the declared
+    ones (``derived.INDEX_CONFIGS``; an index declared without settings always is)."""
+    present = {}
+    for record in db.read("SHOW INDEXES YIELD name, options").records:
+        declared = derived.INDEX_CONFIGS.get(record["name"], {})
+        config = (record["options"] or {}).get("indexConfig") or {}
+        present[record["name"]] = all(config.get(k) == v for k, v in declared.items())
+    return present
+
+
 def existing(driver: Driver, database: str) -> set[str]:
-    """Names of the indexes in the database, constraints' own indexes included."""
-    records = Database(driver, database).read("SHOW INDEXES YIELD name").records
-    return {r["name"] for r in records}
+    """Names of the indexes in the database as declared: one with other settings (made by an older version)
+    is left out, as ``apply`` makes it again."""
+    return {name for name, as_declared in _present(Database(driver, database)).items() if as_declared}
 
 
 def apply(driver: Driver, database: str, file: str) -> list[str]:
-    """Create what ``file`` declares and the database lacks; returns the names created."""
+    """Create what ``file`` declares and the database lacks, or has with other settings (dropped first: a
+    search finds nothing until the new index is online, which this waits for); returns the names created."""
     wanted = statements(file)
-    present = existing(driver, database)
-    missing = [name for name in wanted if name not in present]
     db = Database(driver, database)
+    present = _present(db)
+    missing = [name for name in wanted if not present.get(name, False)]
     for name in missing:
+        if name in present:
+            db.write(f"DROP INDEX {name} IF EXISTS")  # a name from our own schema file (_NAMED), never input
         try:
             db.write(wanted[name])
         except ClientError as err:
