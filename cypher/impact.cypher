@@ -67,12 +67,12 @@ CALL (reached) {
 }
 CALL (starts, reached, executions) {
   UNWIND starts AS node
-  RETURN node, 'start' AS role, [] AS ran, [(node)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->(n) | elementId(n)] AS away_from_start,
-         [(node)-[r:SAME_OBJECT]->(n) | {id: elementId(n), rule: r.rule}] AS joins
+  WITH node, [(node)-[r:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->(n) | {id: elementId(n), rule: CASE type(r) WHEN 'SAME_OBJECT' THEN r.rule END}] AS next
+  RETURN node, 'start' AS role, [] AS ran, [e IN next | e.id] AS away_from_start, [e IN next WHERE e.rule IS NOT NULL] AS joins
   UNION ALL
   UNWIND reached AS node
-  RETURN node, 'reached' AS role, [] AS ran, [(node)-[:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->(n) | elementId(n)] AS away_from_start,
-         [(node)-[r:SAME_OBJECT]->(n) | {id: elementId(n), rule: r.rule}] AS joins
+  WITH node, [(node)-[r:CONTRIBUTED_TO|ASSOCIATED_WITH|DERIVED_FROM|PRODUCED|SAME_AS|ASSOCIATED|READ_BY|WROTE|SAME_OBJECT]->(n) | {id: elementId(n), rule: CASE type(r) WHEN 'SAME_OBJECT' THEN r.rule END}] AS next
+  RETURN node, 'reached' AS role, [] AS ran, [e IN next | e.id] AS away_from_start, [e IN next WHERE e.rule IS NOT NULL] AS joins
   UNION ALL
   UNWIND executions AS e
   RETURN e.execution AS node, 'pipeline_execution' AS role, e.ran AS ran, [] AS away_from_start, [] AS joins
