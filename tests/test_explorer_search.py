@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
+from fixtures import plans
 from fixtures.browser import RecordedPage
 from fixtures.serve_process import ServeProcess
 from fixtures.sync_cli import sync_json
@@ -394,20 +395,8 @@ INDEX_SEEKS = ("NodeIndexSeek", "NodeUniqueIndexSeek", "NodeIndexSeekByRange", "
 
 def operators(driver: Driver, name: str, **params: Any) -> tuple[list[str], int]:
     """PROFILE ``cypher/<name>.cypher``: its operators (without ``@database``) and its db hits."""
-    summary = driver.execute_query("PROFILE " + cypher_files.read(name), params, database_="neo4j").summary
-    found: list[str] = []
-    hits = 0
-
-    def walk(plan: dict[str, Any]) -> None:
-        nonlocal hits
-        found.append(str(plan["operatorType"]).partition("@")[0])
-        hits += int(plan.get("dbHits", 0))
-        for child in plan.get("children", []):
-            walk(child)
-
-    assert summary.profile is not None
-    walk(summary.profile)
-    return found, hits
+    plan = plans.profile(driver, cypher_files.read(name), params)
+    return plan.operators, plan.db_hits
 
 
 @pytest.mark.parametrize("query", [TRAINING, "churn-exec", "s3://acme-ml-raw/", RAW_CUSTOMERS, "acme-emr/", "6f1b"])
