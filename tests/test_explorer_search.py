@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,7 +18,6 @@ from fixtures import plans
 from fixtures.browser import RecordedPage
 from fixtures.serve_process import ServeProcess
 from fixtures.sync_cli import sync_json
-from fixtures.synced_demo import Account
 from neo4j import Driver
 from playwright.sync_api import Route, expect
 
@@ -28,8 +26,6 @@ from lineage_graph.graph.model import SAME_OBJECT
 from lineage_graph.query.refs import parse_ref
 from lineage_graph.query.search import words_query
 from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT
-from lineage_graph.sandbox.upstream import etl_events, post
-from lineage_graph.settings import Neo4jSettings
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
 ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}"
@@ -83,14 +79,11 @@ def hostile_event() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def server(
-    synced_demo: Account, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServeProcess]:
-    with ServeProcess.running(neo4j_settings, tmp_path_factory.mktemp("serve") / "serve.log") as process:
-        post(process.url, etl_events(REGION, ACCOUNT))
-        answer = requests.post(f"{process.url}/api/v1/lineage", json=hostile_event(), timeout=30)
-        assert answer.status_code == 201, answer.text
-        yield process
+def server(serve: ServeProcess) -> ServeProcess:
+    """The demo's ``serve`` with its ETL posted, and the hostile event besides."""
+    answer = requests.post(f"{serve.url}/api/v1/lineage", json=hostile_event(), timeout=30)
+    assert answer.status_code == 201, answer.text
+    return serve
 
 
 def search(server: ServeProcess, q: str, **params: Any) -> list[dict[str, Any]]:
