@@ -7,4 +7,5 @@ pytest_plugins = [
     "fixtures.sandbox_server",
     "fixtures.sync_cli",
     "fixtures.synced_demo",
+    "fixtures.demo_serve",  # last: it imports the plugins above, which must be registered (rewritten) first
 ]

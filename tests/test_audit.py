@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +21,6 @@ import requests
 from click.testing import CliRunner, Result
 from fixtures.browser import RecordedPage
 from fixtures.serve_process import ServeProcess
-from fixtures.synced_demo import Account
 from neo4j import Driver
 from playwright.sync_api import expect
 
@@ -30,7 +28,6 @@ from lineage_graph.cli import cli
 from lineage_graph.errors import NotFoundError
 from lineage_graph.query.audit import Audit, AuditQueries
 from lineage_graph.sandbox.seed import RAW_CUSTOMERS
-from lineage_graph.sandbox.upstream import etl_events, post
 from lineage_graph.settings import Neo4jSettings
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
@@ -40,16 +37,6 @@ TRAINING = "churn-exec-{}-train-aws-training-job"
 LANDING_CUSTOMERS = "s3://acme-landing/crm/customers"
 APPROVER = "amara.okafor"  # the demo's reviewer (sandbox.seed.DEMO_APPROVER)
 ROLLOUT_APPROVAL = "Evaluation AUC above the production model's; approved for production"
-
-
-@pytest.fixture(scope="module")
-def serve(
-    synced_demo: Account, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServeProcess]:
-    """``serve`` over the synced demo, with the demo's ETL events posted (the OpenLineage side of the join)."""
-    with ServeProcess.running(neo4j_settings, tmp_path_factory.mktemp("serve") / "serve.log") as process:
-        post(process.url, etl_events(REGION, ACCOUNT))
-        yield process
 
 
 @pytest.fixture(scope="module")

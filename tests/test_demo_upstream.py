@@ -3,32 +3,19 @@ client to `serve` over the synced demo account, join the SageMaker side where `m
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fixtures.serve_process import ServeProcess
-from fixtures.synced_demo import Account
 from neo4j import Driver
 from openlineage.client.serde import Serde
 
 from lineage_graph.openlineage.schema import validate
 from lineage_graph.query.explore import GraphQueries, InvestigationQueries
 from lineage_graph.query.lookups import Direction
-from lineage_graph.sandbox.upstream import etl_events, post
+from lineage_graph.sandbox.upstream import etl_events
 from lineage_graph.settings import Neo4jSettings
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
 CHURN_ENDPOINT = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:context/churn-prod-aws-endpoint"
 FRAUD_ENDPOINT = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:context/fraud-prod-aws-endpoint"
-
-
-@pytest.fixture(scope="module")
-def posted(
-    synced_demo: Account, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServeProcess]:
-    with ServeProcess.running(neo4j_settings, tmp_path_factory.mktemp("serve") / "serve.log") as process:
-        post(process.url, etl_events(REGION, ACCOUNT))
-        yield process
 
 
 def test_every_demo_event_is_valid_openlineage() -> None:
@@ -37,7 +24,7 @@ def test_every_demo_event_is_valid_openlineage() -> None:
 
 
 def test_the_churn_endpoint_reaches_the_etl_runs_and_their_landing_data(
-    posted: ServeProcess, synced_driver: Driver, neo4j_settings: Neo4jSettings
+    serve: ServeProcess, synced_driver: Driver, neo4j_settings: Neo4jSettings
 ) -> None:
     upstream = GraphQueries(synced_driver, neo4j_settings.database).lineage_across(CHURN_ENDPOINT, Direction.ASCENDANTS)
     reached = {(v.type, v.job or v.uri) for v in upstream.vertices if v.lineage_type == "OpenLineage"}
@@ -53,7 +40,7 @@ def test_the_churn_endpoint_reaches_the_etl_runs_and_their_landing_data(
 
 
 def test_the_landing_zones_impact_reaches_only_the_models_built_on_it(
-    posted: ServeProcess, synced_driver: Driver, neo4j_settings: Neo4jSettings
+    serve: ServeProcess, synced_driver: Driver, neo4j_settings: Neo4jSettings
 ) -> None:
     impact = InvestigationQueries(synced_driver, neo4j_settings.database).impact("s3://acme-landing/payments/")
     uris = {entity.uri for entity in impact}

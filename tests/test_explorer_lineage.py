@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,7 +19,6 @@ from neo4j import Driver
 
 from lineage_graph.query.lineage_view import LineageViews
 from lineage_graph.query.refs import ref_of
-from lineage_graph.sandbox.upstream import etl_events, post
 from lineage_graph.settings import Neo4jSettings
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
@@ -51,15 +50,6 @@ def build_extra() -> Callable[[Any], dict[str, str]]:
         return built
 
     return build
-
-
-@pytest.fixture(scope="module")
-def serve(
-    synced_demo: Account, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServeProcess]:
-    with ServeProcess.running(neo4j_settings, tmp_path_factory.mktemp("serve") / "serve.log") as process:
-        post(process.url, etl_events(REGION, ACCOUNT))
-        yield process
 
 
 def get(serve: ServeProcess, path: str, **params: Any) -> requests.Response:

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 import requests
+from fixtures import plans
 from fixtures.browser import RecordedPage
 from fixtures.serve_process import ServeProcess
 from fixtures.sync_cli import sync_json
-from fixtures.synced_demo import Account
 from neo4j import Driver
 from playwright.sync_api import Route, expect
 
@@ -27,8 +26,6 @@ from lineage_graph.graph.model import SAME_OBJECT
 from lineage_graph.query.refs import parse_ref
 from lineage_graph.query.search import words_query
 from lineage_graph.sandbox.seed import DEMO_TRIAL_COMPONENT
-from lineage_graph.sandbox.upstream import etl_events, post
-from lineage_graph.settings import Neo4jSettings
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
 ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}"
@@ -82,14 +79,11 @@ def hostile_event() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def server(
-    synced_demo: Account, neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServeProcess]:
-    with ServeProcess.running(neo4j_settings, tmp_path_factory.mktemp("serve") / "serve.log") as process:
-        post(process.url, etl_events(REGION, ACCOUNT))
-        answer = requests.post(f"{process.url}/api/v1/lineage", json=hostile_event(), timeout=30)
-        assert answer.status_code == 201, answer.text
-        yield process
+def server(serve: ServeProcess) -> ServeProcess:
+    """The demo's ``serve`` with its ETL posted, and the hostile event besides."""
+    answer = requests.post(f"{serve.url}/api/v1/lineage", json=hostile_event(), timeout=30)
+    assert answer.status_code == 201, answer.text
+    return serve
 
 
 def search(server: ServeProcess, q: str, **params: Any) -> list[dict[str, Any]]:
@@ -411,20 +405,8 @@ INDEX_SEEKS = ("NodeIndexSeek", "NodeUniqueIndexSeek", "NodeIndexSeekByRange", "
 
 def operators(driver: Driver, name: str, **params: Any) -> tuple[list[str], int]:
     """PROFILE ``cypher/<name>.cypher``: its operators (without ``@database``) and its db hits."""
-    summary = driver.execute_query("PROFILE " + cypher_files.read(name), params, database_="neo4j").summary
-    found: list[str] = []
-    hits = 0
-
-    def walk(plan: dict[str, Any]) -> None:
-        nonlocal hits
-        found.append(str(plan["operatorType"]).partition("@")[0])
-        hits += int(plan.get("dbHits", 0))
-        for child in plan.get("children", []):
-            walk(child)
-
-    assert summary.profile is not None
-    walk(summary.profile)
-    return found, hits
+    plan = plans.profile(driver, cypher_files.read(name), params)
+    return plan.operators, plan.db_hits
 
 
 @pytest.mark.parametrize("query", [TRAINING, "churn-exec", "s3://acme-ml-raw/", RAW_CUSTOMERS, "acme-emr/", "6f1b"])

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from fixtures import plans
 from neo4j import Driver
 
 from lineage_graph.graph.load import DryRunWriter, GraphWriter
@@ -198,22 +199,11 @@ def test_directions(graph: Driver) -> None:
 def test_lookup_plan_searches_from_the_start_node(graph: Driver) -> None:
     from lineage_graph import cypher_files
 
-    plan = graph.execute_query(
-        "EXPLAIN " + cypher_files.read("trial_component_artifacts"),
-        trial_component="train",
-        artifact_type="DataSet",
-        direction="ascendants",
-        max_depth=None,
-        database_="neo4j",
-    ).summary.plan
-    operators: list[str] = []
-
-    def walk(node: dict[str, Any]) -> None:
-        operators.append(node["operatorType"])
-        for child in node.get("children", []):
-            walk(child)
-
-    walk(plan)
+    operators = plans.explain(
+        graph,
+        cypher_files.read("trial_component_artifacts"),
+        {"trial_component": "train", "artifact_type": "DataSet", "direction": "ascendants", "max_depth": None},
+    ).operators
     # A pruning breadth-first expansion (each entity once), not a shortest path built to every entity.
     assert any(op.startswith("VarLengthExpand(Pruning,BFS") for op in operators), operators
     assert not any(op.startswith("StatefulShortestPath") for op in operators), operators

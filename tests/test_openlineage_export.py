@@ -12,6 +12,7 @@ from uuid import UUID
 
 import pytest
 from click.testing import CliRunner, Result
+from fixtures import plans
 from fixtures.neo4j_server import free_port
 from fixtures.openlineage_receiver import Receiver
 from fixtures.sync_cli import sync_json
@@ -553,15 +554,8 @@ def test_a_page_is_read_in_index_order_without_scanning_every_trial_component(
 def operators_of(driver: Driver, query: str, params: dict[str, Any]) -> tuple[list[str], int]:
     """A query's plan, as the operators it ran (without their runtime suffix), and the rows it returned, planned
     afresh (the plan cache emptied first)."""
-    driver.execute_query("CALL db.clearQueryCaches()")
-    profile = driver.execute_query("PROFILE " + query, params)
-    operators: list[str] = []
-    plans = [profile.summary.profile]
-    while plans:
-        plan = plans.pop()
-        operators.append(plan["operatorType"].split("@")[0])
-        plans.extend(plan.get("children", []))
-    return operators, len(profile.records)
+    plan = plans.profile(driver, query, params, afresh=True)
+    return plan.operators, plan.rows
 
 
 def plans_under_other_statistics(driver: Driver, query: str, params: dict[str, Any], decoys: str) -> list[Any]:

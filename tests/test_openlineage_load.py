@@ -7,6 +7,7 @@ import random
 from typing import Any, cast
 
 import pytest
+from fixtures import plans
 from fixtures.openlineage_events import (
     DAG_RUN,
     EXPECTED_EDGES,
@@ -157,13 +158,7 @@ def _write_plan(writer: OpenLineageWriter, rows: Rows) -> list[str]:
     """The write's operators, planned afresh for this batch under the graph's present statistics (``replan=skip``
     would otherwise keep the plan an earlier batch made)."""
     query = load.WRITE.replace("CYPHER replan=skip", "CYPHER replan=force", 1)
-    plan = writer.driver.execute_query("EXPLAIN " + query, load.parameters(rows)).summary.plan
-    operators, plans = [], [plan]
-    while plans:
-        node = plans.pop()
-        operators.append(str(node["operatorType"]).partition("@")[0])
-        plans.extend(node.get("children", []))
-    return operators
+    return plans.explain(writer.driver, query, load.parameters(rows)).operators
 
 
 def test_the_write_seeks_every_node_by_its_key_whatever_the_statistics(writer: OpenLineageWriter) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from fixtures import plans
 from fixtures.sync_cli import sync_json
 from neo4j import Driver
 
@@ -385,8 +386,9 @@ def test_the_selection_walks_the_arn_index_in_order(clean_neo4j: Driver) -> None
     """Each page starts at the last ARN by a range seek on the unique index, which also gives the order:
     no label scan and no sort, so the whole pass reads each node once however many pages it takes."""
     GraphWriter(clean_neo4j, "neo4j").apply_schema()
-    plan = clean_neo4j.execute_query(
-        "EXPLAIN " + graph_properties._NEEDING,
+    ops = plans.explain(
+        clean_neo4j,
+        graph_properties._NEEDING,
         {
             "kinds": list(PROPERTY_KINDS),
             "account": ACCOUNT,
@@ -395,12 +397,6 @@ def test_the_selection_walks_the_arn_index_in_order(clean_neo4j: Driver) -> None
             "limit": 10,
             "reads": graph_properties.READS,
         },
-        database_="neo4j",
-    ).summary.plan
-
-    def operators(op: dict[str, Any]) -> list[str]:
-        return [op["operatorType"], *(name for child in op.get("children", []) for name in operators(child))]
-
-    ops = operators(plan)
+    ).operators
     assert any("IndexSeekByRange" in op for op in ops), ops
     assert not any(op.startswith(("NodeByLabelScan", "AllNodesScan", "Sort", "Top")) for op in ops), ops

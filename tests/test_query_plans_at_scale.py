@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from fixtures import plans
+from fixtures.plans import Plan
 from fixtures.sync_cli import sync_json
 from fixtures.synced_demo import bfs, paginate
 from moto.sagemaker.models import sagemaker_backends
@@ -144,31 +146,12 @@ def starts(synthetic: Synthetic) -> Starts:
     return Starts(most_read("DataSet"), most_read("Image"), chain_end, chain_training, ordinary)
 
 
-@dataclass(frozen=True)
-class Profile:
-    db_hits: int
-    rows: int
-    operators: list[str]
-
-
-def profile(driver: Driver, name: str, **params: Any) -> Profile:
+def profile(driver: Driver, name: str, **params: Any) -> Plan:
     """PROFILE ``cypher/<name>.cypher``: total db hits, rows returned, every operator of the plan."""
-    result = driver.execute_query("PROFILE " + cypher_files.read(name), params, database_="neo4j")
-    operators: list[str] = []
-    hits = 0
-
-    def walk(node: dict[str, Any]) -> None:
-        nonlocal hits
-        operators.append(str(node["operatorType"]))
-        hits += int(node.get("dbHits", 0))
-        for child in node.get("children", []):
-            walk(child)
-
-    walk(result.summary.profile)
-    return Profile(hits, len(result.records), operators)
+    return plans.profile(driver, cypher_files.read(name), params)
 
 
-def assert_pruned(plan: Profile, synthetic: Synthetic, touched: set[str], what: str, scans: bool = False) -> None:
+def assert_pruned(plan: Plan, synthetic: Synthetic, touched: set[str], what: str, scans: bool = False) -> None:
     """No scan of the whole graph (unless ``scans``: a branch the parameters switch off must then cost
     nothing), and db hits bounded by what the answer reaches, not by its paths."""
     assert scans or not [op for op in plan.operators if op.startswith(WHOLE_GRAPH_SCANS)], (what, plan.operators)

@@ -22,6 +22,7 @@ from typing import Any
 
 from lineage_graph.api._base import lineage_objects
 from lineage_graph.api.graph import LineageGraph
+from lineage_graph.graph.model import ENDPOINT_TYPE
 from lineage_graph.query import Direction, LineageEntitySummary, explore
 from lineage_graph.query.explore import Edge
 
@@ -52,7 +53,7 @@ class LineageSourceEnum(Enum):
 
     CHECKPOINT = "Checkpoint"
     DATASET = "DataSet"
-    ENDPOINT = "Endpoint"
+    ENDPOINT = ENDPOINT_TYPE
     IMAGE = "Image"
     MODEL = "Model"
     MODEL_DATA = "ModelData"

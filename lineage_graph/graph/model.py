@@ -158,6 +158,9 @@ ARTIFACT = NodeKind(
     ),
     searched=("name", "source_uri"),
 )
+# The type SageMaker gives an endpoint's context (its ContextType), named here once: the join, the audit and
+# the API's filter enum all read it.
+ENDPOINT_TYPE = "Endpoint"
 CONTEXT = NodeKind(
     "Context",
     SAGEMAKER,
@@ -165,7 +168,7 @@ CONTEXT = NodeKind(
     "context",
     "arn, name, type, source_uri, source_type, description, `property.*`",
     Style("#f28e2b", "#b8620f"),
-    (TypeLabel("Endpoint", Style(diameter=65)), TypeLabel("ModelGroup")),
+    (TypeLabel(ENDPOINT_TYPE, Style(diameter=65)), TypeLabel("ModelGroup")),
     (Indexed(("source_uri",), "Endpoints and model groups are found by URI."),),
     searched=("name", "source_uri"),
 )

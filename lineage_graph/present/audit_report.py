@@ -19,6 +19,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
+from lineage_graph.graph.model import ENDPOINT_TYPE
 from lineage_graph.present.formats import table
 from lineage_graph.present.graph_formats import Drawing, drawing
 from lineage_graph.query.audit import Audit, Deployment, Live
@@ -63,7 +64,7 @@ def audit_json(audit: Audit) -> dict[str, Any]:
 
 
 def subject_label(audit: Audit) -> str:
-    kind = "endpoint" if audit.subject_type == "Endpoint" else "model package group"
+    kind = "endpoint" if audit.subject_type == ENDPOINT_TYPE else "model package group"
     resource = (audit.subject_source_uri or "").rsplit("/", 1)[-1]
     return f"{kind} {resource or audit.subject_name or audit.subject_arn}"
 

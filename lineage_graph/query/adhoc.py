@@ -84,16 +84,31 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _operators(plan: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """(operator name without its ``@database``, its details) of every operator in an EXPLAIN plan."""
-    yield plan.get("operatorType", "").partition("@")[0], str(plan.get("args", {}).get("Details", ""))
+@dataclass(frozen=True)
+class PlanOperator:
+    """One operator of a plan as the driver hands it over (``summary.plan`` or ``summary.profile``)."""
+
+    name: str  # without the ``@database`` Neo4j appends ("NodeIndexSeek", not "NodeIndexSeek@neo4j")
+    details: str  # what it works on: the procedure, the functions, the index ("" when the plan says nothing)
+    db_hits: int  # a PROFILEd operator's; 0 in an EXPLAIN plan
+
+
+def plan_operators(plan: Mapping[str, Any]) -> Iterator[PlanOperator]:
+    """Every operator of an EXPLAIN or PROFILE plan, the root first, then each child's subtree in turn: the one
+    walk of a plan's tree, for the ad-hoc guard below and the plan tests alike."""
+    yield PlanOperator(
+        str(plan.get("operatorType", "")).partition("@")[0],
+        str(plan.get("args", {}).get("Details", "")),
+        int(plan.get("dbHits", 0)),
+    )
     for child in plan.get("children", []):
-        yield from _operators(child)
+        yield from plan_operators(child)
 
 
 def refusal(plan: Mapping[str, Any]) -> str | None:
     """What in this plan a lineage query has no business doing, or None when it may run."""
-    for operator, details in _operators(plan):
+    for op in plan_operators(plan):
+        operator, details = op.name, op.details
         if operator == "LoadCSV":
             return "LOAD CSV, which reads the Neo4j server's files and makes it send requests"
         if operator == "AdministrationCommand" or operator.startswith(("Show", "Terminate")):

@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from lineage_graph.errors import NotFoundError
+from lineage_graph.graph.model import ENDPOINT_TYPE
 from lineage_graph.query.explore import ANY_ENTITY, DEPLOYMENT_TYPES, UpstreamPipelineExecution
 from lineage_graph.query.provenance import Provenance, ProvenanceNode, ProvenanceQueries, significant
 
-ENDPOINT_TYPE = "Endpoint"
 MODEL_GROUP_TYPE = "ModelGroup"
 _PACKAGE_MARK = ":model-package/"  # a model package artifact's source URI is the package's ARN
 
