@@ -96,3 +96,21 @@ def test_a_request_given_up_before_its_turn_is_dropped_and_the_writer_goes_on(wr
     assert committer.submit([_run_event(kept)]).result(timeout=60) == 1
     committer.close()
     assert _runs(writer.driver) == {kept}
+
+
+def test_an_event_the_rows_cannot_take_fails_its_request_alone(writer: OpenLineageWriter) -> None:
+    """A batch's rows are built as requests are submitted: an event that breaks them (a bug's stand-in: an Event
+    no validation made, without its job) fails its own submit, and the batch it would have joined keeps only the
+    other requests' rows."""
+    committer = GroupCommit(writer)
+    before, after = str(uuid.uuid4()), str(uuid.uuid4())
+    first = committer.submit([_run_event(before)])
+    broken = Event("run", _run_event(str(uuid.uuid4())).time, {"run": {"runId": str(uuid.uuid4())}})
+    with pytest.raises(KeyError):
+        committer.submit([_run_event(str(uuid.uuid4())), broken])
+    last = committer.submit([_run_event(after)])
+    committer.start()
+    assert first.result(timeout=60) == 1 and last.result(timeout=60) == 1
+    committer.close()
+    assert _runs(writer.driver) == {before, after}
+    assert committer.stats.transactions == 1 and committer.stats.events == 2

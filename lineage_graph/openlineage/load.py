@@ -2,8 +2,10 @@
 
 The whole batch is one statement (one round trip and one cached plan: an UNWIND per node kind and per
 relationship shape, generated from ``kinds``; labels, keys and types never come from data, values are
-always parameters), and the join's statements (``graph.join``) follow it in the same transaction (through
-``graph.database``, managed and retried whole by the driver). Each row merges into the node already there
+always parameters). Each node kind's part returns its nodes in the order of its parameter list, and a
+relationship names its ends by their places in those lists, so no end is sought again by its key. The
+join's statements (``graph.join``) follow it in the same transaction (through ``graph.database``, managed
+and retried whole by the driver). Each row merges into the node already there
 by the same order-free rules as ``transform`` (earliest, latest, state precedence, newest facet version),
 so writing events in any order, or twice, leaves the same graph. The transaction commits before ``write``
 returns: that is when an event is durable, and joined, and when ``serve`` answers its request. One commit a
@@ -38,18 +40,6 @@ def _labels(kind: NodeKind) -> str:
     return "".join(f":`{label}`" for label in kinds.labels(kind))
 
 
-def _match(variable: str, kind: NodeKind, values: str) -> str:
-    """``(variable:Kind {key: values[0], ...}) USING INDEX SEEK ...``: a node by its declared key, from a list
-    in the row, sought in its uniqueness constraint's index. The hint is needed, and must say SEEK: planned on
-    an empty graph (at ``serve``'s start, then kept by ``replan=skip``) Neo4j sought datasets and jobs by the
-    range index on ``name`` alone and filtered on ``namespace``; and a plain ``USING INDEX`` is also met by a
-    scan of the whole index under a filter, which a 256-client bench caught in a cached plan: each batch then
-    read every dataset once a row, and ingest fell from 1,700 events/s to about 100."""
-    key = ", ".join(f"`{k}`: {values}[{i}]" for i, k in enumerate(kind.key))
-    index = ", ".join(f"`{k}`" for k in kind.key)
-    return f"({variable}:`{kind.label}` {{{key}}}) USING INDEX SEEK {variable}:`{kind.label}`({index})"
-
-
 def _merge(kind: NodeKind, param: str) -> str:
     key = ", ".join(f"`{k}`: row.`{k}`" for k in kind.key)
     return f"UNWIND ${param} AS row MERGE (n{_labels(kind)} {{{key}}})"
@@ -58,6 +48,8 @@ def _merge(kind: NodeKind, param: str) -> str:
 # The newest version of each facet replaces the node's copy whole (its old fields removed). A field of
 # facet "a" is a key "facet.a.<field>"; keys of another facet whose name extends "a" ("a.b") are not a's.
 _FACETS = f"""
+WITH n, row
+CALL (n, row) {{
 WITH n, row WHERE size(row.facets) > 0
 WITH n, row, [k IN keys(n) WHERE k STARTS WITH '{FACET_VERSION_PREFIX}' | substring(k, {len(FACET_VERSION_PREFIX)})]
              + [f IN row.facets | f.name] AS names
@@ -67,6 +59,13 @@ FOREACH (f IN [f IN row.facets WHERE coalesce(n['{FACET_VERSION_PREFIX}' + f.nam
         SET n[k] = null)
     SET n += f.props
     SET n['{FACET_VERSION_PREFIX}' + f.name] = f.version)
+}}
+"""
+
+# A node kind's part ends with its nodes, in the order of its parameter list (``row.at``: their places).
+_COLLECTED = """
+WITH n, row ORDER BY row.at
+RETURN collect(n) AS {nodes}
 """
 
 _JOBS = f"""
@@ -78,6 +77,7 @@ SET n.first_event_at = CASE WHEN first IS NOT NULL AND coalesce(first < n.first_
     n.last_event_at = CASE WHEN last IS NOT NULL AND coalesce(last > n.last_event_at, true)
                            THEN last ELSE n.last_event_at END
 {_FACETS}
+{_COLLECTED.format(nodes="jobs")}
 """
 
 # A run's state by precedence (transform.state_wins), its job the least (namespace, name) named.
@@ -99,13 +99,19 @@ SET n.job_namespace = CASE WHEN take_job THEN row.job_namespace ELSE n.job_names
                         THEN started ELSE n.started_at END,
     n.event_time = CASE WHEN at IS NOT NULL AND coalesce(at > n.event_time, true) THEN at ELSE n.event_time END
 {_FACETS}
+{_COLLECTED.format(nodes="runs")}
 """
 
 _DATASETS = f"""
 {_merge(kinds.DATASET, "datasets")}
 ON CREATE SET n.uri = row.uri
 {_FACETS}
+{_COLLECTED.format(nodes="datasets")}
 """
+
+
+# Each node kind's parameter, and the list its part of the statement returns, by label.
+_NODES = {kinds.JOB.label: "jobs", kinds.RUN.label: "runs", kinds.DATASET.label: "datasets"}
 
 
 @dataclass(frozen=True)
@@ -122,12 +128,14 @@ class _Shape:
             raise ValueError(f"relationship type outside the OpenLineage model: {self.rel_type}")
         # A read or a write keeps the facets of that input or output on its relationship (kinds.IO_FACETS).
         facets = _FACETS if self.rel_type in kinds.IO_FACETS else ""
+        sources, targets = _NODES[self.source.label], _NODES[self.target.label]
         return f"""
+            CALL ({", ".join(dict.fromkeys((sources, targets)))}) {{
             UNWIND ${self.param} AS row
-            MATCH {_match("s", self.source, "row.s")}
-            MATCH {_match("d", self.target, "row.d")}
+            WITH {sources}[row.s] AS s, {targets}[row.d] AS d, row
             MERGE (s)-[n:`{self.rel_type}`]->(d)
             {facets}
+            }}
         """
 
 
@@ -140,13 +148,17 @@ _SHAPES = (
     _Shape("job_writes", kinds.WROTE, kinds.JOB, kinds.DATASET),
 )
 
-# The whole batch in one statement (one round trip, one cached plan): nodes, then the relationships
-# between them, each part a unit subquery over its own list (an empty list does nothing). Every MERGE and
-# MATCH seeks a uniqueness constraint, so the plan does not depend on the graph's statistics:
-# ``replan=skip`` keeps Neo4j from planning it again (a second, measured) each time a young graph's counts
-# move.
-WRITE = "CYPHER replan=skip\n" + "\n".join(
-    f"CALL () {{{part}}}" for part in (_JOBS, _RUNS, _DATASETS, *(s.cypher() for s in _SHAPES))
+# The whole batch in one statement (one round trip, one cached plan): nodes, each kind's part returning
+# its nodes in order, then the relationships between them, each part a subquery over its own list (an empty
+# list does nothing), whose ends are those nodes by place. Every MERGE seeks a uniqueness constraint, and
+# nothing else is sought, so the plan does not depend on the graph's statistics: ``replan=skip`` keeps
+# Neo4j from planning it again (a second, measured) each time a young graph's counts move. (Sought again by
+# key, each relationship's two ends were a sixth of Neo4j's time on a batch, profiled, and a plain index
+# hint there once let a cached plan scan the whole index: 1,700 events/s fell to about 100.)
+WRITE = (
+    "CYPHER replan=skip\n"
+    + "\n".join(f"CALL () {{{part}}}" for part in (_JOBS, _RUNS, _DATASETS))
+    + "\n".join(s.cypher() for s in _SHAPES)
 )
 
 
@@ -170,25 +182,32 @@ def _facets(facets: dict[str, Facet]) -> list[dict[str, Any]]:
     return [{"name": n, "version": f.version, "props": f.props} for n, f in sorted(facets.items())]
 
 
-def _key(end: Any) -> list[str]:
-    return list(end) if isinstance(end, tuple) else [end]
+def _pairs(edges: set[tuple[Any, Any]], sources: dict[Any, int], targets: dict[Any, int]) -> list[dict[str, int]]:
+    """Relationships by the places of their ends in the node lists (``WRITE`` returns the nodes in that order)."""
+    return [{"s": sources[s], "d": targets[d]} for s, d in sorted(edges)]
 
 
-def _pairs(edges: set[tuple[Any, Any]]) -> list[dict[str, list[str]]]:
-    return [{"s": _key(s), "d": _key(d)} for s, d in sorted(edges)]
-
-
-def _reads_or_writes(edges: dict[tuple[Any, Any], dict[str, Facet]]) -> list[dict[str, Any]]:
-    return [{"s": _key(s), "d": _key(d), "facets": _facets(facets)} for (s, d), facets in sorted(edges.items())]
+def _reads_or_writes(
+    edges: dict[tuple[Any, Any], dict[str, Facet]], sources: dict[Any, int], targets: dict[Any, int]
+) -> list[dict[str, Any]]:
+    return [{"s": sources[s], "d": targets[d], "facets": _facets(facets)} for (s, d), facets in sorted(edges.items())]
 
 
 def parameters(rows: Rows) -> dict[str, Any]:
     """The batch as the parameters of ``WRITE``, every list in key order: two writers (``serve`` and an
-    import) then lock shared nodes in the same order, so they deadlock rarely (the driver retries if so)."""
+    import) then lock shared nodes in the same order, so they deadlock rarely (the driver retries if so).
+    Each node row carries its place (``at``), by which relationships name their ends."""
+    jobs = sorted(rows.jobs.items())
+    runs = sorted(rows.runs.items())
+    datasets = sorted(rows.datasets.items())
+    job_at = {key: at for at, (key, _) in enumerate(jobs)}
+    run_at = {key: at for at, (key, _) in enumerate(runs)}
+    dataset_at = {key: at for at, (key, _) in enumerate(datasets)}
     return {
         "rank": STATE_RANK,
         "jobs": [
             {
+                "at": at,
                 "namespace": j.namespace,
                 "name": j.name,
                 "uri": job_uri(j.namespace, j.name),
@@ -196,10 +215,11 @@ def parameters(rows: Rows) -> dict[str, Any]:
                 "last_event_at": _time(j.last_event_at),
                 "facets": _facets(j.facets),
             }
-            for _, j in sorted(rows.jobs.items())
+            for at, (_, j) in enumerate(jobs)
         ],
         "runs": [
             {
+                "at": at,
                 "run_id": r.run_id,
                 "job_namespace": r.job[0],
                 "job_name": r.job[1],
@@ -209,23 +229,24 @@ def parameters(rows: Rows) -> dict[str, Any]:
                 "event_time": _time(r.event_time),
                 "facets": _facets(r.facets),
             }
-            for _, r in sorted(rows.runs.items())
+            for at, (_, r) in enumerate(runs)
         ],
         "datasets": [
             {
+                "at": at,
                 "namespace": d.namespace,
                 "name": d.name,
                 "uri": Location(d.namespace, d.name).uri,
                 "facets": _facets(d.facets),
             }
-            for _, d in sorted(rows.datasets.items())
+            for at, (_, d) in enumerate(datasets)
         ],
-        "run_of": _pairs(rows.run_of),
-        "child_of": _pairs(rows.child_of),
-        "run_reads": _reads_or_writes(rows.run_reads),
-        "run_writes": _reads_or_writes(rows.run_writes),
-        "job_reads": _reads_or_writes(rows.job_reads),
-        "job_writes": _reads_or_writes(rows.job_writes),
+        "run_of": _pairs(rows.run_of, run_at, job_at),
+        "child_of": _pairs(rows.child_of, run_at, run_at),
+        "run_reads": _reads_or_writes(rows.run_reads, dataset_at, run_at),
+        "run_writes": _reads_or_writes(rows.run_writes, run_at, dataset_at),
+        "job_reads": _reads_or_writes(rows.job_reads, dataset_at, job_at),
+        "job_writes": _reads_or_writes(rows.job_writes, job_at, dataset_at),
     }
 
 
