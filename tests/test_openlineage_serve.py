@@ -240,10 +240,8 @@ def test_sigterm_lets_the_request_in_flight_commit_then_exits_0(
             post.start()
             _wait_for_blocked_write(graph)
             process.process.send_signal(signal.SIGTERM)
-            time.sleep(1.0)
+            _wait_until_refused(process.url + "/api/v1/health")  # no longer accepting (in a moment, under load)
             assert post.is_alive() and process.process.poll() is None  # waiting for the request, not gone
-            with pytest.raises(requests.ConnectionError):  # no longer accepting
-                requests.get(process.url + "/api/v1/health", timeout=5)
             tx.rollback()
         post.join(30)
         assert [a.status_code for a in answers] == [201]
@@ -255,6 +253,18 @@ def test_sigterm_lets_the_request_in_flight_commit_then_exits_0(
         "MATCH (r:OpenLineageRun {run_id: $id}) RETURN r.state AS state", id=SPARK_RUN, database_="neo4j"
     ).records
     assert [r["state"] for r in run] == ["START"]
+
+
+def _wait_until_refused(url: str, timeout: float = 30.0) -> None:
+    """Until the server no longer takes connections (it stops listening once told to shut down)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=5)
+        except requests.ConnectionError:
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"{url} still answers {timeout:.0f} s after SIGTERM")
 
 
 def _wait_for_blocked_write(driver: Driver, timeout: float = 30.0) -> None:

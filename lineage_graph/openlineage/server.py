@@ -66,6 +66,8 @@ class _Disconnected(Exception):
 
 
 Headers = list[tuple[bytes, bytes]]
+# An answer: its status, its JSON body, its headers besides the content's.
+Answer = tuple[int, dict[str, Any], Headers]
 
 
 @dataclass
@@ -112,16 +114,17 @@ class Receiver:
             body = await _body(scope, receive)
         except _Disconnected:
             return
-        status, answer, headers = await self._ingest(body)
-        await _respond(send, status, answer, headers)
+        except _TooLarge:
+            answer: Answer = (413, {"error": f"the body is over {MAX_BODY_BYTES:,} bytes"}, [])
+        except InvalidEventError as err:
+            answer = _refused([(None, err.problem)])
+        else:
+            answer = await self._ingest(body)
+        await _respond(send, *answer)
 
-    async def _ingest(self, body: bytes | InvalidEventError | _TooLarge) -> tuple[int, dict[str, Any], Headers]:
-        """The answer to a body: 201 once written, 400 and every problem when invalid (nothing written), 413
-        beyond MAX_BODY_BYTES, 503 when Neo4j cannot take it now."""
-        if isinstance(body, _TooLarge):
-            return 413, {"error": f"the body is over {MAX_BODY_BYTES:,} bytes"}, []
-        if isinstance(body, InvalidEventError):
-            return _refused([(None, body.problem)])
+    async def _ingest(self, body: bytes) -> Answer:
+        """The answer to a body: 201 once written, 400 and every problem when invalid (nothing written), 503
+        when Neo4j cannot take it now."""
         try:
             documents = parse_body(body)
         except InvalidEventError as err:
@@ -174,10 +177,10 @@ class Receiver:
         return JSONResponse({"status": "ok", "neo4j": answer, "written": written})
 
 
-async def _body(scope: Scope, receive: Receive) -> bytes | InvalidEventError | _TooLarge:
-    """The request's body, gunzipped if it says so; what is wrong with it instead when it cannot be read (the
-    rest of a body over MAX_BODY_BYTES is not read: the answer closes the request). Raises _Disconnected when
-    the client went away."""
+async def _body(scope: Scope, receive: Receive) -> bytes:
+    """The request's body, gunzipped if it says so, refused beyond MAX_BODY_BYTES either way (_TooLarge: the
+    rest is not read) or in an encoding it cannot read (InvalidEventError); _Disconnected when the client
+    went away first."""
     chunks, size = [], 0
     while True:
         message = await receive()
@@ -186,7 +189,7 @@ async def _body(scope: Scope, receive: Receive) -> bytes | InvalidEventError | _
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY_BYTES:
-            return _TooLarge()
+            raise _TooLarge
         chunks.append(chunk)
         if not message.get("more_body", False):
             break
@@ -195,14 +198,14 @@ async def _body(scope: Scope, receive: Receive) -> bytes | InvalidEventError | _
     if encoding == "identity":
         return body
     if encoding != "gzip":
-        return InvalidEventError(Problem("", f"unsupported Content-Encoding {encoding!r} (gzip or none)"))
+        raise InvalidEventError(Problem("", f"unsupported Content-Encoding {encoding!r} (gzip or none)"))
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         plain = inflater.decompress(body, MAX_BODY_BYTES + 1)
     except zlib.error as err:
-        return InvalidEventError(Problem("", f"the gzip body does not decompress: {err}"))
+        raise InvalidEventError(Problem("", f"the gzip body does not decompress: {err}")) from None
     if len(plain) > MAX_BODY_BYTES:
-        return _TooLarge()
+        raise _TooLarge
     return plain
 
 
@@ -218,7 +221,7 @@ async def _respond(send: Send, status: int, answer: dict[str, Any], headers: Hea
     await send({"type": "http.response.body", "body": body})
 
 
-def _refused(problems: list[tuple[int | None, Problem]]) -> tuple[int, dict[str, Any], Headers]:
+def _refused(problems: list[tuple[int | None, Problem]]) -> Answer:
     """400: the first problem in a sentence, and every problem with its event's index in a batch."""
     index, first = problems[0]
     where = "" if index is None else f"event {index}: "
