@@ -294,12 +294,15 @@ def test_a_body_bigger_than_the_limit_is_refused(server: ServeProcess) -> None:
     assert response.status_code == 413
 
 
-def test_the_receiver_names_what_it_takes(server: ServeProcess) -> None:
-    """The receiver's path answers outside Starlette's router: its 405 and its refusal of an encoding it cannot
-    read are its own, and still carry the guard's headers."""
+def test_the_receiver_takes_the_post_and_the_explorer_the_rest_of_its_path(server: ServeProcess) -> None:
+    """The receiver's POST is answered outside Starlette's router, with the guard's headers still on; a GET of
+    the same path is the explorer's lineage view, and another method is refused by the router."""
     response = requests.get(server.url + LINEAGE, headers=_auth(), timeout=30)
-    assert response.status_code == 405 and response.headers["allow"] == "POST", response.text
-    assert response.headers["x-frame-options"] == "DENY"
+    assert response.status_code == 400 and "'ref' is required" in response.text, response.text
+    response = requests.put(server.url + LINEAGE, json={}, headers=_auth(), timeout=30)
+    assert response.status_code == 405, response.text
+    response = requests.post(server.url + LINEAGE, data=b"{not json", headers=_auth(), timeout=30)
+    assert response.status_code == 400 and response.headers["x-frame-options"] == "DENY", response.headers
     headers = {**_auth(), "Content-Encoding": "br", "Content-Type": "application/json"}
     response = requests.post(server.url + LINEAGE, data=b"{}", headers=headers, timeout=30)
     assert response.status_code == 400

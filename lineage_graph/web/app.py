@@ -17,15 +17,16 @@ from lineage_graph.web.security import Guard
 
 
 class _IngestFirst:
-    """Sends the receiver's path straight to its ASGI handler, and every other request to the router: the
-    producers' posts are nearly all of a busy server's requests."""
+    """Sends the receiver's POST straight to its ASGI handler, and every other request to the router (a GET
+    of the same path is the explorer's lineage view): the producers' posts are nearly all of a busy
+    server's requests."""
 
     def __init__(self, receiver: Receiver, app: ASGIApp) -> None:
         self.receiver = receiver
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == LINEAGE_PATH:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == LINEAGE_PATH:
             await self.receiver.lineage(scope, receive, send)
         else:
             await self.app(scope, receive, send)
