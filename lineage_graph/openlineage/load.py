@@ -5,9 +5,9 @@ relationship shape, generated from ``kinds``; labels, keys and types never come 
 always parameters). Each node kind's part returns its nodes in the order of its parameter list, and a
 relationship names its ends by their places in those lists, so no end is sought again by its key. The
 join's statements (``graph.join``) follow it in the same transaction (through ``graph.database``, managed
-and retried whole by the driver). Each row merges into the node already there
-by the same order-free rules as ``transform`` (earliest, latest, state precedence, newest facet version),
-so writing events in any order, or twice, leaves the same graph. The transaction commits before ``write``
+and retried whole by the driver). Each row merges into the node already there by the same order-free
+rules as ``transform`` (earliest, latest, state precedence, newest facet version), so writing events in
+any order, or twice, leaves the same graph. The transaction commits before ``write``
 returns: that is when an event is durable, and joined, and when ``serve`` answers its request. One commit a
 batch rather than one for the write and one for the join: under ``serve``'s group commit a batch is a few
 dozen events, and the second commit cost the driver about a millisecond of Python a batch.
@@ -40,9 +40,18 @@ def _labels(kind: NodeKind) -> str:
     return "".join(f":`{label}`" for label in kinds.labels(kind))
 
 
-def _merge(kind: NodeKind, param: str) -> str:
+# Each node kind's parameter, which is also the list its part of the statement returns, by label.
+_NODES = {kinds.JOB.label: "jobs", kinds.RUN.label: "runs", kinds.DATASET.label: "datasets"}
+
+
+def _merge(kind: NodeKind) -> str:
     key = ", ".join(f"`{k}`: row.`{k}`" for k in kind.key)
-    return f"UNWIND ${param} AS row MERGE (n{_labels(kind)} {{{key}}})"
+    return f"UNWIND ${_NODES[kind.label]} AS row MERGE (n{_labels(kind)} {{{key}}})"
+
+
+def _collected(kind: NodeKind) -> str:
+    """A node kind's part ends with its nodes, in the order of its parameter list (``row.at``: their places)."""
+    return f"WITH n, row ORDER BY row.at\nRETURN collect(n) AS {_NODES[kind.label]}"
 
 
 # The newest version of each facet replaces the node's copy whole (its old fields removed). A field of
@@ -62,14 +71,9 @@ FOREACH (f IN [f IN row.facets WHERE coalesce(n['{FACET_VERSION_PREFIX}' + f.nam
 }}
 """
 
-# A node kind's part ends with its nodes, in the order of its parameter list (``row.at``: their places).
-_COLLECTED = """
-WITH n, row ORDER BY row.at
-RETURN collect(n) AS {nodes}
-"""
 
 _JOBS = f"""
-{_merge(kinds.JOB, "jobs")}
+{_merge(kinds.JOB)}
 ON CREATE SET n.uri = row.uri
 WITH n, row, datetime(row.first_event_at) AS first, datetime(row.last_event_at) AS last
 SET n.first_event_at = CASE WHEN first IS NOT NULL AND coalesce(first < n.first_event_at, true)
@@ -77,12 +81,12 @@ SET n.first_event_at = CASE WHEN first IS NOT NULL AND coalesce(first < n.first_
     n.last_event_at = CASE WHEN last IS NOT NULL AND coalesce(last > n.last_event_at, true)
                            THEN last ELSE n.last_event_at END
 {_FACETS}
-{_COLLECTED.format(nodes="jobs")}
+{_collected(kinds.JOB)}
 """
 
 # A run's state by precedence (transform.state_wins), its job the least (namespace, name) named.
 _RUNS = f"""
-{_merge(kinds.RUN, "runs")}
+{_merge(kinds.RUN)}
 WITH n, row, datetime(row.started_at) AS started, datetime(row.ended_at) AS ended,
      datetime(row.event_time) AS at, $rank AS rank
 WITH n, row, started, ended, at,
@@ -99,19 +103,15 @@ SET n.job_namespace = CASE WHEN take_job THEN row.job_namespace ELSE n.job_names
                         THEN started ELSE n.started_at END,
     n.event_time = CASE WHEN at IS NOT NULL AND coalesce(at > n.event_time, true) THEN at ELSE n.event_time END
 {_FACETS}
-{_COLLECTED.format(nodes="runs")}
+{_collected(kinds.RUN)}
 """
 
 _DATASETS = f"""
-{_merge(kinds.DATASET, "datasets")}
+{_merge(kinds.DATASET)}
 ON CREATE SET n.uri = row.uri
 {_FACETS}
-{_COLLECTED.format(nodes="datasets")}
+{_collected(kinds.DATASET)}
 """
-
-
-# Each node kind's parameter, and the list its part of the statement returns, by label.
-_NODES = {kinds.JOB.label: "jobs", kinds.RUN.label: "runs", kinds.DATASET.label: "datasets"}
 
 
 @dataclass(frozen=True)
@@ -155,10 +155,8 @@ _SHAPES = (
 # Neo4j from planning it again (a second, measured) each time a young graph's counts move. (Sought again by
 # key, each relationship's two ends were a sixth of Neo4j's time on a batch, profiled, and a plain index
 # hint there once let a cached plan scan the whole index: 1,700 events/s fell to about 100.)
-WRITE = (
-    "CYPHER replan=skip\n"
-    + "\n".join(f"CALL () {{{part}}}" for part in (_JOBS, _RUNS, _DATASETS))
-    + "\n".join(s.cypher() for s in _SHAPES)
+WRITE = "CYPHER replan=skip\n" + "\n".join(
+    [*(f"CALL () {{{part}}}" for part in (_JOBS, _RUNS, _DATASETS)), *(s.cypher() for s in _SHAPES)]
 )
 
 
@@ -273,13 +271,14 @@ class OpenLineageWriter:
         what ``serve`` answers 2xx for is joined as well as written; returns what the events' write created
         (the join's edges are not counted). Raises the driver's error when it cannot (a replay writes and
         joins nothing new)."""
-        params = parameters(rows)
-        datasets = sorted(rows.datasets.values(), key=lambda d: (d.namespace, d.name))
-        keys = [(d.namespace, d.name) for d in datasets]
+        params = parameters(rows)  # its lists are in key order already: the join takes that order
+        keys = [(d["namespace"], d["name"]) for d in params["datasets"]]
         symlinks = [
-            (Location(d.namespace, d.name), d.symlinks_version, d.symlinks) for d in datasets if d.symlinks_version
+            (Location(*key), row.symlinks_version, row.symlinks)
+            for key in keys
+            if (row := rows.datasets[key]).symlinks_version
         ]
-        jobs = [(j.namespace, j.name) for _, j in sorted(rows.jobs.items())]
+        jobs = [(j["namespace"], j["name"]) for j in params["jobs"]]
 
         def write_and_join(run: Run) -> WriteCounts:
             counters = run(WRITE, **params).summary.counters

@@ -108,7 +108,7 @@ class Receiver:
         an event, so it skips the router, request and response objects the explorer's reads go through
         (profiled under 256 clients: a fifth of the event loop's time)."""
         try:
-            body = await _body(scope, receive)
+            documents = parse_body(await _body(scope, receive))
         except _Disconnected:
             return
         except _TooLarge:
@@ -116,16 +116,12 @@ class Receiver:
         except InvalidEventError as err:
             answer = _refused([(None, err.problem)])
         else:
-            answer = await self._ingest(body)
+            answer = await self._ingest(documents)
         await _respond(send, *answer)
 
-    async def _ingest(self, body: bytes) -> Answer:
-        """The answer to a body: 201 once written, 400 and every problem when invalid (nothing written), 503
-        when Neo4j cannot take it now."""
-        try:
-            documents = parse_body(body)
-        except InvalidEventError as err:
-            return _refused([(None, err.problem)])
+    async def _ingest(self, documents: list[Any]) -> Answer:
+        """The answer to a body's documents: 201 once written, 400 and every problem when one is invalid
+        (nothing written), 503 when Neo4j cannot take them now."""
         events: list[Event] = []
         problems: list[tuple[int | None, Problem]] = []
         for index, document in enumerate(documents):
