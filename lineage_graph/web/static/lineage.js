@@ -10,15 +10,21 @@ const HUB_PAGE = 50;
 const WORKER = "/static/vendor/elkjs/elk-worker.min.js";
 let assets = null;
 
-// The renderer is a classic script (so `--format html` can inline it): loaded once, beside ELK's client.
+// The renderer is a classic script (so `--format html` can inline it): loaded once, beside ELK's client and
+// its stylesheet. The first drawing waits for the stylesheet too: it measures the frame to fit the view, and
+// before the stylesheet applies the frame is a bare SVG's 300 × 150 (seen on a loaded machine: the view
+// fitted into that corner, half of it off the page).
 function loadRenderer() {
   if (!assets) {
-    const script = (src) =>
+    const loaded = (tag, attributes) =>
       new Promise((resolve, reject) => {
-        document.head.append(element("script", { src, onload: resolve, onerror: () => reject(new Error(`${src} did not load`)) }));
+        const what = attributes.src || attributes.href;
+        document.head.append(element(tag, { ...attributes, onload: resolve, onerror: () => reject(new Error(`${what} did not load`)) }));
       });
-    document.head.append(element("link", { rel: "stylesheet", href: "/static/lineage-view.css" }));
-    assets = script("/static/vendor/elkjs/elk-api.js").then(() => script("/static/lineage-view.js"));
+    assets = Promise.all([
+      loaded("link", { rel: "stylesheet", href: "/static/lineage-view.css" }),
+      loaded("script", { src: "/static/vendor/elkjs/elk-api.js" }).then(() => loaded("script", { src: "/static/lineage-view.js" })),
+    ]);
   }
   return assets;
 }
